@@ -1,0 +1,169 @@
+// The only place mpb starts a process. argv arrays only, never a shell; every call has a timeout.
+import { execa } from 'execa';
+import { BuildxFailedError, ToolMissingError } from '../errors.js';
+import { shellQuote } from '../ui/quote.js';
+
+/** Named timeouts: a docker call that hangs must not hang mpb. */
+export const TIMEOUT_MS = {
+  read: 30_000,
+  mutate: 60_000,
+  bootstrap: 120_000,
+  build: 0, // builds run as long as they need; Ctrl-C stops them
+} as const;
+
+export interface RunOptions {
+  timeoutMs?: number;
+  /** 'pipe' captures output; 'inherit' streams it live (builds); 'stderr' streams both to our stderr. */
+  stdio?: 'pipe' | 'inherit' | 'stderr';
+  input?: string;
+}
+
+export type RunOutcome =
+  | { kind: 'ok' }
+  | { kind: 'failed' }
+  | { kind: 'timed-out' }
+  | { kind: 'missing'; tool: 'docker' | 'buildx' | (string & {}) };
+
+export interface RunResult {
+  file: string;
+  args: string[];
+  /** The command, shell-quoted, for messages and --verbose. */
+  command: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  outcome: RunOutcome;
+  durationMs: number;
+}
+
+export type Runner = (file: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+
+export interface RunnerSettings {
+  env?: NodeJS.ProcessEnv;
+  /** --verbose: echo each command shell-quoted to this callback. */
+  echo?: (command: string) => void;
+}
+
+const children = new Set<{ kill: (signal?: NodeJS.Signals) => boolean }>();
+let signalsHooked = false;
+
+// Ctrl-C reaches the whole foreground process group, but a SIGTERM from CI reaches only us:
+// forward both to every child, then exit with the conventional 128+N code.
+function hookSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.on(signal, () => {
+      for (const child of children) child.kill(signal);
+      process.exitCode = code;
+      if (children.size === 0) process.exit(code);
+      setTimeout(() => process.exit(code), 5_000).unref();
+    });
+  }
+}
+
+// `docker buildx` without the plugin: docker's own message, exit 1 (docker CLI 20–28).
+const BUILDX_MISSING =
+  /'buildx' is not a docker command|unknown command "buildx"|docker: unknown command: docker buildx/;
+
+/** Classifies a finished process; pure, so the rules are tested without spawning. */
+export function classify(
+  file: string,
+  args: readonly string[],
+  r: { exitCode?: number; stderr?: string; timedOut?: boolean; code?: string },
+): RunOutcome {
+  if (r.code === 'ENOENT') return { kind: 'missing', tool: file };
+  if (r.timedOut) return { kind: 'timed-out' };
+  if (r.exitCode === 0) return { kind: 'ok' };
+  if (file === 'docker' && args[0] === 'buildx' && BUILDX_MISSING.test(r.stderr ?? '')) {
+    return { kind: 'missing', tool: 'buildx' };
+  }
+  return { kind: 'failed' };
+}
+
+/** Creates the runner every command uses; tests pass their own Runner instead. */
+export function createRunner(settings: RunnerSettings = {}): Runner {
+  return async (file, args, options = {}) => {
+    const command = shellQuote([file, ...args]);
+    settings.echo?.(command);
+    hookSignals();
+    const stdio = options.stdio ?? 'pipe';
+    const started = performance.now();
+    const child = execa(file, args, {
+      reject: false,
+      env: settings.env ?? process.env,
+      extendEnv: settings.env === undefined,
+      timeout: options.timeoutMs ?? TIMEOUT_MS.read,
+      forceKillAfterDelay: 3_000,
+      stdin: options.input === undefined ? (stdio === 'pipe' ? 'ignore' : 'inherit') : 'pipe',
+      input: options.input,
+      stdout: stdio === 'inherit' ? 'inherit' : stdio === 'stderr' ? process.stderr : 'pipe',
+      stderr: stdio === 'pipe' ? 'pipe' : 'inherit',
+      stripFinalNewline: false,
+      encoding: 'utf8',
+    });
+    children.add(child);
+    const r = await child;
+    children.delete(child);
+    const stdout = typeof r.stdout === 'string' ? r.stdout : '';
+    const stderr = typeof r.stderr === 'string' ? r.stderr : '';
+    const code = (r.cause as NodeJS.ErrnoException | undefined)?.code;
+    return {
+      file,
+      args: [...args],
+      command,
+      exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
+      stdout,
+      stderr,
+      outcome: classify(file, args, { exitCode: r.exitCode, stderr, timedOut: r.timedOut, code }),
+      durationMs: Math.round(performance.now() - started),
+    };
+  };
+}
+
+/** The last few non-empty lines of stderr: enough to see why, short enough to read. */
+export function lastLines(text: string, count = 5): string {
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '')
+    .slice(-count)
+    .join('\n');
+}
+
+/** Turns a result that did not succeed into the matching mpb error; returns ok results untouched. */
+export function expectOk(r: RunResult, what?: string): RunResult {
+  switch (r.outcome.kind) {
+    case 'ok':
+      return r;
+    case 'missing':
+      throw r.outcome.tool === 'buildx'
+        ? new ToolMissingError('the docker buildx plugin is not installed', {
+            hint: 'Install buildx 0.10 or newer: https://github.com/docker/buildx#installing',
+          })
+        : new ToolMissingError(`${r.outcome.tool} was not found on PATH`, {
+            hint:
+              r.outcome.tool === 'docker'
+                ? 'Install the Docker CLI (docker-ce-cli or docker.io) and make sure `docker` is on PATH.'
+                : `Install ${r.outcome.tool} or add it to PATH.`,
+          });
+    case 'timed-out':
+      throw new BuildxFailedError(
+        `${what ?? r.command} timed out after ${r.durationMs} ms`,
+        r.command,
+        r.stderr,
+        {
+          hint: 'A node may be unreachable: run `mpb doctor` to find which.',
+        },
+      );
+    case 'failed':
+      throw new BuildxFailedError(
+        `${what ?? r.command} failed (exit ${r.exitCode})${r.stderr.trim() ? `:\n${lastLines(r.stderr)}` : ''}`,
+        r.command,
+        r.stderr,
+      );
+  }
+}

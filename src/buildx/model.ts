@@ -1,0 +1,82 @@
+// The one model of buildx state that every parser produces and every planner reads.
+
+export interface PlatformEntry {
+  /** Normalised `os/arch[/variant]`, as buildx printed it. */
+  platform: string;
+  /** Marked `*` by buildx: set on the node with `--platform`. */
+  pinned: boolean;
+}
+
+/** buildx's node status words (driver/driver.go), plus whatever a newer buildx may print. */
+export type NodeStatus =
+  | 'inactive'
+  | 'starting'
+  | 'running'
+  | 'stopping'
+  | 'stopped'
+  | 'error'
+  | (string & {});
+
+export interface BuildxNode {
+  name: string;
+  endpoint: string;
+  status: NodeStatus | undefined;
+  buildkitVersion: string | undefined;
+  platforms: PlatformEntry[];
+  /** False when buildx abbreviated the list (`linux/amd64* (+4)`) or did not print it. */
+  platformsComplete: boolean;
+  driverOpts: Record<string, string>;
+  /** buildkitd flags as `inspect` shows them (`BuildKit daemon flags:`), when shown. */
+  buildkitdFlags: string | undefined;
+  error: string | undefined;
+  labels: Record<string, string>;
+}
+
+export interface BuildxBuilder {
+  name: string;
+  driver: string;
+  /** The builder `docker buildx use` selected (`*` in `ls`, `Current` in JSON ≥ 0.24). */
+  current: boolean;
+  /** A builder-level error: buildx could not load it. */
+  error: string | undefined;
+  lastActivity: string | undefined;
+  nodes: BuildxNode[];
+}
+
+/** What a parser could not read: the line it stopped at, quoted. */
+export interface ParseError {
+  kind: 'parse-error';
+  format: string;
+  line: number;
+  text: string;
+  message: string;
+}
+
+export type Parsed<T> = { ok: true; value: T; unparsed: string[] } | { ok: false; error: ParseError };
+
+/** `docker buildx version`, parsed, with what that version can and cannot do. */
+export interface BuildxVersion {
+  /** As printed: `v0.10.5`, `0.29.1+ds1`. */
+  raw: string;
+  major: number;
+  minor: number;
+  patch: number;
+  caps: BuildxCaps;
+}
+
+export interface BuildxCaps {
+  /** `ls --format json` (0.13+). */
+  lsJson: boolean;
+  /** `ls` tree layout with ` \_ ` rows (0.13+). */
+  lsTree: boolean;
+  /** `ls --no-trunc` (0.18+); without it 0.18+ abbreviates platform lists. */
+  lsNoTrunc: boolean;
+  /** `Current` field in `ls --format json` (0.24+). */
+  lsJsonCurrent: boolean;
+  /** `create --append` to a missing builder is an error (0.13+); before, it creates the builder. */
+  appendToMissingFails: boolean;
+  /** `create --buildkitd-config` (0.13+); older versions call it `--config`. */
+  buildkitdConfigFlag: '--buildkitd-config' | '--config';
+  /** `inspect --bootstrap` gives up on a dead node (~20 s, 0.13+); 0.10–0.12 hang. */
+  bootstrapTimesOut: boolean;
+}

@@ -1,0 +1,56 @@
+// The resolved config: what the rest of mpb reads. Paths absolute, platforms normalised, defaults filled.
+
+export const DRIVERS = ['docker-container', 'remote', 'kubernetes'] as const;
+export type Driver = (typeof DRIVERS)[number];
+
+export interface TlsSpec {
+  ca: string;
+  cert: string;
+  key: string;
+  servername: string | undefined;
+}
+
+/** A node whose BuildKit container mpb runs on the local Docker (`local: true`, remote builders only). */
+export interface LocalSpec {
+  image: string;
+}
+
+/** Where a value came from in the config file, for errors raised after loading. */
+export interface SourcePos {
+  path: string;
+  line: number;
+  column: number;
+}
+
+export interface NodeSpec {
+  name: string;
+  /** Absent: the local Docker (docker-container), the cluster (kubernetes), or a `local` node. */
+  endpoint: string | undefined;
+  /** Native platforms, pinned on this node. */
+  platforms: string[];
+  /** Platforms this node serves through QEMU: pinned too, but reported as emulated. */
+  emulate: string[];
+  tls: TlsSpec | undefined;
+  driverOpts: Record<string, string>;
+  buildkitdFlags: string | undefined;
+  buildkitdConfig: string | undefined;
+  local: LocalSpec | undefined;
+  pos: SourcePos;
+}
+
+export interface BuilderSpec {
+  name: string;
+  driver: Driver;
+  use: boolean;
+  nodes: NodeSpec[];
+  pos: SourcePos;
+}
+
+export interface ResolvedConfig {
+  /** Absolute path of the file it was read from. */
+  file: string;
+  version: 1;
+  defaultBuilder: string | undefined;
+  /** In file order. */
+  builders: BuilderSpec[];
+}

@@ -1,0 +1,80 @@
+// One error vocabulary for mpb. Only src/cli.ts catches these and turns them into exit codes.
+
+export const EXIT = { ok: 0, buildxFailed: 1, usage: 2, unhealthy: 3, toolMissing: 4, internal: 70 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const BRAND = Symbol.for('mpb.error');
+
+/** A problem in the config file, with its place and what to write instead. */
+export interface ConfigIssue {
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+  hint: string;
+}
+
+export abstract class MpbError extends Error {
+  readonly [BRAND] = true;
+  abstract readonly exitCode: ExitCode;
+  /** One line of what to do next, shown under the message. */
+  readonly hint: string | undefined;
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.hint = options.hint;
+  }
+}
+
+export function isMpbError(e: unknown): e is MpbError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** Bad flags or arguments (exit 2). */
+export class UsageError extends MpbError {
+  override readonly name = 'UsageError';
+  readonly exitCode = EXIT.usage;
+}
+
+/** The config file is invalid (exit 2); carries every issue found, not just the first. */
+export class ConfigError extends MpbError {
+  override readonly name = 'ConfigError';
+  readonly exitCode = EXIT.usage;
+  constructor(
+    readonly issues: ConfigIssue[],
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
+    super(issues.map((i) => `${i.path}:${i.line}:${i.column}: ${i.message}`).join('\n'), options);
+  }
+}
+
+/** A docker/buildx command exited non-zero or timed out (exit 1). */
+export class BuildxFailedError extends MpbError {
+  override readonly name = 'BuildxFailedError';
+  readonly exitCode = EXIT.buildxFailed;
+  constructor(
+    message: string,
+    readonly command: string,
+    readonly stderr: string,
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}
+
+/** A node is down, a platform is not served, an expected platform is missing (exit 3). */
+export class UnhealthyError extends MpbError {
+  override readonly name = 'UnhealthyError';
+  readonly exitCode = EXIT.unhealthy;
+}
+
+/** docker or buildx is missing or too old (exit 4). */
+export class ToolMissingError extends MpbError {
+  override readonly name = 'ToolMissingError';
+  readonly exitCode = EXIT.toolMissing;
+}
+
+/** Something mpb did not expect: a bug. */
+export class InternalError extends MpbError {
+  override readonly name = 'InternalError';
+  readonly exitCode = EXIT.internal;
+}
