@@ -24,9 +24,9 @@ function entriesOf(e: unknown): ErrorEntry[] {
 
 /** GitHub Actions reads `::error` workflow commands from the step's output and shows them as annotations. */
 function annotation(entry: ErrorEntry): string {
-  const escape = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+  const encode = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
   const props = entry.path ? ` file=${entry.path},line=${entry.line},col=${entry.column}` : '';
-  return `::error${props}::${escape(entry.hint ? `${entry.message}\n${entry.hint}` : entry.message)}\n`;
+  return `::error${props}::${encode(entry.hint ? `${entry.message}\n${entry.hint}` : entry.message)}\n`;
 }
 
 /** Prints the error for humans (stderr) or as the --json document (stdout); returns the exit code. */
