@@ -3,8 +3,8 @@ import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import type { BuildxVersion } from './model.js';
 
 // buildx reads each --driver-opt value as one CSV record (REFERENCE.md §3.1): a value with a comma or a
-// quote must be written as one quoted CSV field, or buildx splits it into several options.
-function csvField(text: string): string {
+// quote must be written as one quoted CSV field, or buildx splits it into several options. docker's --mount too.
+export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -1,0 +1,141 @@
+// After ensure: is every declared node running, serving its platforms, pinned as declared? Verdicts per node
+// and for the builder, each with what to do about it.
+import type { BuildxBuilder, BuildxNode, NodeStatus } from '../buildx/model.js';
+import type { BuilderSpec, NodeSpec } from '../config/types.js';
+import { effectivePinsOf, familyOf, isCompatible, nativePlatformsOf, runsNatively } from './platforms.js';
+
+export type NodeVerdict =
+  | { result: 'ok' }
+  | { result: 'absent'; fix: string }
+  | { result: 'down'; why: string; fix: string }
+  | { result: 'missing-platform'; platforms: string[]; fix: string }
+  | { result: 'pins-differ'; expected: string[]; actual: string[]; fix: string };
+
+export interface NodeHealth {
+  node: string;
+  endpoint: string | undefined;
+  status: NodeStatus | undefined;
+  buildkitVersion: string | undefined;
+  /** Platforms the node reports, split by whether it runs them natively. */
+  native: string[];
+  emulated: string[];
+  /** `platforms` + `emulate` from the config. */
+  declared: string[];
+  /** Pinned (`*`) in buildx. */
+  pinned: string[];
+  verdict: NodeVerdict;
+}
+
+export type BuilderState = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface HealthReport {
+  builder: string;
+  /** degraded: some node is not ok, yet every declared platform has a running node serving it. */
+  state: BuilderState;
+  nodes: NodeHealth[];
+  /** Declared platforms that no running node serves. */
+  uncovered: string[];
+  /** The builder could not be loaded at all. */
+  error?: string;
+}
+
+const ENSURE = 'run: mpb ensure-builder';
+
+function downFix(endpoint: string): string {
+  if (endpoint.startsWith('docker-container://')) {
+    return `the BuildKit container ${endpoint.slice('docker-container://'.length)} is not answering; ${ENSURE}, then mpb doctor`;
+  }
+  if (endpoint.startsWith('tcp://')) {
+    return `check that buildkitd listens on ${endpoint} and that the TLS files are valid; run: mpb doctor`;
+  }
+  if (endpoint.startsWith('ssh://'))
+    return `check that ${endpoint} accepts ssh and runs Docker; run: mpb doctor`;
+  return 'run: mpb doctor';
+}
+
+function missingFix(spec: NodeSpec, missing: string[], endpoint: string): string {
+  const emulated = missing.filter((p) => spec.emulate.includes(p));
+  const native = missing.filter((p) => !spec.emulate.includes(p));
+  const fixes: string[] = [];
+  if (emulated.length > 0) {
+    const arches = [...new Set(emulated.map((p) => familyOf(p).split('/')[1]))].join(',');
+    fixes.push(
+      `install QEMU emulators on the host of ${endpoint}: docker run --privileged --rm tonistiigi/binfmt --install ${arches}`,
+    );
+  }
+  if (native.length > 0)
+    fixes.push(`${endpoint} does not report ${native.join(', ')}: is it that kind of machine?`);
+  return fixes.join('; ');
+}
+
+function judgeNode(spec: NodeSpec, actual: BuildxNode | undefined, pins: string[]): NodeHealth {
+  const declared = [...spec.platforms, ...spec.emulate];
+  if (!actual) {
+    const verdict: NodeVerdict = { result: 'absent', fix: `buildx has no node "${spec.name}"; ${ENSURE}` };
+    const empty = { endpoint: spec.endpoint, status: undefined, buildkitVersion: undefined };
+    return { node: spec.name, ...empty, native: [], emulated: [], declared, pinned: [], verdict };
+  }
+  const listed = actual.platforms.map((e) => e.platform);
+  const nativeSet = nativePlatformsOf(actual.platforms, { platforms: spec.platforms, emulate: spec.emulate });
+  const pinned = actual.platforms.filter((e) => e.pinned).map((e) => e.platform);
+  const missing = declared.filter((p) => !listed.some((l) => isCompatible(l, p)));
+  const pinsDiffer =
+    actual.platformsComplete && (pinned.length !== pins.length || pins.some((p) => !pinned.includes(p)));
+  const verdict: NodeVerdict =
+    actual.status !== 'running'
+      ? {
+          result: 'down',
+          why: actual.error ?? `status ${actual.status ?? 'unknown'}`,
+          fix: downFix(actual.endpoint),
+        }
+      : missing.length > 0
+        ? { result: 'missing-platform', platforms: missing, fix: missingFix(spec, missing, actual.endpoint) }
+        : pinsDiffer
+          ? { result: 'pins-differ', expected: pins, actual: pinned, fix: ENSURE }
+          : { result: 'ok' };
+  return {
+    node: spec.name,
+    endpoint: actual.endpoint,
+    status: actual.status,
+    buildkitVersion: actual.buildkitVersion,
+    native: listed.filter((p) => runsNatively(nativeSet, p)),
+    emulated: listed.filter((p) => !runsNatively(nativeSet, p)),
+    declared,
+    pinned,
+    verdict,
+  };
+}
+
+/** Verifies a builder (after bootstrap) against its declaration. */
+export function verifyBuilder(spec: BuilderSpec, actual: BuildxBuilder): HealthReport {
+  const pins = effectivePinsOf(spec.nodes);
+  const byName = new Map(actual.nodes.map((n) => [n.name, n]));
+  const nodes = spec.nodes.map((n) => judgeNode(n, byName.get(n.name), pins.get(n.name) ?? []));
+  const running = actual.nodes.filter((n) => n.status === 'running');
+  const declared = [...new Set(spec.nodes.flatMap((n) => [...n.platforms, ...n.emulate]))];
+  const uncovered = declared.filter(
+    (p) => !running.some((n) => n.platforms.some((e) => isCompatible(e.platform, p))),
+  );
+  const state: BuilderState =
+    actual.error !== undefined ||
+    uncovered.length > 0 ||
+    nodes.some((n) => n.verdict.result === 'pins-differ')
+      ? 'unhealthy'
+      : nodes.some((n) => n.verdict.result !== 'ok')
+        ? 'degraded'
+        : 'healthy';
+  const report: HealthReport = { builder: spec.name, state, nodes, uncovered };
+  return actual.error !== undefined ? { ...report, error: actual.error } : report;
+}
+
+/** 0 healthy; 3 unhealthy; degraded is 0 only under --allow-degraded. */
+export function exitCodeOf(report: HealthReport, options: { allowDegraded: boolean }): 0 | 3 {
+  switch (report.state) {
+    case 'healthy':
+      return 0;
+    case 'degraded':
+      return options.allowDegraded ? 0 : 3;
+    case 'unhealthy':
+      return 3;
+  }
+}

@@ -1,0 +1,88 @@
+// Platform facts shared by planning, routing and health: families, compatibility, native vs emulated,
+// and buildx's pin exclusivity.
+import { pinnedPlatformsOf } from '../buildx/args.js';
+import type { BuildxVersion, PlatformEntry } from '../buildx/model.js';
+import type { NodeSpec } from '../config/types.js';
+
+/** buildx 0.13 reworked node resolution (build/driver.go) and create (builder/builder.go). */
+export function isAtLeast013(version: BuildxVersion): boolean {
+  return version.major > 0 || version.minor >= 13;
+}
+
+/** `linux/amd64/v2` → `linux/amd64`. */
+export function familyOf(platform: string): string {
+  return platform.split('/').slice(0, 2).join('/');
+}
+
+function variantLevel(platform: string): number {
+  const variant = platform.split('/')[2];
+  return variant ? Number(variant.replace(/^v/, '')) || 1 : 1;
+}
+
+// A CPU of the key family also runs these without QEMU: every amd64 daemon lists linux/386
+// (capture qemu-inspect-bootstrap: `linux/amd64*, ..., linux/386`) and the kernel runs it natively.
+const COMPANIONS: Record<string, string[]> = { 'linux/amd64': ['linux/386'] };
+
+/**
+ * True when a worker that reports `host` can build `want`, the way containerd's `platforms.Only` matches
+ * from buildx 0.13 on: the same platform, a lower amd64 level, 386 on amd64, an older arm on arm64/arm.
+ */
+export function isCompatible(host: string, want: string): boolean {
+  if (host === want) return true;
+  const [h, w] = [familyOf(host), familyOf(want)];
+  if (h === 'linux/amd64') return w === 'linux/386' || (w === h && variantLevel(want) <= variantLevel(host));
+  if (h === 'linux/arm64') return w === 'linux/arm';
+  if (h === 'linux/arm') return w === h && variantLevel(want) <= variantLevel(host);
+  return false;
+}
+
+/** True when a machine whose native platforms are `native` runs `platform` without an emulator. */
+export function runsNatively(native: readonly string[], platform: string): boolean {
+  const family = familyOf(platform);
+  return native.some((n) => familyOf(n) === family || (COMPANIONS[familyOf(n)] ?? []).includes(family));
+}
+
+export interface DeclaredPlatforms {
+  platforms: string[];
+  emulate: string[];
+}
+
+/**
+ * The platforms a node runs natively. Declared nodes: their `platforms`. Otherwise a heuristic: the first
+ * platform buildx lists for the node. buildx lists pins first (a pin is normally the node's own platform),
+ * then BuildKit's workers, which put the host's platforms before emulated ones. It is wrong for a node that
+ * pins a platform it emulates (capture inspect: `linux-arm64` is an amd64 daemon with arm64 pinned).
+ */
+export function nativePlatformsOf(listed: readonly PlatformEntry[], declared?: DeclaredPlatforms): string[] {
+  if (declared && declared.platforms.length > 0) return declared.platforms;
+  const first = listed.find((e) => !declared?.emulate.includes(e.platform));
+  return first ? [first.platform] : [];
+}
+
+/**
+ * The pins buildx ends up with after creating the nodes in order: pinning a platform on a node removes it
+ * from every other node's pins (store/nodegroup.go validateDuplicates, 0.10–0.29), so the last pin wins.
+ */
+export function effectivePinsOf(nodes: readonly NodeSpec[]): Map<string, string[]> {
+  const pins = new Map<string, string[]>();
+  for (const node of nodes) {
+    const mine = [...new Set(pinnedPlatformsOf(node))];
+    for (const [name, theirs] of pins) {
+      pins.set(
+        name,
+        theirs.filter((p) => !mine.includes(p)),
+      );
+    }
+    pins.set(node.name, mine);
+  }
+  return pins;
+}
+
+/** A copy of the node that pins only `pins`, kept in the node's own platforms/emulate order. */
+export function withPins(node: NodeSpec, pins: readonly string[]): NodeSpec {
+  return {
+    ...node,
+    platforms: node.platforms.filter((p) => pins.includes(p)),
+    emulate: node.emulate.filter((p) => pins.includes(p)),
+  };
+}
