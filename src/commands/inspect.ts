@@ -1,0 +1,119 @@
+// `mpb inspect IMAGE`: what the registry holds — platforms, digests, sizes, attestations — checked against expectations.
+import { createRunner, type Runner } from '../buildx/exec.js';
+import { inspectImage, parsedOrBug, rawManifest } from '../buildx/images.js';
+import { type ImageReport, parseRawManifest } from '../buildx/parse/imagetools.js';
+import { detectVersion } from '../buildx/read.js';
+import { normalizePlatform } from '../config/normalize.js';
+import type { Context } from '../context.js';
+import { EXIT, UnhealthyError, UsageError } from '../errors.js';
+import { createOutput } from '../ui/output.js';
+import { renderImageReport } from '../ui/render-image.js';
+
+export interface InspectOptions {
+  expectPlatforms?: string[];
+  exact?: boolean;
+  raw?: boolean;
+}
+
+export interface PlatformCheck {
+  expected: string[];
+  exact: boolean;
+  missing: string[];
+  /** Platforms the image has and nobody asked for; a failure only with `exact`. */
+  extra: string[];
+  ok: boolean;
+}
+
+/** Compares the image's platforms with the expected ones, both normalised (`linux/arm64/v8` ≡ `linux/arm64`). */
+export function checkPlatforms(report: ImageReport, expected: string[], exact: boolean): PlatformCheck {
+  // `unknown` (an entry without a platform) must not turn into `linux/unknown` by the short-form rule.
+  const present = report.platforms.map((p) =>
+    p.platform.includes('/') ? (normalizePlatform(p.platform) ?? p.platform) : p.platform,
+  );
+  const missing = expected.filter((p) => !present.includes(p));
+  const extra = [...new Set(present.filter((p) => !expected.includes(p)))];
+  return { expected, exact, missing, extra, ok: missing.length === 0 && (!exact || extra.length === 0) };
+}
+
+/** What a failed check says, and what to do about it. */
+function describeFailure(ref: string, check: PlatformCheck): { message: string; hint: string } {
+  const problems = [
+    ...(check.missing.length > 0 ? [`missing ${check.missing.join(', ')}`] : []),
+    ...(check.exact && check.extra.length > 0 ? [`not expected ${check.extra.join(', ')}`] : []),
+  ];
+  return {
+    message: `${ref} does not have the expected platforms: ${problems.join('; ')}`,
+    hint: `Build and push exactly these: mpb build --platform ${check.expected.join(',')} -t ${ref} --push .`,
+  };
+}
+
+function parseExpected(list: string[] | undefined, exact: boolean | undefined): string[] | undefined {
+  if (list === undefined) {
+    if (exact)
+      throw new UsageError('--exact needs --expect-platforms', { hint: 'Add --expect-platforms a,b.' });
+    return undefined;
+  }
+  return [
+    ...new Set(
+      list.map((text) => {
+        const platform = normalizePlatform(text);
+        if (platform === undefined) {
+          throw new UsageError(`--expect-platforms: "${text}" is not a platform`, {
+            hint: 'Write os/arch[/variant], e.g. linux/amd64,linux/arm64,linux/arm/v7 (amd64 and arm64 alone work too).',
+          });
+        }
+        return platform;
+      }),
+    ),
+  ];
+}
+
+/** Reads the image, prints it (table, --json or --raw) and returns 0, or 3 when expected platforms are not there. */
+export async function runInspect(
+  ctx: Context,
+  image: string,
+  options: InspectOptions,
+  deps: { run?: Runner } = {},
+): Promise<number> {
+  if (options.raw && ctx.json) {
+    throw new UsageError('--raw and --json cannot be used together', {
+      hint: '--raw prints the manifest as the registry has it, which is JSON already.',
+    });
+  }
+  const expected = parseExpected(options.expectPlatforms, options.exact);
+  const out = createOutput(ctx);
+  // --verbose echoes to stderr even under --json, whose stdout holds the document only.
+  const echo = ctx.verbose
+    ? (command: string) => ctx.stderr.write(`${out.color.dim(`$ ${command}`)}\n`)
+    : undefined;
+  const run = deps.run ?? createRunner({ env: ctx.env, echo });
+
+  let report: ImageReport;
+  if (options.raw) {
+    const raw = await rawManifest(run, image);
+    ctx.stdout.write(raw);
+    if (expected === undefined) return EXIT.ok;
+    report = parsedOrBug(parseRawManifest(raw, image), 'imagetools inspect --raw');
+  } else {
+    report = await inspectImage(run, await detectVersion(run), image);
+  }
+
+  const check = expected && checkPlatforms(report, expected, Boolean(options.exact));
+  const failure = check && !check.ok ? describeFailure(image, check) : undefined;
+  if (ctx.json) {
+    out.json({
+      ok: !failure,
+      image: report,
+      ...(check ? { check } : {}),
+      ...(failure ? { errors: [failure] } : {}),
+    });
+    return failure ? EXIT.unhealthy : EXIT.ok;
+  }
+  if (!options.raw) out.result(renderImageReport(report, out.color));
+  if (failure) throw new UnhealthyError(failure.message, { hint: failure.hint });
+  if (check) {
+    const what = check.exact ? 'exactly the expected platforms' : 'all expected platforms';
+    out.info(out.color.green(`✓ ${image} has ${what}: ${check.expected.join(', ')}`));
+  }
+  return EXIT.ok;
+}
