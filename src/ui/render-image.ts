@@ -1,6 +1,7 @@
 // An ImageReport as a table for people: one row per platform, its attestations indented under it.
 import type { ChalkInstance } from 'chalk';
 import type { ImageReport, ManifestRef } from '../buildx/parse/imagetools.js';
+import { renderTable } from './table.js';
 
 /** `sha256:` and the first 12 hex digits: enough to tell manifests apart, short enough for a table. */
 export function shortDigest(digest: string): string {
@@ -22,16 +23,6 @@ export function humanSize(bytes: number): string {
 
 type Row = [string, string, string, string];
 
-function table(rows: Row[]): string[] {
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) =>
-    r
-      .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 const cells = (label: string, m: ManifestRef): Row => [
   label,
   shortDigest(m.digest),
@@ -47,7 +38,7 @@ export function renderImageReport(report: ImageReport, color: ChalkInstance): st
     for (const a of p.attestations) rows.push(cells('  attestation', a));
   }
   for (const a of report.attestationsUnattached ?? []) rows.push(cells('attestation (no image)', a));
-  const [header, ...body] = table(rows);
+  const [header, ...body] = renderTable(rows);
   const kind = report.kind === 'index' ? 'index' : 'single manifest';
   return [
     `${color.bold(report.ref)}`,
