@@ -1,0 +1,99 @@
+// What buildx has now: its version, one builder (`inspect`) or all of them (`ls`), in the fewest docker calls.
+import { BuildxFailedError } from '../errors.js';
+import { inspectArgs, VERSION_ARGS } from './args.js';
+import { expectOk, type Runner, type RunResult, TIMEOUT_MS } from './exec.js';
+import type { BuildxBuilder, BuildxVersion, Parsed, ParseError } from './model.js';
+import { parseInspect } from './parse/inspect.js';
+import { parseLsJson } from './parse/ls-json.js';
+import { parseLsText } from './parse/ls-text.js';
+import { parseBuildxVersion, requireSupported } from './version.js';
+
+const REPORT_HINT =
+  'mpb may not know this buildx output yet: please report it with the output of `docker buildx version`.';
+
+/** The parsed value, or a BuildxFailedError that quotes the line buildx printed and mpb could not read. */
+function readValue<T>(parsed: Parsed<T>, r: RunResult): T {
+  if (parsed.ok) return parsed.value;
+  throw new BuildxFailedError(describeParseError(parsed.error, r.command), r.command, r.stderr, {
+    hint: REPORT_HINT,
+  });
+}
+
+function describeParseError(e: ParseError, command: string): string {
+  return `could not read the output of \`${command}\`: line ${e.line}: ${e.message}\n  ${JSON.stringify(e.text)}`;
+}
+
+/** `docker buildx version`, parsed; below 0.10 is refused with the upgrade hint (exit 4). */
+export async function detectVersion(run: Runner): Promise<BuildxVersion> {
+  const r = expectOk(
+    await run('docker', VERSION_ARGS, { timeoutMs: TIMEOUT_MS.read }),
+    'docker buildx version',
+  );
+  return requireSupported(readValue(parseBuildxVersion(r.stdout), r));
+}
+
+export interface ReadBuilderOptions {
+  /** `inspect --bootstrap`: start nodes that are not running. On a dead node 0.13+ fails after ~20 s, 0.10–0.12 hang. */
+  bootstrap?: boolean;
+  timeoutMs?: number;
+}
+
+// The same words in 0.10.5, 0.13.1 and 0.29.1 (captures inspect-missing, dc-inspect-before-bootstrap);
+// buildx lower-cases builder names, so compare without case.
+const isNoSuchBuilder = (stderr: string, name: string): boolean =>
+  stderr.toLowerCase().includes(`error: no builder "${name.toLowerCase()}" found`);
+
+/**
+ * One builder from one `docker buildx inspect [--bootstrap] NAME`: in every version it has the pinned marks,
+ * driver options, status and platforms. Undefined when buildx has no such builder. `current` is not known here.
+ */
+export async function readBuilder(
+  run: Runner,
+  version: BuildxVersion,
+  name: string,
+  options: ReadBuilderOptions = {},
+): Promise<BuildxBuilder | undefined> {
+  const bootstrap = options.bootstrap ?? false;
+  const timeoutMs = options.timeoutMs ?? (bootstrap ? TIMEOUT_MS.bootstrap : TIMEOUT_MS.read);
+  const r = await run('docker', inspectArgs(name, { bootstrap }), { timeoutMs });
+  if (r.outcome.kind === 'failed' && isNoSuchBuilder(r.stderr, name)) return undefined;
+  if (r.outcome.kind === 'timed-out' && bootstrap && !version.caps.bootstrapTimesOut) {
+    throw new BuildxFailedError(
+      `\`${r.command}\` did not finish in ${Math.round(timeoutMs / 1000)} s: buildx ${version.raw} waits forever for a node that does not answer`,
+      r.command,
+      r.stderr,
+      {
+        hint: 'Find the node that is down with `mpb doctor`, or upgrade buildx to 0.13+ (it gives up after 20 s).',
+      },
+    );
+  }
+  return readValue(parseInspect(expectOk(r, `docker buildx inspect ${name}`).stdout), r);
+}
+
+/**
+ * Every builder from one `docker buildx ls`: `--format json` from 0.13, the table before. JSON does not mark
+ * pinned platforms (nodes come with `platformsComplete: false`) and has `current` only from 0.24: a caller
+ * that needs pins reads that builder with readBuilder. The table (< 0.13) has pins but no driver options.
+ */
+export async function readBuilders(
+  run: Runner,
+  version: BuildxVersion,
+  options: { timeoutMs?: number } = {},
+): Promise<BuildxBuilder[]> {
+  const json = version.caps.lsJson;
+  const args = json ? ['buildx', 'ls', '--format', 'json'] : ['buildx', 'ls'];
+  const r = expectOk(await run('docker', args, { timeoutMs: options.timeoutMs ?? TIMEOUT_MS.read }));
+  return readValue(json ? parseLsJson(r.stdout) : parseLsText(r.stdout, r.stderr), r);
+}
+
+/**
+ * The builder `docker buildx use` selected, from one `docker buildx inspect` without a name: the only call
+ * that says which builder is current in every version (JSON has `Current` only from 0.24). Undefined when
+ * buildx cannot show it (the engine's `default` builder without a daemon fails here).
+ */
+export async function readCurrentBuilder(run: Runner): Promise<BuildxBuilder | undefined> {
+  const r = await run('docker', ['buildx', 'inspect'], { timeoutMs: TIMEOUT_MS.read });
+  if (r.outcome.kind !== 'ok') return undefined;
+  const parsed = parseInspect(r.stdout);
+  return parsed.ok ? { ...parsed.value, current: true } : undefined;
+}
