@@ -1,0 +1,121 @@
+// mpb certs create: a CA, a server certificate for --host and a client certificate, then how to use them.
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { type CertPaths, writeCertSet } from '../certs/files.js';
+import { createCertSet } from '../certs/generate.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { certFacts, shortDate } from '../probe/cert-facts.js';
+import { createOutput } from '../ui/output.js';
+import { shellQuote } from '../ui/quote.js';
+
+export interface CertsCreateOptions {
+  host: string[];
+  out: string;
+  days: number;
+  force?: boolean;
+}
+
+const DNS_NAME =
+  /^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*$/;
+const MAX_DAYS = 3650;
+
+function checkOptions(options: CertsCreateOptions): void {
+  const bad = options.host.filter((h) => isIP(h) === 0 && !(h.length <= 253 && DNS_NAME.test(h)));
+  if (bad.length > 0) {
+    throw new UsageError(`--host ${bad.map((h) => `"${h}"`).join(', ')}: not a DNS name or IP address`, {
+      hint: 'Give the name or address buildx will connect to, e.g. --host build.example.com --host 10.0.0.5',
+    });
+  }
+  if (!Number.isInteger(options.days) || options.days < 1 || options.days > MAX_DAYS) {
+    throw new UsageError(`--days must be a whole number from 1 to ${MAX_DAYS}`, { hint: 'e.g. --days 825' });
+  }
+}
+
+/** The command that starts buildkitd with these files, mounted at /certs. */
+export function buildkitdRunArgs(dir: string): string[] {
+  return [
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    'buildkitd',
+    '--privileged',
+    '-p',
+    '1234:1234',
+    '-v',
+    `${dir}:/certs`,
+    'moby/buildkit',
+    '--addr',
+    'tcp://0.0.0.0:1234',
+    '--tlscacert',
+    '/certs/ca.pem',
+    '--tlscert',
+    '/certs/server-cert.pem',
+    '--tlskey',
+    '/certs/server-key.pem',
+  ];
+}
+
+/** The node entry for builders.yaml that uses the client side of these files. */
+export function nodeSnippet(
+  host: string,
+  paths: CertPaths,
+): { name: string; endpoint: string; yaml: string } {
+  const name =
+    host
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'buildkitd';
+  const endpoint = `tcp://${isIP(host) === 6 ? `[${host}]` : host}:1234`;
+  const yaml = [
+    `      - name: ${name}`,
+    `        endpoint: ${endpoint}`,
+    `        # platforms: [linux/amd64]   # what this node builds natively`,
+    `        tls:`,
+    `          ca: ${paths.ca}`,
+    `          cert: ${paths.clientCert}`,
+    `          key: ${paths.clientKey}`,
+  ].join('\n');
+  return { name, endpoint, yaml };
+}
+
+export async function runCertsCreate(ctx: Context, options: CertsCreateOptions): Promise<number> {
+  checkOptions(options);
+  const dir = resolve(ctx.cwd, options.out);
+  const set = await createCertSet({ hosts: options.host, days: options.days });
+  const paths = await writeCertSet(dir, set, { force: Boolean(options.force) });
+  const notAfter = certFacts(set.server.cert).notAfter;
+  const dockerRun = buildkitdRunArgs(dir);
+  const node = nodeSnippet(options.host[0]!, paths);
+  const out = createOutput(ctx);
+  if (ctx.json) {
+    out.json({
+      ok: true,
+      dir,
+      files: paths,
+      hosts: options.host,
+      notAfter,
+      dockerRun,
+      node: { name: node.name, endpoint: node.endpoint },
+    });
+    return 0;
+  }
+  const until = shortDate(notAfter);
+  out.result(`Wrote to ${dir} (valid until ${until}):
+  ca.pem            CA certificate: both sides trust it
+  ca-key.pem        CA key (0600): keep it safe; only needed to issue more certificates
+  server-cert.pem   server certificate for ${options.host.join(', ')} (serverAuth)
+  server-key.pem    server key (0600)
+  client-cert.pem   client certificate (clientAuth), for buildx
+  client-key.pem    client key (0600)
+
+On the buildkitd host (copy ca.pem, server-cert.pem and server-key.pem there if it is another machine):
+  ${shellQuote(dockerRun)}
+
+In builders.yaml, as a node of a builder with driver: remote:
+${node.yaml}
+
+Then check it: mpb doctor`);
+  return 0;
+}

@@ -1,0 +1,148 @@
+// mpb doctor: docker, buildx, the config, then every node at once; each line ✓ or ✗ with the fix.
+import { createRunner, type Runner, TIMEOUT_MS } from '../buildx/exec.js';
+import type { BuildxVersion } from '../buildx/model.js';
+import { detectVersion, readBuilder } from '../buildx/read.js';
+import { requireConfig } from '../config/load.js';
+import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
+import type { Context } from '../context.js';
+import { ConfigError, isMpbError, UsageError } from '../errors.js';
+import { type Check, checkDockerCli, emulationChecks, fail, pass, probeChecks } from '../probe/checklist.js';
+import { probeBuilders } from '../probe/node.js';
+import type { ProbeResult } from '../probe/types.js';
+import { createOutput, type Output } from '../ui/output.js';
+
+export interface DoctorOptions {
+  bootstrap?: boolean;
+  /** Seconds. */
+  probeTimeout: number;
+}
+
+const errorDetail = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const errorFix = (e: unknown, fallback: string) => (isMpbError(e) && e.hint ? e.hint : fallback);
+
+async function checkBuildx(run: Runner): Promise<{ check: Check; version?: BuildxVersion }> {
+  try {
+    const version = await detectVersion(run);
+    return { check: pass('buildx', 'buildx', `${version.raw} (0.10 or newer needed)`), version };
+  } catch (e) {
+    return { check: fail('buildx', 'buildx', errorDetail(e), errorFix(e, 'Install buildx 0.10 or newer.')) };
+  }
+}
+
+async function checkConfig(ctx: Context, out: Output): Promise<{ check: Check; config?: ResolvedConfig }> {
+  try {
+    const { config, warnings } = await requireConfig(ctx);
+    for (const w of warnings) out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
+    const nodes = config.builders.reduce((n, b) => n + b.nodes.length, 0);
+    const noted =
+      warnings.length > 0
+        ? `; ${warnings.length} warning(s): ${warnings.map((w) => w.message).join('; ')}`
+        : '';
+    return {
+      check: pass(
+        'config',
+        'config',
+        `${config.file}: ${config.builders.length} builder(s), ${nodes} node(s)${noted}`,
+      ),
+      config,
+    };
+  } catch (e) {
+    const fix =
+      e instanceof ConfigError
+        ? e.issues.map((i) => i.hint).join(' ')
+        : errorFix(e, 'Run: mpb config validate');
+    return { check: fail('config', 'config', errorDetail(e), fix || 'Run: mpb config validate') };
+  }
+}
+
+function selectBuilders(config: ResolvedConfig, names: readonly string[]): BuilderSpec[] {
+  if (names.length === 0) return config.builders;
+  const unknown = names.filter((n) => !config.builders.some((b) => b.name === n));
+  if (unknown.length > 0) {
+    throw new UsageError(`no builder named ${unknown.join(', ')} in ${config.file}`, {
+      hint: `Declared: ${config.builders.map((b) => b.name).join(', ') || 'none'}`,
+    });
+  }
+  return config.builders.filter((b) => names.includes(b.name));
+}
+
+/** --bootstrap: builders whose nodes are all up are bootstrapped, then their `emulate` platforms checked. */
+async function bootstrapChecks(
+  builders: readonly BuilderSpec[],
+  probes: readonly ProbeResult[],
+  run: Runner,
+  version: BuildxVersion,
+  timeoutMs: number,
+): Promise<Check[]> {
+  const jobs = builders
+    .filter((b) => b.nodes.some((n) => n.emulate.length > 0))
+    .map(async (b) => {
+      const down = probes.filter((p) => p.builder === b.name && p.state === 'down').map((p) => p.node);
+      if (down.length > 0) {
+        const fix = `Fix ${down.join(', ')} (above), then run: mpb doctor ${b.name} --bootstrap`;
+        return [
+          fail(`builder:${b.name}`, `builder ${b.name}`, `not bootstrapped: ${down.join(', ')} down`, fix),
+        ];
+      }
+      try {
+        const actual = await readBuilder(run, version, b.name, {
+          bootstrap: true,
+          timeoutMs: TIMEOUT_MS.bootstrap,
+        });
+        return await emulationChecks(b, actual, { run, timeoutMs });
+      } catch (e) {
+        return [
+          fail(
+            `builder:${b.name}`,
+            `builder ${b.name}`,
+            errorDetail(e),
+            errorFix(e, `Run: mpb ensure-builder ${b.name}`),
+          ),
+        ];
+      }
+    });
+  return (await Promise.all(jobs)).flat();
+}
+
+function render(out: Output, checks: readonly Check[]): void {
+  for (const c of checks) {
+    const mark = c.ok ? out.color.green('✓') : out.color.red('✗');
+    out.result(`${mark} ${out.color.bold(c.title)}: ${c.detail}`);
+    if (c.fix) out.result(`    ${out.color.dim('→')} ${c.fix}`);
+  }
+  const failed = checks.filter((c) => !c.ok).length;
+  out.result(
+    failed === 0 ? `all ${checks.length} checks passed` : `${failed} of ${checks.length} checks failed`,
+  );
+}
+
+/** Runs every check (failures do not stop the others) and exits 0 when all pass, 3 otherwise. */
+export async function runDoctor(
+  ctx: Context,
+  builders: string[],
+  options: DoctorOptions,
+  deps: { run?: Runner } = {},
+): Promise<number> {
+  const out = createOutput(ctx);
+  const run =
+    deps.run ?? createRunner({ env: ctx.env, echo: ctx.verbose ? (c) => out.info(`$ ${c}`) : undefined });
+  const timeoutMs = options.probeTimeout * 1000;
+  const configured = (async () => {
+    const loaded = await checkConfig(ctx, out);
+    const selected = loaded.config ? selectBuilders(loaded.config, builders) : [];
+    return { loaded, selected, probes: await probeBuilders(selected, { timeoutMs, run }) };
+  })();
+  const [docker, buildx, { loaded, selected, probes }] = await Promise.all([
+    checkDockerCli(run, timeoutMs),
+    checkBuildx(run),
+    configured,
+  ]);
+  const checks = [docker, buildx.check, loaded.check, ...probes.flatMap(probeChecks)];
+  if (options.bootstrap && buildx.version) {
+    checks.push(...(await bootstrapChecks(selected, probes, run, buildx.version, timeoutMs)));
+  }
+  const ok = checks.every((c) => c.ok);
+  if (ctx.json) out.json({ ok, checks });
+  else render(out, checks);
+  return ok ? 0 : 3;
+}

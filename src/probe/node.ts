@@ -1,0 +1,156 @@
+// Probes a declared node by its endpoint, and many nodes at once: total time is one timeout, not one per node.
+import { stat } from 'node:fs/promises';
+import { createRunner, type Runner } from '../buildx/exec.js';
+import type { BuilderSpec, Driver, NodeSpec } from '../config/types.js';
+import { containerNameOf } from '../core/local-container.js';
+import { checkContainer, checkDockerDaemon, checkSsh } from './daemon.js';
+import { parseEndpoint } from './endpoint.js';
+import { probeTcp } from './tcp.js';
+import { probeTls } from './tls.js';
+import { checkTlsFiles } from './tls-files.js';
+import type { ProbeResult, ProbeTarget, ProbeWarning, StepOutcome } from './types.js';
+
+export interface ProbeOptions {
+  timeoutMs: number;
+  /** For ssh and docker checks; the real runner when not given. */
+  run?: Runner;
+  /** The builder's driver: tells `tcp://` buildkitd from a Docker host and skips kubernetes nodes. */
+  driver?: Driver;
+  /** The node's builder: names the BuildKit container of a `local: true` node. */
+  builder?: string;
+}
+
+type Steps = { checks: string[]; warnings: ProbeWarning[] };
+
+function resultOf(target: ProbeTarget, steps: Steps, last: StepOutcome): ProbeResult {
+  const checks = last.ok ? [...steps.checks, last.check] : steps.checks;
+  if (last.ok) return { ...target, state: 'up', checks, warnings: steps.warnings };
+  const { reason, detail, fix } = last;
+  return { ...target, state: 'down', reason, detail, fix, checks, warnings: steps.warnings };
+}
+
+async function probeTcpNode(node: NodeSpec, host: string, port: number, options: ProbeOptions) {
+  const steps: Steps = { checks: [], warnings: [] };
+  if (!node.tls) {
+    const tcp = await probeTcp(host, port, options.timeoutMs);
+    return { steps, last: tcp.ok ? { ok: true as const, check: `${host}:${port} accepts TCP` } : tcp };
+  }
+  const files = await checkTlsFiles(node.tls);
+  steps.warnings.push(...files.warnings);
+  if (!files.ok) return { steps, last: files };
+  steps.checks.push(...files.checks);
+  const tls = await probeTls({
+    host,
+    port,
+    ...files.pems,
+    servername: node.tls.servername,
+    timeoutMs: options.timeoutMs,
+    files: { ca: node.tls.ca, cert: node.tls.cert, key: node.tls.key },
+  });
+  const last: StepOutcome = tls.ok
+    ? {
+        ok: true,
+        check: `${tls.protocol} with "${tls.server.subject}" (valid until ${tls.server.notAfter.slice(0, 10)}); client certificate accepted`,
+      }
+    : tls;
+  return { steps, last };
+}
+
+async function probeUnix(path: string): Promise<StepOutcome> {
+  const found = await stat(path).then(
+    (s) => s.isSocket(),
+    () => false,
+  );
+  return found
+    ? { ok: true, check: `socket ${path} exists` }
+    : {
+        ok: false,
+        reason: 'socket',
+        detail: `no socket at ${path}`,
+        fix: `Start the daemon that listens on ${path}, or fix the path.`,
+      };
+}
+
+function targetOf(node: NodeSpec, options: ProbeOptions): ProbeTarget {
+  const endpoint = node.endpoint ?? (node.local ? 'local BuildKit container' : 'local Docker');
+  return { builder: options.builder, node: node.name, endpoint };
+}
+
+/** Probes one node within options.timeoutMs: up with what was checked, down with the reason and the fix. */
+export async function probeNode(node: NodeSpec, options: ProbeOptions): Promise<ProbeResult> {
+  const target = targetOf(node, options);
+  const run = options.run ?? createRunner();
+  const endpoint = parseEndpoint(node, options.driver);
+  const none: Steps = { checks: [], warnings: [] };
+  switch (endpoint.kind) {
+    case 'skip':
+      return { ...target, state: 'skipped', detail: endpoint.why };
+    case 'invalid':
+      return resultOf(target, none, {
+        ok: false,
+        reason: 'endpoint',
+        detail: endpoint.why,
+        fix: 'Fix the endpoint in the config file.',
+      });
+    case 'tcp': {
+      const { steps, last } = await probeTcpNode(node, endpoint.host, endpoint.port, options);
+      return resultOf(target, steps, last);
+    }
+    case 'ssh':
+      return resultOf(target, none, await checkSsh(run, endpoint, options.timeoutMs));
+    case 'unix':
+      return resultOf(target, none, await probeUnix(endpoint.path));
+    case 'docker-context':
+      return resultOf(
+        target,
+        none,
+        await checkDockerDaemon(
+          run,
+          ['--context', endpoint.context],
+          `context ${endpoint.context}`,
+          options.timeoutMs,
+        ),
+      );
+    case 'docker-container':
+      return resultOf(
+        target,
+        none,
+        await checkContainer(run, endpoint.container, false, Date.now() + options.timeoutMs),
+      );
+    case 'local-docker':
+      return resultOf(target, none, await checkDockerDaemon(run, [], 'local Docker', options.timeoutMs));
+    case 'local-container': {
+      const deadline = Date.now() + options.timeoutMs;
+      const daemon = await checkDockerDaemon(run, [], 'local Docker', options.timeoutMs);
+      if (!daemon.ok || options.builder === undefined) return resultOf(target, none, daemon);
+      const container = containerNameOf(options.builder, node.name);
+      return resultOf(
+        target,
+        { checks: [daemon.check], warnings: [] },
+        await checkContainer(run, container, true, deadline),
+      );
+    }
+  }
+}
+
+/** Probes nodes in parallel: the whole run takes about one timeout however many nodes there are. */
+export function probeAll(
+  nodes: readonly NodeSpec[],
+  timeoutMs: number,
+  options: Omit<ProbeOptions, 'timeoutMs'> = {},
+): Promise<ProbeResult[]> {
+  const run = options.run ?? createRunner();
+  return Promise.all(nodes.map((node) => probeNode(node, { ...options, run, timeoutMs })));
+}
+
+/** Every node of every given builder, all at once, each probed with its builder's driver. */
+export async function probeBuilders(
+  builders: readonly BuilderSpec[],
+  options: Omit<ProbeOptions, 'driver' | 'builder'>,
+): Promise<ProbeResult[]> {
+  const run = options.run ?? createRunner();
+  const jobs = builders.flatMap((b) =>
+    b.nodes.map((node) => probeNode(node, { ...options, run, driver: b.driver, builder: b.name })),
+  );
+  return Promise.all(jobs);
+}

@@ -1,0 +1,142 @@
+// The verdicts of a TLS handshake: which of the failures users hit it is, with the fix for each.
+import type { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import { checkServerIdentity, type TLSSocket } from 'node:tls';
+import { certFacts, namesOf, shortDate, validityAt } from './cert-facts.js';
+import type { TlsFailure, TlsProbeInput } from './tls.js';
+
+// OpenSSL's verdicts that mean "this CA did not sign that certificate".
+const CHAIN_ERRORS = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'INVALID_CA',
+]);
+// What OpenSSL reports when the peer's first bytes are not a TLS record (plain HTTP, gRPC without TLS, SSH...).
+const NOT_TLS_CODE =
+  /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL|HTTP_REQUEST|RECORD_LAYER_FAILURE/;
+// Alerts a server sends about the client's certificate (Go: bad certificate, unknown CA, certificate expired).
+const CLIENT_ALERTS =
+  /ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_EXPIRED|CERTIFICATE_UNKNOWN|UNSUPPORTED_CERTIFICATE|CERTIFICATE_REVOKED|ACCESS_DENIED|DECRYPT_ERROR)$/;
+
+export interface HandshakeContext {
+  input: TlsProbeInput;
+  name: string;
+  files: { ca: string; cert: string; key: string };
+}
+
+const alertName = (code: string) => /ALERT_([A-Z_]+)$/.exec(code)?.[1]?.toLowerCase().replaceAll('_', ' ');
+
+export function clientRejected(c: HandshakeContext, how: string): TlsFailure {
+  const expiredHint = how.includes('certificate expired')
+    ? ' It says the client certificate expired: compare the clocks (date -u) here and on the server.'
+    : '';
+  return {
+    ok: false,
+    reason: 'tls-client-rejected',
+    detail: `${c.input.host}:${c.input.port} rejected the client certificate ${c.files.cert} (${how})`,
+    fix: `buildkitd does not accept ${c.files.cert}: issue it from the CA buildkitd trusts (--tlscacert; mpb certs create makes both from one CA) or restart buildkitd with --tlscacert set to the CA that signed it.${expiredHint}`,
+  };
+}
+
+export function notTls(c: HandshakeContext, how: string): TlsFailure {
+  const { host, port } = c.input;
+  return {
+    ok: false,
+    reason: 'tls-not-tls',
+    detail: `${host}:${port} does not speak TLS (${how})`,
+    fix: `Start buildkitd on ${host}:${port} with --tlscacert, --tlscert and --tlskey (mpb certs create prints the command), or check that ${port} is buildkitd's port and not another service.`,
+  };
+}
+
+/** Checks the server's certificate the way buildx (Go) would, in the order a user should fix things. */
+export function verifyServer(
+  c: HandshakeContext,
+  socket: TLSSocket,
+  peer: X509Certificate,
+): TlsFailure | undefined {
+  const server = certFacts(peer);
+  const code = socket.authorizationError ? String(socket.authorizationError) : undefined;
+  const { host, port } = c.input;
+  if (code && CHAIN_ERRORS.has(code)) {
+    const ca = certFacts(c.input.ca);
+    return {
+      ok: false,
+      reason: 'tls-ca',
+      server,
+      detail: `the server certificate of ${host}:${port} (issuer "${server.issuer}") is not signed by the CA in ${c.files.ca} ("${ca.subject}") (${code})`,
+      fix: `Set tls.ca to the CA that issued the server certificate ("${server.issuer}"), or re-issue the server certificate from your CA: mpb certs create --host ${host}.`,
+    };
+  }
+  const when = validityAt(server);
+  if (!when.valid) {
+    const expired = when.why === 'expired';
+    return {
+      ok: false,
+      reason: expired ? 'tls-expired' : 'tls-not-yet-valid',
+      server,
+      detail: `the server certificate of ${host}:${port} ${expired ? 'expired on' : 'is not valid before'} ${shortDate(when.at)}`,
+      fix: expired
+        ? `Renew the server certificate (mpb certs create --host ${host} --out DIR), install it on the server and restart buildkitd.`
+        : `Compare the clocks (date -u) here and on the server; if the server's clock is right, re-issue the certificate.`,
+    };
+  }
+  const names = namesOf(server);
+  const mismatch =
+    names.length === 0
+      ? 'it has no subject alternative names (Go ignores the common name)'
+      : checkServerIdentity(c.name, peer.toLegacyObject())
+        ? `it is valid for ${names.join(', ')}`
+        : undefined;
+  if (mismatch) {
+    const suggestion = names.find((n) => !isIP(n)) ?? names[0];
+    return {
+      ok: false,
+      reason: 'tls-hostname',
+      server,
+      detail: `"${c.name}" is not a name of the server certificate of ${host}:${port}: ${mismatch}`,
+      fix: suggestion
+        ? `Add "servername: ${suggestion}" to the node's tls block, or re-issue the server certificate for this address: mpb certs create --host ${c.name}.`
+        : `Re-issue the server certificate with a SAN for this address: mpb certs create --host ${c.name}.`,
+    };
+  }
+  if (code) {
+    return {
+      ok: false,
+      reason: code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID' ? 'tls-ca' : 'tls-handshake',
+      server,
+      detail: `the certificate chain of ${host}:${port} does not verify (${code}; the CA certificate itself may be out of date)`,
+      fix: `Check ${c.files.ca} with: mpb certs show ${c.files.ca}`,
+    };
+  }
+  return undefined;
+}
+
+/** What a handshake error means; `answered`: the server sent bytes before it failed. */
+export function classifyTlsError(
+  c: HandshakeContext,
+  e: { code?: string; message: string },
+  stage: { secured: boolean; answered: boolean },
+): TlsFailure {
+  const code = e.code ?? '';
+  if (CLIENT_ALERTS.test(code)) return clientRejected(c, `alert "${alertName(code)}"`);
+  if (NOT_TLS_CODE.test(code)) return notTls(c, `OpenSSL: ${e.message.split('\n')[0]}`);
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    if (stage.secured) return clientRejected(c, 'connection reset after the handshake');
+    // Nothing came back to our ClientHello: a plain TCP service that hung up. Something came back: a TLS
+    // server that hung up after reading our certificate.
+    return stage.answered
+      ? clientRejected(c, 'connection reset during the handshake')
+      : notTls(c, 'closed the connection without answering the TLS ClientHello');
+  }
+  return {
+    ok: false,
+    reason: 'tls-handshake',
+    detail: `TLS handshake with ${c.input.host}:${c.input.port} failed: ${code || e.message}`,
+    fix: `Inspect it with: openssl s_client -connect ${c.input.host}:${c.input.port} -CAfile ${c.files.ca} -cert ${c.files.cert} -key ${c.files.key}`,
+  };
+}

@@ -1,0 +1,64 @@
+// What a probe finds: a node is up (with what was checked) or down for one named reason, with the fix.
+
+/** Network failures: before any protocol is spoken. */
+export type NetReason = 'dns' | 'refused' | 'unreachable' | 'timeout';
+
+/** TLS failures, each told apart because each has a different fix. */
+export type TlsReason =
+  | 'tls-files' // a ca/cert/key file is missing, unreadable or not PEM
+  | 'tls-key-mismatch' // the key is not the certificate's key
+  | 'tls-client-expired'
+  | 'tls-client-not-yet-valid'
+  | 'tls-ca' // the configured CA did not sign the server certificate
+  | 'tls-hostname' // the host (or servername) is not among the server certificate's SANs
+  | 'tls-expired' // server certificate
+  | 'tls-not-yet-valid' // server certificate
+  | 'tls-client-rejected' // the server refused our client certificate
+  | 'tls-not-tls' // the port answers, but not with TLS
+  | 'tls-handshake'; // any other handshake failure
+
+/** Failures of nodes reached through docker or ssh. */
+export type DaemonReason =
+  | 'ssh-auth'
+  | 'ssh-host-key'
+  | 'ssh'
+  | 'docker' // the Docker daemon (local or behind ssh) does not answer
+  | 'container' // the BuildKit container is missing or not running
+  | 'buildkit' // BuildKit inside the container does not answer
+  | 'socket' // unix:// socket missing
+  | 'endpoint'; // an endpoint mpb cannot read
+
+export type DownReason = NetReason | TlsReason | DaemonReason;
+
+/** A problem that does not stop the node from working but should be fixed (doctor fails on it). */
+export interface ProbeWarning {
+  reason: 'key-permissions';
+  detail: string;
+  fix: string;
+}
+
+export interface ProbeTarget {
+  builder: string | undefined;
+  node: string;
+  /** The endpoint as written, or what stands for it: `local Docker`, `local BuildKit container`. */
+  endpoint: string;
+}
+
+export type ProbeResult = ProbeTarget &
+  (
+    | { state: 'up'; checks: string[]; warnings: ProbeWarning[] }
+    | {
+        state: 'down';
+        reason: DownReason;
+        detail: string;
+        fix: string;
+        checks: string[];
+        warnings: ProbeWarning[];
+      }
+    | { state: 'skipped'; detail: string }
+  );
+
+/** What a check found before it is placed on a node: a step's own verdict. */
+export type StepOutcome =
+  | { ok: true; check: string }
+  | { ok: false; reason: DownReason; detail: string; fix: string };

@@ -1,0 +1,15 @@
+// `buildctl debug workers` inside a BuildKit container: the platforms its workers really serve.
+
+/**
+ * Parses buildctl's table (`ID<TAB>PLATFORMS`, platforms comma-separated; buildkit cmd/buildctl/debug/workers.go).
+ * Unlike buildx's lists, this one does not include the platforms pinned with `create --platform`.
+ */
+export function parseBuildctlWorkers(text: string): string[] {
+  const platforms = new Set<string>();
+  for (const line of text.split('\n')) {
+    const [id, list] = line.trim().split(/\s+/);
+    if (!id || id === 'ID' || !list) continue;
+    for (const p of list.split(',')) if (p !== '') platforms.add(p);
+  }
+  return [...platforms];
+}

@@ -1,0 +1,244 @@
+// `mpb doctor` over a config of several nodes: real in-process TLS servers for the tcp:// nodes, a fake runner
+// (real buildx captures) for docker, buildx and ssh. Asserts the checklist, the fixes and the exit code.
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runner } from '../../src/buildx/exec.js';
+import { type Authority, createAuthority, validityFor } from '../../src/certs/generate.js';
+import { type DoctorOptions, runDoctor } from '../../src/commands/doctor.js';
+import { reportError } from '../../src/ui/report-error.js';
+import { capture, type FakeRow, fakeRun } from '../helpers/fake-run.js';
+import { closedPort, leaf, type Running, startTlsServer, writePems } from '../helpers/tls-server.js';
+import { captureContext } from '../unit/ui/capture.js';
+
+const DOCKER_VERSION = 'Docker version 28.2.2, build e6534b4\n';
+const SSH_OK = "docker version --format '{{.Server.Version}}'";
+
+let dir: string;
+let ports: { good: number; expired: number; dead: number };
+let client: Record<string, string>;
+const servers: Running[] = [];
+
+function configText(): string {
+  const tls = `{ ca: ${client.ca}, cert: ${client.cert}, key: ${client.key} }`;
+  return `version: 1
+builders:
+  fleet:
+    driver: remote
+    nodes:
+      - name: good
+        endpoint: tcp://127.0.0.1:${ports.good}
+        platforms: [linux/amd64]
+        tls: ${tls}
+      - name: expired
+        endpoint: tcp://127.0.0.1:${ports.expired}
+        platforms: [linux/arm64]
+        tls: ${tls}
+      - name: dead
+        endpoint: tcp://127.0.0.1:${ports.dead}
+        platforms: [linux/s390x]
+        tls: ${tls}
+  mac:
+    driver: docker-container
+    nodes:
+      - name: mac-arm64
+        platforms: [linux/arm64]
+        emulate: [linux/amd64, linux/riscv64]
+      - name: amd64-box
+        endpoint: ssh://root@127.0.0.1:2222
+        platforms: [linux/amd64, linux/386]
+        emulate: [linux/arm64]
+`;
+}
+
+const BASE_ROWS: FakeRow[] = [
+  [['docker', '--version'], { stdout: DOCKER_VERSION }],
+  [['docker', 'buildx', 'version'], capture('0.29.1', 'version')],
+  [['docker', 'version', '--format'], { stdout: '28.2.2\n' }],
+  [
+    ['ssh'],
+    (args) => (args.at(-1) === SSH_OK ? { stdout: '20.10.24\n' } : { exitCode: 255, stderr: 'unexpected\n' }),
+  ],
+];
+
+async function doctor(
+  builders: string[],
+  options: Partial<DoctorOptions>,
+  settings: { json?: boolean; run?: Runner; rows?: FakeRow[] } = {},
+) {
+  const captured = captureContext({ json: settings.json, color: false });
+  const ctx = { ...captured.ctx, cwd: dir, config: join(dir, 'builders.yaml') };
+  const run = settings.run ?? fakeRun([...(settings.rows ?? []), ...BASE_ROWS]);
+  let code: number;
+  try {
+    code = await runDoctor(ctx, builders, { probeTimeout: 5, ...options }, { run });
+  } catch (e) {
+    code = reportError(e, ctx);
+  }
+  const clean = (text: string) =>
+    text.replaceAll(dir, '$DIR').replace(/\d{4}-\d\d-\d\d( \d\d:\d\d UTC)?/g, 'DATE');
+  return { code, stdout: clean(captured.stdout()), stderr: clean(captured.stderr()) };
+}
+
+beforeAll(async () => {
+  const ca: Authority = await createAuthority('fleet CA', validityFor(30));
+  const serve = async (pair: { cert: string; key: string }) => {
+    const s = await startTlsServer({ ...pair, ca: ca.pem.cert });
+    servers.push(s);
+    return s.port;
+  };
+  ports = {
+    good: await serve(await leaf(ca, 'server')),
+    expired: await serve(await leaf(ca, 'server', { fromDays: -30, toDays: -1 })),
+    dead: await closedPort(),
+  };
+  const pair = await leaf(ca, 'client');
+  client = await writePems({ ca: ca.pem.cert, cert: pair.cert, key: pair.key });
+  dir = await mkdtemp(join(tmpdir(), 'mpb-doctor-'));
+  await writeFile(join(dir, 'builders.yaml'), configText());
+});
+
+afterAll(() => Promise.all(servers.map((s) => s.close())));
+
+describe('mpb doctor', () => {
+  it('checks tools, config and every node at once; ✗ lines carry the fix; exit 3', async () => {
+    const r = await doctor([], {}, { json: true });
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.checks.map((c: { id: string; ok: boolean }) => [c.id, c.ok])).toEqual([
+      ['docker', true],
+      ['buildx', true],
+      ['config', true],
+      ['node:fleet/good', true],
+      ['node:fleet/expired', false],
+      ['node:fleet/dead', false],
+      ['node:mac/mac-arm64', true],
+      ['node:mac/amd64-box', true],
+    ]);
+    const byId = Object.fromEntries(doc.checks.map((c: { id: string }) => [c.id, c]));
+    expect(byId['buildx']).toMatchObject({ detail: '0.29.1+ds1 (0.10 or newer needed)', fix: null });
+    expect(byId['node:fleet/expired']).toMatchObject({
+      title: `fleet/expired (tcp://127.0.0.1:${ports.expired})`,
+      detail: `the server certificate of 127.0.0.1:${ports.expired} expired on DATE`,
+      fix: 'Renew the server certificate (mpb certs create --host 127.0.0.1 --out DIR), install it on the server and restart buildkitd.',
+    });
+    expect(byId['node:fleet/dead']).toMatchObject({
+      detail: `connection to 127.0.0.1:${ports.dead} refused`,
+      fix: `Nothing listens on 127.0.0.1:${ports.dead}: start buildkitd there (mpb certs create prints the docker run command) or correct the port.`,
+    });
+    expect(byId['node:mac/amd64-box'].detail).toBe('ssh root@127.0.0.1: Docker Engine 20.10.24 answers');
+  });
+
+  it('prints one ✓/✗ line per check, the fix under each ✗, and a summary', async () => {
+    const r = await doctor(['fleet'], {});
+    expect(r.code).toBe(3);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => /^[✓✗]/.test(l)).map((l) => l.split(':')[0])).toEqual([
+      '✓ docker CLI',
+      '✓ buildx',
+      '✓ config',
+      `✓ fleet/good (tcp`,
+      `✗ fleet/expired (tcp`,
+      `✗ fleet/dead (tcp`,
+    ]);
+    expect(lines).toContain(
+      `    → Nothing listens on 127.0.0.1:${ports.dead}: start buildkitd there (mpb certs create prints the docker run command) or correct the port.`,
+    );
+    expect(lines.at(-2)).toBe('2 of 6 checks failed');
+  });
+
+  it('exits 0 when every check passes', async () => {
+    const r = await doctor(['mac'], {});
+    expect(r.stdout.split('\n').at(-2)).toBe('all 5 checks passed');
+    expect(r.code).toBe(0);
+  });
+
+  it('reports a key readable by others as its own ✗ with the chmod', async () => {
+    await chmod(client.key!, 0o644);
+    try {
+      const r = await doctor(['fleet'], {}, { json: true });
+      const check = JSON.parse(r.stdout).checks.find(
+        (c: { id: string }) => c.id === 'node:fleet/good:key-permissions',
+      );
+      expect(check).toEqual({
+        id: 'node:fleet/good:key-permissions',
+        ok: false,
+        title: `fleet/good (tcp://127.0.0.1:${ports.good})`,
+        detail: `${client.key} is readable by other users (mode 0644)`,
+        fix: `chmod 600 ${client.key}`,
+      });
+    } finally {
+      await chmod(client.key!, 0o600);
+    }
+  });
+
+  it('without docker: still checks everything, the TLS nodes included, and exits 3', async () => {
+    const missing: Runner = async (file, args) => ({
+      file,
+      args: [...args],
+      command: [file, ...args].join(' '),
+      exitCode: -2,
+      stdout: '',
+      stderr: '',
+      outcome: { kind: 'missing', tool: file },
+      durationMs: 0,
+    });
+    const r = await doctor([], {}, { json: true, run: missing });
+    expect(r.code).toBe(3);
+    const checks = JSON.parse(r.stdout).checks as { id: string; ok: boolean; detail: string }[];
+    expect(checks.map((c) => [c.id, c.ok])).toEqual([
+      ['docker', false],
+      ['buildx', false],
+      ['config', true],
+      ['node:fleet/good', true],
+      ['node:fleet/expired', false],
+      ['node:fleet/dead', false],
+      ['node:mac/mac-arm64', false],
+      ['node:mac/amd64-box', false],
+    ]);
+    expect(checks[0]?.detail).toBe('docker was not found on PATH');
+  });
+
+  it('refuses a builder the config does not declare (exit 2)', async () => {
+    const r = await doctor(['nope'], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: no builder named nope in $DIR/builders.yaml\n  → Declared: fleet, mac\n');
+  });
+
+  it('--bootstrap: each emulated platform must be served by its node, else the binfmt one-liner', async () => {
+    const workers = (list: string) => ({ stdout: `ID\tPLATFORMS\nw1\t${list}\n` });
+    const rows: FakeRow[] = [
+      [['docker', 'buildx', 'inspect', '--bootstrap'], capture('0.29.1', 'dc-inspect-bootstrap')],
+      [
+        ['docker', 'exec', 'buildx_buildkit_mac-arm64'],
+        workers('linux/arm64,linux/amd64,linux/amd64/v2,linux/arm/v7'),
+      ],
+      [
+        ['docker', '--host', 'ssh://root@127.0.0.1:2222', 'exec', 'buildx_buildkit_amd64-box'],
+        workers('linux/amd64,linux/386,linux/arm64'),
+      ],
+    ];
+    const r = await doctor(['mac'], { bootstrap: true }, { json: true, rows });
+    const checks = JSON.parse(r.stdout).checks.filter((c: { id: string }) => c.id.startsWith('emulate:'));
+    expect(checks).toEqual([
+      {
+        id: 'emulate:mac/mac-arm64',
+        ok: false,
+        title: 'mac/mac-arm64 emulates linux/amd64, linux/riscv64',
+        detail:
+          'BuildKit serves linux/arm64, linux/amd64, linux/amd64/v2, linux/arm/v7 but not linux/riscv64 (no QEMU emulator)',
+        fix: 'Install QEMU: docker run --privileged --rm tonistiigi/binfmt --install riscv64',
+      },
+      {
+        id: 'emulate:mac/amd64-box',
+        ok: true,
+        title: 'mac/amd64-box emulates linux/arm64',
+        detail: 'BuildKit serves linux/arm64 (emulated)',
+        fix: null,
+      },
+    ]);
+    expect(r.code).toBe(3);
+  });
+});

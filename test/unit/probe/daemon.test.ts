@@ -1,0 +1,213 @@
+// Nodes reached through docker or ssh: each failure named from what docker and OpenSSH really print.
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRunner } from '../../../src/buildx/exec.js';
+import type { NodeSpec } from '../../../src/config/types.js';
+import { probeAll, probeNode } from '../../../src/probe/node.js';
+import type { ProbeResult } from '../../../src/probe/types.js';
+import { fakeRun } from '../../helpers/fake-run.js';
+import { closedPort } from '../../helpers/tls-server.js';
+
+function node(name: string, endpoint: string | undefined, extra: Partial<NodeSpec> = {}): NodeSpec {
+  return {
+    name,
+    endpoint,
+    platforms: [],
+    emulate: [],
+    tls: undefined,
+    driverOpts: {},
+    buildkitdFlags: undefined,
+    buildkitdConfig: undefined,
+    local: undefined,
+    pos: { path: 'builders.yaml', line: 1, column: 1 },
+    ...extra,
+  };
+}
+
+const brief = (r: ProbeResult) =>
+  r.state === 'down'
+    ? { state: r.state, reason: r.reason, detail: r.detail, fix: r.fix }
+    : r.state === 'up'
+      ? { state: r.state, checks: r.checks }
+      : r;
+
+const DAEMON_DOWN =
+  'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n';
+const HAS_SSH = (process.env['PATH'] ?? '').split(delimiter).some((dir) => existsSync(join(dir, 'ssh')));
+const SSH = ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=2'];
+
+describe('ssh nodes', () => {
+  it.each([
+    [
+      { exitCode: 0, stdout: '28.2.2\n' },
+      { state: 'up', checks: ['ssh root@box: Docker Engine 28.2.2 answers'] },
+    ],
+    [
+      { exitCode: 255, stderr: 'ssh: connect to host box port 2222: Connection refused\r\n' },
+      {
+        state: 'down',
+        reason: 'refused',
+        detail: 'ssh root@box: ssh: connect to host box port 2222: Connection refused',
+        fix: 'Nothing listens on box:2222: start sshd there, or correct the port in the endpoint.',
+      },
+    ],
+    [
+      { exitCode: 255, stderr: 'root@box: Permission denied (publickey,password).\r\n' },
+      {
+        state: 'down',
+        reason: 'ssh-auth',
+        detail: 'ssh root@box: root@box: Permission denied (publickey,password).',
+        fix: 'Let this machine log in to root@box with a key and no prompt: ssh-copy-id -p 2222 root@box (buildx runs ssh non-interactively).',
+      },
+    ],
+    [
+      { exitCode: 255, stderr: 'Host key verification failed.\r\n' },
+      {
+        state: 'down',
+        reason: 'ssh-host-key',
+        detail: 'ssh root@box: Host key verification failed.',
+        fix: "Accept box's host key once: ssh -p 2222 root@box true (or ssh-keyscan -p 2222 box >> ~/.ssh/known_hosts).",
+      },
+    ],
+    [
+      { exitCode: 127, stderr: 'bash: line 1: docker: command not found\n' },
+      {
+        state: 'down',
+        reason: 'docker',
+        detail: 'ssh root@box: bash: line 1: docker: command not found',
+        fix: 'On box, install Docker and let root use it (sudo usermod -aG docker root), then check: ssh -p 2222 root@box docker version',
+      },
+    ],
+  ] as const)('answer %j', async (answer, expected) => {
+    const run = fakeRun([
+      [[...SSH, '-p', '2222', 'root@box', "docker version --format '{{.Server.Version}}'"], answer],
+    ]);
+    const r = await probeNode(node('box', 'ssh://root@box:2222'), {
+      timeoutMs: 2000,
+      run,
+      driver: 'docker-container',
+    });
+    expect(brief(r)).toEqual(expected);
+  });
+
+  it.skipIf(!HAS_SSH)(
+    `runs the real ssh against a closed port${HAS_SSH ? '' : ' (skipped: no ssh client on PATH)'}`,
+    async () => {
+      const port = await closedPort();
+      const r = await probeNode(node('dead', `ssh://root@127.0.0.1:${port}`), {
+        timeoutMs: 3000,
+        run: createRunner(),
+      });
+      expect(brief(r)).toMatchObject({ state: 'down', reason: 'refused' });
+    },
+  );
+});
+
+describe('docker-reached nodes', () => {
+  it('local Docker: the daemon must answer', async () => {
+    const run = fakeRun([[['docker', 'version'], { exitCode: 1, stdout: '\n', stderr: DAEMON_DOWN }]]);
+    const r = await probeNode(node('local0', undefined), {
+      timeoutMs: 2000,
+      run,
+      driver: 'docker-container',
+    });
+    expect(brief(r)).toEqual({
+      state: 'down',
+      reason: 'docker',
+      detail:
+        'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+      fix: 'Start Docker (sudo systemctl start docker, or open Docker Desktop); check DOCKER_HOST and `docker context ls`.',
+    });
+  });
+
+  it.each([
+    [
+      [{ exitCode: 1, stderr: 'Error: No such container: mpb-buildkit-fleet-mac\n' }],
+      'down',
+      {
+        reason: 'container',
+        detail: 'container mpb-buildkit-fleet-mac does not exist',
+        fix: 'Run mpb ensure-builder: it creates and starts the BuildKit container.',
+      },
+    ],
+    [
+      [{ exitCode: 0, stdout: 'exited\n' }],
+      'down',
+      {
+        reason: 'container',
+        detail: 'container mpb-buildkit-fleet-mac: exited',
+        fix: 'Run mpb ensure-builder: it creates and starts the BuildKit container.',
+      },
+    ],
+    [
+      [
+        { exitCode: 0, stdout: 'running\n' },
+        { exitCode: 1, stderr: 'error: failed to call info: Unavailable: connection error\n' },
+      ],
+      'down',
+      {
+        reason: 'buildkit',
+        detail:
+          'BuildKit in mpb-buildkit-fleet-mac does not answer: error: failed to call info: Unavailable: connection error',
+        fix: 'See why in its log: docker logs --tail 50 mpb-buildkit-fleet-mac',
+      },
+    ],
+    [
+      [
+        { exitCode: 0, stdout: 'running\n' },
+        { exitCode: 0, stdout: 'ID\tPLATFORMS\nabc\tlinux/arm64,linux/amd64\n' },
+      ],
+      'up',
+      {
+        checks: [
+          'Docker Engine 28.2.2 answers',
+          'container mpb-buildkit-fleet-mac runs; BuildKit serves linux/arm64, linux/amd64',
+        ],
+      },
+    ],
+  ] as const)('local node: container answers %j', async (answers, state, expected) => {
+    const run = fakeRun([
+      [['docker', 'version'], { stdout: '28.2.2\n' }],
+      [['docker', 'container', 'inspect'], answers[0]],
+      [['docker', 'exec', 'mpb-buildkit-fleet-mac', 'buildctl', 'debug', 'workers'], answers[1] ?? {}],
+    ]);
+    const local = node('mac', undefined, { local: { image: 'moby/buildkit:buildx-stable-1' } });
+    const r = await probeNode(local, { timeoutMs: 2000, run, driver: 'remote', builder: 'fleet' });
+    expect(brief(r)).toMatchObject({ state, ...expected });
+  });
+
+  it('docker-container:// endpoint: a container the user runs gets `docker start`', async () => {
+    const run = fakeRun([[['docker', 'container', 'inspect'], { stdout: 'exited\n' }]]);
+    const r = await probeNode(node('mine', 'docker-container://buildkitd'), {
+      timeoutMs: 2000,
+      run,
+      driver: 'remote',
+    });
+    expect(brief(r)).toMatchObject({
+      state: 'down',
+      reason: 'container',
+      fix: 'Start it: docker start buildkitd',
+    });
+  });
+});
+
+describe('probeAll', () => {
+  it('probes every node, in order, and skips what it cannot reach', async () => {
+    const port = await closedPort();
+    const run = fakeRun([[['docker', 'version'], { stdout: '28.2.2\n' }]]);
+    const nodes = [
+      node('a', `tcp://127.0.0.1:${port}`),
+      node('b', undefined),
+      node('c', 'kube-pod://buildkitd-0'),
+      node('d', 'unix:///nonexistent/buildkitd.sock'),
+    ];
+    const results = await probeAll(nodes, 2000, { run, builder: 'fleet' });
+    expect(results.map((r) => [r.builder, r.node, r.state, r.state === 'down' ? r.reason : ''])).toEqual([
+      ['fleet', 'a', 'down', 'refused'],
+      ['fleet', 'b', 'up', ''],
+      ['fleet', 'c', 'skipped', ''],
+      ['fleet', 'd', 'down', 'socket'],
+    ]);
+  });
+});
