@@ -1,0 +1,37 @@
+// Reads the BuildKit containers mpb runs for `local: true` nodes: one `docker container inspect` each.
+
+import {
+  type ContainerState,
+  containerInspectArgs,
+  parseContainerInspect,
+} from '../buildx/container-args.js';
+import { expectOk, type Runner } from '../buildx/exec.js';
+import type { BuilderSpec } from '../config/types.js';
+import { containerNameOf } from '../core/local-container.js';
+import { BuildxFailedError } from '../errors.js';
+
+// docker prints `[]` and exits 1 with this on stderr when the container does not exist.
+const NO_SUCH_CONTAINER = /No such (container|object)/i;
+
+export async function readContainerState(run: Runner, name: string): Promise<ContainerState> {
+  const r = await run('docker', containerInspectArgs(name));
+  if (r.outcome.kind === 'failed' && NO_SUCH_CONTAINER.test(r.stderr)) return { state: 'missing' };
+  expectOk(r, `reading the BuildKit container ${name}`);
+  const parsed = parseContainerInspect(r.stdout);
+  if (!parsed.ok) {
+    throw new BuildxFailedError(`cannot read \`${r.command}\`: ${parsed.error.message}`, r.command, r.stderr);
+  }
+  return parsed.value;
+}
+
+/** The container state of each local node of the builder, read in parallel; empty for other builders. */
+export async function readLocalContainers(
+  run: Runner,
+  spec: BuilderSpec,
+): Promise<Map<string, ContainerState>> {
+  const local = spec.nodes.filter((n) => n.local);
+  const states = await Promise.all(
+    local.map((n) => readContainerState(run, containerNameOf(spec.name, n.name))),
+  );
+  return new Map(local.map((n, i) => [n.name, states[i]!]));
+}

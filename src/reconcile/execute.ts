@@ -1,0 +1,26 @@
+// Runs a plan's actions in order. The first failure stops the run: every action is one docker call that
+// leaves buildx in a state the next `mpb ensure-builder` plans from, so nothing needs rolling back.
+import { expectOk, type Runner, TIMEOUT_MS } from '../buildx/exec.js';
+import type { PlanAction } from '../core/plan-types.js';
+
+export interface ExecutedAction {
+  kind: PlanAction['kind'];
+  command: string;
+  exitCode: number;
+  durationMs: number;
+}
+
+export async function executeActions(
+  run: Runner,
+  actions: readonly PlanAction[],
+  onAction?: (action: PlanAction) => void,
+): Promise<ExecutedAction[]> {
+  const done: ExecutedAction[] = [];
+  for (const action of actions) {
+    onAction?.(action);
+    const r = await run(action.file, action.argv, { timeoutMs: TIMEOUT_MS.mutate });
+    expectOk(r, `${action.reason}: ${r.command}`);
+    done.push({ kind: action.kind, command: r.command, exitCode: r.exitCode, durationMs: r.durationMs });
+  }
+  return done;
+}

@@ -1,0 +1,179 @@
+// ensure-builder end to end: the built CLI, the fake buildx of each output generation, and real TLS servers
+// for the preflight. Asserts exit codes, buildx's resulting store, and the docker calls made.
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { type Fleet, type FleetNode, startFleet } from '../helpers/fleet.js';
+
+const VERSIONS: FakeVersion[] = ['0.10.5', '0.13.1', '0.29.1'];
+const NODES: FleetNode[] = [
+  { name: 'linux-amd64', platforms: ['linux/amd64'] },
+  { name: 'linux-arm64', platforms: ['linux/arm64'] },
+];
+const MUTATING = new Set(['create', 'rm', 'use', 'stop']);
+
+const buildxCalls = (fake: FakeDocker) => fake.calls().filter((argv) => argv[1] === 'buildx');
+const mutations = (fake: FakeDocker) => buildxCalls(fake).filter((argv) => MUTATING.has(argv[2] ?? ''));
+const storeOf = (fake: FakeDocker, name = 'fleet') => fake.state().builders[name];
+
+let cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+async function setup(
+  version: FakeVersion,
+  nodes = NODES,
+): Promise<{ fake: FakeDocker; fleet: Fleet; env: NodeJS.ProcessEnv }> {
+  const fake = await withFakeDocker({ version });
+  const fleet = await startFleet(nodes);
+  cleanups.push(fake.cleanup, fleet.close);
+  // The arm64 server is an arm64 machine: its BuildKit reports arm64 first.
+  fake.setState((s) => {
+    s.workers[fleet.endpoints['linux-arm64']!] = {
+      platforms: ['linux/arm64', 'linux/arm/v7', 'linux/arm/v6'],
+    };
+  });
+  return { fake, fleet, env: { ...fake.env, MPB_CONFIG: fleet.configPath } };
+}
+
+describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
+  it('creates the builder, then a second run is a no-op of two buildx calls', async () => {
+    const { fake, fleet, env } = await setup(version);
+    const first = await runMpb(['ensure-builder', '--json'], env);
+    expect(first.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+    expect(first.exitCode).toBe(0);
+    const report = JSON.parse(first.stdout);
+    expect(report.builders[0].plan.actions.map((a: { kind: string }) => a.kind)).toEqual([
+      'create',
+      'append',
+    ]);
+    expect(report.builders[0].health.state).toBe('healthy');
+    expect(storeOf(fake)?.nodes.map((n) => [n.name, n.endpoint, n.platforms])).toEqual([
+      ['linux-amd64', fleet.endpoints['linux-amd64'], ['linux/amd64']],
+      ['linux-arm64', fleet.endpoints['linux-arm64'], ['linux/arm64']],
+    ]);
+
+    const before = buildxCalls(fake).length;
+    const second = await runMpb(['ensure-builder'], env);
+    expect(second.exitCode).toBe(0);
+    const calls = buildxCalls(fake).slice(before);
+    expect(calls.map((c) => c.slice(1, 3))).toEqual([
+      ['buildx', 'version'],
+      ['buildx', 'inspect'],
+    ]);
+    expect(second.stdout).toContain('healthy');
+  });
+
+  it('repairs drift: a node left by hand and a changed pin', async () => {
+    const { fake, env } = await setup(version);
+    expect((await runMpb(['ensure-builder'], env)).exitCode).toBe(0);
+    fake.setState((s) => {
+      const b = s.builders['fleet']!;
+      b.nodes.pop();
+      b.nodes[0]!.platforms = ['linux/386'];
+    });
+    const repair = await runMpb(['ensure-builder', '--json'], env);
+    expect(repair.exitCode).toBe(0);
+    const kinds = JSON.parse(repair.stdout).builders[0].plan.actions.map(
+      (a: { kind: string; node: string }) => [a.kind, a.node],
+    );
+    expect(kinds).toEqual([
+      ['update', 'linux-amd64'],
+      ['append', 'linux-arm64'],
+    ]);
+    expect(storeOf(fake)?.nodes.map((n) => n.platforms)).toEqual([['linux/amd64'], ['linux/arm64']]);
+  });
+
+  it('--dry-run prints the docker commands with reasons and changes nothing', async () => {
+    const { fake, fleet, env } = await setup(version);
+    const r = await runMpb(['ensure-builder', '--dry-run'], env);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(
+      `docker buildx create --name fleet --node linux-amd64 --driver remote --platform linux/amd64 --driver-opt cacert=${fleet.tls.ca}`,
+    );
+    expect(r.stdout).toMatch(/# .*create it with its first node "linux-amd64"/);
+    expect(mutations(fake)).toEqual([]);
+    expect(storeOf(fake)).toBeUndefined();
+  });
+
+  it('reports a dead node from the preflight (exit 3), and exits 0 under --allow-degraded while its platforms are covered', async () => {
+    const nodes: FleetNode[] = [
+      { name: 'linux-amd64', platforms: ['linux/amd64'] },
+      { name: 'linux-arm64', platforms: ['linux/arm64'], dead: true },
+      { name: 'spare-arm64', platforms: ['linux/arm/v7'] },
+    ];
+    const fake = await withFakeDocker({ version, down: [], downDelayMs: 100 });
+    const fleet = await startFleet(nodes);
+    cleanups.push(fake.cleanup, fleet.close);
+    fake.setState((s) => {
+      s.down = [fleet.endpoints['linux-arm64']!];
+      s.workers[fleet.endpoints['spare-arm64']!] = { platforms: ['linux/arm64', 'linux/arm/v7'] };
+    });
+    const env = { ...fake.env, MPB_CONFIG: fleet.configPath };
+    const strict = await runMpb(['ensure-builder', '--probe-timeout', '1', '--timeout', '3'], env);
+    expect(strict.exitCode).toBe(3);
+    expect(strict.stdout).toMatch(/linux-arm64 .*refused/s);
+    expect(strict.stdout).toContain('builder "fleet": degraded');
+
+    const degraded = await runMpb(
+      ['ensure-builder', '--allow-degraded', '--probe-timeout', '1', '--timeout', '3'],
+      env,
+    );
+    expect(degraded.stderr).toContain('degraded: linux-arm64 down');
+    expect(degraded.exitCode).toBe(0);
+  });
+
+  it('four concurrent runs all succeed and leave one consistent builder', async () => {
+    const { fake, fleet, env } = await setup(version);
+    const runs = await Promise.all(Array.from({ length: 4 }, () => runMpb(['ensure-builder'], env)));
+    expect(runs.map((r) => r.exitCode)).toEqual([0, 0, 0, 0]);
+    expect(storeOf(fake)?.nodes.map((n) => n.endpoint)).toEqual([
+      fleet.endpoints['linux-amd64'],
+      fleet.endpoints['linux-arm64'],
+    ]);
+    // Only one run had anything to create; the others found it done.
+    expect(mutations(fake).filter((c) => c[2] === 'create')).toHaveLength(2);
+  });
+
+  it('a run killed between create and append is repaired by the next one', async () => {
+    const { fake, env } = await setup(version);
+    const failing = { ...env, MPB_FAKE_FAIL: 'create:exit=1:match=--append:stderr=killed' };
+    const broken = await runMpb(['ensure-builder'], failing);
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stderr).toContain('add node "linux-arm64"');
+    expect(storeOf(fake)?.nodes.map((n) => n.name)).toEqual(['linux-amd64']);
+
+    const repaired = await runMpb(['ensure-builder', '--json'], env);
+    expect(repaired.exitCode).toBe(0);
+    expect(JSON.parse(repaired.stdout).builders[0].plan.actions.map((a: { kind: string }) => a.kind)).toEqual(
+      ['append'],
+    );
+  });
+});
+
+describe('ensure-builder errors', () => {
+  it('a builder not in the config is a usage error (exit 2)', async () => {
+    const { env } = await setup('0.29.1');
+    const r = await runMpb(['ensure-builder', 'nope'], env);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('builder "nope" is not declared');
+  });
+
+  it('a SIGKILLed run leaves a stale lock that the next run takes over', async () => {
+    const { fake, env } = await setup('0.13.1');
+    const slow = { ...env, MPB_FAKE_SLOW: 'create:3000' };
+    const { spawn } = await import('node:child_process');
+    const { MPB_BIN } = await import('../helpers/built-cli.js');
+    const child = spawn(process.execPath, [MPB_BIN, 'ensure-builder'], { env: slow, stdio: 'ignore' });
+    // Kill it while its first `create` is under way: the lock stays behind with a dead pid.
+    for (let i = 0; i < 200 && !mutations(fake).some((c) => c[2] === 'create'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const next = await runMpb(['ensure-builder'], env);
+    expect(next.exitCode).toBe(0);
+    expect(storeOf(fake)?.nodes.map((n) => n.name)).toEqual(['linux-amd64', 'linux-arm64']);
+  });
+});
