@@ -1,7 +1,7 @@
 // The commander program: global flags, one registration per command, every command imported lazily
 // so that `mpb --version` and `mpb --help` load nothing but commander.
 import { createRequire } from 'node:module';
-import { Command } from 'commander';
+import { Command, type CommanderError, InvalidArgumentError } from 'commander';
 import { type Context, createContext, type GlobalOptions } from './context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -15,7 +15,9 @@ const collectList = (value: string, previous: string[] = []) => [
 ];
 const seconds = (value: string) => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a number of seconds, got "${value}"`);
+  // InvalidArgumentError: commander reports it as a usage error (exit 2), not as a crash with a stack.
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a number of seconds, got "${value}"`);
   return n;
 };
 
@@ -122,10 +124,15 @@ Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docke
       .description(
         name === 'ls'
           ? 'declared vs actual builders: nodes, status, platforms, drift'
-          : 'the same as ls: declared vs actual builders, drift, health',
+          : 'the same as ls, and exit 3 when a declared builder is missing, drifted or has a node down',
       )
       .addHelpText('after', `\nExample:\n  $ mpb ${name} --json | jq '.builders[].drift'`)
-      .action(lazy(async () => (await import('./commands/ls.js')).runLs as Action));
+      .action(
+        lazy(async () => {
+          const { runLs, runStatus } = await import('./commands/ls.js');
+          return (name === 'ls' ? runLs : runStatus) as Action;
+        }),
+      );
   }
 
   program
@@ -147,7 +154,7 @@ Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docke
     .option('-b, --builder <name>', 'builder to use (default: $MPB_BUILDER, then defaultBuilder)')
     .option(
       '-p, --platform <list>',
-      'platforms, comma-separated or repeated (amd64 = linux/amd64)',
+      "platforms, comma-separated or repeated (amd64 = linux/amd64); default: every platform the builder declares (buildx's own default for an undeclared builder)",
       collectList,
     )
     .option('-t, --tag <name>', 'image name and tag (repeatable)', collect)
@@ -180,8 +187,11 @@ Examples:
   $ mpb build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1 --push .
   $ mpb build -p arm64 --load -t app:dev .
   $ mpb build -p amd64,arm64 -t app:1 --push . -- --attest type=sbom
+  $ mpb build --builder default -p arm64 --load -t app:dev .   buildx's own builder, used as it is
 
-Exit: buildx's own exit code; 3 when a platform has no node (nothing is built), 2 usage.`,
+The context goes before --; everything after -- is passed to docker buildx build as it is.
+Exit: buildx's own exit code; 3 when a platform has no node, would be emulated under --native-only or
+needs a node that is down (nothing is built); 2 usage (e.g. --load with several platforms); 130 on Ctrl-C.`,
     )
     .action(lazy(async () => (await import('./commands/build.js')).runBuild as Action));
 
@@ -244,9 +254,13 @@ Exit: buildx's own exit code; 3 when a platform has no node (nothing is built), 
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride((err) => {
-    // commander's own usage errors exit 2, like every other usage error; help and version exit 0.
-    process.exit(err.exitCode === 0 ? 0 : 2);
-  });
+  // commander's own usage errors exit 2, like every other usage error; help and version exit 0.
+  // Set on every command: a subcommand added before exitOverride() does not inherit it.
+  const exitTwo = (err: CommanderError) => process.exit(err.exitCode === 0 ? 0 : 2);
+  const override = (cmd: Command): void => {
+    cmd.exitOverride(exitTwo);
+    for (const sub of cmd.commands) override(sub);
+  };
+  override(program);
   await program.parseAsync(argv);
 }

@@ -1,0 +1,109 @@
+// mpb ls / mpb status: declared and actual builders side by side, with drift. Reads only: one `buildx ls`,
+// one `buildx inspect` per declared builder buildx has (for pins and driver options), and one
+// `docker container inspect` per local node.
+import { createRunner, type Runner } from '../buildx/exec.js';
+import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
+import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
+import { requireConfig } from '../config/load.js';
+import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
+import type { Context } from '../context.js';
+import { type BuilderView, describeDeclared, describeUndeclared } from '../core/drift.js';
+import { UsageError } from '../errors.js';
+import { readLocalContainers } from '../reconcile/containers.js';
+import { createOutput } from '../ui/output.js';
+import { renderLs } from '../ui/render-ls.js';
+
+// Inspects run in parallel, a few at a time: a config of hundreds of builders must not start hundreds of
+// docker processes at once.
+const PARALLEL_READS = 8;
+
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The declared builders and buildx's other builders to show: all of them, or the ones named. */
+function selectShown(config: ResolvedConfig, actual: readonly BuildxBuilder[], names: readonly string[]) {
+  const declaredNames = new Set(config.builders.map((b) => b.name));
+  const undeclared = actual.filter((b) => !declaredNames.has(b.name));
+  if (names.length === 0) return { declared: config.builders, undeclared };
+  const unknown = names.filter((n) => !declaredNames.has(n) && !actual.some((b) => b.name === n));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `no builder ${unknown.map((n) => `"${n}"`).join(', ')}: not declared in ${config.file} and unknown to buildx`,
+      { hint: `Declared: ${[...declaredNames].join(', ') || 'none'}. Run mpb ls to see every builder.` },
+    );
+  }
+  return {
+    declared: config.builders.filter((b) => names.includes(b.name)),
+    undeclared: undeclared.filter((b) => names.includes(b.name)),
+  };
+}
+
+// `ls --format json` has no pins (0.13+) and `ls` text no driver options: `inspect` has both. A builder
+// buildx cannot inspect is shown as `ls` saw it, with the reason.
+async function inspectDeclared(
+  run: Runner,
+  version: BuildxVersion,
+  spec: BuilderSpec,
+  listed: BuildxBuilder | undefined,
+): Promise<BuilderView> {
+  const [actual, containers] = await Promise.all([
+    listed
+      ? readBuilder(run, version, spec.name).catch(
+          (e: unknown): BuildxBuilder => ({ ...listed, error: e instanceof Error ? e.message : String(e) }),
+        )
+      : undefined,
+    readLocalContainers(run, spec),
+  ]);
+  return describeDeclared(spec, actual, { version, containers });
+}
+
+async function collect(ctx: Context, names: readonly string[]) {
+  const out = createOutput(ctx);
+  const { config, warnings } = await requireConfig(ctx);
+  for (const w of warnings) out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
+  const run = createRunner({
+    env: ctx.env,
+    echo: ctx.verbose ? (c) => ctx.stderr.write(`$ ${c}\n`) : undefined,
+  });
+  const version = await detectVersion(run);
+  const actual = await readBuilders(run, version);
+  const shown = selectShown(config, actual, names);
+  const byName = new Map(actual.map((b) => [b.name, b]));
+  const declared = await mapLimit(shown.declared, PARALLEL_READS, (spec) =>
+    inspectDeclared(run, version, spec, byName.get(spec.name)),
+  );
+  return { out, config, version, views: [...declared, ...shown.undeclared.map(describeUndeclared)] };
+}
+
+async function show(ctx: Context, names: readonly string[], strict: boolean): Promise<number> {
+  const { out, config, version, views } = await collect(ctx, names);
+  const inSync = views.every((v) => !v.declared || v.state === 'in-sync');
+  const exitCode = strict && !inSync ? 3 : 0;
+  if (ctx.json) {
+    out.json({ ok: exitCode === 0, inSync, buildx: version.raw, config: config.file, builders: views });
+  } else {
+    out.result(renderLs(views, out.color).join('\n'));
+  }
+  return exitCode;
+}
+
+/** `mpb ls`: informational, exit 0 whatever the drift. */
+export function runLs(ctx: Context, names: string[]): Promise<number> {
+  return show(ctx, names, false);
+}
+
+/** `mpb status`: the same view, and exit 3 when a declared builder is missing, drifted or has a node down. */
+export function runStatus(ctx: Context, names: string[]): Promise<number> {
+  return show(ctx, names, true);
+}

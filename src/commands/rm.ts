@@ -1,0 +1,149 @@
+// mpb rm: remove declared builders (never one the config does not declare), and the BuildKit containers and
+// volumes mpb runs for their local nodes. Asks first on a terminal; needs --yes elsewhere.
+import { createInterface } from 'node:readline/promises';
+import { parseVolumeList, volumeListArgs } from '../buildx/container-args.js';
+import { createRunner, expectOk, type Runner } from '../buildx/exec.js';
+import { detectVersion, readBuilders } from '../buildx/read.js';
+import { requireConfig } from '../config/load.js';
+import { findBuilder } from '../config/select.js';
+import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
+import type { Context } from '../context.js';
+import { containerNameOf } from '../core/local-container.js';
+import { planRemove } from '../core/plan-remove.js';
+import type { Plan } from '../core/plan-types.js';
+import { UsageError } from '../errors.js';
+import { readLocalContainers } from '../reconcile/containers.js';
+import { type ExecutedAction, executeActions } from '../reconcile/execute.js';
+import { lockDirOf, withLock } from '../state/lock.js';
+import { createOutput } from '../ui/output.js';
+import { renderPlan } from '../ui/render-ensure.js';
+
+export interface RmOptions {
+  all?: boolean;
+  keepState?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+const LOCK = { waitMs: 10 * 60_000, staleMs: 15 * 60_000 };
+
+// What docker and buildx say when the thing to remove is already gone (another run removed it meanwhile):
+// buildx rm exits 1 (capture rm-missing: 0.10 `no builder "X" found`, 0.13+ `failed to remove X: no builder…`).
+const ALREADY_GONE = /no builder ".*" found|No such container|no such volume/i;
+
+function targetsOf(config: ResolvedConfig, names: readonly string[], options: RmOptions): BuilderSpec[] {
+  if (options.all) return config.builders;
+  if (names.length === 0) {
+    throw new UsageError('name the builders to remove, or pass --all', { hint: 'run: mpb rm NAME... --yes' });
+  }
+  return names.map((name) => {
+    const spec = findBuilder(config, name);
+    if (!spec) {
+      throw new UsageError(
+        `builder "${name}" is not declared in ${config.file}: mpb only removes builders the config declares`,
+        { hint: `To remove it anyway, run: docker buildx rm ${name}` },
+      );
+    }
+    return spec;
+  });
+}
+
+async function readVolumes(run: Runner, spec: BuilderSpec): Promise<Set<string>> {
+  if (!spec.nodes.some((n) => n.local)) return new Set();
+  // Every state volume of this builder starts with its containers' prefix (containerNameOf + `-state`).
+  const r = expectOk(await run('docker', volumeListArgs(containerNameOf(spec.name, ''))), 'listing volumes');
+  return new Set(parseVolumeList(r.stdout));
+}
+
+/** A runner for which "already gone" is success: the removal raced another run, and the result is the same. */
+function tolerateGone(run: Runner, gone: string[]): Runner {
+  return async (file, args, options) => {
+    const r = await run(file, args, options);
+    if (r.outcome.kind !== 'failed' || !ALREADY_GONE.test(r.stderr)) return r;
+    gone.push(r.command);
+    return { ...r, outcome: { kind: 'ok' } };
+  };
+}
+
+async function confirm(ctx: Context, question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: ctx.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function planAll(run: Runner, targets: readonly BuilderSpec[], keepState: boolean): Promise<Plan[]> {
+  const version = await detectVersion(run);
+  const actual = new Map((await readBuilders(run, version)).map((b) => [b.name, b]));
+  return Promise.all(
+    targets.map(async (spec) => {
+      const [containers, volumes] = await Promise.all([
+        readLocalContainers(run, spec),
+        readVolumes(run, spec),
+      ]);
+      return planRemove(spec, actual.get(spec.name), { keepState, containers, volumes });
+    }),
+  );
+}
+
+/** --yes, or a "y" on a terminal; without a terminal mpb never guesses (exit 2). */
+async function isConfirmed(ctx: Context, todo: readonly Plan[], shown: readonly string[]): Promise<boolean> {
+  const who = todo.map((p) => `"${p.builder}"`).join(', ');
+  if (!process.stdin.isTTY) {
+    throw new UsageError('mpb rm asks before removing anything, and stdin is not a terminal', {
+      hint: `pass --yes to remove ${who} (--dry-run shows what would be removed)`,
+    });
+  }
+  ctx.stderr.write(`${shown.join('\n')}\n`);
+  return confirm(ctx, `Remove ${who}?`);
+}
+
+export async function runRm(ctx: Context, names: string[], options: RmOptions): Promise<number> {
+  const out = createOutput(ctx);
+  const { config, warnings } = await requireConfig(ctx);
+  for (const w of warnings) out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
+  const targets = targetsOf(config, names, options);
+  const run = createRunner({
+    env: ctx.env,
+    echo: ctx.verbose ? (c) => ctx.stderr.write(`$ ${c}\n`) : undefined,
+  });
+  const plans = await planAll(run, targets, Boolean(options.keepState));
+  const gone = plans.filter((p) => p.actions.length === 0).map((p) => p.builder);
+  const todo = plans.filter((p) => p.actions.length > 0);
+  const goneLines = gone.map((b) => `builder "${b}" is already gone; nothing to remove`);
+  const lines = [...goneLines, ...todo.flatMap((p) => renderPlan(p, out.color))];
+
+  const dryRun = Boolean(options.dryRun);
+  if (dryRun || todo.length === 0) {
+    if (ctx.json) out.json({ ok: true, dryRun, plans, executed: [], alreadyGone: gone, raced: [] });
+    else
+      out.result(
+        [...(dryRun ? [out.color.bold('Plan (dry run: nothing changed)')] : []), ...lines].join('\n'),
+      );
+    return 0;
+  }
+  if (!options.yes && !(await isConfirmed(ctx, todo, lines))) {
+    out.info('nothing removed');
+    return 0;
+  }
+
+  const raced: string[] = [];
+  const tolerant = tolerateGone(run, raced);
+  const executed: ExecutedAction[] = [];
+  for (const plan of todo) {
+    const done = await withLock(lockDirOf(ctx.env), plan.builder, LOCK, () =>
+      executeActions(tolerant, plan.actions, (a) => out.info(`${a.reason}...`)),
+    );
+    executed.push(...done);
+  }
+  if (ctx.json) {
+    out.json({ ok: true, dryRun, plans, executed, alreadyGone: gone, raced });
+  } else {
+    const mark = (e: ExecutedAction) =>
+      raced.includes(e.command) ? out.color.dim('- (already gone)') : out.color.green('✓');
+    out.result([...goneLines, ...executed.map((e) => `${mark(e)} ${e.command}`)].join('\n'));
+  }
+  return 0;
+}

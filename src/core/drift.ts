@@ -1,0 +1,233 @@
+// Declared builders vs what buildx has → what `mpb ls` / `mpb status` show: per builder and per node, the
+// state buildx reports and the drift from the config (missing, extra, changed, down, unserved). Pure.
+import { type ContainerState, SPEC_HASH_LABEL } from '../buildx/container-args.js';
+import type { BuildxBuilder, BuildxNode, BuildxVersion } from '../buildx/model.js';
+import type { BuilderSpec, NodeSpec } from '../config/types.js';
+import { containerNameOf, containerSpecOf, localEndpointOf, planLocalContainer } from './local-container.js';
+import { diffNode } from './node-diff.js';
+import { effectivePinsOf, isCompatible, nativePlatformsOf, runsNatively } from './platforms.js';
+
+export type DriftKind = 'missing' | 'extra' | 'changed' | 'down' | 'unserved';
+
+export interface Drift {
+  kind: DriftKind;
+  /** Absent when the drift is the builder's own: it is missing, has another driver, or cannot be loaded. */
+  node?: string;
+  detail: string;
+}
+
+/** The BuildKit container mpb runs for a `local: true` node. */
+export interface ContainerView {
+  name: string;
+  state: ContainerState['state'];
+  /** Docker's word (`running`, `exited`, ...), when the container exists. */
+  status?: string;
+  image?: string;
+}
+
+export interface NodeView {
+  name: string;
+  declared: boolean;
+  endpoint: string | undefined;
+  status: string | undefined;
+  buildkitVersion: string | undefined;
+  /** Marked `*` by buildx. */
+  pinned: string[];
+  /** Platforms the node reports, split by whether it runs them without QEMU. */
+  native: string[];
+  emulated: string[];
+  container?: ContainerView;
+}
+
+/** in-sync: `mpb ensure-builder` would change nothing and every node is up. */
+export type BuilderState = 'in-sync' | 'drifted' | 'missing' | 'undeclared';
+
+export interface BuilderView {
+  name: string;
+  declared: boolean;
+  state: BuilderState;
+  /** What buildx has; the declared driver when the builder is missing. */
+  driver: string;
+  current: boolean;
+  error: string | undefined;
+  nodes: NodeView[];
+  drift: Drift[];
+}
+
+const ENSURE = (builder: string) => `run: mpb ensure-builder ${builder}`;
+
+function platformsOf(node: BuildxNode, spec?: NodeSpec): Pick<NodeView, 'pinned' | 'native' | 'emulated'> {
+  const listed = node.platforms.map((e) => e.platform);
+  const native = nativePlatformsOf(node.platforms, spec);
+  return {
+    pinned: node.platforms.filter((e) => e.pinned).map((e) => e.platform),
+    native: listed.filter((p) => runsNatively(native, p)),
+    emulated: listed.filter((p) => !runsNatively(native, p)),
+  };
+}
+
+function nodeViewOf(node: BuildxNode, spec?: NodeSpec): NodeView {
+  return {
+    name: node.name,
+    declared: spec !== undefined,
+    endpoint: node.endpoint,
+    status: node.status,
+    buildkitVersion: node.buildkitVersion,
+    ...platformsOf(node, spec),
+  };
+}
+
+// A docker-container or kubernetes node is `inactive`/`stopped` until a build starts it (captures
+// dc-ls-before-bootstrap, dc-ls-stopped): that is not down. A remote node that is not running did not answer.
+function downDetail(node: BuildxNode, driver: string): string | undefined {
+  if (node.error !== undefined) return node.error;
+  if (node.status === 'running') return undefined;
+  const startsOnDemand = driver !== 'remote' && (node.status === 'inactive' || node.status === 'stopped');
+  return startsOnDemand ? undefined : `status ${node.status ?? 'unknown'}`;
+}
+
+function containerViewOf(name: string, state: ContainerState): ContainerView {
+  return state.state === 'missing'
+    ? { name, state: 'missing' }
+    : { name, state: state.state, status: state.status, image: state.image };
+}
+
+function containerDrift(builder: string, spec: NodeSpec, state: ContainerState): Drift[] {
+  const container = containerSpecOf(builder, spec);
+  if (!container || planLocalContainer(container, spec.name, state).length === 0) return [];
+  const detail =
+    state.state === 'missing'
+      ? `BuildKit container ${container.name} does not exist`
+      : state.specHash !== container.labels[SPEC_HASH_LABEL]
+        ? `BuildKit container ${container.name} runs other settings (image ${state.image})`
+        : `BuildKit container ${container.name} is ${state.status}`;
+  return [{ kind: 'changed', node: spec.name, detail: `${detail}; ${ENSURE(builder)}` }];
+}
+
+export interface DriftInput {
+  version: BuildxVersion;
+  /** The container of each `local` node, by node name; a node not in the map has none. */
+  containers?: Map<string, ContainerState>;
+}
+
+function declaredNodes(spec: BuilderSpec, actual: readonly BuildxNode[], driver: string, input: DriftInput) {
+  const pins = effectivePinsOf(spec.nodes);
+  const byName = new Map(actual.map((n) => [n.name, n]));
+  // buildx gives unlisted platforms to the first node: declared order matters (see plan.ts nodeActions).
+  const present = spec.nodes.filter((n) => byName.has(n.name)).map((n) => n.name);
+  const actualOrder = actual.filter((n) => present.includes(n.name)).map((n) => n.name);
+  const nodes: NodeView[] = [];
+  const drift: Drift[] = [];
+  for (const nodeSpec of spec.nodes) {
+    const name = nodeSpec.name;
+    const state = input.containers?.get(name) ?? { state: 'missing' };
+    const container = nodeSpec.local
+      ? { container: containerViewOf(containerNameOf(spec.name, name), state) }
+      : {};
+    const node = byName.get(name);
+    if (!node) {
+      const endpoint = nodeSpec.local ? localEndpointOf(spec.name, name) : nodeSpec.endpoint;
+      nodes.push({ ...EMPTY, name, declared: true, endpoint, ...container });
+      drift.push({
+        kind: 'missing',
+        node: name,
+        detail: `buildx has no node "${name}"; ${ENSURE(spec.name)}`,
+      });
+      drift.push(...containerDrift(spec.name, nodeSpec, state));
+      continue;
+    }
+    nodes.push({ ...nodeViewOf(node, nodeSpec), ...container });
+    const desired = {
+      spec: nodeSpec,
+      pins: pins.get(name) ?? [],
+      endpoint: nodeSpec.local ? localEndpointOf(spec.name, name) : nodeSpec.endpoint,
+    };
+    const changes = diffNode(desired, node, { driver: spec.driver, version: input.version }).changes;
+    if (actualOrder.indexOf(name) !== present.indexOf(name)) changes.push('out of the declared order');
+    if (changes.length > 0) drift.push({ kind: 'changed', node: name, detail: changes.join('; ') });
+    drift.push(...containerDrift(spec.name, nodeSpec, state));
+    const down = downDetail(node, driver);
+    if (down !== undefined) drift.push({ kind: 'down', node: name, detail: down });
+    const listed = node.platforms.map((e) => e.platform);
+    const unserved = [...nodeSpec.platforms, ...nodeSpec.emulate].filter(
+      (p) => !listed.some((l) => isCompatible(l, p)),
+    );
+    if (node.status === 'running' && node.platformsComplete && unserved.length > 0) {
+      drift.push({ kind: 'unserved', node: name, detail: `does not serve ${unserved.join(', ')}` });
+    }
+  }
+  return { nodes, drift };
+}
+
+const EMPTY = {
+  status: undefined,
+  buildkitVersion: undefined,
+  pinned: [],
+  native: [],
+  emulated: [],
+} satisfies Partial<NodeView>;
+
+/** A declared builder beside what buildx has of it (undefined: buildx has no such builder). */
+export function describeDeclared(
+  spec: BuilderSpec,
+  actual: BuildxBuilder | undefined,
+  input: DriftInput,
+): BuilderView {
+  const base = { name: spec.name, declared: true, error: actual?.error };
+  if (!actual) {
+    const { nodes, drift } = declaredNodes(spec, [], spec.driver, input);
+    const detail = `buildx has no builder "${spec.name}"; ${ENSURE(spec.name)}`;
+    // Every node is missing with it: one line says so.
+    const rest = drift.filter((d) => d.kind !== 'missing');
+    return {
+      ...base,
+      state: 'missing',
+      driver: spec.driver,
+      current: false,
+      nodes,
+      drift: [{ kind: 'missing', detail }, ...rest],
+    };
+  }
+  const drift: Drift[] = [];
+  if (actual.error !== undefined)
+    drift.push({ kind: 'down', detail: `buildx cannot load it: ${actual.error}` });
+  if (actual.driver !== spec.driver) {
+    drift.push({
+      kind: 'changed',
+      detail: `driver ${actual.driver} → ${spec.driver}; run: mpb ensure-builder ${spec.name} --recreate`,
+    });
+  }
+  const declared = declaredNodes(spec, actual.nodes, actual.driver, input);
+  const names = new Set(spec.nodes.map((n) => n.name));
+  const extras = actual.nodes.filter((n) => !names.has(n.name));
+  drift.push(...declared.drift);
+  for (const x of extras) {
+    drift.push({
+      kind: 'extra',
+      node: x.name,
+      detail: `not in the config; run: mpb ensure-builder ${spec.name} --prune to remove it`,
+    });
+  }
+  return {
+    ...base,
+    state: drift.length > 0 ? 'drifted' : 'in-sync',
+    driver: actual.driver,
+    current: actual.current,
+    nodes: [...declared.nodes, ...extras.map((n) => nodeViewOf(n))],
+    drift,
+  };
+}
+
+/** A builder buildx has that the config does not declare: shown as it is, never changed by mpb. */
+export function describeUndeclared(actual: BuildxBuilder): BuilderView {
+  return {
+    name: actual.name,
+    declared: false,
+    state: 'undeclared',
+    driver: actual.driver,
+    current: actual.current,
+    error: actual.error,
+    nodes: actual.nodes.map((n) => nodeViewOf(n)),
+    drift: [],
+  };
+}

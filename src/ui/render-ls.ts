@@ -1,0 +1,97 @@
+// `mpb ls` / `mpb status` for people: each declared builder with its nodes and drift, then the builders buildx
+// has that the config does not declare.
+import type { ChalkInstance } from 'chalk';
+import type { BuilderView, Drift, NodeView } from '../core/drift.js';
+import { renderTable } from './table.js';
+
+const list = (items: readonly string[]) => items.join(',') || '-';
+
+function stateText(view: BuilderView, c: ChalkInstance): string {
+  switch (view.state) {
+    case 'in-sync':
+      return c.green('in sync');
+    case 'drifted':
+      return c.yellow('drifted');
+    case 'missing':
+      return c.red('missing');
+    case 'undeclared':
+      return c.dim('undeclared');
+  }
+}
+
+function containerText(node: NodeView): string {
+  if (!node.container) return '-';
+  const { name, state, status } = node.container;
+  return state === 'missing' ? `${name} (missing)` : `${name} (${status})`;
+}
+
+function nodeRows(nodes: readonly NodeView[], withContainer: boolean): string[][] {
+  const header = ['NODE', 'ENDPOINT', 'STATUS', 'BUILDKIT', 'PINNED', 'NATIVE', 'EMULATED'];
+  const rows = nodes.map((n) => [
+    n.declared ? n.name : `${n.name} (undeclared)`,
+    n.endpoint ?? '-',
+    n.status ?? '-',
+    n.buildkitVersion ?? '-',
+    list(n.pinned),
+    list(n.native),
+    list(n.emulated),
+  ]);
+  if (!withContainer) return [header, ...rows];
+  return [[...header, 'CONTAINER'], ...rows.map((r, i) => [...r, containerText(nodes[i]!)])];
+}
+
+function driftLine(d: Drift, c: ChalkInstance): string {
+  const colour = d.kind === 'down' || d.kind === 'missing' || d.kind === 'unserved' ? c.red : c.yellow;
+  return `${colour(`${d.kind}`)}${d.node ? ` ${d.node}` : ''}: ${d.detail}`;
+}
+
+/** One declared builder: a header with its state, a node table, then one line per drift. */
+export function renderDeclared(view: BuilderView, c: ChalkInstance): string[] {
+  const current = view.current ? ' (current)' : '';
+  const lines = [`builder "${view.name}" ${c.dim(`(${view.driver})`)}${current}: ${stateText(view, c)}`];
+  if (view.nodes.length > 0) {
+    const withContainer = view.nodes.some((n) => n.container);
+    lines.push(...renderTable(nodeRows(view.nodes, withContainer)).map((l) => `  ${l}`));
+  }
+  lines.push(...view.drift.map((d) => `  ${driftLine(d, c)}`));
+  return lines;
+}
+
+/** Builders buildx has that the config does not declare, one row per node: shown, never changed. */
+export function renderUndeclared(views: readonly BuilderView[], c: ChalkInstance): string[] {
+  if (views.length === 0) return [];
+  const rows = [['BUILDER', 'DRIVER', 'NODE', 'ENDPOINT', 'STATUS', 'BUILDKIT', 'PLATFORMS']];
+  for (const v of views) {
+    const name = v.current ? `${v.name} (current)` : v.name;
+    if (v.nodes.length === 0) rows.push([name, v.driver || '-', '-', '-', v.error ? 'error' : '-', '-', '-']);
+    for (const [i, n] of v.nodes.entries()) {
+      const platforms = [...n.native, ...n.emulated].map((p) => (n.pinned.includes(p) ? `${p}*` : p));
+      rows.push([
+        i === 0 ? name : '',
+        i === 0 ? v.driver || '-' : '',
+        n.name,
+        n.endpoint ?? '-',
+        n.status ?? '-',
+        n.buildkitVersion ?? '-',
+        list(platforms),
+      ]);
+    }
+  }
+  return [
+    c.bold('Not declared in the config (mpb leaves them alone):'),
+    ...renderTable(rows).map((l) => `  ${l}`),
+  ];
+}
+
+export function renderLs(views: readonly BuilderView[], c: ChalkInstance): string[] {
+  const declared = views.filter((v) => v.declared);
+  const lines = declared.flatMap((v, i) => [...(i > 0 ? [''] : []), ...renderDeclared(v, c)]);
+  const undeclared = renderUndeclared(
+    views.filter((v) => !v.declared),
+    c,
+  );
+  if (lines.length > 0 && undeclared.length > 0) lines.push('');
+  lines.push(...undeclared);
+  if (lines.length === 0) lines.push('no builders: the config declares none and buildx has none');
+  return lines;
+}

@@ -1,0 +1,278 @@
+// `mpb ls` / `mpb status` against the fake buildx of each output generation: converged, drifted, missing and
+// undeclared builders, human output and the --json document, the exit codes and the buildx calls made.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+
+const VERSIONS: FakeVersion[] = ['0.10.5', '0.13.1', '0.29.1'];
+const AMD64_ALL = ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'];
+
+let fake: FakeDocker | undefined;
+afterEach(() => fake?.cleanup());
+
+/** A docker call straight to the fake, to set up buildx's state the way a user's earlier commands did. */
+function docker(f: FakeDocker, ...args: string[]): void {
+  const r = spawnSync('docker', args, { env: f.env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
+}
+
+function certsIn(dir: string) {
+  const certs = join(dir, 'certs');
+  mkdirSync(certs, { recursive: true });
+  for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(certs, f), '');
+  return { ca: join(certs, 'ca.pem'), cert: join(certs, 'cert.pem'), key: join(certs, 'key.pem') };
+}
+
+/** The fleet of the captures, declared: two mTLS nodes, amd64 and arm64 pinned. */
+function writeConfig(f: FakeDocker, extra = ''): string {
+  const tls = certsIn(f.dir);
+  const file = join(f.dir, 'builders.yaml');
+  writeFileSync(
+    file,
+    `version: 1
+builders:
+  fleet:
+    driver: remote
+    nodes:
+      - name: linux-amd64
+        endpoint: tcp://127.0.0.1:1234
+        platforms: [linux/amd64]
+        tls: { ca: ${tls.ca}, cert: ${tls.cert}, key: ${tls.key} }
+      - name: linux-arm64
+        endpoint: tcp://127.0.0.1:1235
+        platforms: [linux/arm64]
+        tls: { ca: ${tls.ca}, cert: ${tls.cert}, key: ${tls.key} }
+${extra}`,
+  );
+  return file;
+}
+
+function createFleet(f: FakeDocker, arm64Endpoint = 'tcp://127.0.0.1:1235'): void {
+  const tls = certsIn(f.dir);
+  const opts = [
+    '--driver-opt',
+    `cacert=${tls.ca}`,
+    '--driver-opt',
+    `cert=${tls.cert}`,
+    '--driver-opt',
+    `key=${tls.key}`,
+  ];
+  const node = (name: string, platform: string, endpoint: string, append: string[]) => [
+    'buildx',
+    'create',
+    '--name',
+    'fleet',
+    '--node',
+    name,
+    '--driver',
+    'remote',
+    ...append,
+    '--platform',
+    platform,
+    ...opts,
+    endpoint,
+  ];
+  docker(f, ...node('linux-amd64', 'linux/amd64', 'tcp://127.0.0.1:1234', []));
+  docker(f, ...node('linux-arm64', 'linux/arm64', arm64Endpoint, ['--append']));
+}
+
+const mpb = (f: FakeDocker, config: string, ...args: string[]) =>
+  runMpb(['--config', config, ...args], f.env);
+
+describe.each(VERSIONS)('buildx %s', (version) => {
+  it('a converged fleet: in sync, one ls and one inspect; undeclared default listed as such', async () => {
+    fake = await withFakeDocker({ version, mode: 'path' });
+    const config = writeConfig(fake);
+    createFleet(fake);
+    const before = fake.calls().length;
+    const r = await mpb(fake, config, '--json', 'ls');
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ ok: true, inSync: true, config });
+    expect(doc.builders.map((b: { name: string; state: string }) => [b.name, b.state])).toEqual([
+      ['fleet', 'in-sync'],
+      ['default', 'undeclared'],
+    ]);
+    expect(doc.builders[0].nodes).toEqual([
+      {
+        name: 'linux-amd64',
+        declared: true,
+        endpoint: 'tcp://127.0.0.1:1234',
+        status: 'running',
+        buildkitVersion: 'v0.11.6',
+        pinned: ['linux/amd64'],
+        native: AMD64_ALL,
+        emulated: [],
+      },
+      {
+        name: 'linux-arm64',
+        declared: true,
+        endpoint: 'tcp://127.0.0.1:1235',
+        status: 'running',
+        buildkitVersion: 'v0.11.6',
+        pinned: ['linux/arm64'],
+        native: ['linux/arm64'],
+        emulated: AMD64_ALL,
+      },
+    ]);
+    const ls =
+      version === '0.10.5' ? ['docker', 'buildx', 'ls'] : ['docker', 'buildx', 'ls', '--format', 'json'];
+    expect(fake.calls().slice(before)).toEqual([
+      ['docker', 'buildx', 'version'],
+      ls,
+      ['docker', 'buildx', 'inspect', 'fleet'],
+    ]);
+    expect((await mpb(fake, config, 'status')).exitCode).toBe(0);
+  });
+
+  it('drift: a missing node, a changed endpoint, an extra node, a missing builder; status exits 3', async () => {
+    fake = await withFakeDocker({ version, mode: 'path' });
+    const config = writeConfig(
+      fake,
+      `      - name: riscv
+        endpoint: tcp://127.0.0.1:1236
+        platforms: [linux/riscv64]
+  ghost:
+    driver: remote
+    nodes:
+      - name: g0
+        endpoint: tcp://127.0.0.1:1240
+`,
+    );
+    createFleet(fake, 'tcp://127.0.0.1:1239');
+    docker(
+      fake,
+      'buildx',
+      'create',
+      '--append',
+      '--name',
+      'fleet',
+      '--node',
+      'old',
+      '--driver',
+      'remote',
+      'tcp://127.0.0.1:1238',
+    );
+    const r = await mpb(fake, config, '--json', 'ls');
+    expect(r.exitCode).toBe(0);
+    const [fleet, ghost] = JSON.parse(r.stdout).builders;
+    expect(fleet.state).toBe('drifted');
+    expect(fleet.drift).toEqual([
+      {
+        kind: 'changed',
+        node: 'linux-arm64',
+        detail: 'endpoint tcp://127.0.0.1:1239 → tcp://127.0.0.1:1235',
+      },
+      { kind: 'missing', node: 'riscv', detail: 'buildx has no node "riscv"; run: mpb ensure-builder fleet' },
+      {
+        kind: 'extra',
+        node: 'old',
+        detail: 'not in the config; run: mpb ensure-builder fleet --prune to remove it',
+      },
+    ]);
+    expect(ghost).toMatchObject({
+      name: 'ghost',
+      state: 'missing',
+      drift: [{ kind: 'missing', detail: 'buildx has no builder "ghost"; run: mpb ensure-builder ghost' }],
+    });
+
+    const status = await mpb(fake, config, 'status');
+    expect(status.exitCode).toBe(3);
+    expect(status.stdout).toContain('builder "fleet" (remote): drifted');
+    expect(status.stdout).toContain(
+      '  changed linux-arm64: endpoint tcp://127.0.0.1:1239 → tcp://127.0.0.1:1235',
+    );
+    expect(status.stdout).toContain(
+      '  missing riscv: buildx has no node "riscv"; run: mpb ensure-builder fleet',
+    );
+    expect(status.stdout).toContain('  extra old: not in the config;');
+    expect(status.stdout).toContain('builder "ghost" (remote): missing');
+    // Named: only that builder is read and shown.
+    const one = await mpb(fake, config, 'status', 'ghost');
+    expect(one.exitCode).toBe(3);
+    expect(one.stdout).not.toContain('fleet');
+  });
+
+  it('a node that does not answer is down', async () => {
+    fake = await withFakeDocker({ version, mode: 'path', down: ['tcp://127.0.0.1:1235'] });
+    const config = writeConfig(fake);
+    createFleet(fake);
+    const r = await mpb(fake, config, '--json', 'status');
+    expect(r.exitCode).toBe(3);
+    const fleet = JSON.parse(r.stdout).builders[0];
+    expect(fleet.drift.map((d: { kind: string; node: string }) => [d.kind, d.node])).toEqual([
+      ['down', 'linux-arm64'],
+    ]);
+  });
+
+  it('undeclared builders are listed apart, and a name neither declared nor known is a usage error', async () => {
+    fake = await withFakeDocker({ version, mode: 'path' });
+    const config = writeConfig(fake);
+    createFleet(fake);
+    docker(
+      fake,
+      'buildx',
+      'create',
+      '--name',
+      'other',
+      '--node',
+      'o0',
+      '--driver',
+      'remote',
+      'tcp://127.0.0.1:1237',
+    );
+    const r = await mpb(fake, config, 'ls');
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout.split('\n');
+    const title = lines.indexOf('Not declared in the config (mpb leaves them alone):');
+    expect(title).toBeGreaterThan(0);
+    expect(lines[title + 1]).toMatch(/^ {2}BUILDER +DRIVER +NODE +ENDPOINT +STATUS +BUILDKIT +PLATFORMS$/);
+    expect(lines[title + 2]).toMatch(
+      /^ {2}other +remote +o0 +tcp:\/\/127\.0\.0\.1:1237 +running +v0\.11\.6 +linux\/amd64,/,
+    );
+    expect(lines.slice(title).some((l) => /^ {2}default /.test(l))).toBe(true);
+
+    const unknown = await mpb(fake, config, 'ls', 'nosuch');
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('no builder "nosuch": not declared in');
+  });
+});
+
+// ensure-builder first: slower than the others.
+describe('a local node', { timeout: 90_000 }, () => {
+  it('shows its BuildKit container state, and a stopped container as drift', async () => {
+    fake = await withFakeDocker({ version: '0.29.1', mode: 'path', daemon: true });
+    const file = join(fake.dir, 'builders.yaml');
+    writeFileSync(
+      file,
+      `version: 1
+builders:
+  mixed:
+    driver: remote
+    nodes:
+      - name: mac
+        local: true
+        platforms: [linux/arm64]
+`,
+    );
+    expect((await mpb(fake, file, 'ensure-builder')).exitCode).toBe(0);
+    const ok = JSON.parse((await mpb(fake, file, '--json', 'ls')).stdout).builders[0];
+    expect(ok.state).toBe('in-sync');
+    expect(ok.nodes[0]).toMatchObject({
+      name: 'mac',
+      endpoint: 'docker-container://mpb-buildkit-mixed-mac',
+      container: { name: 'mpb-buildkit-mixed-mac', state: 'running', status: 'running' },
+    });
+
+    docker(fake, 'container', 'stop', 'mpb-buildkit-mixed-mac');
+    const r = await mpb(fake, file, 'ls');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/CONTAINER\n.*mpb-buildkit-mixed-mac \(exited\)/);
+    expect(r.stdout).toContain(
+      '  changed mac: BuildKit container mpb-buildkit-mixed-mac is exited; run: mpb ensure-builder mixed',
+    );
+  });
+});
