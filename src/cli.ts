@@ -262,5 +262,12 @@ export async function main(argv: string[]): Promise<void> {
     for (const sub of cmd.commands) override(sub);
   };
   override(program);
+  // `mpb ls | head` closes the pipe early: that is the reader's choice, not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   await program.parseAsync(argv);
 }
