@@ -1,0 +1,82 @@
+// Booting a builder's nodes (inspect --bootstrap, create --bootstrap, build): remote nodes that cannot connect
+// fail after MPB_FAKE_DOWN_DELAY_MS with `context deadline exceeded` (0.12+; 0.10 polls forever), and
+// docker-container nodes get their BuildKit container created or started (capture dc-inspect-bootstrap).
+import { containerRecord, ensureVolumes, setRunning } from './containers.mjs';
+import { nowIso } from './gofmt.mjs';
+import { loadBuilder } from './model.mjs';
+import { createProgress } from './progress.mjs';
+import { downDelayMs, sleep } from './runtime.mjs';
+import { readState, updateState } from './state.mjs';
+import { containerNameOf } from './workers.mjs';
+
+const DEFAULT_IMAGE = 'moby/buildkit:buildx-stable-1';
+
+function startBuildkitContainer(state, node) {
+  const name = containerNameOf(node);
+  if (!state.containers[name]) {
+    const record = containerRecord({
+      name,
+      image: node.driverOpts?.image ?? DEFAULT_IMAGE,
+      cmd: node.flags ?? [],
+      privileged: true,
+      restart: node.driverOpts?.['restart-policy'] ?? 'unless-stopped',
+      mounts: [{ type: 'volume', source: `${name}_state`, target: '/var/lib/buildkit' }],
+    });
+    state.containers[name] = record;
+    ensureVolumes(state, record);
+  }
+  setRunning(state.containers[name], true);
+}
+
+/**
+ * Boots the builder's nodes that are not running (all, or those named in `only`). Returns {booted, failed,
+ * stderr, error?, hang?}: `hang` for buildx ≤0.11 with an unreachable remote node (the caller never exits),
+ * `error` when buildx would fail the command (0.12–0.21: every node failed; 0.22+: any node failed).
+ */
+export async function bootBuilder(ctx, name, only) {
+  const b = loadBuilder(ctx, readState(ctx.env), name);
+  const toBoot = b.nodes.filter((n) => !n.err && !n.running && (!only || only.includes(n.name)));
+  if (b.context || toBoot.length === 0) return { booted: false, failed: 0, stderr: '' };
+  const label = (n, what) => (toBoot.length > 1 ? `[${n.name} internal] ${what}` : `[internal] ${what}`);
+  const remote = b.driver === 'remote';
+  if (remote && ctx.version.caps.bootHangs)
+    return { booted: false, failed: toBoot.length, stderr: '', hang: true };
+
+  const progress = createProgress();
+  let failed = 0;
+  if (remote) {
+    const vertices = toBoot.map((n) => progress.start(label(n, 'waiting for connection')));
+    await sleep(downDelayMs(ctx.env));
+    for (const v of vertices) progress.error(v, 'context deadline exceeded');
+    failed = toBoot.length;
+  } else {
+    updateState((state) => {
+      for (const n of toBoot) {
+        const v = progress.start(label(n, 'booting buildkit'));
+        const container = containerNameOf(n);
+        if (!state.containers[container]) {
+          const image = n.driverOpts?.image ?? DEFAULT_IMAGE;
+          progress.status(v, `pulling image ${image} 0.0s done`);
+          progress.status(v, `creating container ${container} 0.0s done`);
+        } else {
+          progress.status(v, `starting container ${container} 0.0s done`);
+        }
+        startBuildkitContainer(state, n);
+        progress.done(v);
+      }
+    }, ctx.env);
+  }
+  touchActivity(ctx, name);
+  const error =
+    failed > 0 && (ctx.version.caps.bootErrorIfAny || failed === toBoot.length)
+      ? 'context deadline exceeded'
+      : undefined;
+  return { booted: true, failed, stderr: progress.text(), error };
+}
+
+/** buildx records each use of a builder in its activity file. */
+export function touchActivity(ctx, name) {
+  updateState((state) => {
+    if (state.builders[name]) state.builders[name].lastActivity = nowIso();
+  }, ctx.env);
+}
