@@ -112,7 +112,8 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
   if (req.dryRun) {
     const [actual, containers] = await readState(deps.run, deps.version, spec);
     const plan = planFor(req, deps, actual, containers);
-    const down = preflight.some((p) => p.state === 'down');
+    // A dry run answers "what would change": 0 once there is a plan. The preflight's findings are shown with
+    // it; health, and the exit code that tells it, belong to the real run.
     return {
       builder: spec.name,
       dryRun: true,
@@ -120,7 +121,7 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
       preflight,
       executed: [],
       health: undefined,
-      exitCode: down ? 3 : 0,
+      exitCode: 0,
     };
   }
   const { plan, executed, state } = await withLock(
