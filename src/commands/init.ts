@@ -1,0 +1,100 @@
+// `mpb init`: writes a commented starter builders.yaml that validates as it is, and says what to run next.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { configCandidates, displayPath } from '../config/load.js';
+import { normalizePlatform } from '../config/normalize.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { createOutput } from '../ui/output.js';
+import { quoteWord } from '../ui/quote.js';
+
+export interface InitOptions {
+  output: string;
+  force?: boolean;
+}
+
+/** The starter file for a machine whose native platform is `native` (e.g. linux/arm64 on an M1 Mac). */
+export function starterConfig(native: string): string {
+  const other =
+    native === 'linux/arm64' ? 'linux/amd64' : native === 'linux/amd64' ? 'linux/arm64' : undefined;
+  const emulate = other
+    ? `        # Served through QEMU here: it works, but 5-10x slower than a native node (see "fleet" below).
+        emulate: [${other}]\n`
+    : '';
+  return `# mpb builders file: named docker buildx builders and their nodes.
+# Check it with: mpb config validate      Apply it with: mpb ensure-builder
+# Editor completion: run \`mpb config schema > builders.schema.json\` next to this file.
+# yaml-language-server: $schema=./builders.schema.json
+version: 1
+
+# The builder mpb uses when neither --builder nor MPB_BUILDER is given.
+defaultBuilder: local
+
+builders:
+  # BuildKit in a container on this machine's Docker.
+  local:
+    driver: docker-container   # docker-container | remote | kubernetes
+    nodes:
+      - name: local0
+        # Built natively here: buildx sends these platforms to this node.
+        platforms: [${native}]
+${emulate}
+  # Native nodes elsewhere, over mutual TLS (make the files with: mpb certs create --host HOST).
+  # Uncomment, set the endpoint and paths (~ and \${VAR} expand), then: mpb ensure-builder fleet
+  # fleet:
+  #   driver: remote
+  #   nodes:
+  #     - name: amd64
+  #       endpoint: tcp://build-amd64.example.com:1234
+  #       platforms: [linux/amd64]
+  #       tls:
+  #         ca: ~/.mpb/certs/ca.pem
+  #         cert: ~/.mpb/certs/client-cert.pem
+  #         key: ~/.mpb/certs/client-key.pem
+  #     # This machine's own BuildKit in the same builder: mpb runs its container.
+  #     - name: here
+  #       local: true
+  #       platforms: [${native}]
+`;
+}
+
+// Node's names for the CPUs Docker Desktop and Linux hosts run on.
+const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386' };
+
+/** Writes the starter to --output; refuses to replace a file unless --force. */
+export async function runInit(ctx: Context, options: InitOptions): Promise<number> {
+  const out = createOutput(ctx);
+  const file = resolve(ctx.cwd, options.output);
+  const native = normalizePlatform(NODE_ARCH[process.arch] ?? process.arch) ?? 'linux/amd64';
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    // 'wx' fails when the file exists: no window between a check and the write.
+    writeFileSync(file, starterConfig(native), { flag: options.force ? 'w' : 'wx' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      throw new UsageError(`${displayPath(file, ctx.cwd)} already exists`, {
+        hint: 'Pass --force to overwrite it, or write elsewhere with --output PATH.',
+      });
+    }
+    throw new UsageError(`cannot write ${file} (${code ?? String(e)})`, { hint: 'Choose another --output.' });
+  }
+  const found = configCandidates({ configPath: undefined, env: ctx.env, cwd: ctx.cwd }).files.includes(file);
+  const flag = found ? '' : ` --config ${quoteWord(displayPath(file, ctx.cwd))}`;
+  const next = [
+    `mpb config validate${flag}`,
+    `mpb ensure-builder${flag}`,
+    `mpb build${flag} --platform linux/amd64,linux/arm64 -t IMAGE --push .`,
+  ];
+  if (ctx.json) {
+    out.json({ ok: true, file, next });
+    return 0;
+  }
+  out.result(
+    `${out.color.green('✓')} wrote ${displayPath(file, ctx.cwd)} (builder "local", ${native} native)`,
+  );
+  out.result('Next:');
+  out.result(`  edit it: your platforms, your remote nodes (see the comments in the file)`);
+  for (const command of next) out.result(`  ${command}`);
+  return 0;
+}

@@ -1,0 +1,158 @@
+// Values as buildx needs them: `${VAR}` and `~` expanded, paths absolute (the remote driver rejects
+// relative cert paths), TLS files readable, platforms in normal form. Each failure is a finding at its value.
+import { accessSync, constants, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { normalizePlatform, normalizePlatforms } from './platform.js';
+import type { RawConfig, RawNode } from './schema.js';
+import { type Finding, quote, type YamlPath } from './yaml-source.js';
+
+export { normalizePlatform, normalizePlatforms } from './platform.js';
+
+export interface NormalizeContext {
+  env: NodeJS.ProcessEnv;
+  /** The config file's folder: relative paths are relative to it, not to the working directory. */
+  baseDir: string;
+}
+
+type Expanded = { ok: true; value: string } | { ok: false; message: string; hint: string };
+
+const VARIABLE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
+
+/** `${VAR}` and `${VAR:-default}` (the default also when VAR is empty); an unset VAR without default fails. */
+export function expandVariables(text: string, env: NodeJS.ProcessEnv): Expanded {
+  let out = '';
+  let rest = text;
+  for (let start = rest.indexOf('${'); start >= 0; start = rest.indexOf('${')) {
+    const end = rest.indexOf('}', start);
+    if (end < 0) {
+      return {
+        ok: false,
+        message: `"\${" without its closing "}" in ${quote(text)}`,
+        hint: 'Write ${NAME} or ${NAME:-default}.',
+      };
+    }
+    const match = VARIABLE.exec(rest.slice(start + 2, end));
+    if (!match) {
+      return {
+        ok: false,
+        message: `cannot read ${quote(rest.slice(start, end + 1))}: only \${NAME} and \${NAME:-default} expand`,
+        hint: 'Write ${NAME} or ${NAME:-default}, NAME being letters, digits and "_".',
+      };
+    }
+    const [, name, fallback] = match as unknown as [string, string, string | undefined];
+    const value = env[name];
+    if (value === undefined && fallback === undefined) {
+      return {
+        ok: false,
+        message: `environment variable ${name} is not set`,
+        hint: `Set it (export ${name}=...) or give a default: \${${name}:-default}`,
+      };
+    }
+    out +=
+      rest.slice(0, start) +
+      (value === undefined || (value === '' && fallback !== undefined) ? fallback! : value);
+    rest = rest.slice(end + 1);
+  }
+  return { ok: true, value: out + rest };
+}
+
+/** Expands variables and `~`, then makes the path absolute against the config file's folder. */
+export function resolveConfigPath(text: string, context: NormalizeContext): Expanded {
+  const expanded = expandVariables(text, context.env);
+  if (!expanded.ok) return expanded;
+  const value = expanded.value;
+  if (/^~[^/]/.test(value)) {
+    return {
+      ok: false,
+      message: `${quote(value)}: only ~ and ~/ expand, not ~user`,
+      hint: 'Write the full path of that home folder.',
+    };
+  }
+  const home = context.env['HOME'] || homedir();
+  const tilde = value === '~' || value.startsWith('~/') ? home + value.slice(1) : value;
+  return { ok: true, value: isAbsolute(tilde) ? resolve(tilde) : resolve(context.baseDir, tilde) };
+}
+
+function readableFile(path: string, text: string): Expanded {
+  try {
+    accessSync(path, constants.R_OK);
+    if (statSync(path).isFile()) return { ok: true, value: path };
+  } catch {
+    return {
+      ok: false,
+      message: `${quote(text)}: cannot read ${path}`,
+      hint: "Fix the path (relative paths start at the config file's folder) or create the file; mpb certs create makes TLS files.",
+    };
+  }
+  return {
+    ok: false,
+    message: `${quote(text)}: ${path} is not a file`,
+    hint: 'Point it at the file itself.',
+  };
+}
+
+/** Normalises one config; values that fail keep their text, and the failures come back as findings. */
+export function normalizeConfig(
+  raw: RawConfig,
+  context: NormalizeContext,
+): { config: RawConfig; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const apply = (at: YamlPath, text: string, how: (t: string) => Expanded): string => {
+    const result = how(text);
+    if (result.ok) return result.value;
+    findings.push({ at, message: result.message, hint: result.hint });
+    return text;
+  };
+  const variables = (t: string) => expandVariables(t, context.env);
+  const file = (t: string) => {
+    const path = resolveConfigPath(t, context);
+    return path.ok ? readableFile(path.value, t) : path;
+  };
+  const platforms = (at: YamlPath, list: string[] | undefined) => {
+    if (list === undefined) return undefined;
+    list.forEach((text, i) => {
+      if (normalizePlatform(text) !== undefined) return;
+      findings.push({
+        at: [...at, i],
+        message: `${quote(text)} is not a platform`,
+        hint: 'Write os/arch[/variant], e.g. linux/amd64, linux/arm64, linux/arm/v7 (amd64 alone means linux/amd64).',
+      });
+    });
+    return normalizePlatforms(list).platforms;
+  };
+  const node = (at: YamlPath, n: RawNode): RawNode => ({
+    ...n,
+    endpoint: n.endpoint === undefined ? undefined : apply([...at, 'endpoint'], n.endpoint, variables),
+    platforms: platforms([...at, 'platforms'], n.platforms),
+    emulate: platforms([...at, 'emulate'], n.emulate),
+    tls: n.tls && {
+      ca: apply([...at, 'tls', 'ca'], n.tls.ca, file),
+      cert: apply([...at, 'tls', 'cert'], n.tls.cert, file),
+      key: apply([...at, 'tls', 'key'], n.tls.key, file),
+      servername:
+        n.tls.servername === undefined
+          ? undefined
+          : apply([...at, 'tls', 'servername'], n.tls.servername, variables),
+    },
+    driverOpts:
+      n.driverOpts &&
+      Object.fromEntries(
+        Object.entries(n.driverOpts).map(([k, v]) => [
+          k,
+          apply([...at, 'driverOpts', k], String(v), variables),
+        ]),
+      ),
+    buildkitdConfig:
+      n.buildkitdConfig === undefined
+        ? undefined
+        : apply([...at, 'buildkitdConfig'], n.buildkitdConfig, file),
+  });
+  const builders = Object.fromEntries(
+    Object.entries(raw.builders).map(([name, b]) => [
+      name,
+      { ...b, nodes: b.nodes.map((n, i) => node(['builders', name, 'nodes', i], n)) },
+    ]),
+  );
+  return { config: { ...raw, builders }, findings };
+}

@@ -1,0 +1,161 @@
+// zod's issues, rewritten as findings a person can act on: which key, what it holds, what to write instead.
+import { z } from 'zod';
+import { configSchema, NAME_PATTERN } from './schema.js';
+import { type Finding, quote, type YamlPath } from './yaml-source.js';
+
+const EXAMPLES: Record<string, string> = {
+  version: 'version: 1',
+  defaultBuilder: 'defaultBuilder: fleet',
+  builders: 'builders: { fleet: { driver: remote, nodes: [{ name: amd64, endpoint: "tcp://host:1234" }] } }',
+  builder: 'fleet: { driver: docker-container, nodes: [{ name: local0 }] }',
+  driver: 'driver: remote   (or docker-container, kubernetes)',
+  use: 'use: true',
+  nodes: 'nodes: [{ name: local0, platforms: [linux/arm64] }]',
+  node: '- { name: local0, platforms: [linux/arm64] }',
+  name: 'name: linux-amd64',
+  endpoint: 'endpoint: tcp://build-amd64.example.com:1234',
+  platforms: 'platforms: [linux/amd64, linux/386]',
+  emulate: 'emulate: [linux/amd64]',
+  tls: 'tls: { ca: ~/.mpb/certs/ca.pem, cert: ~/.mpb/certs/client-cert.pem, key: ~/.mpb/certs/client-key.pem }',
+  ca: 'ca: ~/.mpb/certs/ca.pem',
+  cert: 'cert: ~/.mpb/certs/client-cert.pem',
+  key: 'key: ~/.mpb/certs/client-key.pem',
+  servername: 'servername: buildkitd',
+  driverOpts: 'driverOpts: { image: moby/buildkit:buildx-stable-1 }',
+  driverOpt: 'image: moby/buildkit:buildx-stable-1',
+  buildkitdFlags: 'buildkitdFlags: --allow-insecure-entitlement network.host',
+  buildkitdConfig: 'buildkitdConfig: ./buildkitd.toml',
+  local: 'local: true',
+  image: 'image: moby/buildkit:buildx-stable-1',
+};
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+};
+
+/** The kind of value at `path`, to pick an example: `builder`, `node`, `driverOpt` or the key itself. */
+function fieldOf(path: YamlPath): string {
+  const last = path.at(-1);
+  if (path.length === 2 && path[0] === 'builders') return 'builder';
+  if (path.at(-2) === 'driverOpts') return 'driverOpt';
+  if (typeof last === 'number') return path.at(-2) === 'nodes' ? 'node' : fieldOf(path.slice(0, -1));
+  return String(last ?? 'builders');
+}
+
+const exampleHint = (path: YamlPath) => {
+  const example = EXAMPLES[fieldOf(path)];
+  return example ? `Write e.g. ${example}` : 'See builders.example.yaml or run: mpb config schema';
+};
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'boolean') return `${value}`;
+  return typeof value === 'string' ? `the string ${quote(value)}` : `the number ${value}`;
+}
+
+function valueAt(data: unknown, path: YamlPath): unknown {
+  let value = data;
+  for (const s of path)
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[s] : undefined;
+  return value;
+}
+
+function shapeAt(path: YamlPath): z.ZodType | undefined {
+  let schema: z.ZodType | undefined = configSchema;
+  for (const segment of ['', ...path]) {
+    while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+    if (segment === '') continue;
+    if (schema instanceof z.ZodObject) schema = schema.shape[String(segment)] as z.ZodType | undefined;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else return undefined;
+  }
+  return schema;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+function unknownKeyHint(path: YamlPath, key: string): string {
+  const schema = shapeAt(path);
+  const allowed = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const near = allowed.find((k) => k.toLowerCase() === key.toLowerCase() || distance(k, key) <= 2);
+  const list = `Allowed here: ${allowed.join(', ')}.`;
+  return near ? `Did you mean "${near}"? ${list}` : list;
+}
+
+/** A valid name close to `text`, to suggest in place of an invalid one. */
+export function suggestName(text: string): string {
+  const cleaned = text
+    .replace(/[^a-zA-Z0-9._-]+/g, '-')
+    .replace(/^[^a-zA-Z]+/, '')
+    .slice(0, 40);
+  return NAME_PATTERN.test(cleaned) ? cleaned : 'node0';
+}
+
+function findingOf(issue: z.core.$ZodIssue, data: unknown): Finding[] {
+  const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+  const value = valueAt(data, path);
+  const parent = path.slice(0, -1);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      at: [...path, key],
+      on: 'key' as const,
+      message: `unknown key ${quote(key)}`,
+      hint: unknownKeyHint(path, key),
+    }));
+  }
+  if (issue.code === 'invalid_key') {
+    const key = String(path.at(-1));
+    const why = issue.issues[0]?.message ?? 'not a valid name';
+    const hint = parent.at(-1) === 'driverOpts' ? exampleHint(path) : `Rename it, e.g. ${suggestName(key)}`;
+    return [{ at: path, on: 'key', message: `${quote(key)}: ${why}`, hint }];
+  }
+  if (value === undefined && path.length > 0 && valueAt(data, parent) !== undefined) {
+    return [{ at: path, on: 'key', message: `"${path.at(-1)}" is required`, hint: exampleHint(path) }];
+  }
+  const message = (() => {
+    switch (issue.code) {
+      case 'invalid_type':
+        return `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${kindOf(value)}`;
+      case 'invalid_value':
+        return `must be ${issue.values.map((v) => String(v)).join(', ')}${issue.values.length > 1 ? ' (one of them)' : ''}, not ${kindOf(value)}`;
+      case 'invalid_union': {
+        const expected = issue.errors.flatMap((e) =>
+          e.map((i) => (i.code === 'invalid_type' ? EXPECTED[i.expected] : undefined)),
+        );
+        return `expected ${expected.filter(Boolean).join(', ') || 'another value'}, got ${kindOf(value)}`;
+      }
+      default:
+        return issue.message;
+    }
+  })();
+  const hint =
+    fieldOf(path) === 'name' && typeof value === 'string'
+      ? `Write e.g. name: ${suggestName(value)}`
+      : exampleHint(path);
+  return [{ at: path, message, hint }];
+}
+
+/** Every zod issue as findings, in file order as zod reports them. */
+export function findingsOfSchema(issues: readonly z.core.$ZodIssue[], data: unknown): Finding[] {
+  return issues.flatMap((issue) => findingOf(issue, data));
+}
