@@ -15,19 +15,24 @@ export interface Output {
   step<T>(label: string, work: () => Promise<T>): Promise<T>;
 }
 
-/** Colour only on a TTY, never with NO_COLOR or --no-color; FORCE_COLOR turns it on anywhere. */
+/** CI services set CI (GitHub Actions, GitLab, CircleCI…); `CI=false` or an empty value means not CI. */
+function isCi(env: NodeJS.ProcessEnv): boolean {
+  const ci = env['CI'];
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+/** Colour only on a TTY outside CI, never with NO_COLOR or --no-color; FORCE_COLOR turns it on anywhere. */
 export function colorLevel(ctx: Pick<Context, 'color' | 'env' | 'stdout'>): 0 | 1 {
   if (!ctx.color) return 0;
   if (ctx.env['NO_COLOR'] !== undefined && ctx.env['NO_COLOR'] !== '') return 0;
   const force = ctx.env['FORCE_COLOR'];
   if (force !== undefined) return force === '0' || force === 'false' ? 0 : 1;
-  return ctx.stdout.isTTY ? 1 : 0;
+  return ctx.stdout.isTTY && !isCi(ctx.env) ? 1 : 0;
 }
 
 /** Spinners only where a person watches: a TTY, outside CI, not under --json. */
 export function isInteractive(ctx: Pick<Context, 'env' | 'stderr' | 'json'>): boolean {
-  const ci = ctx.env['CI'];
-  return !ctx.json && Boolean(ctx.stderr.isTTY) && (ci === undefined || ci === '' || ci === 'false');
+  return !ctx.json && Boolean(ctx.stderr.isTTY) && !isCi(ctx.env);
 }
 
 export function createOutput(ctx: Context): Output {

@@ -1,4 +1,5 @@
 // The one catch: every error becomes a message, a hint and an exit code. Stacks only for bugs or --verbose.
+import path from 'node:path';
 import type { Context } from '../context.js';
 import { ConfigError, EXIT, isMpbError } from '../errors.js';
 import { createOutput } from './output.js';
@@ -22,11 +23,21 @@ function entriesOf(e: unknown): ErrorEntry[] {
   ];
 }
 
-/** GitHub Actions reads `::error` workflow commands from the step's output and shows them as annotations. */
-function annotation(entry: ErrorEntry): string {
-  const encode = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-  const props = entry.path ? ` file=${entry.path},line=${entry.line},col=${entry.column}` : '';
-  return `::error${props}::${encode(entry.hint ? `${entry.message}\n${entry.hint}` : entry.message)}\n`;
+const escapeData = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+const escapeProperty = (s: string) => escapeData(s).replaceAll(':', '%3A').replaceAll(',', '%2C');
+
+/**
+ * GitHub Actions reads `::error` workflow commands from the step's output and shows them as annotations;
+ * `file=` is taken relative to the workspace, so a config path inside the working directory is made relative.
+ */
+function annotation(entry: ErrorEntry, cwd: string): string {
+  let props = '';
+  if (entry.path) {
+    const relative = path.relative(cwd, path.resolve(cwd, entry.path));
+    const file = relative.startsWith('..') || path.isAbsolute(relative) ? entry.path : relative;
+    props = ` file=${escapeProperty(file)},line=${entry.line},col=${entry.column}`;
+  }
+  return `::error${props}::${escapeData(entry.hint ? `${entry.message}\n${entry.hint}` : entry.message)}\n`;
 }
 
 /** Prints the error for humans (stderr) or as the --json document (stdout); returns the exit code. */
@@ -43,7 +54,8 @@ export function reportError(e: unknown, ctx: Context): number {
       if (entry.hint) ctx.stderr.write(`  ${out.color.dim('→')} ${entry.hint}\n`);
     }
   }
-  if (ctx.env['GITHUB_ACTIONS'] === 'true') for (const entry of entries) ctx.stderr.write(annotation(entry));
+  if (ctx.env['GITHUB_ACTIONS'] === 'true')
+    for (const entry of entries) ctx.stderr.write(annotation(entry, ctx.cwd));
   if ((ctx.verbose || !isMpbError(e)) && e instanceof Error && e.stack) ctx.stderr.write(`${e.stack}\n`);
   return code;
 }

@@ -1,0 +1,99 @@
+// The built CLI as a user meets it: help, version, usage errors. No docker needed.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, ensureBuilt, ROOT, runMpb } from '../helpers/built-cli.js';
+
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const COMMANDS = [
+  'init',
+  'config',
+  'ensure-builder',
+  'ls',
+  'status',
+  'rm',
+  'build',
+  'inspect',
+  'doctor',
+  'certs',
+];
+const STACK_LINE = /\n\s+at .+:\d+:\d+/;
+
+beforeAll(ensureBuilt);
+
+describe('mpb --help', () => {
+  it('lists every command, the examples and the exit codes, and exits 0', () => {
+    const r = runMpb(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: mpb \[options\] \[command\]\n/);
+    for (const name of [...COMMANDS, 'completion']) expect(r.stdout).toMatch(new RegExp(`\\n  ${name} `));
+    expect(r.stdout).toContain('\nExamples:\n  $ mpb init ');
+    expect(r.stdout).toContain(
+      '\nExit codes: 0 ok, 1 a docker/buildx command failed, 2 usage or config error,',
+    );
+    expect(r.stderr).toBe('');
+  });
+
+  const commands = [
+    ...COMMANDS.filter((c) => c !== 'config' && c !== 'certs'),
+    'config validate',
+    'config schema',
+    'certs create',
+    'certs show',
+    'completion',
+  ];
+  it.each(commands)('mpb %s --help shows an example and exits 0', (command) => {
+    const r = runMpb([...command.split(' '), '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: mpb ${command} [options]`);
+    expect(r.stdout).toMatch(/\nExamples?:\n {2}\$ mpb /);
+  });
+});
+
+describe('mpb --version', () => {
+  it.each([['--version'], ['-V']])('%s prints the package version and exits 0', (flag) => {
+    const r = runMpb([flag]);
+    expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+});
+
+describe('usage errors', () => {
+  it('an unknown command exits 2 with a pointer to --help and no stack', () => {
+    const r = runMpb(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe("error: unknown command 'frobnicate'\n(run with --help for usage)\n");
+  });
+
+  it('an unknown flag exits 2 with no stack', () => {
+    const r = runMpb(['ls', '--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: unknown option '--frobnicate'\n(run with --help for usage)\n");
+  });
+
+  it('a missing option value exits 2', () => {
+    const r = runMpb(['ensure-builder', '--probe-timeout', 'soon']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('expected a number of seconds, got "soon"');
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('config validate on a file that does not exist exits 2, names the file, no stack', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'mpb-cli-')), 'nope.yaml');
+    const r = runMpb(['config', 'validate', '--config', missing]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(missing);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('under GitHub Actions the same error is also a ::error annotation, without colour', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'mpb-cli-')), 'nope.yaml');
+    const r = runMpb(['config', 'validate', '--config', missing], {
+      env: cleanEnv({ CI: 'true', GITHUB_ACTIONS: 'true' }),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^::error( file=[^:]+)?::.*nope\.yaml/m);
+    expect(r.stderr).not.toContain('\u001b[');
+  });
+});

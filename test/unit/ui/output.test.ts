@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { colorLevel, createOutput, isInteractive } from '../../../src/ui/output.js';
+import { captureContext } from './capture.js';
+
+describe('colour rules', () => {
+  const rows: [string, { env: NodeJS.ProcessEnv; tty: boolean; color?: boolean }, 0 | 1][] = [
+    ['a terminal', { env: {}, tty: true }, 1],
+    ['a pipe', { env: {}, tty: false }, 0],
+    ['a terminal in CI', { env: { CI: 'true' }, tty: true }, 0],
+    ['a terminal with CI=false', { env: { CI: 'false' }, tty: true }, 1],
+    ['a terminal with CI empty', { env: { CI: '' }, tty: true }, 1],
+    ['a pipe with FORCE_COLOR=1', { env: { FORCE_COLOR: '1' }, tty: false }, 1],
+    ['CI with FORCE_COLOR=1', { env: { CI: 'true', FORCE_COLOR: '1' }, tty: false }, 1],
+    ['a pipe with FORCE_COLOR empty (chalk: on)', { env: { FORCE_COLOR: '' }, tty: false }, 1],
+    ['a terminal with FORCE_COLOR=0', { env: { FORCE_COLOR: '0' }, tty: true }, 0],
+    ['a terminal with NO_COLOR=1', { env: { NO_COLOR: '1' }, tty: true }, 0],
+    ['NO_COLOR wins over FORCE_COLOR', { env: { NO_COLOR: '1', FORCE_COLOR: '1' }, tty: true }, 0],
+    ['an empty NO_COLOR is ignored', { env: { NO_COLOR: '' }, tty: true }, 1],
+    ['--no-color wins over FORCE_COLOR', { env: { FORCE_COLOR: '1' }, tty: true, color: false }, 0],
+  ];
+  it.each(rows)('%s', (_name, options, level) => {
+    expect(colorLevel(captureContext(options).ctx)).toBe(level);
+  });
+});
+
+describe('spinners', () => {
+  const rows: [string, { env: NodeJS.ProcessEnv; tty: boolean; json?: boolean }, boolean][] = [
+    ['a terminal', { env: {}, tty: true }, true],
+    ['a pipe', { env: {}, tty: false }, false],
+    ['CI=true on a terminal', { env: { CI: 'true' }, tty: true }, false],
+    ['CI=1 on a terminal', { env: { CI: '1' }, tty: true }, false],
+    ['--json on a terminal', { env: {}, tty: true, json: true }, false],
+  ];
+  it.each(rows)('%s', (_name, options, interactive) => {
+    expect(isInteractive(captureContext(options).ctx)).toBe(interactive);
+  });
+});
+
+describe('plain output in CI', () => {
+  it('prints each step as one line on stderr, no escape codes, and returns the work', async () => {
+    const { ctx, stdout, stderr } = captureContext({ env: { CI: 'true' }, tty: true });
+    const out = createOutput(ctx);
+    const value = await out.step('probing 3 endpoints', async () => 42);
+    out.warn('tcp://10.0.0.5:1234 has no TLS');
+    out.result('fleet  running');
+    expect(value).toBe(42);
+    expect(stderr()).toBe('probing 3 endpoints...\nwarning: tcp://10.0.0.5:1234 has no TLS\n');
+    expect(stdout()).toBe('fleet  running\n');
+  });
+
+  it('colours warnings with FORCE_COLOR even in CI', () => {
+    const { ctx, stderr } = captureContext({ env: { CI: 'true', FORCE_COLOR: '1' } });
+    createOutput(ctx).warn('careful');
+    expect(stderr()).toBe('\u001b[33mwarning: careful\u001b[39m\n');
+  });
+
+  it('keeps stdout to the JSON document and stays quiet on stderr under --json', async () => {
+    const { ctx, stdout, stderr } = captureContext({ json: true });
+    const out = createOutput(ctx);
+    await out.step('probing', async () => undefined);
+    out.info('progress');
+    out.json({ ok: true });
+    expect(JSON.parse(stdout())).toEqual({ ok: true });
+    expect(stderr()).toBe('');
+  });
+});
