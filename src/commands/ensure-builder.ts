@@ -56,7 +56,7 @@ export async function runEnsureBuilder(
     env: ctx.env,
     echo: ctx.verbose ? (c) => ctx.stderr.write(`$ ${c}\n`) : undefined,
   });
-  const version = await detectVersion(run);
+  const version = detectVersion(run);
   const reports: EnsureReport[] = [];
   for (const spec of targets) {
     const report = await ensureBuilder(
@@ -83,6 +83,6 @@ export async function runEnsureBuilder(
     }
   }
   const exitCode = Math.max(0, ...reports.map((r) => r.exitCode));
-  if (ctx.json) out.json({ ok: exitCode === 0, buildx: version.raw, builders: reports });
+  if (ctx.json) out.json({ ok: exitCode === 0, buildx: (await version).raw, builders: reports });
   return exitCode;
 }

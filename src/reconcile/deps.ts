@@ -10,12 +10,12 @@ import type { EnsureDeps } from './ensure.js';
 export function ensureDepsOf(
   ctx: Pick<Context, 'env'>,
   run: Runner,
-  version: BuildxVersion,
+  version: BuildxVersion | Promise<BuildxVersion>,
   options: { probeTimeoutSeconds: number; onProgress: (text: string) => void },
 ): EnsureDeps {
   return {
     run,
-    version,
+    version: Promise.resolve(version),
     probe: (spec, nodes) =>
       probeAll(nodes, options.probeTimeoutSeconds * 1000, { run, driver: spec.driver, builder: spec.name }),
     lockDir: lockDirOf(ctx.env),

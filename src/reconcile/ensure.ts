@@ -1,5 +1,6 @@
-// ensure-builder as a workflow: preflight probes → lock → read → plan → execute → bootstrap → verify.
+// ensure-builder as a workflow: lock → probe + read (at once) → plan → execute → bootstrap → verify.
 // Takes its world as parameters (runner, version, probe, output) and returns a report; rendering is elsewhere.
+import type { ContainerState } from '../buildx/container-args.js';
 import type { Runner } from '../buildx/exec.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { readBuilder, readCurrentBuilder } from '../buildx/read.js';
@@ -25,7 +26,8 @@ export interface EnsureRequest {
 
 export interface EnsureDeps {
   run: Runner;
-  version: BuildxVersion;
+  /** A promise, so the version call runs alongside the probes instead of before them. */
+  version: Promise<BuildxVersion>;
   /** Probes nodes of this builder in parallel, within the probe timeout. */
   probe: (spec: BuilderSpec, nodes: readonly NodeSpec[]) => Promise<ProbeResult[]>;
   lockDir: string;
@@ -53,17 +55,19 @@ function needsBootstrap(actual: BuildxBuilder | undefined, ran: boolean, dead: S
   return waiting.length > 0 || (ran && actual.nodes.some((n) => n.status !== 'running'));
 }
 
-function planFor(
-  req: EnsureRequest,
-  deps: EnsureDeps,
-  actual: BuildxBuilder | undefined,
-  containers: Awaited<ReturnType<typeof readLocalContainers>>,
-): Plan {
-  const plan = planEnsure(req.spec, actual, {
-    version: deps.version,
+interface Observed {
+  preflight: ProbeResult[];
+  version: BuildxVersion;
+  actual: BuildxBuilder | undefined;
+  containers: Map<string, ContainerState>;
+}
+
+function planFor(req: EnsureRequest, seen: Observed): Plan {
+  const plan = planEnsure(req.spec, seen.actual, {
+    version: seen.version,
     prune: req.prune,
     recreate: req.recreate,
-    localContainers: containers,
+    localContainers: seen.containers,
   });
   if (plan.blocked) throw new UsageError(plan.blocked.reason, { hint: plan.blocked.hint });
   return plan;
@@ -79,17 +83,30 @@ async function readActual(run: Runner, version: BuildxVersion, spec: BuilderSpec
   return readBuilder(run, version, spec.name);
 }
 
-async function readState(run: Runner, version: BuildxVersion, spec: BuilderSpec) {
-  return Promise.all([readActual(run, version, spec), readLocalContainers(run, spec)]);
+// Probes, the version and the builder's state are read at once: a converged run costs the slowest of them.
+// Local nodes' containers may not exist yet: they are judged by the health check after the plan ran.
+async function observe(spec: BuilderSpec, deps: EnsureDeps): Promise<Observed> {
+  const [preflight, version, [actual, containers]] = await Promise.all([
+    deps.probe(
+      spec,
+      spec.nodes.filter((n) => !n.local),
+    ),
+    deps.version,
+    deps.version.then((v) =>
+      Promise.all([readActual(deps.run, v, spec), readLocalContainers(deps.run, spec)]),
+    ),
+  ]);
+  return { preflight, version, actual, containers };
 }
 
-async function converge(req: EnsureRequest, deps: EnsureDeps, preflight: ProbeResult[]) {
-  const { run, version } = deps;
-  const [actual, containers] = await readState(run, version, req.spec);
-  const plan = planFor(req, deps, actual, containers);
+async function converge(req: EnsureRequest, deps: EnsureDeps) {
+  const { run } = deps;
+  const seen = await observe(req.spec, deps);
+  const { version, preflight } = seen;
+  const plan = planFor(req, seen);
   const executed = await executeActions(run, plan.actions, (a: PlanAction) => deps.onProgress(a.reason));
   const dead = new Set(preflight.filter((p) => p.state === 'down').map((p) => p.node));
-  let state = executed.length > 0 ? await readBuilder(run, version, req.spec.name) : actual;
+  let state = executed.length > 0 ? await readBuilder(run, version, req.spec.name) : seen.actual;
   if (needsBootstrap(state, executed.length > 0, dead)) {
     deps.onProgress(`bootstrapping ${req.spec.name}`);
     // A failed bootstrap (a node that will not start) is a health verdict, not a crash: read what there is.
@@ -98,20 +115,16 @@ async function converge(req: EnsureRequest, deps: EnsureDeps, preflight: ProbeRe
       timeoutMs: req.bootstrapTimeoutMs,
     }).catch(() => readBuilder(run, version, req.spec.name));
   }
-  return { plan, executed, state };
+  return { plan, executed, state, preflight };
 }
 
 /** Makes one declared builder match its spec, bootstraps it and verifies it. */
 export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promise<EnsureReport> {
   const { spec } = req;
-  // Local nodes' containers may not exist yet: they are probed by the health check after the plan ran.
-  const preflight = await deps.probe(
-    spec,
-    spec.nodes.filter((n) => !n.local),
-  );
   if (req.dryRun) {
-    const [actual, containers] = await readState(deps.run, deps.version, spec);
-    const plan = planFor(req, deps, actual, containers);
+    const seen = await observe(spec, deps);
+    const plan = planFor(req, seen);
+    const { preflight } = seen;
     // A dry run answers "what would change": 0 once there is a plan. The preflight's findings are shown with
     // it; health, and the exit code that tells it, belong to the real run.
     return {
@@ -124,7 +137,7 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
       exitCode: 0,
     };
   }
-  const { plan, executed, state } = await withLock(
+  const { plan, executed, state, preflight } = await withLock(
     deps.lockDir,
     spec.name,
     {
@@ -134,7 +147,7 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
           `waiting for another mpb run${owner ? ` (pid ${owner.pid})` : ''} to finish with ${spec.name}`,
         ),
     },
-    () => converge(req, deps, preflight),
+    () => converge(req, deps),
   );
   const health = withProbes(
     state
