@@ -48,11 +48,16 @@ export interface EnsureReport {
 const LOCK = { waitMs: 10 * 60_000, staleMs: 15 * 60_000 };
 
 // Remote nodes answer `inspect` without a bootstrap when reachable; docker-container nodes show `inactive`
-// until their container exists (captures ls-two-nodes-not-bootstrapped, dc-inspect-before-bootstrap).
-function needsBootstrap(actual: BuildxBuilder | undefined, ran: boolean, dead: Set<string>): boolean {
-  if (!actual) return false;
-  const waiting = actual.nodes.filter((n) => n.status !== 'running' && !dead.has(n.name));
-  return waiting.length > 0 || (ran && actual.nodes.some((n) => n.status !== 'running'));
+// until their container exists (captures ls-two-nodes-not-bootstrapped, dc-inspect-before-bootstrap). Nodes the
+// preflight found dead are not waited for: buildx 0.13+ would give up after 20 s, and 0.10-0.12 never do, so
+// there a single dead node rules the bootstrap out (capture inspect-dead-bootstrap, v0.10.5: killed at 60 s).
+function needsBootstrap(
+  actual: BuildxBuilder | undefined,
+  dead: Set<string>,
+  version: BuildxVersion,
+): boolean {
+  if (!actual || (dead.size > 0 && !version.caps.bootstrapTimesOut)) return false;
+  return actual.nodes.some((n) => n.status !== 'running' && !dead.has(n.name));
 }
 
 interface Observed {
@@ -107,7 +112,7 @@ async function converge(req: EnsureRequest, deps: EnsureDeps) {
   const executed = await executeActions(run, plan.actions, (a: PlanAction) => deps.onProgress(a.reason));
   const dead = new Set(preflight.filter((p) => p.state === 'down').map((p) => p.node));
   let state = executed.length > 0 ? await readBuilder(run, version, req.spec.name) : seen.actual;
-  if (needsBootstrap(state, executed.length > 0, dead)) {
+  if (needsBootstrap(state, dead, version)) {
     deps.onProgress(`bootstrapping ${req.spec.name}`);
     // A failed bootstrap (a node that will not start) is a health verdict, not a crash: read what there is.
     state = await readBuilder(run, version, req.spec.name, {
