@@ -1,0 +1,211 @@
+// Which builder `mpb build` uses, what it is asked to build, and the nodes routing reads: a declared builder
+// is ensured first; one the config does not declare (buildx's `default`, say) is used as buildx has it.
+import { type Runner, TIMEOUT_MS } from '../buildx/exec.js';
+import type { BuildxVersion } from '../buildx/model.js';
+import { detectVersion, readBuilder } from '../buildx/read.js';
+import { loadConfig, requireConfig } from '../config/load.js';
+import { findBuilder, selectBuilder } from '../config/select.js';
+import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
+import type { Context } from '../context.js';
+import { checkRequest, summarizeRefusals } from '../core/build-gate.js';
+import { nativePlatformsOf } from '../core/platforms.js';
+import { type RoutingNode, routingNodesOf } from '../core/routing.js';
+import { UsageError } from '../errors.js';
+import { ensureDepsOf } from '../reconcile/deps.js';
+import { type EnsureReport, ensureBuilder } from '../reconcile/ensure.js';
+import type { Output } from '../ui/output.js';
+
+export interface BuildTarget {
+  name: string;
+  /** Undefined for a builder the config does not declare. */
+  spec: BuilderSpec | undefined;
+  configFile: string | undefined;
+  version: BuildxVersion;
+  driver: string;
+  /** Passed as `--platform`; empty leaves the choice to buildx (the first node's own platform). */
+  platforms: string[];
+  /** What the routing table shows: `platforms`, or the platform buildx will pick when it is empty. */
+  shownPlatforms: string[];
+  nodes: RoutingNode[];
+  ensure: EnsureReport | undefined;
+}
+
+export interface TargetOptions {
+  builder?: string;
+  requested: string[] | undefined;
+  load?: boolean;
+  ensure?: boolean;
+  nativeOnly?: boolean;
+  allowDegraded?: boolean;
+  dryRun?: boolean;
+  probeTimeout: number;
+}
+
+/**
+ * The config, or undefined when none is found and the builder is named (--builder, $MPB_BUILDER): building on
+ * an undeclared builder needs no config. An invalid file, or one named by --config/$MPB_CONFIG, still fails.
+ */
+async function loadOptionalConfig(ctx: Context, named: string | undefined, out: Output) {
+  const result = await loadConfig({ configPath: ctx.config, env: ctx.env, cwd: ctx.cwd });
+  if (!result.ok && result.missing && result.file === undefined && named !== undefined) return undefined;
+  // requireConfig throws the error this result stands for.
+  const { config, warnings } = result.ok ? result : await requireConfig(ctx);
+  for (const w of warnings) out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
+  return config;
+}
+
+/** Declared platforms in node order, emulated ones too unless --native-only. */
+function declaredPlatformsOf(spec: BuilderSpec, nativeOnly: boolean): string[] {
+  return [...new Set(spec.nodes.flatMap((n) => (nativeOnly ? n.platforms : [...n.platforms, ...n.emulate])))];
+}
+
+// Before a bootstrap buildx shows nodes it has not started as `inactive` (docker-container and remote alike,
+// captures dc-inspect-before-bootstrap, inspect-dead) or `stopped` (dc-inspect-stopped): buildx starts them for
+// the build, so they are not known to be down. Nodes a probe found dead are.
+function settleStatuses(nodes: RoutingNode[], dead: ReadonlySet<string>): RoutingNode[] {
+  return nodes.map((n) => {
+    if (dead.has(n.name)) return { ...n, status: 'error' };
+    return n.status === 'inactive' || n.status === 'stopped' ? { ...n, status: undefined } : n;
+  });
+}
+
+function refuseEarly(facts: Parameters<typeof checkRequest>[0]): void {
+  const refusal = summarizeRefusals(checkRequest(facts));
+  if (refusal) throw new UsageError(`not building: ${refusal.message}`, { hint: refusal.hint });
+}
+
+async function ensureDeclared(
+  ctx: Context,
+  run: Runner,
+  version: BuildxVersion,
+  spec: BuilderSpec,
+  options: TargetOptions,
+  out: Output,
+) {
+  if (options.ensure === false) return undefined;
+  return ensureBuilder(
+    {
+      spec,
+      dryRun: Boolean(options.dryRun),
+      prune: false,
+      recreate: false,
+      allowDegraded: Boolean(options.allowDegraded),
+      bootstrapTimeoutMs: TIMEOUT_MS.bootstrap,
+    },
+    ensureDepsOf(ctx, run, version, {
+      probeTimeoutSeconds: options.probeTimeout,
+      onProgress: (text) => out.info(`${text}...`),
+    }),
+  );
+}
+
+async function declaredTarget(
+  ctx: Context,
+  run: Runner,
+  config: ResolvedConfig,
+  spec: BuilderSpec,
+  options: TargetOptions,
+  out: Output,
+): Promise<BuildTarget> {
+  const platforms = options.requested ?? declaredPlatformsOf(spec, Boolean(options.nativeOnly));
+  refuseEarly({
+    builder: spec.name,
+    driver: spec.driver,
+    platforms,
+    defaulted: !options.requested,
+    load: Boolean(options.load),
+  });
+  const version = await detectVersion(run);
+  const ensure = await ensureDeclared(ctx, run, version, spec, options, out);
+  const actual = await readBuilder(run, version, spec.name);
+  // A dry run changed nothing: when ensure would, route on what the config declares instead.
+  const changes = ensure?.dryRun === true && ensure.plan.actions.length > 0;
+  let nodes = routingNodesOf(spec, changes ? undefined : actual);
+  if (ensure === undefined || ensure.dryRun) {
+    const dead = new Set(ensure?.preflight.filter((p) => p.state === 'down').map((p) => p.node));
+    nodes = settleStatuses(nodes, dead);
+  }
+  const shownPlatforms = platforms.length > 0 ? platforms : defaultPlatformOf(nodes);
+  return {
+    name: spec.name,
+    spec,
+    configFile: config.file,
+    version,
+    driver: spec.driver,
+    platforms,
+    shownPlatforms,
+    nodes,
+    ensure,
+  };
+}
+
+/** Without --platform buildx builds for the first node's own platform (BuildKit's default worker platform). */
+function defaultPlatformOf(nodes: readonly RoutingNode[]): string[] {
+  const first = nodes[0];
+  return first ? nativePlatformsOf(first.listed, first.declared).slice(0, 1) : [];
+}
+
+async function undeclaredTarget(
+  run: Runner,
+  name: string,
+  config: ResolvedConfig | undefined,
+  options: TargetOptions,
+): Promise<BuildTarget> {
+  const version = await detectVersion(run);
+  const actual = await readBuilder(run, version, name);
+  if (!actual) {
+    const declared = config?.builders.map((b) => b.name).join(', ');
+    throw new UsageError(
+      `no builder "${name}": ${config ? `not declared in ${config.file} and` : 'no config file found, and it is'} unknown to buildx`,
+      {
+        hint: declared
+          ? `Declared builders: ${declared}. buildx's own: docker buildx ls.`
+          : "See buildx's builders with: docker buildx ls",
+      },
+    );
+  }
+  const platforms = options.requested ?? [];
+  refuseEarly({
+    builder: name,
+    driver: actual.driver,
+    platforms,
+    defaulted: false,
+    load: Boolean(options.load),
+  });
+  const nodes = settleStatuses(routingNodesOf(undefined, actual), new Set());
+  const shownPlatforms = platforms.length > 0 ? platforms : defaultPlatformOf(nodes);
+  return {
+    name,
+    spec: undefined,
+    configFile: undefined,
+    version,
+    driver: actual.driver,
+    platforms,
+    shownPlatforms,
+    nodes,
+    ensure: undefined,
+  };
+}
+
+/** --builder, then $MPB_BUILDER, then the config's defaultBuilder; ensured and read, or read as buildx has it. */
+export async function resolveTarget(
+  ctx: Context,
+  run: Runner,
+  out: Output,
+  options: TargetOptions,
+): Promise<BuildTarget> {
+  const named = options.builder ?? (ctx.env['MPB_BUILDER'] || undefined);
+  const config = await loadOptionalConfig(ctx, named, out);
+  if (!config) return undeclaredTarget(run, named!, undefined, options);
+  const spec =
+    named === undefined
+      ? selectBuilder(config, { flag: undefined, env: ctx.env })
+      : findBuilder(config, named);
+  if (!spec) {
+    out.info(
+      `builder "${named}" is not declared in ${config.file}: using it as buildx has it, without ensure`,
+    );
+    return undeclaredTarget(run, named!, config, options);
+  }
+  return declaredTarget(ctx, run, config, spec, options, out);
+}

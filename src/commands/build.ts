@@ -1,0 +1,241 @@
+// mpb build: ensure the builder, show which node builds each platform, refuse what buildx would get wrong,
+// then run `docker buildx build` with its output live and its exit code passed back.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type BuildArgsInput, buildArgs } from '../buildx/build-args.js';
+import { createRunner, expectOk, type Runner, TIMEOUT_MS } from '../buildx/exec.js';
+import { parseMetadataFile } from '../buildx/parse/metadata.js';
+import { normalizePlatform } from '../config/normalize.js';
+import type { Context } from '../context.js';
+import { checkEnsured, checkRoutes, type Refusal, summarizeRefusals } from '../core/build-gate.js';
+import { type Route, routePlatforms } from '../core/routing.js';
+import { UnhealthyError, UsageError } from '../errors.js';
+import { createOutput, type Output } from '../ui/output.js';
+import { shellQuote } from '../ui/quote.js';
+import { type BuildSummary, renderRoutes, renderSummary } from '../ui/render-build.js';
+import { renderEnsure } from '../ui/render-ensure.js';
+import { type BuildTarget, resolveTarget } from './build-target.js';
+
+export interface BuildOptions {
+  builder?: string;
+  platform?: string[];
+  tag?: string[];
+  file?: string;
+  buildArg?: string[];
+  push?: boolean;
+  load?: boolean;
+  output?: string[];
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  secret?: string[];
+  ssh?: string[];
+  label?: string[];
+  target?: string;
+  progress?: string;
+  provenance?: string;
+  sbom?: string;
+  metadataFile?: string;
+  pull?: boolean;
+  /** commander's `--no-cache`: false when given. */
+  cache?: boolean;
+  /** commander's `--no-ensure`: false when given. */
+  ensure?: boolean;
+  nativeOnly?: boolean;
+  allowDegraded?: boolean;
+  dryRun?: boolean;
+  /** Seconds. */
+  probeTimeout: number;
+}
+
+/**
+ * commander gives `mpb build . -- --attest type=sbom` as context `.` plus the rest, but `mpb build -- --foo`
+ * as context `--foo`: before `--` it takes every word starting with `-` as an option, so a context that looks
+ * like one came after `--`. `-` alone is buildx's context from stdin.
+ */
+export function splitOperands(
+  context: string,
+  rest: readonly string[],
+): { context: string; extra: string[] } {
+  if (context.startsWith('-') && context !== '-') return { context: '.', extra: [context, ...rest] };
+  return { context, extra: [...rest] };
+}
+
+/** `--platform` values in the config's short forms, normalised and deduplicated; undefined when not given. */
+export function parsePlatforms(list: readonly string[] | undefined): string[] | undefined {
+  if (list === undefined) return undefined;
+  if (list.length === 0) throw new UsageError('--platform needs at least one platform');
+  const platforms = list.map((text) => {
+    const platform = normalizePlatform(text);
+    if (platform === undefined) {
+      throw new UsageError(`--platform: "${text}" is not a platform`, {
+        hint: 'Write os/arch[/variant], e.g. linux/amd64,linux/arm64,linux/arm/v7 (amd64 and arm64 alone work too).',
+      });
+    }
+    return platform;
+  });
+  return [...new Set(platforms)];
+}
+
+function argsInput(
+  options: BuildOptions,
+  builder: string,
+  platforms: string[],
+  split: ReturnType<typeof splitOperands>,
+): BuildArgsInput {
+  return {
+    builder,
+    platforms,
+    tags: options.tag ?? [],
+    file: options.file,
+    buildArgs: options.buildArg ?? [],
+    push: Boolean(options.push),
+    load: Boolean(options.load),
+    outputs: options.output ?? [],
+    cacheFrom: options.cacheFrom ?? [],
+    cacheTo: options.cacheTo ?? [],
+    secrets: options.secret ?? [],
+    ssh: options.ssh ?? [],
+    labels: options.label ?? [],
+    target: options.target,
+    progress: options.progress,
+    provenance: options.provenance,
+    sbom: options.sbom,
+    metadataFile: options.metadataFile,
+    pull: Boolean(options.pull),
+    noCache: options.cache === false,
+    extra: split.extra,
+    context: split.context,
+  };
+}
+
+/** The part of the `--json` document known before the build runs. */
+function jsonDoc(target: BuildTarget, routes: Route[], warnings: string[], argv: string[]) {
+  return {
+    builder: target.name,
+    declared: target.spec !== undefined,
+    buildx: target.version.raw,
+    platforms: target.platforms,
+    routes,
+    warnings,
+    ensure: target.ensure ?? null,
+    command: shellQuote(['docker', ...argv]),
+  };
+}
+
+function refuse(out: Output, ctx: Context, doc: object, refusal: Refusal): number {
+  if (ctx.json) {
+    out.json({ ok: false, ...doc, errors: [{ message: refusal.message, hint: refusal.hint }] });
+    return refusal.exitCode;
+  }
+  const Err = refusal.exitCode === 2 ? UsageError : UnhealthyError;
+  throw new Err(`not building: ${refusal.message}`, { hint: refusal.hint });
+}
+
+// Ctrl-C reaches buildx too (exec.ts forwards it); buildx then exits on its own, often with 1. mpb reports the
+// interruption as 128+N, as a shell does.
+function trackInterrupt(): { code: () => number | undefined; stop: () => void } {
+  let code: number | undefined;
+  const onInt = () => {
+    code = 130;
+  };
+  const onTerm = () => {
+    code = 143;
+  };
+  process.on('SIGINT', onInt).on('SIGTERM', onTerm);
+  return { code: () => code, stop: () => process.off('SIGINT', onInt).off('SIGTERM', onTerm) };
+}
+
+async function readDigest(file: string, out: Output) {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const parsed = parseMetadataFile(text);
+  if (!parsed.ok) out.warn(`could not read ${file}: ${parsed.error.message}`);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+/** Runs buildx live; returns its exit code (or 130/143 after Ctrl-C) and what the metadata file says. */
+async function runBuildx(run: Runner, ctx: Context, out: Output, input: BuildArgsInput) {
+  const temp = input.metadataFile ? undefined : await mkdtemp(path.join(tmpdir(), 'mpb-build-'));
+  const metadataFile = input.metadataFile ?? path.join(temp!, 'metadata.json');
+  const interrupt = trackInterrupt();
+  try {
+    // --json: buildx's own output goes to stderr, so stdout holds the document only.
+    const r = await run('docker', buildArgs({ ...input, metadataFile }), {
+      stdio: ctx.json ? 'stderr' : 'inherit',
+      timeoutMs: TIMEOUT_MS.build,
+    });
+    if (r.outcome.kind === 'missing') expectOk(r);
+    const exitCode = interrupt.code() ?? r.exitCode;
+    const metadata = exitCode === 0 ? await readDigest(path.resolve(ctx.cwd, metadataFile), out) : undefined;
+    return { exitCode, durationMs: r.durationMs, metadata };
+  } finally {
+    interrupt.stop();
+    if (temp) await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/** Prints what ensure did or would do, and the routing table; progress goes to stderr, a dry run's plan to stdout. */
+function showRouting(out: Output, target: BuildTarget, routes: Route[], refusals: Refusal[]): void {
+  const ensure = target.ensure;
+  if (ensure?.dryRun) out.result(renderEnsure(ensure, out.color).join('\n'));
+  else if (ensure && refusals.some((r) => r.kind === 'unhealthy'))
+    out.info(renderEnsure(ensure, out.color).join('\n'));
+  if (routes.length > 0) out.info(renderRoutes(routes, out.color).join('\n'));
+  else out.info(`no --platform: buildx builds for the platform of the first node of "${target.name}"`);
+}
+
+/** `mpb build [CONTEXT] [-- BUILDX-ARGS...]`: see the `build` command in cli.ts for the flags. */
+export async function runBuild(
+  ctx: Context,
+  context: string,
+  buildxArgs: string[],
+  options: BuildOptions,
+  deps: { run?: Runner } = {},
+): Promise<number> {
+  const out = createOutput(ctx);
+  const split = splitOperands(context, buildxArgs);
+  const requested = parsePlatforms(options.platform);
+  const echo = ctx.verbose
+    ? (command: string) => ctx.stderr.write(`${out.color.dim(`$ ${command}`)}\n`)
+    : undefined;
+  const run = deps.run ?? createRunner({ env: ctx.env, echo });
+
+  const target = await resolveTarget(ctx, run, out, { ...options, requested });
+  const input = argsInput(options, target.name, target.platforms, split);
+  const routes = routePlatforms(target.shownPlatforms, target.nodes, target.version);
+  const gate = checkRoutes(routes, {
+    nativeOnly: Boolean(options.nativeOnly),
+    allowDegraded: Boolean(options.allowDegraded),
+    configFile: target.configFile,
+  });
+  const ensured = target.ensure && { ...target.ensure, state: target.ensure.health?.state };
+  const refusals = [...checkEnsured(ensured, routes, Boolean(options.allowDegraded)), ...gate.refusals];
+  const doc = jsonDoc(target, routes, gate.warnings, buildArgs(input));
+  if (!ctx.json) showRouting(out, target, routes, refusals);
+  for (const w of gate.warnings) out.warn(w);
+  const refusal = summarizeRefusals(refusals);
+  if (refusal) return refuse(out, ctx, doc, refusal);
+
+  if (options.dryRun) {
+    if (ctx.json) out.json({ ok: true, dryRun: true, ...doc });
+    else out.result(doc.command);
+    return 0;
+  }
+  const built = await runBuildx(run, ctx, out, input);
+  const summary: BuildSummary = {
+    builder: target.name,
+    images: built.metadata?.imageNames.length ? built.metadata.imageNames : input.tags.slice(),
+    digest: built.metadata?.digest,
+    routes,
+    durationMs: built.durationMs,
+  };
+  if (ctx.json) {
+    out.json({ ok: built.exitCode === 0, dryRun: false, ...doc, ...summary, exitCode: built.exitCode });
+  } else if (built.exitCode === 0) {
+    out.result(renderSummary(summary, out.color).join('\n'));
+  } else {
+    ctx.stderr.write(`${out.color.red('error:')} docker buildx build exited with ${built.exitCode}\n`);
+  }
+  return built.exitCode;
+}

@@ -1,0 +1,156 @@
+// Before `buildx build` runs: which requests mpb refuses (and why, and what to do instead), and what it only
+// warns about. Pure: the routes come from routing.ts, the rest from the flags and the builder.
+import type { Route } from './routing.js';
+
+export type RefusalKind =
+  | 'load-multi'
+  | 'docker-driver-multi'
+  | 'unhealthy'
+  | 'not-served'
+  | 'emulated'
+  | 'node-down';
+
+export interface Refusal {
+  kind: RefusalKind;
+  /** 2 for a request buildx cannot do with these flags, 3 for a builder that cannot serve it. */
+  exitCode: 2 | 3;
+  message: string;
+  hint: string;
+}
+
+export interface RequestFacts {
+  builder: string;
+  /** buildx's driver name: the engine's own `default` builder has `docker`. */
+  driver: string;
+  platforms: readonly string[];
+  /** True when the platforms are the builder's declared ones, not from --platform. */
+  defaulted: boolean;
+  load: boolean;
+}
+
+export interface GateOptions {
+  nativeOnly: boolean;
+  allowDegraded: boolean;
+  /** Where a platform can be declared, for hints: the config file, or undefined for an undeclared builder. */
+  configFile: string | undefined;
+}
+
+export interface GateResult {
+  refusals: Refusal[];
+  warnings: string[];
+}
+
+/** Refusals that need no routing: what buildx would fail on at export time, or at once. */
+export function checkRequest(facts: RequestFacts): Refusal[] {
+  const list = facts.platforms.join(', ');
+  const refusals: Refusal[] = [];
+  // Captures build-load-multi (0.10.5, 0.13.1, 0.29.1): the build runs to the end, then the docker exporter
+  // fails with "does not currently support exporting manifest lists".
+  if (facts.load && facts.platforms.length > 1) {
+    refusals.push({
+      kind: 'load-multi',
+      exitCode: 2,
+      message: facts.defaulted
+        ? `--load takes one platform, and builder "${facts.builder}" declares ${facts.platforms.length} (${list})`
+        : `--load takes one platform, and ${facts.platforms.length} are requested (${list})`,
+      hint: `The local Docker cannot load a multi-platform image. Push it instead (--push), write an OCI archive (--output type=oci,dest=image.tar), or load one platform (--platform ${facts.platforms[0]}).`,
+    });
+  }
+  // Capture default-build-multi: the docker driver refuses any multi-platform build (message differs from 0.13).
+  if (facts.driver === 'docker' && facts.platforms.length > 1) {
+    refusals.push({
+      kind: 'docker-driver-multi',
+      exitCode: 2,
+      message: `builder "${facts.builder}" uses the docker driver, which cannot build several platforms in one build (${list})`,
+      hint: 'Declare a builder with the docker-container or remote driver in builders.yaml and pass --builder NAME, or build one platform per run.',
+    });
+  }
+  return refusals;
+}
+
+function declareHint(platform: string, configFile: string | undefined): string {
+  return configFile
+    ? `Add ${platform} to a node's platforms (native) or emulate (QEMU) in ${configFile} and run mpb ensure-builder, or drop it from --platform.`
+    : `Use a builder that serves ${platform} (--builder NAME), or drop it from --platform.`;
+}
+
+/** Judges each route: refuse what would not be built where the user expects, warn about the rest. */
+export function checkRoutes(routes: readonly Route[], options: GateOptions): GateResult {
+  const refusals: Refusal[] = [];
+  const warnings: string[] = [];
+  for (const r of routes) {
+    const on = r.node === undefined ? 'no node' : `node "${r.node}"`;
+    if (r.verdict === 'not-served') {
+      // Capture build-noplatform-node: buildx does not refuse linux/riscv64, it builds it on the first node.
+      refusals.push({
+        kind: 'not-served',
+        exitCode: 3,
+        message: `no node serves ${r.platform}: buildx would build it on ${on} anyway`,
+        hint: declareHint(r.platform, options.configFile),
+      });
+      continue;
+    }
+    if (r.verdict === 'emulated' && options.nativeOnly) {
+      refusals.push({
+        kind: 'emulated',
+        exitCode: 3,
+        message: `--native-only: ${r.platform} would be emulated (QEMU) on ${on}`,
+        hint:
+          r.warning ??
+          `Add a node that runs ${r.platform} natively and pin it there (platforms: [${r.platform}]), or drop --native-only.`,
+      });
+      continue;
+    }
+    if (r.nodeDown && !options.allowDegraded) {
+      refusals.push({
+        kind: 'node-down',
+        exitCode: 3,
+        message: `${on} is down, and ${r.platform} is built there`,
+        hint: 'Run mpb doctor to see why; --allow-degraded builds anyway.',
+      });
+      continue;
+    }
+    if (r.verdict === 'emulated')
+      warnings.push(`${r.platform} will be emulated (QEMU) on ${on}: expect it to be several times slower`);
+    if (r.nodeDown)
+      warnings.push(`${on} is down and builds ${r.platform}: building anyway (--allow-degraded)`);
+    if (r.warning) warnings.push(r.warning);
+  }
+  return { refusals, warnings };
+}
+
+/**
+ * After a real ensure: an unhealthy builder stops the build, unless --allow-degraded and every requested platform
+ * still has a node that serves it. A dry run only probed, and the routes say what it found.
+ */
+export function checkEnsured(
+  ensured: { builder: string; dryRun: boolean; exitCode: number; state: string | undefined } | undefined,
+  routes: readonly Route[],
+  allowDegraded: boolean,
+): Refusal[] {
+  if (!ensured || ensured.dryRun || ensured.exitCode === 0) return [];
+  if (allowDegraded && routes.every((r) => r.verdict !== 'not-served')) return [];
+  return [
+    {
+      kind: 'unhealthy',
+      exitCode: 3,
+      message: `builder "${ensured.builder}" is ${ensured.state ?? 'unhealthy'} after ensure-builder`,
+      hint: allowDegraded
+        ? 'A requested platform has no node left that serves it: fix the nodes above (mpb doctor), or drop that platform.'
+        : 'Fix the nodes above (mpb doctor), or pass --allow-degraded to build while every requested platform is still served.',
+    },
+  ];
+}
+
+/** One message and one exit code for all refusals: usage problems (2) come before health ones (3). */
+export function summarizeRefusals(refusals: readonly Refusal[]): Refusal | undefined {
+  const [first] = [...refusals].sort((a, b) => a.exitCode - b.exitCode);
+  if (!first) return undefined;
+  const same = refusals.filter((r) => r.exitCode === first.exitCode);
+  return {
+    kind: first.kind,
+    exitCode: first.exitCode,
+    message: same.map((r) => r.message).join('\n'),
+    hint: [...new Set(same.map((r) => r.hint))].join('\n'),
+  };
+}

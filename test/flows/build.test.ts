@@ -1,0 +1,557 @@
+// `mpb build` end to end on the fake buildx (each version): ensure, routing, refusals before anything is built,
+// the exact `buildx build` argv per flag, the summary from the metadata file, exit codes and Ctrl-C.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, MPB_BIN } from '../helpers/built-cli.js';
+import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+
+const VERSIONS: FakeVersion[] = ['0.10.5', '0.13.1', '0.29.1'];
+const servers: Server[] = [];
+let ports: { amd64: number; arm64: number; qemu: number; closed: number };
+
+function listen(): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer((socket) => socket.destroy()).listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+const portOf = (s: Server) => (s.address() as { port: number }).port;
+
+beforeAll(async () => {
+  ensureBuilt();
+  const [amd64, arm64, qemu, closed] = await Promise.all([listen(), listen(), listen(), listen()]);
+  servers.push(amd64!, arm64!, qemu!);
+  ports = { amd64: portOf(amd64!), arm64: portOf(arm64!), qemu: portOf(qemu!), closed: portOf(closed!) };
+  await new Promise((r) => closed!.close(r));
+});
+afterAll(() => {
+  for (const s of servers) s.close();
+});
+
+// fleet: two remote nodes, each native for its platform (the fake's default worker is an amd64 host; arm64 is
+// set below). qemu: an amd64 host that serves arm64 by emulation. broken: its second node is down.
+const config = () => `version: 1
+defaultBuilder: fleet
+builders:
+  fleet:
+    driver: remote
+    nodes:
+      - name: amd64
+        endpoint: tcp://127.0.0.1:${ports.amd64}
+        platforms: [linux/amd64]
+      - name: arm64
+        endpoint: tcp://127.0.0.1:${ports.arm64}
+        platforms: [linux/arm64]
+  qemu:
+    driver: remote
+    nodes:
+      - name: qemu0
+        endpoint: tcp://127.0.0.1:${ports.qemu}
+        platforms: [linux/amd64]
+        emulate: [linux/arm64]
+  broken:
+    driver: remote
+    nodes:
+      - name: amd64
+        endpoint: tcp://127.0.0.1:${ports.amd64}
+        platforms: [linux/amd64]
+      - name: dead
+        endpoint: tcp://127.0.0.1:${ports.closed}
+        platforms: [linux/arm64]
+`;
+
+interface World {
+  fake: FakeDocker;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+}
+let world: World | undefined;
+afterEach(() => {
+  world?.fake.cleanup();
+  world = undefined;
+});
+
+async function setup(
+  version: FakeVersion,
+  options: {
+    daemon?: boolean;
+    fail?: { command: string; exit: number }[];
+    noConfig?: boolean;
+    /** A fake set up by the test itself (another mode, slow calls). */
+    fake?: FakeDocker;
+  } = {},
+): Promise<World> {
+  const fake =
+    options.fake ?? (await withFakeDocker({ version, daemon: options.daemon, fail: options.fail }));
+  fake.setState((s) => {
+    s.workers[`tcp://127.0.0.1:${ports.arm64}`] = { platforms: ['linux/arm64'] };
+    s.workers[`tcp://127.0.0.1:${ports.qemu}`] = { preset: 'buildkit-v0.32.2' };
+    s.down.push(`tcp://127.0.0.1:${ports.closed}`);
+  });
+  const dir = join(fake.dir, 'work');
+  mkdirSync(join(dir, 'app'), { recursive: true });
+  writeFileSync(
+    join(dir, 'app', 'Dockerfile'),
+    'FROM scratch\nARG TARGETPLATFORM\nCOPY hello.txt /hello.txt\n',
+  );
+  writeFileSync(join(dir, 'app', 'hello.txt'), 'hello\n');
+  if (!options.noConfig) writeFileSync(join(dir, 'builders.yaml'), config());
+  const env = { ...fake.env, XDG_CONFIG_HOME: join(fake.dir, 'xdg'), HOME: fake.dir, NO_COLOR: '1' };
+  world = { fake, dir, env };
+  return world;
+}
+
+const mpb = (w: World, args: string[], cwd = w.dir) =>
+  runMpb(args, cwd === w.dir ? w.env : { ...w.env, MPB_CONFIG: join(w.dir, 'builders.yaml') }, { cwd });
+const buildCalls = (w: World) => w.fake.calls().filter((c) => c[1] === 'buildx' && c[2] === 'build');
+const mutations = (w: World) =>
+  w.fake.calls().filter((c) => c[1] === 'buildx' && ['create', 'rm', 'use', 'build'].includes(c[2] ?? ''));
+/** The argv of the one build, with mpb's temp metadata file replaced. */
+function builtArgv(w: World): string[] {
+  const calls = buildCalls(w);
+  expect(calls).toHaveLength(1);
+  return calls[0]!.map((a) => (/mpb-build-\w+\/metadata\.json$/.test(a) ? '$META' : a));
+}
+
+describe.each(VERSIONS)('mpb build on buildx %s', (version) => {
+  it('ensures the fleet, builds each platform on its native node, and sums up from the metadata file', async () => {
+    const w = await setup(version);
+    const r = await mpb(w, [
+      'build',
+      '-p',
+      'amd64,linux/arm64/v8',
+      '-t',
+      'localhost:5000/app:1',
+      '--push',
+      'app',
+    ]);
+    expect(r.stderr).toContain(
+      'PLATFORM     NODE   BUILD\nlinux/amd64  amd64  native\nlinux/arm64  arm64  native\n',
+    );
+    expect(r.exitCode).toBe(0);
+    expect(builtArgv(w)).toEqual([
+      'docker',
+      'buildx',
+      'build',
+      '--builder',
+      'fleet',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--tag',
+      'localhost:5000/app:1',
+      '--push',
+      '--metadata-file',
+      '$META',
+      'app',
+    ]);
+    const state = w.fake.state();
+    expect(state.builds.map((b) => b.routing)).toEqual([{ 'linux/amd64': 'amd64', 'linux/arm64': 'arm64' }]);
+    const digest = state.registry['localhost:5000/app:1'];
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const meta = buildCalls(w)[0]!.find((a) => a.endsWith('metadata.json'))!;
+    expect(existsSync(meta)).toBe(false);
+    expect(r.stdout.replace(/in [\d.]+ m?s/, 'in TIME')).toBe(
+      [
+        '✓ built on builder "fleet" in TIME',
+        '  image   localhost:5000/app:1',
+        `  digest  ${digest}`,
+        '  PLATFORM     NODE   BUILD',
+        '  linux/amd64  amd64  native',
+        '  linux/arm64  arm64  native',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a platform no node serves, before building (capture build-noplatform-node)', async () => {
+    const w = await setup(version);
+    const r = await mpb(w, [
+      'build',
+      '-p',
+      'linux/amd64,linux/riscv64',
+      '-t',
+      'localhost:5000/app:1',
+      '--push',
+      'app',
+    ]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain(
+      'error: not building: no node serves linux/riscv64: buildx would build it on node "amd64" anyway\n',
+    );
+    expect(buildCalls(w)).toEqual([]);
+  });
+
+  it('passes buildx exit code back', async () => {
+    const w = await setup(version, { fail: [{ command: 'build', exit: 7 }] });
+    const r = await mpb(w, ['build', '-p', 'amd64', 'app']);
+    expect(r.exitCode).toBe(7);
+    expect(r.stderr).toContain('error: docker buildx build exited with 7\n');
+    expect(buildCalls(w)).toHaveLength(1);
+  });
+});
+
+describe.each(VERSIONS)('mpb build refusals on buildx %s: exit code, and nothing built', (version) => {
+  it('--load with two platforms: exit 2 before ensure touches anything (capture build-load-multi)', async () => {
+    const w = await setup(version);
+    const r = await mpb(w, ['build', '-p', 'amd64,arm64', '--load', 'app']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(
+      'error: not building: --load takes one platform, and 2 are requested (linux/amd64, linux/arm64)\n' +
+        '  → The local Docker cannot load a multi-platform image. Push it instead (--push), write an OCI archive (--output type=oci,dest=image.tar), or load one platform (--platform linux/amd64).\n',
+    );
+    expect(mutations(w)).toEqual([]);
+  });
+
+  it('an emulated platform under --native-only: exit 3; without it, a warning and the build', async () => {
+    const w = await setup(version);
+    const args = [
+      'build',
+      '--builder',
+      'qemu',
+      '-p',
+      'amd64,arm64',
+      '-t',
+      'localhost:5000/q:1',
+      '--push',
+      'app',
+    ];
+    const strict = await mpb(w, [...args, '--native-only']);
+    expect(strict.exitCode).toBe(3);
+    expect(strict.stderr).toContain('linux/arm64  qemu0  emulated (QEMU)\n');
+    expect(strict.stderr).toContain(
+      'error: not building: --native-only: linux/arm64 would be emulated (QEMU) on node "qemu0"\n',
+    );
+    expect(buildCalls(w)).toEqual([]);
+    const r = await mpb(w, args);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain(
+      'warning: linux/arm64 will be emulated (QEMU) on node "qemu0": expect it to be several times slower\n',
+    );
+    expect(buildCalls(w)).toHaveLength(1);
+  });
+
+  it('a node down that a platform needs: exit 3; --allow-degraded builds what is still served', async () => {
+    const w = await setup(version);
+    const r = await mpb(w, [
+      'build',
+      '--builder',
+      'broken',
+      '-p',
+      'amd64,arm64',
+      '-t',
+      'localhost:5000/b:1',
+      '--push',
+      'app',
+    ]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('error: not building: builder "broken" is unhealthy after ensure-builder\n');
+    expect(buildCalls(w)).toEqual([]);
+    const degraded = await mpb(w, [
+      'build',
+      '--builder',
+      'broken',
+      '-p',
+      'amd64',
+      '--allow-degraded',
+      '-t',
+      'localhost:5000/b:1',
+      '--push',
+      'app',
+    ]);
+    expect(degraded.exitCode).toBe(0);
+    expect(w.fake.state().builds.map((b) => b.routing)).toEqual([{ 'linux/amd64': 'amd64' }]);
+  });
+
+  it('a platform that is not one: exit 2, nothing run', async () => {
+    const w = await setup(version);
+    const r = await mpb(w, ['build', '-p', 'linux/amd64,banana', 'app']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('error: --platform: "banana" is not a platform\n');
+    expect(w.fake.calls()).toEqual([]);
+  });
+});
+
+describe.each(VERSIONS)("buildx's own builders on buildx %s, with no config file", (version) => {
+  it('builds on `default` as buildx has it: no ensure, routing from what buildx reports', async () => {
+    const w = await setup(version, { daemon: true, noConfig: true });
+    const r = await mpb(w, [
+      'build',
+      '--builder',
+      'default',
+      '-p',
+      'arm64',
+      '-t',
+      'localhost:5000/d:1',
+      '--push',
+      'app',
+    ]);
+    expect(r.stderr).toContain('PLATFORM     NODE     BUILD\nlinux/arm64  default  emulated (QEMU)\n');
+    expect(r.exitCode).toBe(0);
+    expect(mutations(w).map((c) => c[2])).toEqual(['build']);
+  });
+
+  it('refuses several platforms on the docker driver (capture default-build-multi)', async () => {
+    const w = await setup(version, { daemon: true, noConfig: true });
+    const r = await mpb(w, ['build', '--builder', 'default', '-p', 'amd64,arm64', 'app']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(
+      'error: not building: builder "default" uses the docker driver, which cannot build several platforms in one build (linux/amd64, linux/arm64)\n',
+    );
+    expect(buildCalls(w)).toEqual([]);
+  });
+});
+
+describe('mpb build flags, on buildx 0.29.1', () => {
+  it('passes every flag to buildx in order, the words after -- before the context', async () => {
+    const w = await setup('0.29.1');
+    const r = await mpb(w, [
+      'build',
+      '-p',
+      'amd64',
+      '-t',
+      'localhost:5000/f:1',
+      '--tag',
+      'localhost:5000/f:latest',
+      '-f',
+      'app/Dockerfile',
+      '--build-arg',
+      'A=1',
+      '--build-arg',
+      'B=two words',
+      '--load',
+      '--cache-from',
+      'type=local,src=cache',
+      '--cache-to',
+      'type=local,dest=cache',
+      '--secret',
+      'id=s,src=app/hello.txt',
+      '--ssh',
+      'default',
+      '--label',
+      'org.example=1',
+      '--progress',
+      'plain',
+      '--provenance',
+      'false',
+      '--sbom',
+      'true',
+      '--metadata-file',
+      'meta.json',
+      '--pull',
+      '--no-cache',
+      'app',
+      '--',
+      '--shm-size',
+      '2g',
+    ]);
+    expect(r.exitCode).toBe(0);
+    expect(builtArgv(w)).toEqual([
+      'docker',
+      'buildx',
+      'build',
+      '--builder',
+      'fleet',
+      '--platform',
+      'linux/amd64',
+      '--tag',
+      'localhost:5000/f:1',
+      '--tag',
+      'localhost:5000/f:latest',
+      '--file',
+      'app/Dockerfile',
+      '--build-arg',
+      'A=1',
+      '--build-arg',
+      'B=two words',
+      '--load',
+      '--cache-from',
+      'type=local,src=cache',
+      '--cache-to',
+      'type=local,dest=cache',
+      '--secret',
+      'id=s,src=app/hello.txt',
+      '--ssh',
+      'default',
+      '--label',
+      'org.example=1',
+      '--progress',
+      'plain',
+      '--provenance=false',
+      '--sbom=true',
+      '--metadata-file',
+      'meta.json',
+      '--pull',
+      '--no-cache',
+      '--shm-size',
+      '2g',
+      'app',
+    ]);
+    // The user's metadata file stays, and the summary reads it.
+    expect(existsSync(join(w.dir, 'meta.json'))).toBe(true);
+    expect(r.stdout).toContain(
+      '  image   localhost:5000/f:1\n  image   localhost:5000/f:latest\n  digest  sha256:',
+    );
+  });
+
+  it('-o and --target; `mpb build -- ARGS` builds the current directory', async () => {
+    const w = await setup('0.29.1');
+    const r = await mpb(
+      w,
+      [
+        'build',
+        '-p',
+        'arm64',
+        '-o',
+        'type=oci,dest=out.tar',
+        '--target',
+        'final',
+        '--',
+        '--attest',
+        'type=sbom',
+      ],
+      join(w.dir, 'app'),
+    );
+    expect(r.exitCode).toBe(0);
+    expect(builtArgv(w).slice(5)).toEqual([
+      '--platform',
+      'linux/arm64',
+      '--output',
+      'type=oci,dest=out.tar',
+      '--target',
+      'final',
+      '--metadata-file',
+      '$META',
+      '--attest',
+      'type=sbom',
+      '.',
+    ]);
+  });
+
+  it('--dry-run prints the ensure plan and the buildx command, and changes nothing', async () => {
+    const w = await setup('0.29.1');
+    const r = await mpb(w, [
+      'build',
+      '--dry-run',
+      '-p',
+      'amd64,arm64',
+      '-t',
+      'localhost:5000/app:1',
+      '--push',
+      'app',
+    ]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Plan for builder "fleet" (dry run: nothing changed)\n');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'docker buildx build --builder fleet --platform linux/amd64,linux/arm64 --tag localhost:5000/app:1 --push app',
+    );
+    expect(r.stderr).toContain('linux/amd64  amd64  native\nlinux/arm64  arm64  native\n');
+    expect(mutations(w)).toEqual([]);
+  });
+
+  it('--no-ensure reads the builder and builds: no create, no bootstrap', async () => {
+    const w = await setup('0.29.1');
+    expect((await mpb(w, ['build', '-p', 'amd64', 'app'])).exitCode).toBe(0);
+    const before = w.fake.calls().length;
+    const r = await mpb(w, ['build', '--no-ensure', '-p', 'amd64', 'app']);
+    expect(r.exitCode).toBe(0);
+    expect(
+      w.fake
+        .calls()
+        .slice(before)
+        .map((c) => c.slice(1, 3).join(' ')),
+    ).toEqual(['buildx version', 'buildx inspect', 'buildx build']);
+  });
+
+  it('--json: one document on stdout with the digest; buildx output on stderr', async () => {
+    const w = await setup('0.29.1');
+    const r = await mpb(w, [
+      '--json',
+      'build',
+      '-p',
+      'amd64,arm64',
+      '-t',
+      'localhost:5000/j:1',
+      '--push',
+      'app',
+    ]);
+    expect(r.exitCode).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({
+      ok: true,
+      dryRun: false,
+      builder: 'fleet',
+      declared: true,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      routes: [
+        { platform: 'linux/amd64', node: 'amd64', verdict: 'native', nodeDown: false },
+        { platform: 'linux/arm64', node: 'arm64', verdict: 'native', nodeDown: false },
+      ],
+      images: ['localhost:5000/j:1'],
+      digest: w.fake.state().registry['localhost:5000/j:1'],
+      exitCode: 0,
+    });
+    expect(doc.ensure.health.state).toBe('healthy');
+    expect(r.stderr).toContain('pushing layers');
+  });
+});
+
+describe('mpb build without --platform, and refusals under --json (buildx 0.13.1)', () => {
+  it('builds every platform the builder declares, each on its node', async () => {
+    const w = await setup('0.13.1');
+    const r = await mpb(w, ['build', '-t', 'localhost:5000/all:1', '--push', 'app']);
+    expect(r.exitCode).toBe(0);
+    expect(builtArgv(w).slice(5, 7)).toEqual(['--platform', 'linux/amd64,linux/arm64']);
+    expect(w.fake.state().builds.map((b) => b.routing)).toEqual([
+      { 'linux/amd64': 'amd64', 'linux/arm64': 'arm64' },
+    ]);
+  });
+
+  it('a refusal is one JSON document with the routes and the reason', async () => {
+    const w = await setup('0.13.1');
+    const r = await mpb(w, ['--json', 'build', '-p', 'riscv64', 'app']);
+    expect(r.exitCode).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({
+      ok: false,
+      builder: 'fleet',
+      routes: [{ platform: 'linux/riscv64', node: 'amd64', verdict: 'not-served', nodeDown: false }],
+      errors: [{ message: 'no node serves linux/riscv64: buildx would build it on node "amd64" anyway' }],
+    });
+    expect(buildCalls(w)).toEqual([]);
+  });
+});
+
+describe('Ctrl-C', () => {
+  async function interrupt(mode: 'plugin' | 'path', signalGroup: boolean) {
+    const fake = await withFakeDocker({ version: '0.29.1', mode, slow: { build: 20_000 } });
+    const w = await setup('0.29.1', { fake });
+    // detached: mpb leads its own process group, as a shell's foreground job does.
+    const child = spawn(process.execPath, [MPB_BIN, 'build', '-p', 'amd64', 'app'], {
+      cwd: w.dir,
+      env: w.env,
+      stdio: 'ignore',
+      detached: signalGroup,
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    while (buildCalls(w).length === 0) await new Promise((r) => setTimeout(r, 50));
+    if (signalGroup) process.kill(-child.pid!, 'SIGINT');
+    else child.kill('SIGINT');
+    return { w, code: await exited };
+  }
+
+  it('in a terminal (the whole process group gets SIGINT): buildx stops, mpb exits 130', async () => {
+    const { w, code } = await interrupt('plugin', true);
+    expect(code).toBe(130);
+    expect(w.fake.signals()).toContain('SIGINT');
+    expect(w.fake.state().builds).toEqual([]);
+  }, 30_000);
+
+  it('SIGINT to mpb alone is forwarded to docker: buildx stops, mpb exits 130', async () => {
+    const { w, code } = await interrupt('path', false);
+    expect(code).toBe(130);
+    expect(w.fake.signals()).toEqual(['SIGINT']);
+    expect(w.fake.state().builds).toEqual([]);
+  }, 30_000);
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { splitOperands } from '../../../src/commands/build.js';
+
+describe('splitOperands', () => {
+  // What commander hands runBuild for each command line: [context, buildxArgs].
+  it.each<[string, string, string[], { context: string; extra: string[] }]>([
+    ['mpb build', '.', [], { context: '.', extra: [] }],
+    ['mpb build app', 'app', [], { context: 'app', extra: [] }],
+    [
+      'mpb build app -- --attest type=sbom',
+      'app',
+      ['--attest', 'type=sbom'],
+      { context: 'app', extra: ['--attest', 'type=sbom'] },
+    ],
+    ['mpb build -- --foo', '--foo', [], { context: '.', extra: ['--foo'] }],
+    ['mpb build -- --shm-size 2g', '--shm-size', ['2g'], { context: '.', extra: ['--shm-size', '2g'] }],
+    ['mpb build - (the context from stdin)', '-', [], { context: '-', extra: [] }],
+  ])('%s', (_line, context, rest, expected) => {
+    expect(splitOperands(context, rest)).toEqual(expected);
+  });
+});

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import type { BuildxBuilder } from '../../../src/buildx/model.js';
+import { versionOf } from '../../../src/buildx/version.js';
+import type { BuilderSpec } from '../../../src/config/types.js';
+import {
+  checkEnsured,
+  checkRequest,
+  checkRoutes,
+  type Refusal,
+  summarizeRefusals,
+} from '../../../src/core/build-gate.js';
+import { type Route, routePlatforms, routingNodesOf } from '../../../src/core/routing.js';
+import { builderFromCapture, FLEET, MIXED } from './fixtures.js';
+
+const V13 = versionOf('0.13.1');
+const CONFIG = '/work/builders.yaml';
+const fleet = builderFromCapture('0.13.1', 'inspect'); // linux-amd64 (amd64*), linux-arm64 (arm64*), both running
+const mixed = builderFromCapture('0.13.1', 'qemu-inspect-bootstrap'); // native-amd64 (amd64*, arm64 by QEMU), qemu0
+const defaultBuilder = builderFromCapture('0.29.1', 'default-inspect'); // the docker driver
+const withDown = (b: BuildxBuilder, name: string): BuildxBuilder => ({
+  ...b,
+  nodes: b.nodes.map((n) => (n.name === name ? { ...n, status: 'inactive' } : n)),
+});
+const routesOf = (platforms: string[], spec: BuilderSpec | undefined, actual: BuildxBuilder): Route[] =>
+  routePlatforms(platforms, routingNodesOf(spec, actual), V13);
+const gate = { nativeOnly: false, allowDegraded: false, configFile: CONFIG };
+const kinds = (refusals: Refusal[]) => refusals.map((r) => [r.kind, r.exitCode]);
+
+describe('checkRequest', () => {
+  const facts = {
+    builder: 'fleet',
+    driver: 'remote',
+    platforms: ['linux/amd64'],
+    defaulted: false,
+    load: false,
+  };
+  it.each<[string, Partial<typeof facts>, [string, number][]]>([
+    ['one platform, pushed', {}, []],
+    ['--load of one platform', { load: true }, []],
+    [
+      '--load of two platforms (capture build-load-multi)',
+      { load: true, platforms: ['linux/amd64', 'linux/arm64'] },
+      [['load-multi', 2]],
+    ],
+    [
+      'the docker driver, one platform (capture default-build-arm64-push)',
+      { driver: defaultBuilder.driver },
+      [],
+    ],
+    [
+      'the docker driver, two platforms (capture default-build-multi)',
+      { driver: defaultBuilder.driver, platforms: ['linux/amd64', 'linux/arm64'] },
+      [['docker-driver-multi', 2]],
+    ],
+    [
+      'both at once',
+      { driver: 'docker', load: true, platforms: ['linux/amd64', 'linux/arm64'] },
+      [
+        ['load-multi', 2],
+        ['docker-driver-multi', 2],
+      ],
+    ],
+  ])('%s', (_name, change, expected) => {
+    expect(kinds(checkRequest({ ...facts, ...change }))).toEqual(expected);
+  });
+
+  it('shows the ways out of --load with several platforms', () => {
+    const [refusal] = checkRequest({ ...facts, load: true, platforms: ['linux/amd64', 'linux/arm64'] });
+    expect(refusal).toEqual({
+      kind: 'load-multi',
+      exitCode: 2,
+      message: '--load takes one platform, and 2 are requested (linux/amd64, linux/arm64)',
+      hint: 'The local Docker cannot load a multi-platform image. Push it instead (--push), write an OCI archive (--output type=oci,dest=image.tar), or load one platform (--platform linux/amd64).',
+    });
+    const [defaulted] = checkRequest({
+      ...facts,
+      load: true,
+      defaulted: true,
+      platforms: ['linux/amd64', 'linux/arm64'],
+    });
+    expect(defaulted?.message).toBe(
+      '--load takes one platform, and builder "fleet" declares 2 (linux/amd64, linux/arm64)',
+    );
+  });
+});
+
+describe('checkRoutes', () => {
+  it('passes a fleet where every platform is native and its node runs', () => {
+    expect(checkRoutes(routesOf(['linux/amd64', 'linux/arm64'], FLEET, fleet), gate)).toEqual({
+      refusals: [],
+      warnings: [],
+    });
+  });
+
+  it('refuses a platform no node serves, which buildx would build on the first node (capture build-noplatform-node)', () => {
+    const { refusals } = checkRoutes(routesOf(['linux/amd64', 'linux/riscv64'], FLEET, fleet), gate);
+    expect(refusals).toEqual([
+      {
+        kind: 'not-served',
+        exitCode: 3,
+        message: 'no node serves linux/riscv64: buildx would build it on node "linux-amd64" anyway',
+        hint: `Add linux/riscv64 to a node's platforms (native) or emulate (QEMU) in ${CONFIG} and run mpb ensure-builder, or drop it from --platform.`,
+      },
+    ]);
+    const undeclared = checkRoutes(routesOf(['linux/riscv64'], undefined, fleet), {
+      ...gate,
+      configFile: undefined,
+    });
+    expect(undeclared.refusals[0]?.hint).toBe(
+      'Use a builder that serves linux/riscv64 (--builder NAME), or drop it from --platform.',
+    );
+  });
+
+  it('warns about emulation, and refuses it under --native-only with the routing trap as the hint', () => {
+    const routes = routesOf(['linux/amd64', 'linux/arm64'], MIXED, mixed);
+    expect(routes.map((r) => [r.platform, r.node, r.verdict])).toEqual([
+      ['linux/amd64', 'native-amd64', 'native'],
+      ['linux/arm64', 'native-amd64', 'emulated'],
+    ]);
+    const warned = checkRoutes(routes, gate);
+    expect(warned.refusals).toEqual([]);
+    expect(warned.warnings[0]).toBe(
+      'linux/arm64 will be emulated (QEMU) on node "native-amd64": expect it to be several times slower',
+    );
+    const strict = checkRoutes(routes, { ...gate, nativeOnly: true });
+    expect(strict.refusals.map((r) => [r.kind, r.message, r.hint])).toEqual([
+      [
+        'emulated',
+        '--native-only: linux/arm64 would be emulated (QEMU) on node "native-amd64"',
+        routes[1]!.warning,
+      ],
+    ]);
+  });
+
+  it('refuses a platform whose node is down, unless --allow-degraded', () => {
+    const routes = routesOf(['linux/amd64', 'linux/arm64'], FLEET, withDown(fleet, 'linux-arm64'));
+    expect(checkRoutes(routes, gate).refusals).toEqual([
+      {
+        kind: 'node-down',
+        exitCode: 3,
+        message: 'node "linux-arm64" is down, and linux/arm64 is built there',
+        hint: 'Run mpb doctor to see why; --allow-degraded builds anyway.',
+      },
+    ]);
+    expect(checkRoutes(routes, { ...gate, allowDegraded: true })).toEqual({
+      refusals: [],
+      warnings: ['node "linux-arm64" is down and builds linux/arm64: building anyway (--allow-degraded)'],
+    });
+  });
+});
+
+describe('checkEnsured', () => {
+  const served = routesOf(['linux/amd64'], FLEET, fleet);
+  const unserved = routesOf(['linux/riscv64'], FLEET, fleet);
+  const ensured = { builder: 'fleet', dryRun: false, exitCode: 3, state: 'unhealthy' };
+  it.each<[string, typeof ensured | undefined, Route[], boolean, string[]]>([
+    ['no ensure (--no-ensure)', undefined, served, false, []],
+    ['healthy', { ...ensured, exitCode: 0, state: 'healthy' }, served, false, []],
+    ['a dry run: the routes speak for it', { ...ensured, dryRun: true }, served, false, []],
+    ['unhealthy', ensured, served, false, ['unhealthy']],
+    ['unhealthy, --allow-degraded, the platforms still served', ensured, served, true, []],
+    ['unhealthy, --allow-degraded, a platform not served', ensured, unserved, true, ['unhealthy']],
+  ])('%s', (_name, report, routes, allowDegraded, expected) => {
+    expect(checkEnsured(report, routes, allowDegraded).map((r) => r.kind)).toEqual(expected);
+  });
+});
+
+describe('summarizeRefusals', () => {
+  const refusal = (kind: Refusal['kind'], exitCode: 2 | 3, message: string, hint = 'h'): Refusal => ({
+    kind,
+    exitCode,
+    message,
+    hint,
+  });
+  it('puts usage problems first and joins the refusals of the same exit code', () => {
+    expect(summarizeRefusals([])).toBeUndefined();
+    expect(
+      summarizeRefusals([
+        refusal('not-served', 3, 'a'),
+        refusal('load-multi', 2, 'b', 'x'),
+        refusal('docker-driver-multi', 2, 'c', 'y'),
+      ]),
+    ).toEqual(refusal('load-multi', 2, 'b\nc', 'x\ny'));
+    expect(summarizeRefusals([refusal('not-served', 3, 'a'), refusal('node-down', 3, 'b')])).toEqual(
+      refusal('not-served', 3, 'a\nb', 'h'),
+    );
+  });
+});
