@@ -23,17 +23,19 @@ export function renderPlan(plan: Plan, c: ChalkInstance): string[] {
   return lines;
 }
 
+function preflightLine(p: ProbeResult, c: ChalkInstance): string {
+  switch (p.state) {
+    case 'up':
+      return `${c.green('✓')} ${p.node} ${c.dim(p.endpoint)}`;
+    case 'skipped':
+      return `${c.dim('-')} ${p.node} ${c.dim(`${p.endpoint}: ${p.detail}`)}`;
+    case 'down':
+      return `${c.red('✗')} ${p.node} ${c.dim(p.endpoint)}: ${p.detail}\n    → ${p.fix}`;
+  }
+}
+
 export function renderPreflight(probes: readonly ProbeResult[], c: ChalkInstance): string[] {
-  return probes.map((p) => {
-    switch (p.state) {
-      case 'up':
-        return `${c.green('✓')} ${p.node} ${c.dim(p.endpoint)}`;
-      case 'skipped':
-        return `${c.dim('-')} ${p.node} ${c.dim(`${p.endpoint}: ${p.detail}`)}`;
-      case 'down':
-        return `${c.red('✗')} ${p.node} ${c.dim(p.endpoint)}: ${p.detail}\n    → ${p.fix}`;
-    }
-  });
+  return probes.map((p) => preflightLine(p, c));
 }
 
 function verdictText(n: NodeHealth, c: ChalkInstance): string {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,7 +28,9 @@ describe('builder lock', () => {
         await new Promise((r) => setTimeout(r, 30));
         appendFileSync(${JSON.stringify(journal)}, 'end ' + process.pid + '\\n');
       });`;
-    await Promise.all(Array.from({ length: 6 }, () => run(process.execPath, ['--input-type=module', '-e', script])));
+    await Promise.all(
+      Array.from({ length: 6 }, () => run(process.execPath, ['--input-type=module', '-e', script])),
+    );
     const lines = readFileSync(journal, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(12);
     for (let i = 0; i < lines.length; i += 2) {
@@ -55,8 +57,16 @@ describe('builder lock', () => {
     const owner = { pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00.000Z' };
     writeFileSync(join(dir, 'fleet.lock'), JSON.stringify(owner));
     const waits: unknown[] = [];
-    const attempt = withLock(dir, 'fleet', { waitMs: 300, staleMs: 60_000, onWait: (o) => waits.push(o) }, async () => 1);
-    await expect(attempt).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining(`pid ${process.pid}`) });
+    const attempt = withLock(
+      dir,
+      'fleet',
+      { waitMs: 300, staleMs: 60_000, onWait: (o) => waits.push(o) },
+      async () => 1,
+    );
+    await expect(attempt).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringContaining(`pid ${process.pid}`),
+    });
     expect(waits).toEqual([owner]);
   });
 
