@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Flow and e2e tests mostly wait on child processes: more files at once than cores pays on 2-core CI.
+    maxWorkers: 3,
   },
 });

@@ -111,13 +111,13 @@ describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
       s.workers[fleet.endpoints['spare-arm64']!] = { platforms: ['linux/arm64', 'linux/arm/v7'] };
     });
     const env = { ...fake.env, MPB_CONFIG: fleet.configPath };
-    const strict = await runMpb(['ensure-builder', '--probe-timeout', '1', '--timeout', '3'], env);
+    const strict = await runMpb(['ensure-builder', '--probe-timeout', '3', '--timeout', '5'], env);
     expect(strict.exitCode).toBe(3);
     expect(strict.stdout).toMatch(/linux-arm64 .*refused/s);
     expect(strict.stdout).toContain('builder "fleet": degraded');
 
     const degraded = await runMpb(
-      ['ensure-builder', '--allow-degraded', '--probe-timeout', '1', '--timeout', '3'],
+      ['ensure-builder', '--allow-degraded', '--probe-timeout', '3', '--timeout', '5'],
       env,
     );
     expect(degraded.stderr).toContain('degraded: linux-arm64 down');
