@@ -5,18 +5,29 @@ import {
   containerInspectArgs,
   parseContainerInspect,
 } from '../buildx/container-args.js';
-import { expectOk, type Runner } from '../buildx/exec.js';
+import { expectOk, lastLines, type Runner } from '../buildx/exec.js';
 import type { BuilderSpec } from '../config/types.js';
 import { containerNameOf } from '../core/local-container.js';
 import { BuildxFailedError } from '../errors.js';
 
 // docker prints `[]` and exits 1 with this on stderr when the container does not exist.
 const NO_SUCH_CONTAINER = /No such (container|object)/i;
+// Any other failure is the local Docker itself (daemon down, socket not permitted, wrong DOCKER_HOST).
+const START_DOCKER =
+  "Local nodes run on this machine's Docker: start it (sudo systemctl start docker, or open Docker Desktop), " +
+  'check DOCKER_HOST and `docker context ls`, then run: mpb doctor';
 
 export async function readContainerState(run: Runner, name: string): Promise<ContainerState> {
   const r = await run('docker', containerInspectArgs(name));
-  if (r.outcome.kind === 'failed' && NO_SUCH_CONTAINER.test(r.stderr)) return { state: 'missing' };
-  expectOk(r, `reading the BuildKit container ${name}`);
+  const what = `reading the BuildKit container ${name}`;
+  if (r.outcome.kind === 'failed') {
+    if (NO_SUCH_CONTAINER.test(r.stderr)) return { state: 'missing' };
+    const detail = lastLines(r.stderr, 1);
+    throw new BuildxFailedError(`${what} failed (exit ${r.exitCode}): ${detail}`, r.command, r.stderr, {
+      hint: START_DOCKER,
+    });
+  }
+  expectOk(r, what);
   const parsed = parseContainerInspect(r.stdout);
   if (!parsed.ok) {
     throw new BuildxFailedError(`cannot read \`${r.command}\`: ${parsed.error.message}`, r.command, r.stderr);
