@@ -1,6 +1,6 @@
 // Actual builders read from real `inspect` captures, and declared builders to plan against them.
-// The node blocks are read with a minimal label reader (not src/buildx/parse/inspect.ts, which lands separately).
 import type { BuildxBuilder, BuildxNode, PlatformEntry } from '../../../src/buildx/model.js';
+import { parseInspect } from '../../../src/buildx/parse/inspect.js';
 import type { BuilderSpec, Driver, NodeSpec } from '../../../src/config/types.js';
 import { capture } from '../../helpers/fake-run.js';
 
@@ -15,46 +15,11 @@ export function entries(cell: string): PlatformEntry[] {
     .map((p) => ({ platform: p.replace(/\*$/, ''), pinned: p.endsWith('*') }));
 }
 
-function labelsOf(block: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (const line of block.split('\n')) {
-    const m = /^([A-Z][A-Za-z ]*):\s+(.*)$/.exec(line);
-    if (m) fields.set(m[1]!, m[2]!);
-  }
-  return fields;
-}
-
-function driverOpts(cell: string | undefined): Record<string, string> {
-  return Object.fromEntries([...(cell ?? '').matchAll(/([\w.-]+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-}
-
-/** Every node of a captured `docker buildx inspect` (stdout), in buildx's order. */
+/** A captured `docker buildx inspect` (stdout), read by mpb's own parser. */
 export function builderFromCapture(version: Version, name: string, current = false): BuildxBuilder {
-  const [head, ...blocks] = capture(version, name).stdout.split('\n\n');
-  const builder = labelsOf(head!);
-  const nodes = blocks.map((block): BuildxNode => {
-    const f = labelsOf(block.replace(/^Nodes:\n/, ''));
-    return {
-      name: f.get('Name')!,
-      endpoint: f.get('Endpoint')!,
-      status: f.get('Status'),
-      buildkitVersion: f.get('BuildKit version') ?? f.get('Buildkit'),
-      platforms: entries(f.get('Platforms') ?? ''),
-      platformsComplete: true,
-      driverOpts: driverOpts(f.get('Driver Options')),
-      buildkitdFlags: f.get('BuildKit daemon flags') ?? f.get('Flags'),
-      error: f.get('Error'),
-      labels: {},
-    };
-  });
-  return {
-    name: builder.get('Name')!,
-    driver: builder.get('Driver')!,
-    current,
-    error: undefined,
-    lastActivity: builder.get('Last Activity'),
-    nodes,
-  };
+  const parsed = parseInspect(capture(version, name).stdout);
+  if (!parsed.ok) throw new Error(`capture ${version}/${name}: ${parsed.error.message}`);
+  return { ...parsed.value, current };
 }
 
 export const CERTS = '/home/dev/.mpb/certs';
