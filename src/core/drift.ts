@@ -29,6 +29,8 @@ export interface NodeView {
   name: string;
   declared: boolean;
   endpoint: string | undefined;
+  /** As buildx stores them (TLS files as `cacert`/`cert`/`key`); empty for a node buildx lacks. */
+  driverOpts: Record<string, string>;
   status: string | undefined;
   buildkitVersion: string | undefined;
   /** Marked `*` by buildx. */
@@ -71,6 +73,7 @@ function nodeViewOf(node: BuildxNode, spec?: NodeSpec): NodeView {
     name: node.name,
     declared: spec !== undefined,
     endpoint: node.endpoint,
+    driverOpts: node.driverOpts,
     status: node.status,
     buildkitVersion: node.buildkitVersion,
     ...platformsOf(node, spec),
@@ -160,6 +163,7 @@ function declaredNodes(spec: BuilderSpec, actual: readonly BuildxNode[], driver:
 }
 
 const EMPTY = {
+  driverOpts: {},
   status: undefined,
   buildkitVersion: undefined,
   pinned: [],

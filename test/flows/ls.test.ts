@@ -96,11 +96,14 @@ describe.each(VERSIONS)('buildx %s', (version) => {
       ['fleet', 'in-sync'],
       ['default', 'undeclared'],
     ]);
+    const tls = certsIn(fake.dir);
+    const driverOpts = { cacert: tls.ca, cert: tls.cert, key: tls.key };
     expect(doc.builders[0].nodes).toEqual([
       {
         name: 'linux-amd64',
         declared: true,
         endpoint: 'tcp://127.0.0.1:1234',
+        driverOpts,
         status: 'running',
         buildkitVersion: 'v0.11.6',
         pinned: ['linux/amd64'],
@@ -111,6 +114,7 @@ describe.each(VERSIONS)('buildx %s', (version) => {
         name: 'linux-arm64',
         declared: true,
         endpoint: 'tcp://127.0.0.1:1235',
+        driverOpts,
         status: 'running',
         buildkitVersion: 'v0.11.6',
         pinned: ['linux/arm64'],
