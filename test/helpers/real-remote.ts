@@ -1,0 +1,117 @@
+// Remote nodes for e2e tests on real buildx: what buildx holds for a builder, read straight from
+// `docker buildx inspect NAME` text with a parser of its own (so mpb's reading is checked against buildx's words,
+// not mpb's); a builders.yaml of remote nodes on 127.0.0.1; a TLS server buildx can reach without waiting.
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Socket } from 'node:net';
+import { createServer } from 'node:tls';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface StoredNode {
+  name: string;
+  endpoint: string;
+  driverOpts: Record<string, string>;
+  /** Platforms marked `*`: pinned with `create --platform`. */
+  pinned: string[];
+}
+
+/** The builder's nodes as buildx prints them, or undefined when buildx has no builder of that name (exit 1). */
+export async function readStore(env: NodeJS.ProcessEnv, name: string): Promise<StoredNode[] | undefined> {
+  const r = await run('docker', ['buildx', 'inspect', name], { env }).catch(
+    (e: { code?: number; stderr?: string }) => {
+      if (e.code === 1 && e.stderr?.includes(`no builder "${name}" found`)) return undefined;
+      throw e;
+    },
+  );
+  if (!r) return undefined;
+  const nodes: StoredNode[] = [];
+  // Per-node fields follow the `Nodes:` line; each `Name:` there starts a node.
+  const body = r.stdout.split('\nNodes:\n')[1] ?? '';
+  for (const line of body.split('\n')) {
+    const [, key, value = ''] = /^([\w ]+):\s+(.*)$/.exec(line) ?? [];
+    if (key === 'Name') nodes.push({ name: value, endpoint: '', driverOpts: {}, pinned: [] });
+    const node = nodes.at(-1);
+    if (!node) continue;
+    if (key === 'Endpoint') node.endpoint = value;
+    // buildx 0.29.1 prints options in Go map order, which changes from run to run: kept as a map.
+    if (key === 'Driver Options')
+      node.driverOpts = Object.fromEntries(
+        [...value.matchAll(/([\w-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+      );
+    if (key === 'Platforms')
+      node.pinned = value
+        .split(', ')
+        .filter((p) => p.endsWith('*'))
+        .map((p) => p.slice(0, -1));
+  }
+  return nodes;
+}
+
+export interface RemoteNode {
+  name: string;
+  port: number;
+  platforms: string[];
+}
+
+/**
+ * Writes a builders.yaml declaring one remote builder on 127.0.0.1 whose nodes use the files `mpb certs create`
+ * wrote to `certs/` beside it, named relatively so mpb has to make them absolute.
+ */
+export function writeRemoteConfig(
+  path: string,
+  builder: string,
+  nodes: readonly RemoteNode[],
+): Promise<void> {
+  const tls = '{ ca: certs/ca.pem, cert: certs/client-cert.pem, key: certs/client-key.pem }';
+  const lines = [
+    'version: 1',
+    `defaultBuilder: ${builder}`,
+    'builders:',
+    `  ${builder}:`,
+    '    driver: remote',
+  ];
+  lines.push('    nodes:');
+  for (const n of nodes) {
+    lines.push(`      - name: ${n.name}`, `        endpoint: tcp://127.0.0.1:${n.port}`);
+    lines.push(`        platforms: [${n.platforms.join(', ')}]`, `        tls: ${tls}`);
+  }
+  return writeFile(path, `${lines.join('\n')}\n`);
+}
+
+export interface Greeter {
+  port: number;
+  close: () => Promise<void>;
+}
+
+/**
+ * A mutual-TLS server with the given server PEM files (paths) that greets like gRPC (a SETTINGS frame), then
+ * hangs up. The preflight sees it up; buildx's status check in create/inspect fails at once, where a server that
+ * stayed silent would hold each of those calls for buildx's 20 s deadline.
+ */
+export async function startGreeter(pems: { cert: string; key: string; ca: string }): Promise<Greeter> {
+  const read = (path: string) => readFile(path, 'utf8');
+  const server = createServer(
+    { cert: await read(pems.cert), key: await read(pems.key), ca: await read(pems.ca) },
+    (socket) => {
+      socket.on('error', () => {});
+      socket.end(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]));
+    },
+  );
+  server.on('tlsClientError', () => {});
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  // A connection buildx has open (a bootstrap mpb stopped) would keep close() waiting: end them all.
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return { port, close };
+}
