@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Flow tests run several whole mpb processes each; on a loaded 2-core machine that can take a minute.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Flow and e2e tests mostly wait on child processes: more files at once than cores pays on 2-core CI.

@@ -4,12 +4,9 @@ import { spawn } from 'node:child_process';
 import {
   accessSync,
   constants,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  renameSync,
-  rmdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -17,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readState as readFakeState, updateState } from '../fake-buildx/lib/state.mjs';
 import { ensureBuilt, MPB_BIN, ROOT } from './built-cli.js';
 
 export const FAKE_DIR = fileURLToPath(new URL('../fake-buildx/', import.meta.url));
@@ -122,42 +120,9 @@ export function findRealDocker(path = process.env.PATH ?? ''): string | undefine
 }
 
 // Same protocol as test/fake-buildx/lib/state.mjs: a lock directory, then write-temp-and-rename.
-function withLock<T>(statePath: string, fn: () => T): T {
-  const lock = `${statePath}.lock`;
-  const started = Date.now();
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() - started > 15_000) throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmdirSync(lock);
-  }
-}
-
-function readState(statePath: string): FakeState {
-  const empty = {
-    builders: {},
-    current: null,
-    dockerDaemon: false,
-    workers: {},
-    down: [],
-    fail: [],
-    containers: {},
-    volumes: {},
-    registry: {},
-    blobs: {},
-    cache: [],
-    builds: [],
-  };
-  return existsSync(statePath) ? { ...empty, ...JSON.parse(readFileSync(statePath, 'utf8')) } : empty;
-}
+// The fake's own state module: one lock and one set of defaults for the fake and the tests.
+const stateEnv = (statePath: string): NodeJS.ProcessEnv => ({ MPB_FAKE_STATE: statePath });
+const readState = (statePath: string) => readFakeState(stateEnv(statePath)) as unknown as FakeState;
 
 export async function withFakeDocker(options: FakeDockerOptions = {}): Promise<FakeDocker> {
   const dir = mkdtempSync(join(tmpdir(), 'mpb-fake-'));
@@ -217,13 +182,7 @@ export async function withFakeDocker(options: FakeDockerOptions = {}): Promise<F
         .map((l) => l.argv),
     signals: () => logLines(logPath).flatMap((l) => (l.event === 'signal' && l.signal ? [l.signal] : [])),
     state: () => readState(statePath),
-    setState: (fn) =>
-      withLock(statePath, () => {
-        const state = readState(statePath);
-        fn(state);
-        writeFileSync(`${statePath}.tmp`, JSON.stringify(state, null, 2));
-        renameSync(`${statePath}.tmp`, statePath);
-      }),
+    setState: (fn) => updateState((state) => fn(state as unknown as FakeState), stateEnv(statePath)),
     markContainer: (name, status) =>
       fake.setState((s) => {
         const c = s.containers[name];
