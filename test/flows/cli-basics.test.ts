@@ -97,3 +97,20 @@ describe('usage errors', () => {
     expect(r.stderr).not.toContain('\u001b[');
   });
 });
+
+describe('a reader that closes the pipe early (mpb ... | head)', () => {
+  it('ends mpb quietly with exit 0: no EPIPE stack trace', async () => {
+    ensureBuilt();
+    const { spawn } = await import('node:child_process');
+    const { MPB_BIN } = await import('../helpers/built-cli.js');
+    const child = spawn(process.execPath, [MPB_BIN, 'completion', 'zsh'], { env: cleanEnv(), stdio: 'pipe' });
+    child.stdout.destroy(); // the reader is gone before mpb writes a byte
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    const exitCode = await new Promise((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(0);
+  });
+});

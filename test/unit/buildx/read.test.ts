@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Runner, RunOptions } from '../../../src/buildx/exec.js';
-import { detectVersion, readBuilder, readBuilders } from '../../../src/buildx/read.js';
+import { detectVersion, readBuilder, readBuilders, readCurrentBuilder } from '../../../src/buildx/read.js';
 import { versionOf } from '../../../src/buildx/version.js';
 import { BuildxFailedError, ToolMissingError } from '../../../src/errors.js';
 import { capture, type FakeRow, fakeRun } from '../../helpers/fake-run.js';
@@ -162,5 +162,21 @@ describe('readBuilder: one `docker buildx inspect`, in every version', () => {
     const stderr = 'ERROR: no builder "other" found\n';
     const run = fakeRun([[['docker', 'buildx', 'inspect'], { exitCode: 1, stderr }]]);
     await expect(readBuilder(run, versionOf('0.29.1'), 'mine')).rejects.toBeInstanceOf(BuildxFailedError);
+  });
+});
+
+describe('readCurrentBuilder: one nameless `docker buildx inspect`', () => {
+  it('is the builder buildx shows as current, marked current', async () => {
+    const run = fakeRun([[['docker', 'buildx', 'inspect'], capture('0.29.1', 'inspect')]]);
+    const current = await readCurrentBuilder(run);
+    expect(run.calls).toEqual([['docker', 'buildx', 'inspect']]);
+    expect(current?.name).toBe('builder');
+    expect(current?.current).toBe(true);
+    expect(current?.nodes.map((n) => n.name)).toEqual(['linux-amd64', 'linux-arm64']);
+  });
+
+  it('is undefined when buildx cannot show it: the caller then reads the builder by name', async () => {
+    const run = fakeRun([[['docker', 'buildx', 'inspect'], capture('0.29.1', 'inspect-missing')]]);
+    expect(await readCurrentBuilder(run)).toBeUndefined();
   });
 });
