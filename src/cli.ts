@@ -99,7 +99,10 @@ Exit codes: 0 ok, 1 a docker/buildx command failed, 2 usage or config error,
     .description('make buildx match the config, bootstrap every node, and verify each serves its platforms')
     .option('-b, --builder <name>', 'the builder to ensure')
     .option('--all', 'ensure every declared builder')
-    .option('--dry-run', 'print the plan as docker commands with reasons; change nothing')
+    .option(
+      '--dry-run',
+      'print the plan as docker commands with reasons and the endpoint checks; change nothing (exit 0)',
+    )
     .option('--prune', 'remove nodes buildx has that the config does not declare')
     .option('--recreate', 'allow removing and re-creating a builder whose driver changed')
     .option('--allow-degraded', 'exit 0 while every declared platform still has a running node')
