@@ -170,7 +170,9 @@ t mpb build --platform ''
           'schema:print the JSON Schema of builders.yaml (for editors: # yaml-language-server: $schema=...)\n' +
           'help:display help for command\n',
       );
-      expect(ensure).toContain('--dry-run:print the plan as docker commands with reasons and the endpoint checks; change nothing (exit 0)\n');
+      expect(ensure).toContain(
+        '--dry-run:print the plan as docker commands with reasons and the endpoint checks; change nothing (exit 0)\n',
+      );
       expect(platform).toBe('FILES\n');
     },
   );
