@@ -1,0 +1,150 @@
+// Real tier, whole stack: two real BuildKit v0.32.2 daemons on 127.0.0.1 with mutual TLS from `mpb certs create`
+// — A pinned to linux/amd64, B to linux/arm64 and running it through QEMU — a remote builder declared in a
+// builders.yaml, real buildx 0.29.1 and 0.13.1, and a real registry holding a busybox base image. `mpb
+// ensure-builder` then `mpb build --push` of a Dockerfile with a RUN step; the daemons' own disks say which of
+// them built which platform, and `mpb inspect --expect-platforms` that the tag holds both.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type BaseImageRegistry, startBaseImageRegistry } from '../helpers/base-image.js';
+import { type BuildkitDaemons, startBuildkitDaemons } from '../helpers/buildkit.js';
+import { cleanEnv } from '../helpers/built-cli.js';
+import { truthNonce, truthSteps, whoBuilt } from '../helpers/daemon-truth.js';
+import { runMpb } from '../helpers/fake-docker.js';
+import { ensureQemu } from '../helpers/qemu.js';
+import { dockerConfigWith, hasDockerCli, installRealBuildx, type Suite } from '../helpers/real-buildx.js';
+import { writeRemoteConfig } from '../helpers/real-remote.js';
+
+const SUITES: [Suite, string][] = [
+  ['sid', '0.29.1'],
+  ['trixie', '0.13.1'],
+];
+const PLATFORMS = { a: 'linux/amd64', b: 'linux/arm64' };
+
+type World = { kit: BuildkitDaemons; base: BaseImageRegistry };
+
+/** Everything but buildx, started once for the file; or why it cannot run here. */
+async function prepare(): Promise<World | { skip: string }> {
+  if (!(await hasDockerCli())) return { skip: 'no docker CLI on PATH' };
+  const qemu = await ensureQemu(['linux/arm64', 'linux/riscv64']);
+  if ('skip' in qemu) return qemu;
+  const base = await startBaseImageRegistry();
+  if ('skip' in base) return base;
+  const kit = await startBuildkitDaemons([
+    { name: 'a', platform: PLATFORMS.a },
+    { name: 'b', platform: PLATFORMS.b },
+  ]).catch(async (e) => {
+    await base.registry.stop();
+    throw e;
+  });
+  if ('skip' in kit) {
+    await base.registry.stop();
+    return kit;
+  }
+  return { kit, base };
+}
+
+const world = await prepare();
+const installed = { trixie: await installRealBuildx('trixie'), sid: await installRealBuildx('sid') };
+const temps: string[] = [];
+afterAll(async () => {
+  if ('kit' in world) await Promise.all([world.kit.stop(), world.base.registry.stop()]);
+  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+});
+const worldSkip = 'skip' in world ? world.skip : undefined;
+const live = (skip: string | undefined) => (title: string, fn: () => Promise<void>, timeout?: number) =>
+  it.skipIf(skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, fn, timeout);
+/** Nonces of the builds above, whose arm64 markers B's root holds until it is restarted. */
+const builtOnB: string[] = [];
+const daemon = (name: 'a' | 'b') => (world as World).kit.daemons.find((d) => d.name === name)!;
+
+describe('two real BuildKit daemons', () => {
+  live(worldSkip)(
+    'each lists its pinned platform first, then what it runs natively or through QEMU',
+    async () => {
+      const [a, b] = [await daemon('a').platforms(), await daemon('b').platforms()];
+      expect(a[0]).toBe('linux/amd64');
+      expect(b[0]).toBe('linux/arm64');
+      for (const list of [a, b])
+        expect(list).toEqual(expect.arrayContaining(['linux/amd64', 'linux/arm64', 'linux/riscv64']));
+    },
+  );
+});
+
+describe.each(SUITES)('mpb build on them with real buildx from Debian %s (%s)', (suite) => {
+  const got = installed[suite];
+  const test = live(worldSkip ?? ('skip' in got ? got.skip : undefined));
+
+  test('ensure-builder, then build --push: amd64 ran on A, arm64 on B through QEMU, and the tag has both', async () => {
+    const { kit, base } = world as World;
+    const pluginDir = 'pluginDir' in got ? got.pluginDir : '';
+    const dockerConfig = await dockerConfigWith(pluginDir);
+    const context = await mkdtemp(join(tmpdir(), 'mpb-e2e-context-'));
+    temps.push(dockerConfig, context);
+    const env = cleanEnv({ DOCKER_CONFIG: dockerConfig });
+    for (const name of ['BUILDX_BUILDER', 'DOCKER_CONTEXT', 'DOCKER_HOST']) delete env[name];
+    // writeRemoteConfig names certs/ beside the file: the kit's dir holds them.
+    const config = join(kit.dir, `builders-${suite}.yaml`);
+    await writeRemoteConfig(config, `duo-${suite}`, [
+      { name: 'a', port: daemon('a').port, platforms: [PLATFORMS.a] },
+      { name: 'b', port: daemon('b').port, platforms: [PLATFORMS.b] },
+    ]);
+    const nonce = truthNonce();
+    await mkdir(context, { recursive: true });
+    await writeFile(join(context, 'Dockerfile'), `FROM ${base.image}\n${truthSteps(nonce)}\n`);
+    const mpb = (...args: string[]) => runMpb(['--config', config, ...args], env);
+
+    const ensured = await mpb('ensure-builder');
+    expect(ensured.exitCode, ensured.stderr).toBe(0);
+
+    const tag = `${base.registry.host}/app-${suite}:1`;
+    const built = await mpb('build', '-p', 'linux/amd64,linux/arm64', '-t', tag, '--push', context);
+    expect(built.exitCode, built.stderr).toBe(0);
+    builtOnB.push(nonce);
+    expect(await whoBuilt(kit.daemons, nonce)).toEqual({
+      'linux/amd64': [{ daemon: 'a', machine: 'x86_64' }],
+      'linux/arm64': [{ daemon: 'b', machine: 'aarch64' }],
+    });
+
+    const inspected = await mpb('inspect', tag, '--expect-platforms', 'linux/amd64,linux/arm64', '--exact');
+    expect(inspected.stderr).toContain(`✓ ${tag} has exactly the expected platforms`);
+    expect(inspected.exitCode).toBe(0);
+  }, 300_000);
+});
+
+describe('the fault controls', () => {
+  const run = promisify(execFile);
+  /** Whether the daemon answers `buildctl debug workers` within 3 s. */
+  const answers = async (name: 'a' | 'b') => {
+    const { kit } = world as World;
+    const args = [...kit.buildctlArgs(daemon(name)), 'debug', 'workers'];
+    return run(kit.binaries.buildctl, args, { timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+  };
+
+  live(worldSkip)(
+    'freeze holds the answer until thaw; kill ends the process; restart brings it back with an empty root',
+    async () => {
+      const b = daemon('b');
+      const pid = b.pid();
+      b.freeze();
+      expect(await answers('b')).toBe(false);
+      b.thaw();
+      expect(await answers('b')).toBe(true);
+      for (const nonce of builtOnB) expect(Object.keys(await whoBuilt([b], nonce))).toEqual(['linux/arm64']);
+      await b.kill();
+      expect(() => process.kill(pid!, 0)).toThrow();
+      expect(await answers('b')).toBe(false);
+      await b.restart();
+      expect(b.pid()).not.toBe(pid);
+      expect(await answers('b')).toBe(true);
+      for (const nonce of builtOnB) expect(await whoBuilt([b], nonce)).toEqual({});
+    },
+    120_000,
+  );
+});

@@ -1,0 +1,270 @@
+// Real BuildKit daemons for the e2e tier: buildkitd v0.32.2 from ../shared/tools/get-buildkit (cached in
+// .cache/buildkit, gitignored), several at once on 127.0.0.1, each with its own --root and port, the native
+// snapshotter (no overlayfs here) and mutual TLS with certificates made by mpb's own `mpb certs create`.
+// Fault tests stop, kill, freeze and restart them by PID.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT, runMpb } from './built-cli.js';
+import { findTool } from './docker-engine.js';
+import { freePort } from './registry.js';
+import { sharedFile } from './shared-dir.js';
+
+const run = promisify(execFile);
+const CACHE = join(ROOT, '.cache', 'buildkit');
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+export interface BuildkitBinaries {
+  buildkitd: string;
+  buildctl: string;
+}
+
+/** The files `mpb certs create --host 127.0.0.1` wrote (absolute paths), in `dir`. */
+export interface CertFiles {
+  dir: string;
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+export interface DaemonSpec {
+  /** Names the daemon in reports and its folder; also a good builder node name. */
+  name: string;
+  /** `--oci-worker-platform`: the worker's platform (listed first), e.g. linux/arm64 run through QEMU. */
+  platform?: string;
+}
+
+export interface Daemon {
+  name: string;
+  port: number;
+  /** `tcp://127.0.0.1:PORT` */
+  endpoint: string;
+  /** Its --root: snapshots live here as plain directories (native snapshotter). */
+  root: string;
+  pid(): number | undefined;
+  /** What `buildctl debug workers` lists, e.g. ['linux/arm64', 'linux/amd64', ...]; first is the worker's own. */
+  platforms(): Promise<string[]>;
+  /** SIGTERM, waits for the exit. Safe when already stopped. */
+  stop(): Promise<void>;
+  /** SIGKILL, waits for the exit: a node that dies mid-build. */
+  kill(): Promise<void>;
+  /** SIGSTOP: the port stays open and answers nothing, like a hung host. */
+  freeze(): void;
+  /** SIGCONT after freeze. */
+  thaw(): void;
+  /** Stops it if running, deletes its root and starts it again on the same port: a rebuilt node. */
+  restart(): Promise<void>;
+}
+
+export interface BuildkitDaemons {
+  binaries: BuildkitBinaries;
+  /** A temp dir holding `certs/` and one folder per daemon; builders.yaml can go here too. */
+  dir: string;
+  certs: CertFiles;
+  daemons: Daemon[];
+  /** The `buildctl` flags that reach a daemon (address and client TLS), for a caller's own checks. */
+  buildctlArgs(daemon: Daemon): string[];
+  /** Stops every daemon (SIGCONT first for a frozen one) and deletes the temp dir. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+let install: Promise<BuildkitBinaries | { skip: string }> | undefined;
+
+/** buildkitd and buildctl in .cache/buildkit, or why they cannot be had here. Once per process. */
+export function installBuildkit(): Promise<BuildkitBinaries | { skip: string }> {
+  install ??= installOnce();
+  return install;
+}
+
+async function installOnce(): Promise<BuildkitBinaries | { skip: string }> {
+  const binaries = { buildkitd: join(CACHE, 'buildkitd'), buildctl: join(CACHE, 'buildctl') };
+  if (existsSync(binaries.buildkitd) && existsSync(binaries.buildctl)) return binaries;
+  const tool = sharedFile('tools/get-buildkit');
+  if ('skip' in tool) return tool;
+  // Test files run in parallel processes: each unpacks into its own folder, then renames into place (atomic).
+  await mkdir(CACHE, { recursive: true });
+  const staging = await mkdtemp(join(CACHE, '.staging-'));
+  try {
+    await run('bash', [tool.path, staging], { timeout: 120_000 });
+    for (const b of ['buildctl', 'buildkitd'] as const) await rename(join(staging, b), binaries[b]);
+    return binaries;
+  } catch (e) {
+    const why = (e as { stderr?: string }).stderr?.trim().split('\n').at(-1) || (e as Error).message;
+    return { skip: `get-buildkit failed: ${why}` };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Why real daemons cannot run here, or undefined. */
+async function blocker(): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'buildkitd needs root here (runc, mounts)';
+  if (!findTool('runc')) return 'no runc for the OCI worker (apt-get install runc)';
+  return undefined;
+}
+
+/** Certificates for 127.0.0.1 made by the built CLI, as a user would make them. */
+function makeCerts(dir: string): CertFiles {
+  const r = runMpb(['--json', 'certs', 'create', '--host', '127.0.0.1', '--out', dir]);
+  if (r.code !== 0) throw new Error(`mpb certs create failed (${r.code}):\n${r.stderr}`);
+  const { files } = JSON.parse(r.stdout) as { files: Omit<CertFiles, 'dir'> };
+  return { dir, ...files };
+}
+
+/**
+ * Starts one buildkitd per spec and waits until each answers `buildctl debug workers`; or says why it
+ * cannot (then the caller skips with that reason). The caller must call `stop()` (afterAll).
+ */
+export async function startBuildkitDaemons(
+  specs: readonly DaemonSpec[],
+): Promise<BuildkitDaemons | { skip: string }> {
+  const why = await blocker();
+  if (why) return { skip: why };
+  const binaries = await installBuildkit();
+  if ('skip' in binaries) return binaries;
+  const dir = await mkdtemp(join(tmpdir(), 'mpb-buildkit-'));
+  const certs = makeCerts(join(dir, 'certs'));
+  const tls = ['--tlscacert', certs.ca];
+  const buildctlArgs = (d: { port: number }) => [
+    '--addr',
+    `tcp://127.0.0.1:${d.port}`,
+    ...tls,
+    '--tlscert',
+    certs.clientCert,
+    '--tlskey',
+    certs.clientKey,
+  ];
+  const daemons: Daemon[] = [];
+  const kit: BuildkitDaemons = {
+    binaries,
+    dir,
+    certs,
+    daemons,
+    buildctlArgs,
+    async stop() {
+      await Promise.all(daemons.map((d) => d.stop()));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (const spec of specs) {
+      const daemon = await startDaemon(spec, { dir, port: await freePort(), binaries, certs, buildctlArgs });
+      daemons.push(daemon);
+    }
+  } catch (e) {
+    await kit.stop();
+    throw e;
+  }
+  return kit;
+}
+
+interface DaemonContext {
+  dir: string;
+  port: number;
+  binaries: BuildkitBinaries;
+  certs: CertFiles;
+  buildctlArgs: (d: { port: number }) => string[];
+}
+
+async function startDaemon(spec: DaemonSpec, ctx: DaemonContext): Promise<Daemon> {
+  const home = join(ctx.dir, spec.name);
+  const root = join(home, 'root');
+  const log = join(home, 'buildkitd.log');
+  const { certs, port } = ctx;
+  const args = [
+    '--root',
+    root,
+    '--addr',
+    `tcp://127.0.0.1:${port}`,
+    '--tlscacert',
+    certs.ca,
+    '--tlscert',
+    certs.serverCert,
+    '--tlskey',
+    certs.serverKey,
+    '--oci-worker-snapshotter',
+    'native',
+    ...(spec.platform ? ['--oci-worker-platform', spec.platform] : []),
+  ];
+  let child: ChildProcess | undefined;
+  const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
+  const waitExit = (c: ChildProcess, ms: number) =>
+    exited(c)
+      ? Promise.resolve(true)
+      : new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), ms);
+          c.once('exit', () => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        });
+  const signal = async (sig: NodeJS.Signals) => {
+    const c = child;
+    if (!c || exited(c)) return;
+    c.kill('SIGCONT');
+    c.kill(sig);
+    if (!(await waitExit(c, STOP_TIMEOUT_MS))) {
+      c.kill('SIGKILL');
+      await waitExit(c, STOP_TIMEOUT_MS);
+    }
+  };
+  const platforms = async () => {
+    const r = await run(
+      ctx.binaries.buildctl,
+      [...ctx.buildctlArgs({ port }), 'debug', 'workers', '--format', '{{json .}}'],
+      { timeout: 10_000 },
+    );
+    type Worker = { platforms: { os: string; architecture: string; variant?: string }[] };
+    const [worker] = JSON.parse(r.stdout) as Worker[];
+    return (worker?.platforms ?? []).map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'));
+  };
+  const launch = async () => {
+    await mkdir(root, { recursive: true });
+    // A file, not a pipe: nobody has to drain it, and it is there to quote when the daemon fails.
+    const out = openSync(log, 'a');
+    const c = spawn(ctx.binaries.buildkitd, args, { stdio: ['ignore', out, out] });
+    closeSync(out);
+    child = c;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      if (exited(c))
+        throw new Error(`buildkitd ${spec.name} exited (${c.exitCode ?? c.signalCode}):\n${tail()}`);
+      if ((await platforms().catch(() => [])).length > 0) return;
+      if (Date.now() > deadline) {
+        await signal('SIGKILL');
+        throw new Error(`buildkitd ${spec.name} did not answer on ${port} within 30 s:\n${tail()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  const tail = () =>
+    existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-15).join('\n') : '';
+  await launch();
+  return {
+    name: spec.name,
+    port,
+    endpoint: `tcp://127.0.0.1:${port}`,
+    root,
+    pid: () => child?.pid,
+    platforms,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+    freeze: () => {
+      child?.kill('SIGSTOP');
+    },
+    thaw: () => {
+      child?.kill('SIGCONT');
+    },
+    async restart() {
+      await signal('SIGTERM');
+      await rm(root, { recursive: true, force: true });
+      await launch();
+    },
+  };
+}
