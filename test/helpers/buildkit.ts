@@ -48,8 +48,11 @@ export interface Daemon {
   /** Its --root: snapshots live here as plain directories (native snapshotter). */
   root: string;
   pid(): number | undefined;
-  /** What `buildctl debug workers` lists, e.g. ['linux/arm64', 'linux/amd64', ...]; first is the worker's own. */
-  platforms(): Promise<string[]>;
+  /**
+   * What `buildctl debug workers` lists, e.g. ['linux/arm64', 'linux/amd64', ...], the worker's own first;
+   * rejects when the daemon does not answer within `timeoutMs` (default 10 s).
+   */
+  platforms(timeoutMs?: number): Promise<string[]>;
   /** SIGTERM, waits for the exit. Safe when already stopped. */
   stop(): Promise<void>;
   /** SIGKILL, waits for the exit: a node that dies mid-build. */
@@ -214,11 +217,12 @@ async function startDaemon(spec: DaemonSpec, ctx: DaemonContext): Promise<Daemon
       await waitExit(c, STOP_TIMEOUT_MS);
     }
   };
-  const platforms = async () => {
+  const platforms = async (timeoutMs = 10_000) => {
     const r = await run(
       ctx.binaries.buildctl,
       [...ctx.buildctlArgs({ port }), 'debug', 'workers', '--format', '{{json .}}'],
-      { timeout: 10_000 },
+      // buildctl takes SIGTERM as "cancel" and then waits ~20 s for the connection: a frozen daemon needs KILL.
+      { timeout: timeoutMs, killSignal: 'SIGKILL' },
     );
     type Worker = { platforms: { os: string; architecture: string; variant?: string }[] };
     const [worker] = JSON.parse(r.stdout) as Worker[];
@@ -235,7 +239,7 @@ async function startDaemon(spec: DaemonSpec, ctx: DaemonContext): Promise<Daemon
     for (;;) {
       if (exited(c))
         throw new Error(`buildkitd ${spec.name} exited (${c.exitCode ?? c.signalCode}):\n${tail()}`);
-      if ((await platforms().catch(() => [])).length > 0) return;
+      if ((await platforms(2_000).catch(() => [])).length > 0) return;
       if (Date.now() > deadline) {
         await signal('SIGKILL');
         throw new Error(`buildkitd ${spec.name} did not answer on ${port} within 30 s:\n${tail()}`);
