@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT, runMpb } from './built-cli.js';
+import { ensureBuilt, ROOT, runMpb } from './built-cli.js';
 import { findTool } from './docker-engine.js';
 import { freePort } from './registry.js';
 import { sharedFile } from './shared-dir.js';
@@ -61,8 +61,11 @@ export interface Daemon {
   freeze(): void;
   /** SIGCONT after freeze. */
   thaw(): void;
-  /** Stops it if running, deletes its root and starts it again on the same port: a rebuilt node. */
-  restart(): Promise<void>;
+  /**
+   * Stops it if running (SIGTERM) and starts it again on the same port: by default with its root deleted, a
+   * rebuilt node; with `keepRoot`, a node back from a crash with its cache.
+   */
+  restart(options?: { keepRoot?: boolean }): Promise<void>;
 }
 
 export interface BuildkitDaemons {
@@ -106,7 +109,7 @@ async function installOnce(): Promise<BuildkitBinaries | { skip: string }> {
 }
 
 /** Why real daemons cannot run here, or undefined. */
-async function blocker(): Promise<string | undefined> {
+function blocker(): string | undefined {
   if (process.getuid?.() !== 0) return 'buildkitd needs root here (runc, mounts)';
   if (!findTool('runc')) return 'no runc for the OCI worker (apt-get install runc)';
   return undefined;
@@ -114,6 +117,7 @@ async function blocker(): Promise<string | undefined> {
 
 /** Certificates for 127.0.0.1 made by the built CLI, as a user would make them. */
 function makeCerts(dir: string): CertFiles {
+  ensureBuilt();
   const r = runMpb(['--json', 'certs', 'create', '--host', '127.0.0.1', '--out', dir]);
   if (r.code !== 0) throw new Error(`mpb certs create failed (${r.code}):\n${r.stderr}`);
   const { files } = JSON.parse(r.stdout) as { files: Omit<CertFiles, 'dir'> };
@@ -127,17 +131,17 @@ function makeCerts(dir: string): CertFiles {
 export async function startBuildkitDaemons(
   specs: readonly DaemonSpec[],
 ): Promise<BuildkitDaemons | { skip: string }> {
-  const why = await blocker();
+  const why = blocker();
   if (why) return { skip: why };
   const binaries = await installBuildkit();
   if ('skip' in binaries) return binaries;
   const dir = await mkdtemp(join(tmpdir(), 'mpb-buildkit-'));
   const certs = makeCerts(join(dir, 'certs'));
-  const tls = ['--tlscacert', certs.ca];
   const buildctlArgs = (d: { port: number }) => [
     '--addr',
     `tcp://127.0.0.1:${d.port}`,
-    ...tls,
+    '--tlscacert',
+    certs.ca,
     '--tlscert',
     certs.clientCert,
     '--tlskey',
@@ -265,9 +269,9 @@ async function startDaemon(spec: DaemonSpec, ctx: DaemonContext): Promise<Daemon
     thaw: () => {
       child?.kill('SIGCONT');
     },
-    async restart() {
+    async restart({ keepRoot = false } = {}) {
       await signal('SIGTERM');
-      await rm(root, { recursive: true, force: true });
+      if (!keepRoot) await rm(root, { recursive: true, force: true });
       await launch();
     },
   };
