@@ -124,7 +124,7 @@ describe('the fault controls', () => {
       );
 
   live(worldSkip)(
-    'freeze holds the answer until thaw; kill ends it; restart brings it back with an empty root; stop ends it',
+    'freeze holds the answer until thaw; kill ends it; restart brings it back with its root or an empty one; stop ends it',
     async () => {
       const b = daemon('b');
       const pid = b.pid();
@@ -136,8 +136,11 @@ describe('the fault controls', () => {
       await b.kill();
       expect(() => process.kill(pid!, 0)).toThrow();
       expect(await answers('b')).toBe(false);
-      await b.restart();
+      await b.restart({ keepRoot: true });
       expect(b.pid()).not.toBe(pid);
+      expect(await answers('b')).toBe(true);
+      for (const nonce of builtOnB) expect(Object.keys(await whoBuilt([b], nonce))).toEqual(['linux/arm64']);
+      await b.restart();
       expect(await answers('b')).toBe(true);
       for (const nonce of builtOnB) expect(await whoBuilt([b], nonce)).toEqual({});
       const restarted = b.pid();
