@@ -3,7 +3,7 @@
 // builders.yaml, real buildx 0.29.1 and 0.13.1, and a real registry holding a busybox base image. `mpb
 // ensure-builder` then `mpb build --push` of a Dockerfile with a RUN step; the daemons' own disks say which of
 // them built which platform, and `mpb inspect --expect-platforms` that the tag holds both.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ afterAll(async () => {
 const worldSkip = 'skip' in world ? world.skip : undefined;
 const live = (skip: string | undefined) => (title: string, fn: () => Promise<void>, timeout?: number) =>
   it.skipIf(skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, fn, timeout);
-/** Nonces of the builds above, whose arm64 markers B's root holds until it is restarted. */
+/** Nonces of the builds below, whose arm64 markers B's root holds until it is restarted afresh. */
 const builtOnB: string[] = [];
 const daemon = (name: 'a' | 'b') => (world as World).kit.daemons.find((d) => d.name === name)!;
 
@@ -91,7 +91,6 @@ describe.each(SUITES)('mpb build on them with real buildx from Debian %s (%s)', 
       { name: 'b', port: daemon('b').port, platforms: [PLATFORMS.b] },
     ]);
     const nonce = truthNonce();
-    await mkdir(context, { recursive: true });
     await writeFile(join(context, 'Dockerfile'), `FROM ${base.image}\n${truthSteps(nonce)}\n`);
     const mpb = (...args: string[]) => runMpb(['--config', config, ...args], env);
 
