@@ -8,7 +8,11 @@ export type CacheRefCheck = { ok: true; repo: string } | { ok: false; message: s
 export function checkCacheRef(text: string): CacheRefCheck {
   const repo = repositoryOf(text);
   if (text.trim() === '' || repo === '') {
-    return { ok: false, message: '--cache-ref needs a repository', hint: 'Write e.g. --cache-ref registry.example.com/app/cache.' };
+    return {
+      ok: false,
+      message: '--cache-ref needs a repository',
+      hint: 'Write e.g. --cache-ref registry.example.com/app/cache.',
+    };
   }
   if (repo !== text) {
     return {

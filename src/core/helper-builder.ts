@@ -15,7 +15,11 @@ export const helperNameOf = (builder: string, node: string): string => `${PREFIX
 export const isHelperName = (name: string): boolean => name.startsWith(PREFIX);
 
 /** The helpers mpb may have made for a builder's nodes, to list apart and remove with it. */
-export function helperNamesOf(builder: string, nodes: readonly string[], existing: readonly string[]): string[] {
+export function helperNamesOf(
+  builder: string,
+  nodes: readonly string[],
+  existing: readonly string[],
+): string[] {
   const mine = new Set(nodes.map((n) => helperNameOf(builder, n)));
   return existing.filter((name) => mine.has(name));
 }
@@ -29,7 +33,8 @@ function containerTarget(node: BuildxNode): HelperTarget {
   const endpoint = node.endpoint;
   // buildx shows the local engine as its socket; a docker context by name. BuildKit's docker-container
   // helper runs `docker [--context=CTX] exec`, so a Docker host given as a URL (ssh://, tcp://) cannot be reached.
-  if (endpoint === '' || endpoint.startsWith('unix://')) return { ok: true, endpoint: container, driverOpts: {}, warnings: [] };
+  if (endpoint === '' || endpoint.startsWith('unix://'))
+    return { ok: true, endpoint: container, driverOpts: {}, warnings: [] };
   if (!endpoint.includes('://')) {
     return { ok: true, endpoint: `${container}?context=${endpoint}`, driverOpts: {}, warnings: [] };
   }
@@ -42,7 +47,10 @@ function containerTarget(node: BuildxNode): HelperTarget {
 function podTarget(node: BuildxNode): HelperTarget {
   const pod = node.labels[HOSTNAME_LABEL];
   if (!pod) {
-    return { ok: false, reason: `node "${node.name}" reports no pod (it is not running): bootstrap it first` };
+    return {
+      ok: false,
+      reason: `node "${node.name}" reports no pod (it is not running): bootstrap it first`,
+    };
   }
   const namespace = node.driverOpts['namespace'] ?? 'default';
   const kubeconfig = new URLSearchParams(node.endpoint.split('?')[1] ?? '').get('kubeconfig');
@@ -54,14 +62,20 @@ function podTarget(node: BuildxNode): HelperTarget {
 
 /** How the remote driver reaches this node's BuildKit: a remote node as it is, others through their container or pod. */
 export function helperTargetOf(driver: string, node: BuildxNode): HelperTarget {
-  if (driver === 'remote') return { ok: true, endpoint: node.endpoint, driverOpts: { ...node.driverOpts }, warnings: [] };
+  if (driver === 'remote')
+    return { ok: true, endpoint: node.endpoint, driverOpts: { ...node.driverOpts }, warnings: [] };
   if (driver === 'docker-container') return containerTarget(node);
   if (driver === 'kubernetes') return podTarget(node);
   return { ok: false, reason: `a ${driver} node cannot be reached from another builder` };
 }
 
 /** `buildx create` of the helper; on an existing helper the same command updates its node in place. */
-export function helperCreateArgs(name: string, node: string, endpoint: string, driverOpts: Record<string, string>): string[] {
+export function helperCreateArgs(
+  name: string,
+  node: string,
+  endpoint: string,
+  driverOpts: Record<string, string>,
+): string[] {
   const opts = Object.keys(driverOpts)
     .sort()
     .flatMap((k) => ['--driver-opt', csvField(`${k}=${driverOpts[k]}`)]);

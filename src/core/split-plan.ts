@@ -33,7 +33,11 @@ export const verdictOn = (node: RoutingNode, platform: string): 'native' | 'emul
 
 type Placement = { node: RoutingNode; verdict: 'native' | 'emulated'; warning?: string };
 
-function place(platform: string, nodes: readonly RoutingNode[], declaredBuilder: boolean): Placement | undefined {
+function place(
+  platform: string,
+  nodes: readonly RoutingNode[],
+  declaredBuilder: boolean,
+): Placement | undefined {
   const declaredNative = nodes.find((n) => n.declared?.platforms.includes(platform));
   if (declaredNative) return { node: declaredNative, verdict: 'native' };
   const declaredEmulated = nodes.find((n) => n.declared?.emulate.includes(platform));
@@ -41,7 +45,9 @@ function place(platform: string, nodes: readonly RoutingNode[], declaredBuilder:
   const undeclared = declaredBuilder ? `${platform} is declared on no node; ` : '';
   const native = nativeNodeOf(platform, nodes);
   if (native) {
-    const warning = declaredBuilder ? `${undeclared}"${native.name}" runs it natively and builds it` : undefined;
+    const warning = declaredBuilder
+      ? `${undeclared}"${native.name}" runs it natively and builds it`
+      : undefined;
     return warning ? { node: native, verdict: 'native', warning } : { node: native, verdict: 'native' };
   }
   // BuildKit lists a worker's native platforms first and the ones it emulates after (captures qemu-*).
@@ -71,7 +77,12 @@ export function planSplit(
       continue;
     }
     if (placed.warning) warnings.push(placed.warning);
-    const job = byNode.get(placed.node.name) ?? { node: placed.node.name, platforms: [], verdicts: {}, direct: false };
+    const job = byNode.get(placed.node.name) ?? {
+      node: placed.node.name,
+      platforms: [],
+      verdicts: {},
+      direct: false,
+    };
     job.platforms.push(platform);
     // A declared node is trusted for what it declares; otherwise judge by what it lists.
     job.verdicts[platform] = placed.verdict;

@@ -61,7 +61,8 @@ function splitBlocker(facts: StrategyFacts): StrategyRefusal | undefined {
     return {
       kind: 'split-needs-push',
       exitCode: 2,
-      message: '--strategy split needs --push: each node pushes its platforms by digest, and the registry merges them',
+      message:
+        '--strategy split needs --push: each node pushes its platforms by digest, and the registry merges them',
       hint: 'Add --push (with -t REPO:TAG), or use --strategy single to build without pushing.',
     };
   }
@@ -106,12 +107,17 @@ export function chooseStrategy(facts: StrategyFacts): StrategyChoice {
     return {
       kind: 'chosen',
       strategy: 'single',
-      reason: 'every platform is built natively where buildx sends it, and no per-platform cache needs one job per node',
+      reason:
+        'every platform is built natively where buildx sends it, and no per-platform cache needs one job per node',
     };
   }
   if (blocker) {
     const missing = blocker.kind === 'split-needs-push' ? 'no --push' : blocker.message;
-    return { kind: 'chosen', strategy: 'single', reason: `${why.join('; ')}; split would fix it, but ${missing}` };
+    return {
+      kind: 'chosen',
+      strategy: 'single',
+      reason: `${why.join('; ')}; split would fix it, but ${missing}`,
+    };
   }
   return { kind: 'chosen', strategy: 'split', reason: why.join('; ') };
 }

@@ -50,7 +50,11 @@ const lsSchema = z.looseObject({
 });
 const LS_KEYS = new Set(Object.keys(lsSchema.shape));
 // `history ls` says Completed/Error/Running; `history inspect` completed/failed/running/canceled.
-const LS_STATUS: Record<string, HistoryStatus> = { Completed: 'completed', Error: 'failed', Running: 'running' };
+const LS_STATUS: Record<string, HistoryStatus> = {
+  Completed: 'completed',
+  Error: 'failed',
+  Running: 'running',
+};
 
 /** Parses `history ls --format json`: JSON Lines, one record per node and build, newest first. */
 export function parseHistoryLs(text: string): Parsed<HistoryRecord[]> {
@@ -65,7 +69,11 @@ export function parseHistoryLs(text: string): Parsed<HistoryRecord[]> {
     if (!builder || !node || rest.length !== 1) {
       return failAt(FORMAT_LS, i + 1, line, `ref "${r.ref}" is not builder/node/ref`);
     }
-    unparsed.push(...Object.keys(r).filter((k) => !LS_KEYS.has(k)).map((k) => `line ${i + 1}: unknown key ${k}`));
+    unparsed.push(
+      ...Object.keys(r)
+        .filter((k) => !LS_KEYS.has(k))
+        .map((k) => `line ${i + 1}: unknown key ${k}`),
+    );
     records.push({
       builder,
       node,

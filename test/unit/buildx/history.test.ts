@@ -133,19 +133,29 @@ describe('parseHistoryInspect', () => {
     const text = JSON.stringify({
       Ref: 'r',
       Status: 'failed',
-      Error: { Code: 2, Message: 'process "/bin/sh -c false" did not complete successfully', Name: 'RUN false' },
+      Error: {
+        Code: 2,
+        Message: 'process "/bin/sh -c false" did not complete successfully',
+        Name: 'RUN false',
+      },
       NumCompletedSteps: 1,
       NumTotalSteps: 3,
       NumCachedSteps: 0,
     });
     const parsed = parseHistoryInspect(text);
-    expect(parsed.ok && parsed.value.error).toBe('RUN false: process "/bin/sh -c false" did not complete successfully');
+    expect(parsed.ok && parsed.value.error).toBe(
+      'RUN false: process "/bin/sh -c false" did not complete successfully',
+    );
   });
 });
 
 describe('helpers', () => {
   it('splitBuildRef reads the metadata file’s buildx.build.ref', () => {
-    expect(splitBuildRef('cap/a/zig65vn2bae65u3ekkx9tysl0')).toEqual({ builder: 'cap', node: 'a', ref: 'zig65vn2bae65u3ekkx9tysl0' });
+    expect(splitBuildRef('cap/a/zig65vn2bae65u3ekkx9tysl0')).toEqual({
+      builder: 'cap',
+      node: 'a',
+      ref: 'zig65vn2bae65u3ekkx9tysl0',
+    });
     expect(splitBuildRef('nonsense')).toBeUndefined();
   });
   it('recordsOfRef keeps every node of one build', () => {

@@ -59,44 +59,70 @@ describe('splitJobArgs', () => {
       cacheTo: ['type=registry,ref=c:linux-arm64,mode=max'],
     };
     expect(splitJobArgs(input, job, 'localhost:5000/app')).toEqual([
-      'buildx', 'build', '--builder', 'mpb-via-fleet-arm',
-      '--platform', 'linux/arm64',
-      '--file', 'Dockerfile.prod',
-      '--build-arg', 'V=1',
-      '--output', 'type=image,name=localhost:5000/app,push-by-digest=true,name-canonical=true,push=true',
-      '--cache-from', 'type=registry,ref=localhost:5000/app:buildcache',
-      '--cache-from', 'type=registry,ref=c:linux-arm64',
-      '--cache-to', 'type=registry,ref=c:linux-arm64,mode=max',
-      '--secret', 'id=npm,src=.npmrc',
-      '--ssh', 'default',
-      '--label', 'org.example=1',
-      '--target', 'prod',
-      '--progress', 'plain',
+      'buildx',
+      'build',
+      '--builder',
+      'mpb-via-fleet-arm',
+      '--platform',
+      'linux/arm64',
+      '--file',
+      'Dockerfile.prod',
+      '--build-arg',
+      'V=1',
+      '--output',
+      'type=image,name=localhost:5000/app,push-by-digest=true,name-canonical=true,push=true',
+      '--cache-from',
+      'type=registry,ref=localhost:5000/app:buildcache',
+      '--cache-from',
+      'type=registry,ref=c:linux-arm64',
+      '--cache-to',
+      'type=registry,ref=c:linux-arm64,mode=max',
+      '--secret',
+      'id=npm,src=.npmrc',
+      '--ssh',
+      'default',
+      '--label',
+      'org.example=1',
+      '--target',
+      'prod',
+      '--progress',
+      'plain',
       '--provenance=mode=max',
       '--sbom=true',
-      '--metadata-file', '/tmp/mpb-split/arm.json',
+      '--metadata-file',
+      '/tmp/mpb-split/arm.json',
       '--pull',
       '--no-cache',
-      '--attest', 'type=sbom',
+      '--attest',
+      'type=sbom',
       '.',
     ]);
   });
   it('has no --tag, --push or --load of its own', () => {
-    const argv = splitJobArgs({ ...input, load: true }, { builder: 'b', platforms: ['linux/amd64'], metadataFile: 'm', cacheFrom: [], cacheTo: [] }, 'r');
+    const argv = splitJobArgs(
+      { ...input, load: true },
+      { builder: 'b', platforms: ['linux/amd64'], metadataFile: 'm', cacheFrom: [], cacheTo: [] },
+      'r',
+    );
     expect(argv.filter((a) => ['--tag', '--push', '--load'].includes(a))).toEqual([]);
   });
 });
 
 describe('digestOutputOf', () => {
   it('pushes by digest, untagged', () => {
-    expect(digestOutputOf('r/app')).toBe('type=image,name=r/app,push-by-digest=true,name-canonical=true,push=true');
+    expect(digestOutputOf('r/app')).toBe(
+      'type=image,name=r/app,push-by-digest=true,name-canonical=true,push=true',
+    );
   });
 });
 
 describe('mergeArgs', () => {
   it('one imagetools create: every tag, then every job’s digest in the push repository', () => {
     const digests = ['amd64', 'arm64'].map((arch) => {
-      const file = new URL(`../../fixtures/captures-local/v0.29.1/build-push-by-digest-${arch}.metadata.json`, import.meta.url);
+      const file = new URL(
+        `../../fixtures/captures-local/v0.29.1/build-push-by-digest-${arch}.metadata.json`,
+        import.meta.url,
+      );
       const parsed = parseMetadataFile(readFileSync(file, 'utf8'));
       return parsed.ok ? parsed.value.digest : undefined;
     });
@@ -107,9 +133,13 @@ describe('mergeArgs', () => {
         digests.filter((d) => d !== undefined),
       ),
     ).toEqual([
-      'buildx', 'imagetools', 'create',
-      '--tag', '127.0.0.1:25000/capture/split:1',
-      '--tag', 'other.example/split:1',
+      'buildx',
+      'imagetools',
+      'create',
+      '--tag',
+      '127.0.0.1:25000/capture/split:1',
+      '--tag',
+      'other.example/split:1',
       '127.0.0.1:25000/capture/split@sha256:928b44834d43df6beaa36a45452c646328ffedd8a04ca13d5aa939fc5626ca2c',
       '127.0.0.1:25000/capture/split@sha256:ef34565080e29c8be756ea195327c086d7bc3b5ab0fa0e3a2217103d5ca22c77',
     ]);

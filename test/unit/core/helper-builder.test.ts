@@ -44,7 +44,12 @@ describe('helperTargetOf', () => {
       'a docker-container node on a docker context: the container through that context',
       'docker-container',
       actualNode({ name: 'box0', endpoint: 'box' }),
-      { ok: true, endpoint: 'docker-container://buildx_buildkit_box0?context=box', driverOpts: {}, warnings: [] },
+      {
+        ok: true,
+        endpoint: 'docker-container://buildx_buildkit_box0?context=box',
+        driverOpts: {},
+        warnings: [],
+      },
     ],
     [
       'a kubernetes node: the pod its worker reports, in its namespace (kubernetes inspect-after-bootstrap-replicas2)',
@@ -54,7 +59,9 @@ describe('helperTargetOf', () => {
         ok: true,
         endpoint: 'kube-pod://k8r0-f484dfd7d-scsgf?namespace=buildkit',
         driverOpts: {},
-        warnings: ['the helper for "k8r0" runs kubectl, which reads $KUBECONFIG, not the builder\'s /home/dev/.kube/config'],
+        warnings: [
+          'the helper for "k8r0" runs kubectl, which reads $KUBECONFIG, not the builder\'s /home/dev/.kube/config',
+        ],
       },
     ],
   ])('%s', (_, driver, node, expected) => {
@@ -74,7 +81,12 @@ describe('helperTargetOf', () => {
       actualNode({ name: 'k0', endpoint: 'kubernetes:///k?deployment=k0', status: 'inactive' }),
       /reports no pod/,
     ],
-    ['the docker driver', 'docker', actualNode({ name: 'default', endpoint: 'default' }), /docker node cannot/],
+    [
+      'the docker driver',
+      'docker',
+      actualNode({ name: 'default', endpoint: 'default' }),
+      /docker node cannot/,
+    ],
   ])('unreachable: %s', (_, driver, node, reason) => {
     const target = helperTargetOf(driver, node);
     expect(target.ok).toBe(false);
@@ -86,7 +98,16 @@ describe('planHelper', () => {
   const qemu0 = nodeOf(mixed(), 'qemu0');
   const name = 'mpb-via-mixed-qemu0';
   const create = [
-    'buildx', 'create', '--name', name, '--node', 'qemu0', '--driver', 'remote', ...TLS_OPTS, 'tcp://127.0.0.1:1237',
+    'buildx',
+    'create',
+    '--name',
+    name,
+    '--node',
+    'qemu0',
+    '--driver',
+    'remote',
+    ...TLS_OPTS,
+    'tcp://127.0.0.1:1237',
   ];
   const helper = (nodes: BuildxNode[], driver = 'remote'): BuildxBuilder => ({
     name,
@@ -99,7 +120,11 @@ describe('planHelper', () => {
 
   it.each<[string, BuildxBuilder | undefined, HelperPlan]>([
     ['none yet: create it', undefined, { kind: 'ready', name, reuse: false, argv: [create], warnings: [] }],
-    ['one that matches: reuse it', helper([qemu0]), { kind: 'ready', name, reuse: true, argv: [], warnings: [] }],
+    [
+      'one that matches: reuse it',
+      helper([qemu0]),
+      { kind: 'ready', name, reuse: true, argv: [], warnings: [] },
+    ],
     [
       'one with another endpoint: create updates its node in place',
       helper([{ ...qemu0, endpoint: 'tcp://127.0.0.1:9999' }]),
@@ -139,8 +164,8 @@ describe('helper names', () => {
     expect(isHelperName('mpb-via-cap-b')).toBe(true);
     expect(isHelperName('cap')).toBe(false);
     const nodes = cap().nodes.map((n) => n.name);
-    expect(helperNamesOf('cap', nodes, ['cap', 'mpb-via-cap-a', 'mpb-via-cap-b-x', 'mpb-via-other-a'])).toEqual([
-      'mpb-via-cap-a',
-    ]);
+    expect(
+      helperNamesOf('cap', nodes, ['cap', 'mpb-via-cap-a', 'mpb-via-cap-b-x', 'mpb-via-other-a']),
+    ).toEqual(['mpb-via-cap-a']);
   });
 });

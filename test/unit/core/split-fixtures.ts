@@ -31,7 +31,10 @@ export const mixed = () => builderFromCapture('0.29.1', 'qemu-inspect-bootstrap'
 export function handMade(): BuildxBuilder {
   const b = mixed();
   const [a, q] = b.nodes as [BuildxNode, BuildxNode];
-  return { ...b, nodes: [a, { ...q, platforms: entries('linux/arm64, linux/amd64, linux/riscv64, linux/arm/v7') }] };
+  return {
+    ...b,
+    nodes: [a, { ...q, platforms: entries('linux/arm64, linux/amd64, linux/riscv64, linux/arm/v7') }],
+  };
 }
 
 export const nodesOf = (b: BuildxBuilder) => routingNodesOf(undefined, b);

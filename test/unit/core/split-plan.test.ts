@@ -13,11 +13,26 @@ describe('planSplit', () => {
   it.each<[string, () => SplitPlan, SplitPlan]>([
     [
       'declared fleet (captures inspect): each node its declared platform, run on the builder itself',
-      () => planSplit(['linux/amd64', 'linux/arm64'], routingNodesOf(FLEET, builderFromCapture('0.29.1', 'inspect')), V29),
+      () =>
+        planSplit(
+          ['linux/amd64', 'linux/arm64'],
+          routingNodesOf(FLEET, builderFromCapture('0.29.1', 'inspect')),
+          V29,
+        ),
       {
         jobs: [
-          { node: 'linux-amd64', platforms: ['linux/amd64'], verdicts: { 'linux/amd64': 'native' }, direct: true },
-          { node: 'linux-arm64', platforms: ['linux/arm64'], verdicts: { 'linux/arm64': 'native' }, direct: true },
+          {
+            node: 'linux-amd64',
+            platforms: ['linux/amd64'],
+            verdicts: { 'linux/amd64': 'native' },
+            direct: true,
+          },
+          {
+            node: 'linux-arm64',
+            platforms: ['linux/arm64'],
+            verdicts: { 'linux/arm64': 'native' },
+            direct: true,
+          },
         ],
         unplaced: [],
         warnings: [],
@@ -28,8 +43,18 @@ describe('planSplit', () => {
       () => planSplit(['linux/arm64', 'linux/amd64'], routingNodesOf(MIXED, mixedPinned()), V13),
       {
         jobs: [
-          { node: 'native-amd64', platforms: ['linux/amd64'], verdicts: { 'linux/amd64': 'native' }, direct: true },
-          { node: 'qemu0', platforms: ['linux/arm64'], verdicts: { 'linux/arm64': 'emulated' }, direct: true },
+          {
+            node: 'native-amd64',
+            platforms: ['linux/amd64'],
+            verdicts: { 'linux/amd64': 'native' },
+            direct: true,
+          },
+          {
+            node: 'qemu0',
+            platforms: ['linux/arm64'],
+            verdicts: { 'linux/arm64': 'emulated' },
+            direct: true,
+          },
         ],
         unplaced: [],
         warnings: [],
@@ -40,8 +65,18 @@ describe('planSplit', () => {
       () => planSplit(['linux/amd64', 'linux/arm64'], routingNodesOf(MAC, undefined), V29),
       {
         jobs: [
-          { node: 'mac-arm64', platforms: ['linux/arm64'], verdicts: { 'linux/arm64': 'native' }, direct: true },
-          { node: 'amd64-box', platforms: ['linux/amd64'], verdicts: { 'linux/amd64': 'native' }, direct: true },
+          {
+            node: 'mac-arm64',
+            platforms: ['linux/arm64'],
+            verdicts: { 'linux/arm64': 'native' },
+            direct: true,
+          },
+          {
+            node: 'amd64-box',
+            platforms: ['linux/amd64'],
+            verdicts: { 'linux/amd64': 'native' },
+            direct: true,
+          },
         ],
         unplaced: [],
         warnings: [],
@@ -69,7 +104,12 @@ describe('planSplit', () => {
       () => planSplit(['linux/amd64', 'linux/arm64'], nodesOf(handMade()), V29),
       {
         jobs: [
-          { node: 'native-amd64', platforms: ['linux/amd64'], verdicts: { 'linux/amd64': 'native' }, direct: true },
+          {
+            node: 'native-amd64',
+            platforms: ['linux/amd64'],
+            verdicts: { 'linux/amd64': 'native' },
+            direct: true,
+          },
           { node: 'qemu0', platforms: ['linux/arm64'], verdicts: { 'linux/arm64': 'native' }, direct: false },
         ],
         unplaced: [],
@@ -81,7 +121,12 @@ describe('planSplit', () => {
       () => planSplit(['linux/arm64'], nodesOf(mixed()), V29),
       {
         jobs: [
-          { node: 'native-amd64', platforms: ['linux/arm64'], verdicts: { 'linux/arm64': 'emulated' }, direct: false },
+          {
+            node: 'native-amd64',
+            platforms: ['linux/arm64'],
+            verdicts: { 'linux/arm64': 'emulated' },
+            direct: false,
+          },
         ],
         unplaced: [],
         warnings: ['no node runs linux/arm64 natively: "native-amd64" emulates it (QEMU)'],
@@ -89,9 +134,21 @@ describe('planSplit', () => {
     ],
     [
       'a platform no node lists is left unplaced (captures inspect lists no s390x)',
-      () => planSplit(['linux/amd64', 'linux/s390x'], routingNodesOf(FLEET, builderFromCapture('0.29.1', 'inspect')), V29),
+      () =>
+        planSplit(
+          ['linux/amd64', 'linux/s390x'],
+          routingNodesOf(FLEET, builderFromCapture('0.29.1', 'inspect')),
+          V29,
+        ),
       {
-        jobs: [{ node: 'linux-amd64', platforms: ['linux/amd64'], verdicts: { 'linux/amd64': 'native' }, direct: true }],
+        jobs: [
+          {
+            node: 'linux-amd64',
+            platforms: ['linux/amd64'],
+            verdicts: { 'linux/amd64': 'native' },
+            direct: true,
+          },
+        ],
         unplaced: ['linux/s390x'],
         warnings: [],
       },
@@ -101,11 +158,17 @@ describe('planSplit', () => {
   });
 
   it('warns when a declared builder gets a platform it declares nowhere', () => {
-    const plan = planSplit(['linux/386'], routingNodesOf(FLEET, builderFromCapture('0.29.1', 'inspect')), V29);
+    const plan = planSplit(
+      ['linux/386'],
+      routingNodesOf(FLEET, builderFromCapture('0.29.1', 'inspect')),
+      V29,
+    );
     expect(plan.jobs).toEqual([
       { node: 'linux-amd64', platforms: ['linux/386'], verdicts: { 'linux/386': 'native' }, direct: false },
     ]);
-    expect(plan.warnings).toEqual(['linux/386 is declared on no node; "linux-amd64" runs it natively and builds it']);
+    expect(plan.warnings).toEqual([
+      'linux/386 is declared on no node; "linux-amd64" runs it natively and builds it',
+    ]);
   });
 
   it('skips a node known to be down when it looks for one that emulates', () => {

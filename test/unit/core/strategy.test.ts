@@ -55,7 +55,11 @@ describe('chooseStrategy', () => {
     ],
     [
       'auto keeps single for a cache ref on one node',
-      () => facts(cap(), { cacheRef: 'localhost:5000/cache', routes: routePlatforms(['linux/amd64'], nodesOf(cap()), V29) }),
+      () =>
+        facts(cap(), {
+          cacheRef: 'localhost:5000/cache',
+          routes: routePlatforms(['linux/amd64'], nodesOf(cap()), V29),
+        }),
       { strategy: 'single', reason: /every platform/ },
     ],
     [
