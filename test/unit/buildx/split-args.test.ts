@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BuildArgsInput } from '../../../src/buildx/build-args.js';
 import { repositoryOf } from '../../../src/buildx/image-ref.js';
+import { parseRawManifest } from '../../../src/buildx/parse/imagetools.js';
 import { parseMetadataFile } from '../../../src/buildx/parse/metadata.js';
 import { digestOutputOf, mergeArgs, pushRepositoryOf, splitJobArgs } from '../../../src/buildx/split-args.js';
+import { checkPlatforms } from '../../../src/commands/inspect.js';
 
 const input: BuildArgsInput = {
   builder: 'fleet',
@@ -143,5 +145,29 @@ describe('mergeArgs', () => {
       '127.0.0.1:25000/capture/split@sha256:928b44834d43df6beaa36a45452c646328ffedd8a04ca13d5aa939fc5626ca2c',
       '127.0.0.1:25000/capture/split@sha256:ef34565080e29c8be756ea195327c086d7bc3b5ab0fa0e3a2217103d5ca22c77',
     ]);
+  });
+});
+
+describe('after the merge', () => {
+  // imagetools create --dry-run prints the index it would push: here, of the two digests above.
+  const index = readFileSync(
+    new URL('../../fixtures/captures-local/v0.29.1/imagetools-create-dry-run.stdout', import.meta.url),
+    'utf8',
+  );
+  const parsed = parseRawManifest(index, '127.0.0.1:25000/capture/split:1');
+  const report = parsed.ok ? parsed.value : undefined;
+
+  it('the index holds both platforms, each with its attestation kept', () => {
+    expect(report?.platforms.map((p) => [p.platform, p.attestations.length])).toEqual([
+      ['linux/amd64', 1],
+      ['linux/arm64', 1],
+    ]);
+  });
+  it.each<[string[], boolean]>([
+    [['linux/amd64', 'linux/arm64'], true],
+    [['linux/amd64'], false],
+    [['linux/amd64', 'linux/arm64', 'linux/riscv64'], false],
+  ])('is checked as mpb inspect --expect-platforms %j --exact does: ok=%s', (expected, ok) => {
+    expect(report && checkPlatforms(report, expected, true).ok).toBe(ok);
   });
 });
