@@ -144,6 +144,27 @@ export function recordsOfRef(records: readonly HistoryRecord[], ref: string): Hi
   return records.filter((r) => r.ref === ref);
 }
 
+// Go's RFC 3339 with nanoseconds, `Z` (ls) or the local offset (inspect): the same instant as one key. Two nodes
+// of one build start within a millisecond of each other (captures-local history-ls-json: .188 and .187 s).
+function instantKey(text: string): string | undefined {
+  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  const seconds = m ? Date.parse(`${m[1]}${m[3]}`) : Number.NaN;
+  return Number.isNaN(seconds) ? undefined : `${seconds / 1000}.${(m![2] ?? '').padEnd(9, '0')}`;
+}
+
+/**
+ * The node a `history inspect` detail is from: its JSON does not say, but its StartedAt is that node's
+ * `created_at` in `history ls` (captures-local v0.29.1 history-inspect-first-json: node a).
+ */
+export function recordOfDetail(
+  records: readonly HistoryRecord[],
+  detail: HistoryDetail,
+): HistoryRecord | undefined {
+  const started = detail.startedAt === undefined ? undefined : instantKey(detail.startedAt);
+  if (started === undefined) return undefined;
+  return records.find((r) => r.ref === detail.ref && instantKey(r.createdAt) === started);
+}
+
 /** Milliseconds between two RFC 3339 times, or undefined. */
 export function spanMs(start: string | undefined, end: string | undefined): number | undefined {
   if (start === undefined || end === undefined) return undefined;

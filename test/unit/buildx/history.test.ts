@@ -3,6 +3,7 @@ import {
   type HistoryDetail,
   parseHistoryInspect,
   parseHistoryLs,
+  recordOfDetail,
   recordsOfRef,
   spanMs,
   splitBuildRef,
@@ -91,7 +92,6 @@ describe('parseHistoryLs', () => {
       '{"cached_steps":0,"completed_steps":2,"created_at":"x","name":"ctx","ref":"r","status":"Running","total_steps":6}',
       { ok: false, message: /not builder\/node\/ref/ },
     ],
-    ['0.13.1 answers unknown flag on stderr: stdout is empty', '\n', { ok: true }],
     ['text output instead of JSON', 'BUILD ID   NAME', { ok: false, message: /not JSON/ }],
   ])('%s', (_, text, expected) => {
     const parsed = parseHistoryLs(text);
@@ -102,6 +102,16 @@ describe('parseHistoryLs', () => {
     } else {
       expect(parsed.error.message).toMatch(expected.message!);
     }
+  });
+});
+
+describe('parseHistoryLs on 0.13.1', () => {
+  it('has no --format there: stdout is empty (the error is on stderr, exit 125), so no records', () => {
+    expect(parseHistoryLs(fixtureText('captures-local/v0.13.1/history-ls-json'))).toEqual({
+      ok: true,
+      value: [],
+      unparsed: [],
+    });
   });
 });
 
@@ -146,6 +156,29 @@ describe('parseHistoryInspect', () => {
     expect(parsed.ok && parsed.value.error).toBe(
       'RUN false: process "/bin/sh -c false" did not complete successfully',
     );
+  });
+});
+
+describe('recordOfDetail', () => {
+  const parsed = parseHistoryLs(fixtureText(`${LOCAL}/history-ls-json`));
+  const records = parsed.ok ? parsed.value : [];
+  const detailOf = (name: string) => {
+    const d = parseHistoryInspect(fixtureText(`${LOCAL}/${name}`));
+    if (!d.ok) throw new Error(d.error.message);
+    return d.value;
+  };
+  it.each([
+    ['history-inspect-first-json', 'a'],
+    ['history-inspect-cached-json', 'b'],
+  ])('%s is node %s’s record (the text form names it: cap/NODE/ID)', (name, node) => {
+    expect(recordOfDetail(records, detailOf(name))?.node).toBe(node);
+  });
+  it('matches the same instant written with a local offset, to the nanosecond', () => {
+    const first = detailOf('history-inspect-first-json');
+    const local = { ...first, startedAt: '2026-12-01T22:15:38.188409985+01:00' };
+    expect(recordOfDetail(records, local)?.node).toBe('a');
+    const close = { ...first, startedAt: '2026-12-01T21:15:38.1884Z' };
+    expect(recordOfDetail(records, close)).toBeUndefined();
   });
 });
 
