@@ -45,7 +45,7 @@ export interface ReportInput {
   reason: string;
   digest: string | undefined;
   wallMs: number;
-  /** The prediction: routePlatforms for single, routesOfJobs for split. */
+  /** The prediction: routePlatforms for single, routesOfPlan (split-plan.ts) for split. */
   routes: readonly Route[];
   nodes: readonly RoutingNode[];
   built: readonly NodeBuild[];
@@ -61,20 +61,6 @@ export function nodeBuildOf(record: HistoryRecord, detail: HistoryDetail | undef
     totalSteps: record.totalSteps,
     status: record.status,
   };
-}
-
-/** Split's prediction: each job's platforms on its node. */
-export function routesOfJobs(
-  jobs: readonly { node: string; platforms: string[]; verdicts: Record<string, 'native' | 'emulated'> }[],
-): Route[] {
-  return jobs.flatMap((j) =>
-    j.platforms.map((platform) => ({
-      platform,
-      node: j.node,
-      verdict: j.verdicts[platform]!,
-      nodeDown: false,
-    })),
-  );
 }
 
 type Row = { report: PlatformReport; build: NodeBuild | undefined };

@@ -2,8 +2,8 @@
 // they declare; other platforms go to the first node that runs them natively, else the first that emulates them.
 import type { BuildxVersion } from '../buildx/model.js';
 import { isCompatible, nativePlatformsOf, runsNatively } from './platforms.js';
-import { type RouteVerdict, type RoutingNode, routePlatforms } from './routing.js';
-import { nativeNodeOf } from './strategy.js';
+import { type Route, type RouteVerdict, type RoutingNode, routePlatforms } from './routing.js';
+import { isUp, nativeNodeOf } from './strategy.js';
 
 export interface SplitJob {
   node: string;
@@ -23,9 +23,6 @@ export interface SplitPlan {
   unplaced: string[];
   warnings: string[];
 }
-
-const isUp = (n: RoutingNode) => n.status === undefined || n.status === 'running';
-const pinsOf = (n: RoutingNode) => n.listed.filter((e) => e.pinned).map((e) => e.platform);
 
 /** Native or emulated on this node: its declared platforms, else what it lists first (platforms.ts). */
 export const verdictOn = (node: RoutingNode, platform: string): 'native' | 'emulated' =>
@@ -91,9 +88,23 @@ export function planSplit(
   const jobs = nodes.flatMap((n) => {
     const job = byNode.get(n.name);
     if (!job) return [];
-    const pinned = job.platforms.every((p) => pinsOf(n).includes(p));
+    const pinned = job.platforms.every((p) => n.listed.some((e) => e.pinned && e.platform === p));
     const routed = routePlatforms(job.platforms, [...nodes], version).every((r) => r.node === n.name);
     return [{ ...job, direct: pinned && routed }];
   });
   return { jobs, unplaced, warnings };
+}
+
+/** Split's prediction in routing's terms, for the gate (checkRoutes) and the report: each job's platforms on its node. */
+export function routesOfPlan(plan: SplitPlan, nodes: readonly RoutingNode[]): Route[] {
+  return plan.jobs.flatMap((j) => {
+    const node = nodes.find((n) => n.name === j.node);
+    const nodeDown = node !== undefined && !isUp(node);
+    return j.platforms.map((platform) => ({
+      platform,
+      node: j.node,
+      verdict: j.verdicts[platform]!,
+      nodeDown,
+    }));
+  });
 }

@@ -31,7 +31,8 @@ export type StrategyChoice =
   | { kind: 'chosen'; strategy: Strategy; reason: string }
   | { kind: 'refused'; refusal: StrategyRefusal };
 
-const isUp = (n: RoutingNode) => n.status === undefined || n.status === 'running';
+/** Not known to be down: running, or not asked yet (buildx starts it for the build). */
+export const isUp = (n: RoutingNode): boolean => n.status === undefined || n.status === 'running';
 
 /** The first node, other than `except`, that runs `platform` without QEMU and is not known to be down. */
 export function nativeNodeOf(

@@ -11,10 +11,9 @@ import {
   buildReport,
   type NodeBuild,
   nodeBuildOf,
-  routesOfJobs,
 } from '../../../src/core/build-report.js';
 import { routePlatforms } from '../../../src/core/routing.js';
-import { planSplit } from '../../../src/core/split-plan.js';
+import { planSplit, routesOfPlan } from '../../../src/core/split-plan.js';
 import { cap, fixtureText, handMade, nodesOf } from './split-fixtures.js';
 
 const V29 = versionOf('0.29.1');
@@ -151,7 +150,7 @@ describe('buildReport', () => {
       reason: 'single would emulate linux/arm64',
       digest: 'sha256:abc',
       wallMs: 38_000,
-      routes: routesOfJobs(plan.jobs),
+      routes: routesOfPlan(plan, nodesOf(handMade())),
       nodes: nodesOf(handMade()),
       built,
     });

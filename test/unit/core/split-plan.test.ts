@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { versionOf } from '../../../src/buildx/version.js';
 import { routingNodesOf } from '../../../src/core/routing.js';
-import { planSplit, type SplitPlan } from '../../../src/core/split-plan.js';
+import { planSplit, routesOfPlan, type SplitPlan } from '../../../src/core/split-plan.js';
 import { builderFromCapture, FLEET, MAC, MIXED, mixedPinned } from './fixtures.js';
 import { cap, handMade, mixed, nodesOf } from './split-fixtures.js';
 
@@ -175,5 +175,17 @@ describe('planSplit', () => {
     const b = cap();
     const down = { ...b, nodes: b.nodes.map((n) => (n.name === 'a' ? { ...n, status: 'error' } : n)) };
     expect(planSplit(['linux/riscv64'], nodesOf(down), V29).jobs.map((j) => j.node)).toEqual(['b']);
+  });
+});
+
+describe('routesOfPlan', () => {
+  it('gives each job’s platforms on its node, with the node’s state, for the gate and the report', () => {
+    const b = cap();
+    const down = { ...b, nodes: b.nodes.map((n) => (n.name === 'b' ? { ...n, status: 'error' } : n)) };
+    const nodes = nodesOf(down);
+    expect(routesOfPlan(planSplit(['linux/amd64', 'linux/arm64'], nodesOf(b), V29), nodes)).toEqual([
+      { platform: 'linux/amd64', node: 'a', verdict: 'native', nodeDown: false },
+      { platform: 'linux/arm64', node: 'b', verdict: 'native', nodeDown: true },
+    ]);
   });
 });
