@@ -1,7 +1,7 @@
 // After a build, either strategy: per platform the node predicted, the node that built it (buildx history),
 // native or emulated, time and cache; the JSON field names are an interface that scripts rely on. Pure.
 import type { HistoryDetail, HistoryRecord } from '../buildx/parse/history.js';
-import { spanMs } from '../buildx/parse/history.js';
+import { recordOfDetail, recordsOfRef, spanMs } from '../buildx/parse/history.js';
 import type { Route, RoutingNode } from './routing.js';
 import { verdictOn } from './split-plan.js';
 import type { Strategy } from './strategy.js';
@@ -61,6 +61,24 @@ export function nodeBuildOf(record: HistoryRecord, detail: HistoryDetail | undef
     totalSteps: record.totalSteps,
     status: record.status,
   };
+}
+
+/**
+ * What each node did for build `ref`: `history ls` gives one record per node; each `history inspect` detail
+ * (one node's, and the JSON does not say whose) is joined to the record it came from.
+ */
+export function nodeBuildsOf(
+  records: readonly HistoryRecord[],
+  ref: string,
+  details: readonly HistoryDetail[],
+): NodeBuild[] {
+  const mine = recordsOfRef(records, ref);
+  return mine.map((record) =>
+    nodeBuildOf(
+      record,
+      details.find((d) => recordOfDetail(mine, d) === record),
+    ),
+  );
 }
 
 type Row = { report: PlatformReport; build: NodeBuild | undefined };

@@ -11,6 +11,7 @@ import {
   buildReport,
   type NodeBuild,
   nodeBuildOf,
+  nodeBuildsOf,
 } from '../../../src/core/build-report.js';
 import { routePlatforms } from '../../../src/core/routing.js';
 import { planSplit, routesOfPlan } from '../../../src/core/split-plan.js';
@@ -50,6 +51,40 @@ describe('nodeBuildOf', () => {
       totalSteps: 6,
       status: 'completed',
     });
+  });
+});
+
+describe('nodeBuildsOf', () => {
+  const parsed = parseHistoryLs(fixtureText(`${LOCAL}/history-ls-json`));
+  const all = parsed.ok ? parsed.value : [];
+  it.each<[string, string[], [string, string[], number][]]>([
+    [
+      'rjsy6n6iohw7aifr8h97cw9u3',
+      ['history-inspect-first-json'],
+      [
+        ['a', ['linux/amd64'], 0],
+        ['b', [], 0],
+      ],
+    ],
+    [
+      'iv3emo1x36aa3514fjlsiy3zl',
+      ['history-inspect-cached-json'],
+      [
+        ['b', ['linux/arm64'], 1],
+        ['a', [], 1],
+      ],
+    ],
+    [
+      'iv3emo1x36aa3514fjlsiy3zl',
+      ['history-inspect-first-json'],
+      [
+        ['b', [], 1],
+        ['a', [], 1],
+      ],
+    ],
+  ])('build %s with %j: each node’s record, platforms where a detail is its own', (ref, names, expected) => {
+    const built = nodeBuildsOf(all, ref, names.map(detail));
+    expect(built.map((b) => [b.node, b.platforms, b.cachedSteps])).toEqual(expected);
   });
 });
 
