@@ -1,0 +1,124 @@
+// `--strategy auto|split|single` → the strategy that runs, and why. Pure: single's routes come from routing.ts.
+import { nativePlatformsOf, runsNatively } from './platforms.js';
+import type { Route, RoutingNode } from './routing.js';
+
+export type Strategy = 'single' | 'split';
+export type StrategyAsked = Strategy | 'auto';
+
+export interface StrategyFacts {
+  asked: StrategyAsked;
+  push: boolean;
+  tags: readonly string[];
+  /** The user's own `--output` values: split writes its own exporter. */
+  outputs: readonly string[];
+  cacheRef: string | undefined;
+  /** Where a single build would put each platform (routePlatforms). */
+  routes: readonly Route[];
+  nodes: readonly RoutingNode[];
+}
+
+export type StrategyRefusalKind = 'split-needs-push' | 'split-needs-tag' | 'split-output';
+
+/** The shape of build-gate's Refusal; split's refusals are usage errors (exit 2). */
+export interface StrategyRefusal {
+  kind: StrategyRefusalKind;
+  exitCode: 2;
+  message: string;
+  hint: string;
+}
+
+export type StrategyChoice =
+  | { kind: 'chosen'; strategy: Strategy; reason: string }
+  | { kind: 'refused'; refusal: StrategyRefusal };
+
+/** Not known to be down: running, or not asked yet (buildx starts it for the build). */
+export const isUp = (n: RoutingNode): boolean => n.status === undefined || n.status === 'running';
+
+/** The first node, other than `except`, that runs `platform` without QEMU and is not known to be down. */
+export function nativeNodeOf(
+  platform: string,
+  nodes: readonly RoutingNode[],
+  except?: string,
+): RoutingNode | undefined {
+  return nodes.find(
+    (n) => n.name !== except && isUp(n) && runsNatively(nativePlatformsOf(n.listed, n.declared), platform),
+  );
+}
+
+/** Platforms single would emulate while another node of the builder runs them natively, as sentences. */
+export function misroutesOf(routes: readonly Route[], nodes: readonly RoutingNode[]): string[] {
+  return routes.flatMap((r) => {
+    if (r.verdict !== 'emulated') return [];
+    const native = nativeNodeOf(r.platform, nodes, r.node);
+    return native
+      ? [`single would emulate ${r.platform} on "${r.node}" while "${native.name}" runs it natively`]
+      : [];
+  });
+}
+
+/** Why split cannot run with these flags, if it cannot. */
+function splitBlocker(facts: StrategyFacts): StrategyRefusal | undefined {
+  if (!facts.push) {
+    return {
+      kind: 'split-needs-push',
+      exitCode: 2,
+      message:
+        '--strategy split needs --push: each node pushes its platforms by digest, and the registry merges them',
+      hint: 'Add --push (with -t REPO:TAG), or use --strategy single to build without pushing.',
+    };
+  }
+  if (facts.tags.length === 0) {
+    return {
+      kind: 'split-needs-tag',
+      exitCode: 2,
+      message: '--strategy split needs a tag (-t REPO:TAG): the merged index is pushed under it',
+      hint: 'Add -t REPO:TAG, or use --strategy single.',
+    };
+  }
+  if (facts.outputs.length > 0) {
+    return {
+      kind: 'split-output',
+      exitCode: 2,
+      message: `--strategy split writes its own exporter (push by digest), so --output ${facts.outputs.join(', ')} cannot apply`,
+      hint: 'Drop --output and use -t REPO:TAG --push, or use --strategy single.',
+    };
+  }
+  return undefined;
+}
+
+/** Decides the strategy: split when asked, or under `auto` when single would emulate needlessly or lose cache. */
+export function chooseStrategy(facts: StrategyFacts): StrategyChoice {
+  const blocker = splitBlocker(facts);
+  if (facts.asked === 'single') return { kind: 'chosen', strategy: 'single', reason: '--strategy single' };
+  if (facts.asked === 'split') {
+    return blocker
+      ? { kind: 'refused', refusal: blocker }
+      : { kind: 'chosen', strategy: 'split', reason: '--strategy split' };
+  }
+  const misroutes = misroutesOf(facts.routes, facts.nodes);
+  const nodesUsed = new Set(facts.routes.flatMap((r) => (r.node === undefined ? [] : [r.node])));
+  const cacheSpread =
+    facts.cacheRef !== undefined && nodesUsed.size > 1
+      ? [
+          `--cache-ref on a build over ${nodesUsed.size} nodes: one build keeps the cache of one platform only (docker/buildx#1044)`,
+        ]
+      : [];
+  const why = [...misroutes, ...cacheSpread];
+  if (why.length === 0) {
+    return {
+      kind: 'chosen',
+      strategy: 'single',
+      reason:
+        'every platform is built natively where buildx sends it, and no per-platform cache needs one job per node',
+    };
+  }
+  if (blocker) {
+    const missing = blocker.kind === 'split-needs-push' ? 'no --push' : blocker.message;
+    return {
+      kind: 'chosen',
+      strategy: 'single',
+      reason: `${why.join('; ')}; split would fix it, but ${missing}`,
+    };
+  }
+  return { kind: 'chosen', strategy: 'split', reason: why.join('; ') };
+}

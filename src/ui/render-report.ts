@@ -1,0 +1,61 @@
+// The build report for people (a table on the terminal) and for CI (Markdown for $GITHUB_STEP_SUMMARY).
+import type { ChalkInstance } from 'chalk';
+import type { BuildReport, PlatformReport } from '../core/build-report.js';
+import { formatDuration } from './render-build.js';
+import { renderTable } from './table.js';
+
+const HEADER = ['PLATFORM', 'NODE', 'BUILT ON', 'BUILD', 'TIME', 'CACHED'];
+
+/** `builtOn`, or the prediction marked as such where buildx's history cannot tell. */
+const builtOnText = (r: PlatformReport) => r.builtOn ?? (r.node === null ? '-' : `${r.node} (predicted)`);
+const verdictText = (r: PlatformReport) =>
+  r.verdict === 'native' ? 'native' : r.verdict === 'emulated' ? 'emulated (QEMU)' : 'not served';
+const timeText = (r: PlatformReport) => (r.durationMs === null ? '-' : formatDuration(r.durationMs));
+const cachedText = (r: PlatformReport) =>
+  r.cachedSteps === null || r.totalSteps === null ? '-' : `${r.cachedSteps}/${r.totalSteps}`;
+
+const cellsOf = (r: PlatformReport) => [
+  r.platform,
+  r.node ?? '-',
+  builtOnText(r),
+  verdictText(r),
+  timeText(r),
+  cachedText(r),
+];
+
+function headline(report: BuildReport): string {
+  const digest = report.digest ? `, ${report.digest}` : '';
+  return `${report.strategy} build in ${formatDuration(report.wallMs)}${digest} (${report.reason})`;
+}
+
+/** Terminal lines: a headline, the table (colour only outside it, so columns stay aligned), cost, warnings. */
+export function renderReport(report: BuildReport, c: ChalkInstance): string[] {
+  return [
+    headline(report),
+    ...renderTable([HEADER, ...report.platforms.map(cellsOf)]).map((l) => `  ${l}`),
+    ...(report.emulation ? [c.yellow(report.emulation)] : []),
+    ...report.warnings.map((w) => `${c.yellow('warning:')} ${w}`),
+  ];
+}
+
+// A `|` inside a cell would end it; a newline would end the table.
+const mdCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/** A Markdown section for GitHub's job summary: appended as it is, so it ends with a blank line. */
+export function renderReportMarkdown(report: BuildReport): string {
+  const row = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
+  return [
+    '### mpb build',
+    '',
+    mdCell(headline(report)),
+    '',
+    row(HEADER.map((h) => h.charAt(0) + h.slice(1).toLowerCase())),
+    row(HEADER.map(() => '---')),
+    ...report.platforms.map((r) => row(cellsOf(r))),
+    '',
+    ...(report.emulation ? [`> ${mdCell(report.emulation)}`, ''] : []),
+    ...report.warnings.map((w) => `- ⚠️ ${mdCell(w)}`),
+    ...(report.warnings.length > 0 ? [''] : []),
+    '',
+  ].join('\n');
+}
