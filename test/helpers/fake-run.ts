@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { classify, type Runner, type RunResult } from '../../src/buildx/exec.js';
-import { shellQuote } from '../../src/ui/quote.js';
+import { shellQuote } from '../../src/buildx/quote.js';
 
 export const CAPTURES = fileURLToPath(new URL('../fixtures/captures/', import.meta.url));
 
