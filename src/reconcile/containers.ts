@@ -5,9 +5,9 @@ import {
   containerInspectArgs,
   parseContainerInspect,
 } from '../buildx/container-args.js';
+import { containerNameOf } from '../buildx/container-names.js';
 import { expectOk, lastLines, type Runner } from '../buildx/exec.js';
 import type { BuilderSpec } from '../config/types.js';
-import { containerNameOf } from '../core/local-container.js';
 import { BuildxFailedError } from '../errors.js';
 
 // docker prints `[]` and exits 1 with this on stderr when the container does not exist.

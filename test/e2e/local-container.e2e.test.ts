@@ -14,10 +14,10 @@ import {
   SPEC_HASH_LABEL,
   volumeListArgs,
 } from '../../src/buildx/container-args.js';
+import { containerNameOf } from '../../src/buildx/container-names.js';
 import { expectOk, type Runner } from '../../src/buildx/exec.js';
 import type { NodeSpec } from '../../src/config/types.js';
 import {
-  containerNameOf,
   containerSpecOf,
   planLocalContainer,
   planLocalContainerRemoval,
