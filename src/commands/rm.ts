@@ -3,6 +3,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseVolumeList, volumeListArgs } from '../buildx/container-args.js';
 import { containerNameOf } from '../buildx/container-names.js';
+import { readLocalContainers } from '../buildx/containers.js';
 import { createRunner, expectOk, type Runner } from '../buildx/exec.js';
 import { detectVersion, readBuilders } from '../buildx/read.js';
 import { requireConfig } from '../config/load.js';
@@ -12,7 +13,6 @@ import type { Context } from '../context.js';
 import { planRemove } from '../core/plan-remove.js';
 import type { Plan } from '../core/plan-types.js';
 import { UsageError } from '../errors.js';
-import { readLocalContainers } from '../reconcile/containers.js';
 import { type ExecutedAction, executeActions } from '../reconcile/execute.js';
 import { lockDirOf, withLock } from '../state/lock.js';
 import { createOutput } from '../ui/output.js';
