@@ -1,9 +1,9 @@
 // The builders and nodes of the capture sessions (test/fixtures/captures/INDEX.md), stated once, and how each
 // output format shows them: `inspect` (pins, options, labels), `ls --format json` (no pins), `ls` text (neither).
 import type { BuildxBuilder, BuildxNode, PlatformEntry } from '../../../src/buildx/model.js';
+import type { CapturedVersion } from '../../helpers/versions.js';
 
-export type Version = '0.10.5' | '0.13.1' | '0.29.1';
-export const VERSIONS: Version[] = ['0.10.5', '0.13.1', '0.29.1'];
+export type Version = CapturedVersion;
 
 /** `plats('linux/amd64*', 'linux/386')`: entries as buildx prints them, `*` = pinned. */
 export function plats(...items: string[]): PlatformEntry[] {
