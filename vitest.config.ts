@@ -22,7 +22,10 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { extends: true, test: { name: 'flows', include: ['test/flows/**/*.test.ts', 'test/integration/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'flows', include: ['test/flows/**/*.test.ts', 'test/integration/**/*.test.ts'] },
+      },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'] } },
     ],
   },
