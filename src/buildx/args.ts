@@ -2,8 +2,9 @@
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import type { BuildxVersion } from './model.js';
 
-// buildx reads each --driver-opt value as one CSV record (REFERENCE.md §3.1): a value with a comma or a
-// quote must be written as one quoted CSV field, or buildx splits it into several options. docker's --mount too.
+// buildx reads each --driver-opt value as one CSV record (docs/buildx.md#create-flags-and-driver-options):
+// a value with a comma or a quote must be written as one quoted CSV field, or buildx splits it into several
+// options. docker's --mount too.
 export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
@@ -37,7 +38,8 @@ export interface CreateOptions {
 
 /**
  * `buildx create` for one node. Always passes --driver: without it `create tcp://...` picks `remote` by itself
- * (REFERENCE.md §3.1). On an existing node name the same command updates that node in place.
+ * (docs/buildx.md#create-flags-and-driver-options). On an existing node name the same command updates that
+ * node in place.
  */
 export function createNodeArgs(builder: BuilderSpec, node: NodeSpec, options: CreateOptions): string[] {
   const args = ['buildx', 'create', '--name', builder.name, '--node', node.name, '--driver', builder.driver];

@@ -1,7 +1,7 @@
 // The only place mpb starts a process. argv arrays only, never a shell; every call has a timeout.
 import { execa } from 'execa';
 import { BuildxFailedError, ToolMissingError } from '../errors.js';
-import { shellQuote } from '../ui/quote.js';
+import { shellQuote } from './quote.js';
 
 /** Named timeouts: a docker call that hangs must not hang mpb. */
 export const TIMEOUT_MS = {

@@ -76,7 +76,10 @@ export function parsedOrBug<T>(parsed: Parsed<T>, command: string): T {
   throw new InternalError(`could not read the output of ${command} (${format}): ${message} at "${text}"`);
 }
 
-/** `imagetools inspect --raw`: the registry's bytes, untouched (no trailing newline, REFERENCE.md §4). */
+/**
+ * `imagetools inspect --raw`: the registry's bytes, untouched, with no trailing newline
+ * (docs/buildx.md#imagetools-inspect).
+ */
 export async function rawManifest(run: Runner, ref: string): Promise<string> {
   const r = await run('docker', ['buildx', 'imagetools', 'inspect', '--raw', ref], {
     timeoutMs: TIMEOUT_MS.read,

@@ -5,14 +5,14 @@ import type { BuildxCaps, BuildxVersion, Parsed } from './model.js';
 export const MIN_VERSION = { major: 0, minor: 10 } as const;
 
 // Upstream `github.com/docker/buildx v0.10.5 86bdced`, Debian `github.com/docker/buildx 0.29.1+ds1 0.29.1+ds1-4`,
-// Desktop `v0.12.1-desktop.4`, Homebrew `v0.13.1 Homebrew` (REFERENCE.md §6). The package name varies too.
+// Desktop `v0.12.1-desktop.4`, Homebrew `v0.13.1 Homebrew` (docs/buildx.md#version). The package name varies.
 const VERSION_LINE = /^(\S+) (v?(\d+)\.(\d+)\.(\d+)\S*)(?: \S*)?\s*$/;
 
 function isAtLeast(v: { major: number; minor: number }, major: number, minor: number): boolean {
   return v.major > major || (v.major === major && v.minor >= minor);
 }
 
-/** The capability flags of a version; every boundary is taken from buildx's own source (REFERENCE.md). */
+/** The capability flags of a version; each boundary is from buildx's own source (docs/buildx.md#version). */
 export function capsOf(v: { major: number; minor: number }): BuildxCaps {
   const from = (minor: number) => isAtLeast(v, 0, minor);
   return {

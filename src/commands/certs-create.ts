@@ -1,13 +1,13 @@
 // mpb certs create: a CA, a server certificate for --host and a client certificate, then how to use them.
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { shellQuote } from '../buildx/quote.js';
 import { type CertPaths, writeCertSet } from '../certs/files.js';
 import { createCertSet } from '../certs/generate.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { certFacts, shortDate } from '../probe/cert-facts.js';
 import { createOutput } from '../ui/output.js';
-import { shellQuote } from '../ui/quote.js';
 
 export interface CertsCreateOptions {
   host: string[];

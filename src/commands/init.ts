@@ -1,12 +1,12 @@
 // `mpb init`: writes a commented starter builders.yaml that validates as it is, and says what to run next.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { quoteWord } from '../buildx/quote.js';
 import { configCandidates, displayPath } from '../config/load.js';
 import { normalizePlatform } from '../config/normalize.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { createOutput } from '../ui/output.js';
-import { quoteWord } from '../ui/quote.js';
 
 export interface InitOptions {
   output: string;

@@ -1,6 +1,8 @@
 // mpb ls / mpb status: declared and actual builders side by side, with drift. Reads only: one `buildx ls`,
 // one `buildx inspect` per declared builder buildx has (for pins and driver options), and one
 // `docker container inspect` per local node.
+
+import { readLocalContainers } from '../buildx/containers.js';
 import { createRunner, type Runner } from '../buildx/exec.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
@@ -9,7 +11,6 @@ import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import type { Context } from '../context.js';
 import { type BuilderView, describeDeclared, describeUndeclared } from '../core/drift.js';
 import { UsageError } from '../errors.js';
-import { readLocalContainers } from '../reconcile/containers.js';
 import { createOutput } from '../ui/output.js';
 import { renderLs } from '../ui/render-ls.js';
 

@@ -2,17 +2,17 @@
 // volumes mpb runs for their local nodes. Asks first on a terminal; needs --yes elsewhere.
 import { createInterface } from 'node:readline/promises';
 import { parseVolumeList, volumeListArgs } from '../buildx/container-args.js';
+import { containerNameOf } from '../buildx/container-names.js';
+import { readLocalContainers } from '../buildx/containers.js';
 import { createRunner, expectOk, type Runner } from '../buildx/exec.js';
 import { detectVersion, readBuilders } from '../buildx/read.js';
 import { requireConfig } from '../config/load.js';
 import { findBuilder } from '../config/select.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import type { Context } from '../context.js';
-import { containerNameOf } from '../core/local-container.js';
 import { planRemove } from '../core/plan-remove.js';
 import type { Plan } from '../core/plan-types.js';
 import { UsageError } from '../errors.js';
-import { readLocalContainers } from '../reconcile/containers.js';
 import { type ExecutedAction, executeActions } from '../reconcile/execute.js';
 import { lockDirOf, withLock } from '../state/lock.js';
 import { createOutput } from '../ui/output.js';

@@ -1,16 +1,23 @@
 // Finds builders.yaml and turns it into a ResolvedConfig: YAML with positions → schema → normalise → rules.
 // Every stage reports all of its problems, each with file, line, column and a hint.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { ConfigError, type ConfigIssue, UsageError } from '../errors.js';
-import { normalizeConfig } from './normalize.js';
+import { type NamedFile, normalizeConfig } from './normalize.js';
 import { checkRules } from './rules.js';
 import { configSchema, DEFAULT_LOCAL_IMAGE, type RawConfig } from './schema.js';
 import { findingsOfSchema } from './schema-issues.js';
 import type { BuilderSpec, ResolvedConfig } from './types.js';
-import { describePath, type Finding, parseYaml, placeFinding, type YamlSource } from './yaml-source.js';
+import {
+  describePath,
+  type Finding,
+  parseYaml,
+  placeFinding,
+  quote,
+  type YamlSource,
+} from './yaml-source.js';
 
 export interface LoadOptions {
   /** `--config`, relative to cwd. */
@@ -99,6 +106,21 @@ function readText(file: string, shown: string): { text: string } | { issue: Conf
   }
 }
 
+/** A file the config names must be a readable regular file: buildx only finds out when it uses it. */
+function unreadableFile({ at, text, path }: NamedFile): Finding | undefined {
+  try {
+    accessSync(path, constants.R_OK);
+    if (statSync(path).isFile()) return undefined;
+  } catch {
+    return {
+      at,
+      message: `${quote(text)}: cannot read ${path}`,
+      hint: "Fix the path (relative paths start at the config file's folder) or create the file; mpb certs create makes TLS files.",
+    };
+  }
+  return { at, message: `${quote(text)}: ${path} is not a file`, hint: 'Point it at the file itself.' };
+}
+
 function toResolved(file: string, raw: RawConfig, source: YamlSource): ResolvedConfig {
   const pos = (at: (string | number)[], on?: 'key') => ({ path: source.file, ...source.locate(at, on) });
   const builders: BuilderSpec[] = Object.entries(raw.builders).map(([name, b]) => ({
@@ -156,11 +178,12 @@ export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
   const schema = configSchema.safeParse(source.data);
   if (!schema.success) return fail(place(findingsOfSchema(schema.error.issues, source.data)));
   const normalized = normalizeConfig(schema.data, { env: options.env, baseDir: dirname(file) });
+  const unreadable = normalized.files.map(unreadableFile).filter((f) => f !== undefined);
   const rules = checkRules(normalized.config);
-  // A value that failed to expand is reported once: the rules saw its raw text and would add noise there.
-  const failed = new Set(normalized.findings.map((f) => describePath(f.at)));
+  // A value that failed to expand (or names no readable file) is reported once: the rules would add noise there.
+  const failed = new Set([...normalized.findings, ...unreadable].map((f) => describePath(f.at)));
   const fresh = (f: Finding) => !failed.has(describePath(f.at));
-  const errors = place([...normalized.findings, ...rules.errors.filter(fresh)]);
+  const errors = place([...normalized.findings, ...unreadable, ...rules.errors.filter(fresh)]);
   const warnings = place(rules.warnings.filter(fresh));
   if (errors.length > 0) return fail(errors, warnings);
   return { ok: true, config: toResolved(file, normalized.config, source), warnings };

@@ -1,6 +1,6 @@
 // Values as buildx needs them: `${VAR}` and `~` expanded, paths absolute (the remote driver rejects
-// relative cert paths), TLS files readable, platforms in normal form. Each failure is a finding at its value.
-import { accessSync, constants, statSync } from 'node:fs';
+// relative cert paths), platforms in normal form. Each failure is a finding at its value. Pure: the files the
+// config names are returned for load.ts to check on disk.
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { normalizePlatform, normalizePlatforms } from './platform.js';
@@ -13,6 +13,13 @@ export interface NormalizeContext {
   env: NodeJS.ProcessEnv;
   /** The config file's folder: relative paths are relative to it, not to the working directory. */
   baseDir: string;
+}
+
+/** A file the config names (TLS files, buildkitdConfig): where it is written, as written, and its absolute path. */
+export interface NamedFile {
+  at: YamlPath;
+  text: string;
+  path: string;
 }
 
 type Expanded = { ok: true; value: string } | { ok: false; message: string; hint: string };
@@ -74,30 +81,13 @@ export function resolveConfigPath(text: string, context: NormalizeContext): Expa
   return { ok: true, value: isAbsolute(tilde) ? resolve(tilde) : resolve(context.baseDir, tilde) };
 }
 
-function readableFile(path: string, text: string): Expanded {
-  try {
-    accessSync(path, constants.R_OK);
-    if (statSync(path).isFile()) return { ok: true, value: path };
-  } catch {
-    return {
-      ok: false,
-      message: `${quote(text)}: cannot read ${path}`,
-      hint: "Fix the path (relative paths start at the config file's folder) or create the file; mpb certs create makes TLS files.",
-    };
-  }
-  return {
-    ok: false,
-    message: `${quote(text)}: ${path} is not a file`,
-    hint: 'Point it at the file itself.',
-  };
-}
-
 /** Normalises one config; values that fail keep their text, and the failures come back as findings. */
 export function normalizeConfig(
   raw: RawConfig,
   context: NormalizeContext,
-): { config: RawConfig; findings: Finding[] } {
+): { config: RawConfig; findings: Finding[]; files: NamedFile[] } {
   const findings: Finding[] = [];
+  const files: NamedFile[] = [];
   const apply = (at: YamlPath, text: string, how: (t: string) => Expanded): string => {
     const result = how(text);
     if (result.ok) return result.value;
@@ -105,9 +95,10 @@ export function normalizeConfig(
     return text;
   };
   const variables = (t: string) => expandVariables(t, context.env);
-  const file = (t: string) => {
-    const path = resolveConfigPath(t, context);
-    return path.ok ? readableFile(path.value, t) : path;
+  const file = (at: YamlPath, text: string): string => {
+    const path = resolveConfigPath(text, context);
+    if (path.ok) files.push({ at, text, path: path.value });
+    return apply(at, text, () => path);
   };
   const platforms = (at: YamlPath, list: string[] | undefined) => {
     if (list === undefined) return undefined;
@@ -127,9 +118,9 @@ export function normalizeConfig(
     platforms: platforms([...at, 'platforms'], n.platforms),
     emulate: platforms([...at, 'emulate'], n.emulate),
     tls: n.tls && {
-      ca: apply([...at, 'tls', 'ca'], n.tls.ca, file),
-      cert: apply([...at, 'tls', 'cert'], n.tls.cert, file),
-      key: apply([...at, 'tls', 'key'], n.tls.key, file),
+      ca: file([...at, 'tls', 'ca'], n.tls.ca),
+      cert: file([...at, 'tls', 'cert'], n.tls.cert),
+      key: file([...at, 'tls', 'key'], n.tls.key),
       servername:
         n.tls.servername === undefined
           ? undefined
@@ -144,9 +135,7 @@ export function normalizeConfig(
         ]),
       ),
     buildkitdConfig:
-      n.buildkitdConfig === undefined
-        ? undefined
-        : apply([...at, 'buildkitdConfig'], n.buildkitdConfig, file),
+      n.buildkitdConfig === undefined ? undefined : file([...at, 'buildkitdConfig'], n.buildkitdConfig),
   });
   const builders = Object.fromEntries(
     Object.entries(raw.builders).map(([name, b]) => [
@@ -154,5 +143,5 @@ export function normalizeConfig(
       { ...b, nodes: b.nodes.map((n, i) => node(['builders', name, 'nodes', i], n)) },
     ]),
   );
-  return { config: { ...raw, builders }, findings };
+  return { config: { ...raw, builders }, findings, files };
 }

@@ -1,9 +1,10 @@
 // Declared builders vs what buildx has → what `mpb ls` / `mpb status` show: per builder and per node, the
 // state buildx reports and the drift from the config (missing, extra, changed, down, unserved). Pure.
 import { type ContainerState, SPEC_HASH_LABEL } from '../buildx/container-args.js';
+import { containerNameOf, localEndpointOf } from '../buildx/container-names.js';
 import type { BuildxBuilder, BuildxNode, BuildxVersion } from '../buildx/model.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
-import { containerNameOf, containerSpecOf, localEndpointOf, planLocalContainer } from './local-container.js';
+import { containerSpecOf, planLocalContainer } from './local-container.js';
 import { diffNode } from './node-diff.js';
 import { effectivePinsOf, isCompatible, nativePlatformsOf, runsNatively } from './platforms.js';
 

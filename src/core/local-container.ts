@@ -11,18 +11,9 @@ import {
   splitWords,
   volumeRmArgs,
 } from '../buildx/container-args.js';
+import { containerNameOf } from '../buildx/container-names.js';
 import type { NodeSpec } from '../config/types.js';
 import type { PlanAction } from './plan-types.js';
-
-/** `mpb-buildkit-<builder>-<node>`, reduced to the characters Docker allows in a name. */
-export function containerNameOf(builder: string, node: string): string {
-  return `mpb-buildkit-${builder}-${node}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
-}
-
-/** The remote driver reaches the container through `docker exec` (no TLS needed). */
-export function localEndpointOf(builder: string, node: string): string {
-  return `docker-container://${containerNameOf(builder, node)}`;
-}
 
 // Only what the container is started with: a change to any of these needs a new container.
 // The config file is identified by its path; editing its content is not seen (rm the builder to apply it).

@@ -1,9 +1,10 @@
 // Desired builder (config) vs actual builder (buildx) → the ordered docker calls that make them match.
 import { createNodeArgs, leaveNodeArgs, rmBuilderArgs, useBuilderArgs } from '../buildx/args.js';
 import type { ContainerState } from '../buildx/container-args.js';
+import { localEndpointOf } from '../buildx/container-names.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import type { BuilderSpec } from '../config/types.js';
-import { containerSpecOf, localEndpointOf, planLocalContainer } from './local-container.js';
+import { containerSpecOf, planLocalContainer } from './local-container.js';
 import { type DesiredNode, diffNode, type NodeDrift } from './node-diff.js';
 import { PLAN_VERSION, type Plan, type PlanAction } from './plan-types.js';
 import { effectivePinsOf, withPins } from './platforms.js';

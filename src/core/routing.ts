@@ -101,9 +101,9 @@ function verdictOf(platform: string, n: RoutingNode): RouteVerdict {
 }
 
 /**
- * buildx's rule (REFERENCE.md §5.4): if every requested platform is pinned, each goes to its node and only
- * those nodes boot. Otherwise buildx boots every node and matches by worker platforms, emulated ones
- * included. One node, or nothing matched: node 0.
+ * buildx's rule (docs/buildx.md#platform-routing): if every requested platform is pinned, each goes to its
+ * node and only those nodes boot. Otherwise buildx boots every node and matches by worker platforms, emulated
+ * ones included. One node, or nothing matched: node 0.
  */
 export function routePlatforms(requested: string[], nodes: RoutingNode[], version: BuildxVersion): Route[] {
   const first = nodes[0];

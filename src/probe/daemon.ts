@@ -1,7 +1,7 @@
 // Nodes reached through a process: the local Docker daemon, Docker behind ssh, a BuildKit container.
 // Every call goes through the Runner (src/buildx/exec.ts) with the probe's own timeout.
 import { lastLines, type Runner } from '../buildx/exec.js';
-import { shellQuote } from '../ui/quote.js';
+import { shellQuote } from '../buildx/quote.js';
 import { netFix } from './tcp.js';
 import type { DownReason, StepOutcome } from './types.js';
 import { parseBuildctlWorkers } from './workers.js';

@@ -1,8 +1,8 @@
 // Probes a declared node by its endpoint, and many nodes at once: total time is one timeout, not one per node.
 import { stat } from 'node:fs/promises';
+import { containerNameOf } from '../buildx/container-names.js';
 import { createRunner, type Runner } from '../buildx/exec.js';
 import type { BuilderSpec, Driver, NodeSpec } from '../config/types.js';
-import { containerNameOf } from '../core/local-container.js';
 import { checkContainer, checkDockerDaemon, checkSsh } from './daemon.js';
 import { parseEndpoint } from './endpoint.js';
 import { probeTcp } from './tcp.js';

@@ -1,6 +1,7 @@
 // ensure-builder as a workflow: lock → probe + read (at once) → plan → execute → bootstrap → verify.
 // Takes its world as parameters (runner, version, probe, output) and returns a report; rendering is elsewhere.
 import type { ContainerState } from '../buildx/container-args.js';
+import { readLocalContainers } from '../buildx/containers.js';
 import type { Runner } from '../buildx/exec.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { readBuilder, readCurrentBuilder } from '../buildx/read.js';
@@ -11,7 +12,6 @@ import type { Plan, PlanAction } from '../core/plan-types.js';
 import { UsageError } from '../errors.js';
 import type { ProbeResult } from '../probe/types.js';
 import { withLock } from '../state/lock.js';
-import { readLocalContainers } from './containers.js';
 import { type ExecutedAction, executeActions } from './execute.js';
 import { withProbes } from './probe-verdicts.js';
 

@@ -1,10 +1,10 @@
 // An EnsureReport for people: the plan (as shell commands with reasons), the preflight, and a verdict per node.
 import type { ChalkInstance } from 'chalk';
+import { shellQuote } from '../buildx/quote.js';
 import type { HealthReport, NodeHealth } from '../core/health.js';
 import type { Plan } from '../core/plan-types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { EnsureReport } from '../reconcile/ensure.js';
-import { shellQuote } from './quote.js';
 import { renderTable } from './table.js';
 
 /** The plan as commands a person could paste, each under the reason it is needed. */

@@ -11,14 +11,14 @@ import { createRunner, type Runner } from '../../src/buildx/exec.js';
 import type { BuildxBuilder, BuildxNode } from '../../src/buildx/model.js';
 import { readBuilder, readBuilders } from '../../src/buildx/read.js';
 import type { BuilderSpec, NodeSpec } from '../../src/config/types.js';
-import { dockerConfigWith, hasDockerCli, installRealBuildx, type Suite } from '../helpers/real-buildx.js';
+import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
+import { REAL_BUILDX } from '../helpers/versions.js';
 
 const cli = await hasDockerCli();
-const SUITES: [Suite, string][] = [
-  ['trixie', '0.13.1'],
-  ['sid', '0.29.1'],
-];
-const installed = { trixie: await installRealBuildx('trixie'), sid: await installRealBuildx('sid') };
+const SUITES = REAL_BUILDX.map(({ suite, version }) => [suite, version] as const);
+const installed = new Map(
+  await Promise.all(SUITES.map(async ([suite]) => [suite, await installRealBuildx(suite)] as const)),
+);
 
 /** A port on 127.0.0.1 that nothing listens on: taken from the kernel, then let go. */
 function closedPort(): Promise<number> {
@@ -62,7 +62,7 @@ function inactive(
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe.each(SUITES)('real buildx from Debian %s (%s)', (suite, expectedVersion) => {
-  const got = installed[suite];
+  const got = installed.get(suite)!;
   const skip = !cli ? 'no docker CLI on PATH' : 'skip' in got ? got.skip : undefined;
   const test = (title: string, fn: () => Promise<void>) =>
     it.skipIf(skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, fn, 60_000);

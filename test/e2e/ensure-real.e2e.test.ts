@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv } from '../helpers/built-cli.js';
 import { runMpb } from '../helpers/fake-docker.js';
-import { dockerConfigWith, hasDockerCli, installRealBuildx, type Suite } from '../helpers/real-buildx.js';
+import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
 import {
   type Greeter,
   type RemoteNode,
@@ -19,13 +19,13 @@ import {
   writeRemoteConfig,
 } from '../helpers/real-remote.js';
 import { closedPort } from '../helpers/tls-server.js';
+import { REAL_BUILDX } from '../helpers/versions.js';
 
-const SUITES: [Suite, string][] = [
-  ['trixie', '0.13.1'],
-  ['sid', '0.29.1'],
-];
+const SUITES = REAL_BUILDX.map(({ suite, version }) => [suite, version] as const);
 const cli = await hasDockerCli();
-const installed = { trixie: await installRealBuildx('trixie'), sid: await installRealBuildx('sid') };
+const installed = new Map(
+  await Promise.all(SUITES.map(async ([suite]) => [suite, await installRealBuildx(suite)] as const)),
+);
 
 // One certificate set for the file, made by the built CLI as a user would, in the folder the configs sit in.
 let root = '';
@@ -60,7 +60,7 @@ const storedOf = (nodes: readonly RemoteNode[]): StoredNode[] =>
   nodes.map((n) => ({ name: n.name, endpoint: endpointOf(n), driverOpts: tlsOpts(), pinned: n.platforms }));
 
 describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)', (suite, expectedVersion) => {
-  const got = installed[suite];
+  const got = installed.get(suite)!;
   const skip = !cli ? 'no docker CLI on PATH' : 'skip' in got ? got.skip : undefined;
   const test = (title: string, fn: () => Promise<void>) =>
     it.skipIf(skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, fn, 30_000);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, expectOk } from '../../src/buildx/exec.js';
-import { cleanEnv, ensureBuilt, ROOT, runMpb } from '../helpers/built-cli.js';
+import { cleanEnv, ensureBuilt, runMpb } from '../helpers/built-cli.js';
+import { installRealBuildx, type RealBuildx } from '../helpers/real-buildx.js';
 import {
   type Descriptor,
   freePort,
@@ -17,39 +18,23 @@ import {
   writeAttestedLayout,
   writeImageLayout,
 } from '../helpers/registry.js';
+import { REAL_BUILDX } from '../helpers/versions.js';
 
 const run = createRunner();
 const onPath = (tool: string) =>
   (process.env['PATH'] ?? '').split(delimiter).some((dir) => existsSync(join(dir, tool)));
 const missingTools = ['docker', 'docker-registry', 'skopeo'].filter((tool) => !onPath(tool));
 
-// Debian's buildx package, extracted by ../shared/tools/get-buildx into .cache/buildx/SUITE, where
-// .ci/run puts it beforehand. (Stands in until test/helpers/real-buildx.ts is there.)
-async function installBuildx(suite: 'trixie' | 'sid'): Promise<{ pluginDir: string } | { skip: string }> {
-  const tool = [join(ROOT, '..', 'shared', 'tools', 'get-buildx'), '/work/shared/tools/get-buildx'].find(
-    existsSync,
-  );
-  if (!tool) return { skip: 'get-buildx not found' };
-  const pluginDir = join(ROOT, '.cache', 'buildx', suite);
-  const r = await run(tool, [suite, pluginDir], { timeoutMs: 300_000 });
-  return r.exitCode === 0
-    ? { pluginDir }
-    : { skip: `get-buildx ${suite} failed: ${r.stderr.trim().split('\n').at(-1)}` };
-}
-
-const VERSIONS = [
-  ['0.13.1', 'trixie'],
-  ['0.29.1', 'sid'],
-] as const;
-const buildx = new Map<string, { pluginDir: string } | { skip: string }>();
-for (const [version, suite] of VERSIONS) {
+const buildx = new Map<string, RealBuildx>();
+for (const { version, suite } of REAL_BUILDX) {
   buildx.set(
     version,
     missingTools.length > 0
       ? { skip: `${missingTools.join(', ')} not installed (apt-get install docker-registry skopeo)` }
-      : await installBuildx(suite),
+      : await installRealBuildx(suite),
   );
 }
+const VERSIONS = REAL_BUILDX.map(({ version }) => version);
 
 const temp = mkdtempSync(join(tmpdir(), 'mpb-inspect-e2e-'));
 /** A DOCKER_CONFIG holding the chosen buildx plugin and, optionally, registry credentials. */
@@ -96,7 +81,7 @@ beforeAll(async () => {
   await locked.push(join(temp, 'amd64'), 'test/app:amd64');
   attested = writeAttestedLayout(join(temp, 'attested'), platforms.amd64);
   await open.push(join(temp, 'attested'), 'test/app:attested');
-  const version = VERSIONS.map(([v]) => v).find((v) => !('skip' in buildx.get(v)!))!;
+  const version = VERSIONS.find((v) => !('skip' in buildx.get(v)!))!;
   const sources = ['amd64', 'arm64', 'armv7'].map((tag) => `${open.host}/test/app:${tag}`);
   const create = ['buildx', 'imagetools', 'create', '-t', `${open.host}/test/app:multi`, ...sources];
   const withBuildx = createRunner({ env: { ...process.env, DOCKER_CONFIG: dockerConfig(version) } });
@@ -120,7 +105,7 @@ const row = (platform: string, d: Descriptor) =>
     'm',
   );
 
-describe.each(VERSIONS.map(([version]) => version))('mpb inspect with real buildx %s', (version) => {
+describe.each(VERSIONS)('mpb inspect with real buildx %s', (version) => {
   const entry = buildx.get(version)!;
   const skip = 'skip' in entry ? entry.skip : undefined;
   const check = (name: string, body: () => Promise<void> | void) =>

@@ -14,16 +14,16 @@ import {
   SPEC_HASH_LABEL,
   volumeListArgs,
 } from '../../src/buildx/container-args.js';
+import { containerNameOf } from '../../src/buildx/container-names.js';
+import { readContainerState } from '../../src/buildx/containers.js';
 import { expectOk, type Runner } from '../../src/buildx/exec.js';
 import type { NodeSpec } from '../../src/config/types.js';
 import {
-  containerNameOf,
   containerSpecOf,
   planLocalContainer,
   planLocalContainerRemoval,
 } from '../../src/core/local-container.js';
 import type { PlanAction } from '../../src/core/plan-types.js';
-import { readContainerState } from '../../src/reconcile/containers.js';
 import { executeActions } from '../../src/reconcile/execute.js';
 import {
   type DockerEngine,

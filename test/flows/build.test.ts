@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, MPB_BIN } from '../helpers/built-cli.js';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
-const VERSIONS: FakeVersion[] = ['0.10.5', '0.13.1', '0.29.1'];
 const servers: Server[] = [];
 let ports: { amd64: number; arm64: number; qemu: number; closed: number };
 

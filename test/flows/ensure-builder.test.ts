@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { type Fleet, type FleetNode, startFleet } from '../helpers/fleet.js';
+import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
-const VERSIONS: FakeVersion[] = ['0.10.5', '0.13.1', '0.29.1'];
 const NODES: FleetNode[] = [
   { name: 'linux-amd64', platforms: ['linux/amd64'] },
   { name: 'linux-arm64', platforms: ['linux/arm64'] },

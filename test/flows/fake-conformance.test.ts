@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDocker, type FakeVersion, withFakeDocker } from '../helpers/fake-docker.js';
 import { CAPTURES, capture } from '../helpers/fake-run.js';
+import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
-const VERSIONS: FakeVersion[] = ['0.10.5', '0.13.1', '0.29.1'];
 const CAPTURED_CERTS = '/home/dev/.mpb/certs';
 /** How long a 0.10 "hang" may run before the test kills it, as `timeout 60` did for the capture (exit 124). */
 const HANG_KILL_MS = 1_500;

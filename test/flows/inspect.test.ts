@@ -4,9 +4,10 @@ import { parseImagetoolsJson } from '../../src/buildx/parse/imagetools.js';
 import { checkPlatforms, type InspectOptions, runInspect } from '../../src/commands/inspect.js';
 import { reportError } from '../../src/ui/report-error.js';
 import { capture, type FakeRow, fakeRun } from '../helpers/fake-run.js';
+import type { CapturedVersion } from '../helpers/versions.js';
 import { captureContext } from '../unit/ui/capture.js';
 
-type Version = '0.10.5' | '0.13.1' | '0.29.1';
+type Version = CapturedVersion;
 const REF = (version: Version) => `localhost:5000/capture/hello:${version}`;
 
 function buildxRows(version: Version): FakeRow[] {

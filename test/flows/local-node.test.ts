@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { type Fleet, startFleet } from '../helpers/fleet.js';
+import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
-const VERSIONS: FakeVersion[] = ['0.10.5', '0.13.1', '0.29.1'];
 const CONTAINER = 'mpb-buildkit-mac-mac-arm64';
 const VOLUME = `${CONTAINER}-state`;
 // Pinned: a new hash would re-create every user's container on upgrade (image, flags, config → sha256, 16 hex).

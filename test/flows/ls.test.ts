@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { type FakeDocker, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
-const VERSIONS: FakeVersion[] = ['0.10.5', '0.13.1', '0.29.1'];
 const AMD64_ALL = ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'];
 
 let fake: FakeDocker | undefined;

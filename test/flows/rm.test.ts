@@ -5,8 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
-
-const VERSIONS: FakeVersion[] = ['0.10.5', '0.13.1', '0.29.1'];
+import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 let fake: FakeDocker | undefined;
 afterEach(() => fake?.cleanup());

@@ -16,10 +16,11 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readState as readFakeState, updateState } from '../fake-buildx/lib/state.mjs';
 import { ensureBuilt, MPB_BIN, ROOT } from './built-cli.js';
+import type { CapturedVersion } from './versions.js';
 
 export const FAKE_DIR = fileURLToPath(new URL('../fake-buildx/', import.meta.url));
 
-export type FakeVersion = '0.10.5' | '0.13.1' | '0.29.1';
+export type FakeVersion = CapturedVersion;
 
 /** A state.fail rule: `command` is a subcommand (`create`, `imagetools inspect`, `container start`, ...). */
 export interface FailRule {

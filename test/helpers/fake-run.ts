@@ -2,12 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { classify, type Runner, type RunResult } from '../../src/buildx/exec.js';
-import { shellQuote } from '../../src/ui/quote.js';
+import { shellQuote } from '../../src/buildx/quote.js';
+import type { CapturedVersion } from './versions.js';
 
 export const CAPTURES = fileURLToPath(new URL('../fixtures/captures/', import.meta.url));
 
 /** One captured case, e.g. capture('0.13.1', 'ls-json'): its stdout, stderr and exit code, byte for byte. */
-export function capture(version: '0.10.5' | '0.13.1' | '0.29.1', name: string) {
+export function capture(version: CapturedVersion, name: string) {
   const read = (ext: string) => readFileSync(`${CAPTURES}v${version}/${name}.${ext}`, 'utf8');
   const exitCode = Number(/exit=(\d+)/.exec(read('exit'))?.[1] ?? Number.NaN);
   return { stdout: read('stdout'), stderr: read('stderr'), exitCode };

@@ -1,23 +1,20 @@
-// Real buildx for the e2e tier: Debian's docker-buildx (trixie = 0.13.1, sid = 0.29.1), fetched once with
-// ../shared/tools/get-buildx into .cache/buildx/<suite>/ (gitignored) and reused by every test file and run.
+// Real buildx for the e2e tier: Debian's docker-buildx of each suite in test/helpers/versions.ts, installed once by
+// scripts/get-buildx into .cache/buildx/<suite>/ (gitignored) and reused by every test file and run.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BuildxVersion } from '../../src/buildx/model.js';
 import { parseBuildxVersion } from '../../src/buildx/version.js';
+import { type Suite, versionOfSuite } from './versions.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const CACHE = join(REPO, '.cache', 'buildx');
-// shared/ sits beside the repository: /work/shared here, and beside CI's fresh clone.
-const GET_BUILDX = [resolve(REPO, '../shared/tools/get-buildx'), '/work/shared/tools/get-buildx'];
+const GET_BUILDX = join(REPO, 'scripts', 'get-buildx');
 const INSTALL_TIMEOUT_MS = 300_000;
 
-export type Suite = 'trixie' | 'sid';
 export type RealBuildx = { pluginDir: string; version: BuildxVersion } | { skip: string };
 
 const installs = new Map<Suite, Promise<RealBuildx>>();
@@ -35,29 +32,24 @@ export function installRealBuildx(suite: Suite): Promise<RealBuildx> {
 const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 
 async function installOnce(suite: Suite): Promise<RealBuildx> {
-  const pluginDir = join(CACHE, suite);
-  const plugin = join(pluginDir, 'docker-buildx');
-  if (!existsSync(plugin)) {
-    const script = GET_BUILDX.find((p) => existsSync(p));
-    if (!script) return { skip: `get-buildx not found (looked for ${GET_BUILDX.join(', ')})` };
-    // Test files run in parallel processes: each fetches into its own folder and renames the binary into
-    // place, which is atomic, so a reader never sees half a file and the last writer wins harmlessly.
-    await mkdir(CACHE, { recursive: true });
-    const staging = await mkdtemp(join(CACHE, `${suite}.tmp-`));
-    try {
-      await run('bash', [script, suite, staging], { timeout: INSTALL_TIMEOUT_MS });
-      await mkdir(pluginDir, { recursive: true });
-      await rename(join(staging, 'docker-buildx'), plugin);
-    } catch (e) {
-      const why = lastLine((e as { stderr?: string }).stderr ?? '') || (e as Error).message;
-      return { skip: `get-buildx ${suite} failed (is the Debian archive reachable?): ${why}` };
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
+  const pluginDir = join(REPO, '.cache', 'buildx', suite);
+  // get-buildx keeps an installed plugin and prints its version; test files installing at once are safe.
+  let stdout: string;
+  try {
+    ({ stdout } = await run('bash', [GET_BUILDX, suite, pluginDir], { timeout: INSTALL_TIMEOUT_MS }));
+  } catch (e) {
+    const why = lastLine((e as { stderr?: string }).stderr ?? '') || (e as Error).message;
+    return { skip: `scripts/get-buildx ${suite} failed: ${why}` };
   }
-  const { stdout } = await run(plugin, ['version']);
-  const parsed = parseBuildxVersion(stdout);
-  if (!parsed.ok) throw new Error(`${plugin} printed an unknown version: ${stdout}`);
+  const parsed = parseBuildxVersion(lastLine(stdout));
+  if (!parsed.ok) throw new Error(`${pluginDir}/docker-buildx printed an unknown version: ${stdout}`);
+  // The e2e expectations are per version: a suite that moved on must be noticed, not tested as the old one.
+  const { major, minor, patch, raw } = parsed.value;
+  if (`${major}.${minor}.${patch}` !== versionOfSuite(suite)) {
+    throw new Error(
+      `Debian ${suite} now ships buildx ${raw}; test/helpers/versions.ts says ${versionOfSuite(suite)}`,
+    );
+  }
   return { pluginDir, version: parsed.value };
 }
 

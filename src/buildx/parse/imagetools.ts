@@ -55,7 +55,8 @@ const singleManifestSchema = z.looseObject({
   mediaType: z.string().optional(),
   config: z.looseObject({ digest: z.string() }),
 });
-// Top-level keys mpb reads; v0.8–v0.9 add `buildinfo`, v0.10.0 `Provenance`/`SBOM` (REFERENCE.md §4).
+// Top-level keys mpb reads; v0.8–v0.9 add `buildinfo`, v0.10.0 `Provenance`/`SBOM`
+// (docs/buildx.md#imagetools-inspect).
 const KNOWN_KEYS = new Set(['name', 'manifest', 'image']);
 const ATTESTATION = 'attestation-manifest';
 // OCI lets an index or manifest omit its own mediaType; these are what the document then is.

@@ -36,7 +36,7 @@ const readFlags: Reader<BuildxNode> = (v) => ({ buildkitdFlags: v || undefined }
 const readVersion: Reader<BuildxNode> = (v) => ({ buildkitVersion: v || undefined });
 
 // Labels changed at 0.13 (`Flags:` → `BuildKit daemon flags:`, `Buildkit:` → `BuildKit version:`);
-// the docs print `BuildKit:`, which no release does (REFERENCE.md §9). All are read.
+// the docs print `BuildKit:`, which no release does (docs/buildx.md#inspect-text). All are read.
 const NODE_FIELDS: Record<string, Reader<BuildxNode>> = {
   Endpoint: (v) => ({ endpoint: v }),
   'Driver Options': (v) => {

@@ -31,7 +31,7 @@ const nodeSchema = z.looseObject({
   GCPolicy: unread,
   Labels: stringMap,
 });
-// builder/builder.go MarshalJSON; `Current` only from 0.24 (REFERENCE.md §1.5).
+// builder/builder.go MarshalJSON; `Current` only from 0.24 (docs/buildx.md#ls-json).
 const builderSchema = z.looseObject({
   Name: z.string(),
   Driver: z.string(),

@@ -55,8 +55,8 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /**
  * A builder's last activity as RFC 3339 UTC, whichever way buildx printed it: `inspect` prints Go's
- * `2026-11-28 01:13:16 +0000 UTC` (always UTC, REFERENCE.md §2), JSON `2026-11-28T01:13:16Z`, and the
- * zero time when unknown (context builders). Anything else is kept as printed.
+ * `2026-11-28 01:13:16 +0000 UTC` (always UTC, docs/buildx.md#inspect-text), JSON `2026-11-28T01:13:16Z`,
+ * and the zero time when unknown (context builders). Anything else is kept as printed.
  */
 export function activityOf(text: string | undefined): string | undefined {
   if (text === undefined || text === '' || text === ZERO_TIME) return undefined;

@@ -1,6 +1,6 @@
 // The end of a node's solve: the exporter vertex (push to the fake registry, --load, or the docker driver's own
 // export), the tags, and the --metadata-file document (captures build-push, build-load-multi,
-// default-build-arm64-push; metadata keys per REFERENCE.md § 5.3).
+// default-build-arm64-push; metadata keys per docs/buildx.md#build-metadata-file).
 import { digestOf, normalizeRef, storeIndex } from './registry.mjs';
 
 const MULTI_LOAD = 'docker exporter does not currently support exporting manifest lists';

@@ -2,7 +2,7 @@
 // (MPB_FAKE_LOG), and the injected faults: fixed latency, slow subcommands, failing subcommands, down nodes.
 import { appendFileSync } from 'node:fs';
 
-/** Byte formats change with these versions (see REFERENCE.md in buildx-reference and each capture). */
+/** Byte formats change with these versions (see docs/buildx.md and each capture). */
 const VERSION_LINES = {
   '0.10.5': 'github.com/docker/buildx v0.10.5 86bdced',
   '0.13.1': 'github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3',

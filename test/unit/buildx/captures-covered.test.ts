@@ -3,10 +3,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CAPTURES } from '../../helpers/fake-run.js';
+import { CAPTURED_VERSIONS as VERSIONS } from '../../helpers/versions.js';
 import { INSPECT_CASES } from './inspect-cases.js';
 import { LS_JSON_CASES } from './ls-json-cases.js';
 import { LS_TEXT_CASES } from './ls-text-cases.js';
-import { VERSIONS } from './world.js';
 
 type Kind = 'ls' | 'ls-json' | 'inspect';
 

@@ -8,8 +8,8 @@ import {
 import { versionOf } from '../../../src/buildx/version.js';
 import { BuildxFailedError, InternalError, isMpbError } from '../../../src/errors.js';
 import { capture, fakeRun } from '../../helpers/fake-run.js';
+import { CAPTURED_VERSIONS as VERSIONS } from '../../helpers/versions.js';
 
-const VERSIONS = ['0.10.5', '0.13.1', '0.29.1'] as const;
 // docker-registry 2.8.2 with htpasswd auth, read by buildx 0.13.1 and 0.29.1 alike
 // (test/e2e/inspect-registry.e2e.test.ts checks these are still the words).
 const NO_LOGIN =

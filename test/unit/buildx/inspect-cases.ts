@@ -1,5 +1,6 @@
 // Every captured `docker buildx inspect` that printed a builder (exit 0, or killed by `timeout` mid-way).
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
+import { CAPTURED_VERSIONS as VERSIONS } from '../../helpers/versions.js';
 import {
   amd64Box,
   badcert,
@@ -59,4 +60,4 @@ function casesOf(v: Version): [Version, string, BuildxBuilder][] {
   return rows.map(([name, expected]) => [v, name, expected]);
 }
 
-export const INSPECT_CASES = (['0.10.5', '0.13.1', '0.29.1'] as const).flatMap(casesOf);
+export const INSPECT_CASES = VERSIONS.flatMap(casesOf);

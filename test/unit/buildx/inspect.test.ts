@@ -19,7 +19,7 @@ describe('parseInspect on every captured `docker buildx inspect` that printed a 
   });
 });
 
-// The composed reference outputs (REFERENCE.md §2) and the docs' examples.
+// The composed reference outputs (docs/buildx.md#inspect-text) and the docs' examples.
 const SOCK = 'unix:///var/run/docker.sock';
 const AMD64 = plats('linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/386');
 const IMAGE_OPTS = { image: 'moby/buildkit:buildx-stable-1', network: 'host' };

@@ -25,7 +25,7 @@ describe('parseLsJson on every captured `docker buildx ls --format json`', () =>
   });
 });
 
-// The composed reference lines (REFERENCE.md §1.5): one sample fleet across the JSON shapes of 0.13 … 0.24.
+// The composed reference lines (docs/buildx.md#ls-json): one sample fleet across the JSON shapes of 0.13 … 0.24.
 const unpinned = (...p: string[]) => ({ platforms: plats(...p), platformsComplete: false });
 const LABELS = {
   'org.mobyproject.buildkit.worker.executor': 'oci',

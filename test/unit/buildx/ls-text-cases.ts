@@ -1,5 +1,6 @@
 // Every captured `docker buildx ls` table, with the builders it shows in full.
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
+import { CAPTURED_VERSIONS as VERSIONS } from '../../helpers/versions.js';
 import {
   amd64Box,
   amd64BoxShort,
@@ -109,4 +110,4 @@ function casesOf(v: Version): [Version, string, BuildxBuilder[]][] {
   return rows.map(([name, expected]) => [v, name, expected]);
 }
 
-export const LS_TEXT_CASES = (['0.10.5', '0.13.1', '0.29.1'] as const).flatMap(casesOf);
+export const LS_TEXT_CASES = VERSIONS.flatMap(casesOf);

@@ -19,7 +19,7 @@ describe('parseLsText on every captured `docker buildx ls` table', () => {
   });
 });
 
-// The composed reference tables (REFERENCE.md §1): same sample data in both layouts.
+// The composed reference tables (docs/buildx.md#ls-text-layouts): same sample data in both layouts.
 const SOCK = 'unix:///var/run/docker.sock';
 const SSH = 'ssh://ubuntu@192.0.2.10';
 const AMD64 = plats('linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/386');

@@ -4,10 +4,10 @@ import { detectVersion, readBuilder, readBuilders, readCurrentBuilder } from '..
 import { versionOf } from '../../../src/buildx/version.js';
 import { BuildxFailedError, ToolMissingError } from '../../../src/errors.js';
 import { capture, type FakeRow, fakeRun } from '../../helpers/fake-run.js';
+import { CAPTURED_VERSIONS as VERSIONS, type CapturedVersion as Version } from '../../helpers/versions.js';
 import { INSPECT_CASES } from './inspect-cases.js';
 import { LS_JSON_CASES } from './ls-json-cases.js';
 import { LS_TEXT_CASES } from './ls-text-cases.js';
-import { VERSIONS, type Version } from './world.js';
 
 const VERSION = ['docker', 'buildx', 'version'];
 const LS_TEXT = ['docker', 'buildx', 'ls'];

@@ -1,9 +1,9 @@
 // The builders and nodes of the capture sessions (test/fixtures/captures/INDEX.md), stated once, and how each
 // output format shows them: `inspect` (pins, options, labels), `ls --format json` (no pins), `ls` text (neither).
 import type { BuildxBuilder, BuildxNode, PlatformEntry } from '../../../src/buildx/model.js';
+import type { CapturedVersion } from '../../helpers/versions.js';
 
-export type Version = '0.10.5' | '0.13.1' | '0.29.1';
-export const VERSIONS: Version[] = ['0.10.5', '0.13.1', '0.29.1'];
+export type Version = CapturedVersion;
 
 /** `plats('linux/amd64*', 'linux/386')`: entries as buildx prints them, `*` = pinned. */
 export function plats(...items: string[]): PlatformEntry[] {
@@ -167,7 +167,8 @@ export const defaultNode = (v: Version): Shown =>
     name: 'default',
     endpoint: 'default',
     status: 'running',
-    // ≤ 0.10 shows the engine version, 0.11+ the BuildKit vendored by the engine (REFERENCE.md §1.1).
+    // ≤ 0.10 shows the engine version, 0.11+ the BuildKit vendored by the engine
+    // (docs/buildx.md#ls-status-and-buildkit-columns).
     buildkitVersion: v === '0.10.5' ? '20.10.24+dfsg1' : 'v0.8+unknown',
     platforms: plats(
       'linux/amd64',
@@ -190,7 +191,7 @@ export const defaultDown = (current: boolean) =>
 type DcStatus = 'running' | 'stopped' | 'inactive';
 const isUp = (status: DcStatus) => status === 'running';
 
-/** 0.10.5 keeps no buildkitd flags; 0.13+ adds the network.host entitlement on create (REFERENCE.md §2). */
+/** 0.10.5 keeps no buildkitd flags; 0.13+ adds the network.host entitlement (docs/buildx.md#inspect-text). */
 export const amd64Box = (v: Version, status: DcStatus): Shown =>
   node({
     name: 'amd64-box',

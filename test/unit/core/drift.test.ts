@@ -7,10 +7,8 @@ import { versionOf } from '../../../src/buildx/version.js';
 import { type Drift, describeDeclared, describeUndeclared } from '../../../src/core/drift.js';
 import { containerSpecOf } from '../../../src/core/local-container.js';
 import { capture } from '../../helpers/fake-run.js';
+import { CAPTURED_VERSIONS as VERSIONS, type CapturedVersion as Version } from '../../helpers/versions.js';
 import { AMD64, ARM64, builderSpec, FLEET, MAC, nodeSpec, TLS } from './fixtures.js';
-
-type Version = '0.10.5' | '0.13.1' | '0.29.1';
-const VERSIONS: Version[] = ['0.10.5', '0.13.1', '0.29.1'];
 
 function inspected(version: Version, name: string): BuildxBuilder {
   const parsed = parseInspect(capture(version, name).stdout);

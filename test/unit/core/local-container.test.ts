@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerState } from '../../../src/buildx/container-args.js';
+import { containerNameOf } from '../../../src/buildx/container-names.js';
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
 import { versionOf } from '../../../src/buildx/version.js';
-import { containerNameOf } from '../../../src/core/local-container.js';
 import { planEnsure } from '../../../src/core/plan.js';
 import { planRemove } from '../../../src/core/plan-remove.js';
 import type { Plan } from '../../../src/core/plan-types.js';

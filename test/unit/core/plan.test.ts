@@ -3,6 +3,7 @@ import type { BuildxBuilder } from '../../../src/buildx/model.js';
 import { versionOf } from '../../../src/buildx/version.js';
 import type { BuilderSpec } from '../../../src/config/types.js';
 import { planEnsure } from '../../../src/core/plan.js';
+import { CAPTURED_VERSIONS as VERSIONS } from '../../helpers/versions.js';
 import {
   AMD64,
   ARM64,
@@ -45,17 +46,14 @@ const withNodes = (b: BuildxBuilder, names: string[]) => ({
 });
 
 describe('planEnsure: remote builder transitions', () => {
-  it.each(['0.10.5', '0.13.1', '0.29.1'] as const)(
-    'plans nothing for a converged builder (%s capture)',
-    (v) => {
-      const plan = planEnsure(FLEET, builderFromCapture(v, 'inspect'), {
-        version: versionOf(v),
-        prune: false,
-        recreate: false,
-      });
-      expect(plan).toEqual({ version: 1, builder: 'builder', actions: [], extraNodes: [] });
-    },
-  );
+  it.each(VERSIONS)('plans nothing for a converged builder (%s capture)', (v) => {
+    const plan = planEnsure(FLEET, builderFromCapture(v, 'inspect'), {
+      version: versionOf(v),
+      prune: false,
+      recreate: false,
+    });
+    expect(plan).toEqual({ version: 1, builder: 'builder', actions: [], extraNodes: [] });
+  });
 
   it.each([
     {

@@ -1,13 +1,9 @@
 // Nodes reached through docker or ssh: each failure named from what docker and OpenSSH really print.
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRunner } from '../../../src/buildx/exec.js';
 import type { NodeSpec } from '../../../src/config/types.js';
-import { probeAll, probeNode } from '../../../src/probe/node.js';
+import { probeNode } from '../../../src/probe/node.js';
 import type { ProbeResult } from '../../../src/probe/types.js';
 import { fakeRun } from '../../helpers/fake-run.js';
-import { closedPort } from '../../helpers/tls-server.js';
 
 function node(name: string, endpoint: string | undefined, extra: Partial<NodeSpec> = {}): NodeSpec {
   return {
@@ -34,7 +30,6 @@ const brief = (r: ProbeResult) =>
 
 const DAEMON_DOWN =
   'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n';
-const HAS_SSH = (process.env['PATH'] ?? '').split(delimiter).some((dir) => existsSync(join(dir, 'ssh')));
 const SSH = ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=2'];
 
 describe('ssh nodes', () => {
@@ -90,18 +85,6 @@ describe('ssh nodes', () => {
     });
     expect(brief(r)).toEqual(expected);
   });
-
-  it.skipIf(!HAS_SSH)(
-    `runs the real ssh against a closed port${HAS_SSH ? '' : ' (skipped: no ssh client on PATH)'}`,
-    async () => {
-      const port = await closedPort();
-      const r = await probeNode(node('dead', `ssh://root@127.0.0.1:${port}`), {
-        timeoutMs: 3000,
-        run: createRunner(),
-      });
-      expect(brief(r)).toMatchObject({ state: 'down', reason: 'refused' });
-    },
-  );
 });
 
 describe('docker-reached nodes', () => {
@@ -189,25 +172,5 @@ describe('docker-reached nodes', () => {
       reason: 'container',
       fix: 'Start it: docker start buildkitd',
     });
-  });
-});
-
-describe('probeAll', () => {
-  it('probes every node, in order, and skips what it cannot reach', async () => {
-    const port = await closedPort();
-    const run = fakeRun([[['docker', 'version'], { stdout: '28.2.2\n' }]]);
-    const nodes = [
-      node('a', `tcp://127.0.0.1:${port}`),
-      node('b', undefined),
-      node('c', 'kube-pod://buildkitd-0'),
-      node('d', 'unix:///nonexistent/buildkitd.sock'),
-    ];
-    const results = await probeAll(nodes, 2000, { run, builder: 'fleet' });
-    expect(results.map((r) => [r.builder, r.node, r.state, r.state === 'down' ? r.reason : ''])).toEqual([
-      ['fleet', 'a', 'down', 'refused'],
-      ['fleet', 'b', 'up', ''],
-      ['fleet', 'c', 'skipped', ''],
-      ['fleet', 'd', 'down', 'socket'],
-    ]);
   });
 });

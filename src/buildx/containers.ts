@@ -1,14 +1,10 @@
 // Reads the BuildKit containers mpb runs for `local: true` nodes: one `docker container inspect` each.
 
-import {
-  type ContainerState,
-  containerInspectArgs,
-  parseContainerInspect,
-} from '../buildx/container-args.js';
-import { expectOk, lastLines, type Runner } from '../buildx/exec.js';
 import type { BuilderSpec } from '../config/types.js';
-import { containerNameOf } from '../core/local-container.js';
 import { BuildxFailedError } from '../errors.js';
+import { type ContainerState, containerInspectArgs, parseContainerInspect } from './container-args.js';
+import { containerNameOf } from './container-names.js';
+import { expectOk, lastLines, type Runner } from './exec.js';
 
 // docker prints `[]` and exits 1 with this on stderr when the container does not exist.
 const NO_SUCH_CONTAINER = /No such (container|object)/i;
