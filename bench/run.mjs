@@ -1,6 +1,6 @@
 // `npm run bench`: mpb's own cost, measured as whole processes (and parsers in-process), every figure
 // beside its baseline in the same run. Prints medians, min/max and ratios; never asserts on time.
-// Usage: node bench/run.mjs [--runs N] [--only 1,3]
+// Usage: node bench/run.mjs [--runs N] [--only 1,3]; MPB_BENCH_NODE=/path/to/node runs mpb under that node.
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Skip } from './lib/report.mjs';
@@ -8,6 +8,7 @@ import * as deadNodes from './sections/dead-nodes.mjs';
 import * as ensure from './sections/ensure.mjs';
 import * as memory from './sections/memory.mjs';
 import * as parsers from './sections/parsers.mjs';
+import * as realBuildx from './sections/real-buildx.mjs';
 import * as startup from './sections/startup.mjs';
 
 const { values } = parseArgs({
@@ -18,7 +19,7 @@ if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive integer, got ${values.runs}`);
 const only = values.only?.split(',').map(Number);
 
-const sections = [startup, ensure, parsers, deadNodes, memory];
+const sections = [startup, ensure, parsers, deadNodes, memory, realBuildx];
 
 console.log(
   `mpb bench — ${new Date().toISOString().slice(0, 10)} — ${availableParallelism()} CPUs, ${cpus()[0]?.model ?? 'unknown CPU'}, ` +

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startBlackholes } from '../lib/blackhole.mjs';
 import { mpbArgs, plainEnv, startFake } from '../lib/fake.mjs';
 import { expectExit, runOnce, summarize } from '../lib/measure.mjs';
+import { NODE } from '../lib/node.mjs';
 import { ms, Skip, spread, table, verdict } from '../lib/report.mjs';
 
 const COUNTS = [1, 8, 32];
@@ -28,7 +29,7 @@ function deadConfig(dir, ports, certs) {
 /** A CA and a client certificate that pass mpb's file checks, made by mpb itself. */
 async function makeCerts(dir, env) {
   const argv = mpbArgs('certs', 'create', '--host', '127.0.0.1', '--out', dir);
-  expectExit(await runOnce(process.execPath, argv, { env }), [0], 'mpb certs create', Skip);
+  expectExit(await runOnce(NODE, argv, { env }), [0], 'mpb certs create', Skip);
 }
 
 const signedMs = (d) => `${d < 0 ? '−' : '+'}${ms(Math.abs(d))}`;
@@ -58,7 +59,7 @@ export async function run({ runs }) {
         const argv = mpbArgs(...args, '--config', config, '--probe-timeout', String(TIMEOUT_S));
         const walls = [];
         for (let i = 0; i < Math.min(runs, 5); i++) {
-          const r = await runOnce(process.execPath, argv, { env });
+          const r = await runOnce(NODE, argv, { env });
           expectExit(r, exits, `${label}, ${count} dead`, Skip);
           walls.push(r.wallMs);
         }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startBlackholes } from '../lib/blackhole.mjs';
 import { coveredMs, mpbArgs, startFake } from '../lib/fake.mjs';
 import { expectExit, runOnce, summarize } from '../lib/measure.mjs';
+import { NODE } from '../lib/node.mjs';
 import { ms, Skip, spread, table, verdict } from '../lib/report.mjs';
 
 const LATENCY_MS = 100;
@@ -32,18 +33,13 @@ export async function run({ runs }) {
   const holes = await startBlackholes(2);
   try {
     const argv = mpbArgs('ensure-builder', '--config', fleetConfig(fake.dir, holes.ports));
-    expectExit(
-      await runOnce(process.execPath, argv, { env: fake.env }),
-      [0],
-      'first ensure-builder (creates)',
-      Skip,
-    );
+    expectExit(await runOnce(NODE, argv, { env: fake.env }), [0], 'first ensure-builder (creates)', Skip);
     const baseline = [];
     const rows = { wall: [], docker: [], own: [], buildx: [], dockerCalls: [], formula: [] };
     for (let i = 0; i < Math.min(runs, 10); i++) {
-      baseline.push((await runOnce(process.execPath, ['-e', '0'])).wallMs);
+      baseline.push((await runOnce(NODE, ['-e', '0'])).wallMs);
       const [buildxBefore, dockerBefore] = [fake.buildxCalls().length, fake.dockerCalls().length];
-      const r = await runOnce(process.execPath, argv, { env: fake.env });
+      const r = await runOnce(NODE, argv, { env: fake.env });
       expectExit(r, [0], 'converged ensure-builder', Skip);
       const calls = fake.dockerCalls().slice(dockerBefore);
       const buildx = fake.buildxCalls().length - buildxBefore;

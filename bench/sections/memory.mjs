@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mpbArgs, startFake } from '../lib/fake.mjs';
 import { expectExit, runOnce, summarize } from '../lib/measure.mjs';
+import { NODE } from '../lib/node.mjs';
 import { mib, ms, ratio, Skip, spread, table } from '../lib/report.mjs';
 
 const BUILDERS = 500;
@@ -74,10 +75,10 @@ export async function run({ runs }) {
   const n = Math.min(runs, 5);
   await createOne(fake);
   const argv = mpbArgs('ls', '--json', '--config', declareOne(fake.dir));
-  const rows = [await measure('node -e 0', process.execPath, ['-e', '0'], fake.env, n)];
-  rows.push(await measure('mpb ls --json, 1 builder', process.execPath, argv, fake.env, n));
+  const rows = [await measure('node -e 0', NODE, ['-e', '0'], fake.env, n)];
+  rows.push(await measure('mpb ls --json, 1 builder', NODE, argv, fake.env, n));
   cloneBuilders(fake);
-  const big = await measure(`mpb ls --json, ${BUILDERS} builders`, process.execPath, argv, fake.env, n);
+  const big = await measure(`mpb ls --json, ${BUILDERS} builders`, NODE, argv, fake.env, n);
   rows.push(big);
   const shown = JSON.parse(big.last.stdout).builders?.length;
   const base = rows[0].rss.median;

@@ -1,6 +1,7 @@
 // 1. Start-up: `mpb --version` and `mpb --help` against `node -e 0`, interleaved, ratios pair by pair.
 import { fileURLToPath } from 'node:url';
 import { interleave } from '../lib/measure.mjs';
+import { NODE } from '../lib/node.mjs';
 import { ratio, spread, table, verdict } from '../lib/report.mjs';
 
 const MPB = fileURLToPath(new URL('../../bin/mpb.js', import.meta.url));
@@ -9,7 +10,7 @@ const TARGET = 1.5;
 export const title = '1. start-up: whole process, wall ms';
 
 export async function run({ runs }) {
-  const node = process.execPath;
+  const node = NODE;
   const results = await interleave(
     [
       { label: 'node -e 0', file: node, args: ['-e', '0'] },

@@ -8,6 +8,12 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import {
+  buildctlArgs as buildctlArgv,
+  buildkitdArgs,
+  WORKERS_ARGS,
+  workerPlatforms,
+} from './buildkitd-argv.mjs';
 import { ensureBuilt, ROOT, runMpb } from './built-cli.js';
 import { findTool } from './docker-engine.js';
 import { freePort } from './registry.js';
@@ -137,16 +143,7 @@ export async function startBuildkitDaemons(
   if ('skip' in binaries) return binaries;
   const dir = await mkdtemp(join(tmpdir(), 'mpb-buildkit-'));
   const certs = makeCerts(join(dir, 'certs'));
-  const buildctlArgs = (d: { port: number }) => [
-    '--addr',
-    `tcp://127.0.0.1:${d.port}`,
-    '--tlscacert',
-    certs.ca,
-    '--tlscert',
-    certs.clientCert,
-    '--tlskey',
-    certs.clientKey,
-  ];
+  const buildctlArgs = (d: { port: number }) => buildctlArgv({ port: d.port, certs });
   const daemons: Daemon[] = [];
   const kit: BuildkitDaemons = {
     binaries,
@@ -184,21 +181,7 @@ async function startDaemon(spec: DaemonSpec, ctx: DaemonContext): Promise<Daemon
   const root = join(home, 'root');
   const log = join(home, 'buildkitd.log');
   const { certs, port } = ctx;
-  const args = [
-    '--root',
-    root,
-    '--addr',
-    `tcp://127.0.0.1:${port}`,
-    '--tlscacert',
-    certs.ca,
-    '--tlscert',
-    certs.serverCert,
-    '--tlskey',
-    certs.serverKey,
-    '--oci-worker-snapshotter',
-    'native',
-    ...(spec.platform ? ['--oci-worker-platform', spec.platform] : []),
-  ];
+  const args = buildkitdArgs({ root, port, certs, platform: spec.platform });
   let child: ChildProcess | undefined;
   const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
   const waitExit = (c: ChildProcess, ms: number) =>
@@ -224,13 +207,11 @@ async function startDaemon(spec: DaemonSpec, ctx: DaemonContext): Promise<Daemon
   const platforms = async (timeoutMs = 10_000) => {
     const r = await run(
       ctx.binaries.buildctl,
-      [...ctx.buildctlArgs({ port }), 'debug', 'workers', '--format', '{{json .}}'],
+      [...ctx.buildctlArgs({ port }), ...WORKERS_ARGS],
       // buildctl takes SIGTERM as "cancel" and then waits ~20 s for the connection: a frozen daemon needs KILL.
       { timeout: timeoutMs, killSignal: 'SIGKILL' },
     );
-    type Worker = { platforms: { os: string; architecture: string; variant?: string }[] };
-    const [worker] = JSON.parse(r.stdout) as Worker[];
-    return (worker?.platforms ?? []).map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'));
+    return workerPlatforms(r.stdout);
   };
   const launch = async () => {
     await mkdir(root, { recursive: true });
