@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner } from '../../src/buildx/exec.js';
 import { type Authority, createAuthority, validityFor } from '../../src/certs/generate.js';
-import { type DoctorOptions, runDoctor } from '../../src/commands/doctor.js';
-import { reportError } from '../../src/ui/report-error.js';
+import { runDoctor } from '../../src/commands/doctor.js';
+import type { DoctorOptions } from '../../src/options.js';
 import { capture, type FakeRow, fakeRun } from '../helpers/fake-run.js';
 import { closedPort, leaf, type Running, startTlsServer, writePems } from '../helpers/tls-server.js';
-import { captureContext } from '../unit/ui/capture.js';
+import { captureDeps } from '../unit/ui/capture.js';
 
 const DOCKER_VERSION = 'Docker version 28.2.2, build e6534b4\n';
 const SSH_OK = "docker version --format '{{.Server.Version}}'";
@@ -67,15 +67,12 @@ async function doctor(
   options: Partial<DoctorOptions>,
   settings: { json?: boolean; run?: Runner; rows?: FakeRow[] } = {},
 ) {
-  const captured = captureContext({ json: settings.json, color: false });
-  const ctx = { ...captured.ctx, cwd: dir, config: join(dir, 'builders.yaml') };
   const run = settings.run ?? fakeRun([...(settings.rows ?? []), ...BASE_ROWS]);
-  let code: number;
-  try {
-    code = await runDoctor(ctx, builders, { probeTimeout: 5, ...options }, { run });
-  } catch (e) {
-    code = reportError(e, ctx);
-  }
+  const captured = captureDeps(
+    { json: settings.json, color: false, cwd: dir, config: join(dir, 'builders.yaml') },
+    { run },
+  );
+  const code = await captured.exit(() => runDoctor(captured.deps, builders, { probeTimeout: 5, ...options }));
   const clean = (text: string) =>
     text.replaceAll(dir, '$DIR').replace(/\d{4}-\d\d-\d\d( \d\d:\d\d UTC)?/g, 'DATE');
   return { code, stdout: clean(captured.stdout()), stderr: clean(captured.stderr()) };
