@@ -60,11 +60,6 @@ const textOr = (flags: string, help: string, value: string): OptionSpec<string> 
   help,
   default: value,
 });
-const repeated = (flags: string, help: string): OptionSpec<string[] | undefined> => ({
-  flags,
-  help,
-  parse: collect,
-});
 const commaList = (flags: string, help: string): OptionSpec<string[] | undefined> => ({
   flags,
   help,

@@ -56,8 +56,8 @@ function tolerateGone(run: Runner, gone: string[]): Runner {
   };
 }
 
-async function confirm(ctx: Pick<Deps, 'stderr'>, question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: ctx.stderr });
+async function confirm(deps: Pick<Deps, 'stderr'>, question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: deps.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
   } finally {
@@ -81,7 +81,7 @@ async function planAll(run: Runner, targets: readonly BuilderSpec[], keepState: 
 
 /** --yes, or a "y" on a terminal; without a terminal mpb never guesses (exit 2). */
 async function isConfirmed(
-  ctx: Pick<Deps, 'stderr'>,
+  deps: Pick<Deps, 'stderr'>,
   todo: readonly Plan[],
   shown: readonly string[],
 ): Promise<boolean> {
@@ -91,8 +91,8 @@ async function isConfirmed(
       hint: `pass --yes to remove ${who} (--dry-run shows what would be removed)`,
     });
   }
-  ctx.stderr.write(`${shown.join('\n')}\n`);
-  return confirm(ctx, `Remove ${who}?`);
+  deps.stderr.write(`${shown.join('\n')}\n`);
+  return confirm(deps, `Remove ${who}?`);
 }
 
 export async function runRm(deps: Deps, names: string[], options: RmOptions): Promise<CommandResult> {

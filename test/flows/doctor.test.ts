@@ -65,11 +65,17 @@ const BASE_ROWS: FakeRow[] = [
 async function doctor(
   builders: string[],
   options: Partial<DoctorOptions>,
-  settings: { json?: boolean; run?: Runner; rows?: FakeRow[] } = {},
+  settings: { json?: boolean; verbose?: boolean; run?: Runner; rows?: FakeRow[] } = {},
 ) {
   const run = settings.run ?? fakeRun([...(settings.rows ?? []), ...BASE_ROWS]);
   const captured = captureDeps(
-    { json: settings.json, color: false, cwd: dir, config: join(dir, 'builders.yaml') },
+    {
+      json: settings.json,
+      verbose: settings.verbose,
+      color: false,
+      cwd: dir,
+      config: join(dir, 'builders.yaml'),
+    },
     { run },
   );
   const code = await captured.exit(() => runDoctor(captured.deps, builders, { probeTimeout: 5, ...options }));
@@ -196,6 +202,13 @@ describe('mpb doctor', () => {
       ['node:mac/amd64-box', false],
     ]);
     expect(checks[0]?.detail).toBe('docker was not found on PATH');
+  });
+
+  it('--verbose echoes each docker command on stderr, under --json too; stdout stays the document', async () => {
+    const r = await doctor(['fleet'], {}, { json: true, verbose: true });
+    expect(r.stderr).toContain('$ docker --version\n');
+    expect(r.stderr).toContain('$ docker buildx version\n');
+    expect(JSON.parse(r.stdout).checks.length).toBeGreaterThan(0);
   });
 
   it('refuses a builder the config does not declare (exit 2)', async () => {
