@@ -3,6 +3,18 @@
 export const EXIT = { ok: 0, buildxFailed: 1, usage: 2, unhealthy: 3, toolMissing: 4, internal: 70 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/**
+ * How a command ended without an error: the core and the commands say what happened, and only exitCodeOf
+ * turns it into a number. `{exited}` is a child's own code passed back as it is (mpb build: buildx's code).
+ */
+export type Outcome = 'ok' | 'usage' | 'unhealthy' | { exited: number };
+
+/** The one map from outcomes to exit numbers. */
+export function exitCodeOf(outcome: Outcome): number {
+  if (typeof outcome === 'object') return outcome.exited;
+  return EXIT[outcome];
+}
+
 const BRAND = Symbol.for('mpb.error');
 
 /** A problem in the config file, with its place and what to write instead. */
@@ -71,6 +83,11 @@ export class UnhealthyError extends MpbError {
 export class ToolMissingError extends MpbError {
   override readonly name = 'ToolMissingError';
   readonly exitCode = EXIT.toolMissing;
+}
+
+/** The error a refusal stands for when it is not reported as a --json document. */
+export function refusalError(outcome: 'usage' | 'unhealthy', message: string, hint: string): MpbError {
+  return outcome === 'usage' ? new UsageError(message, { hint }) : new UnhealthyError(message, { hint });
 }
 
 /** Something mpb did not expect: a bug. */

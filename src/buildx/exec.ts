@@ -40,8 +40,6 @@ export type Runner = (file: string, args: readonly string[], options?: RunOption
 
 export interface RunnerSettings {
   env?: NodeJS.ProcessEnv;
-  /** --verbose: echo each command shell-quoted to this callback. */
-  echo?: (command: string) => void;
 }
 
 const children = new Set<{ kill: (signal?: NodeJS.Signals) => boolean }>();
@@ -88,7 +86,6 @@ export function classify(
 export function createRunner(settings: RunnerSettings = {}): Runner {
   return async (file, args, options = {}) => {
     const command = shellQuote([file, ...args]);
-    settings.echo?.(command);
     hookSignals();
     const stdio = options.stdio ?? 'pipe';
     const started = performance.now();

@@ -34,17 +34,21 @@ export function digestOutputOf(repo: string): string {
  * and metadata file, no `--tag`/`--push`/`--load`, and the digest exporter in place of any `--output`.
  */
 export function splitJobArgs(input: BuildArgsInput, job: SplitJobArgs, repo: string): string[] {
+  const { flags } = input;
   return buildArgs({
     ...input,
     builder: job.builder,
     platforms: job.platforms,
-    tags: [],
-    push: false,
-    load: false,
-    outputs: [digestOutputOf(repo)],
-    cacheFrom: [...input.cacheFrom, ...job.cacheFrom],
-    cacheTo: [...input.cacheTo, ...job.cacheTo],
-    metadataFile: job.metadataFile,
+    flags: {
+      ...flags,
+      tag: undefined,
+      push: undefined,
+      load: undefined,
+      output: [digestOutputOf(repo)],
+      cacheFrom: [...(flags.cacheFrom ?? []), ...job.cacheFrom],
+      cacheTo: [...(flags.cacheTo ?? []), ...job.cacheTo],
+      metadataFile: job.metadataFile,
+    },
   });
 }
 

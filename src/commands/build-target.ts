@@ -3,17 +3,15 @@
 import { type Runner, TIMEOUT_MS } from '../buildx/exec.js';
 import type { BuildxVersion } from '../buildx/model.js';
 import { detectVersion, readBuilder } from '../buildx/read.js';
-import { loadConfig, requireConfig } from '../config/load.js';
-import { findBuilder, selectBuilder } from '../config/select.js';
+import { findBuilder, requestedBuilder, selectBuilder } from '../config/select.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
-import type { Context } from '../context.js';
-import { checkRequest, summarizeRefusals } from '../core/build-gate.js';
+import { checkRequest, REFUSAL_OUTCOME, summarizeRefusals } from '../core/build-gate.js';
 import { nativePlatformsOf } from '../core/platforms.js';
 import { type RoutingNode, routingNodesOf } from '../core/routing.js';
-import { UsageError } from '../errors.js';
+import { configOf, type Deps, optionalConfigOf } from '../deps.js';
+import { refusalError, UsageError } from '../errors.js';
 import { ensureDepsOf } from '../reconcile/deps.js';
 import { type EnsureReport, ensureBuilder } from '../reconcile/ensure.js';
-import type { Output } from '../ui/output.js';
 
 export interface BuildTarget {
   name: string;
@@ -45,13 +43,8 @@ export interface TargetOptions {
  * The config, or undefined when none is found and the builder is named (--builder, $MPB_BUILDER): building on
  * an undeclared builder needs no config. An invalid file, or one named by --config/$MPB_CONFIG, still fails.
  */
-async function loadOptionalConfig(ctx: Context, named: string | undefined, out: Output) {
-  const result = await loadConfig({ configPath: ctx.config, env: ctx.env, cwd: ctx.cwd });
-  if (!result.ok && result.missing && result.file === undefined && named !== undefined) return undefined;
-  // requireConfig throws the error this result stands for.
-  const { config, warnings } = result.ok ? result : await requireConfig(ctx);
-  for (const w of warnings) out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
-  return config;
+async function loadOptionalConfig(deps: Deps, named: string | undefined) {
+  return (await (named === undefined ? configOf(deps) : optionalConfigOf(deps)))?.config;
 }
 
 /** Declared platforms in node order, emulated ones too unless --native-only. */
@@ -71,17 +64,11 @@ function settleStatuses(nodes: RoutingNode[], dead: ReadonlySet<string>): Routin
 
 function refuseEarly(facts: Parameters<typeof checkRequest>[0]): void {
   const refusal = summarizeRefusals(checkRequest(facts));
-  if (refusal) throw new UsageError(`not building: ${refusal.message}`, { hint: refusal.hint });
+  if (refusal)
+    throw refusalError(REFUSAL_OUTCOME[refusal.kind], `not building: ${refusal.message}`, refusal.hint);
 }
 
-async function ensureDeclared(
-  ctx: Context,
-  run: Runner,
-  version: BuildxVersion,
-  spec: BuilderSpec,
-  options: TargetOptions,
-  out: Output,
-) {
+async function ensureDeclared(deps: Deps, version: BuildxVersion, spec: BuilderSpec, options: TargetOptions) {
   if (options.ensure === false) return undefined;
   return ensureBuilder(
     {
@@ -92,21 +79,20 @@ async function ensureDeclared(
       allowDegraded: Boolean(options.allowDegraded),
       bootstrapTimeoutMs: TIMEOUT_MS.bootstrap,
     },
-    ensureDepsOf(ctx, run, version, {
+    ensureDepsOf(deps, version, {
       probeTimeoutSeconds: options.probeTimeout,
-      onProgress: (text) => out.info(`${text}...`),
+      onProgress: (text) => deps.out.info(`${text}...`),
     }),
   );
 }
 
 async function declaredTarget(
-  ctx: Context,
-  run: Runner,
+  deps: Deps,
   config: ResolvedConfig,
   spec: BuilderSpec,
   options: TargetOptions,
-  out: Output,
 ): Promise<BuildTarget> {
+  const { run } = deps;
   const platforms = options.requested ?? declaredPlatformsOf(spec, Boolean(options.nativeOnly));
   refuseEarly({
     builder: spec.name,
@@ -116,7 +102,7 @@ async function declaredTarget(
     load: Boolean(options.load),
   });
   const version = await detectVersion(run);
-  const ensure = await ensureDeclared(ctx, run, version, spec, options, out);
+  const ensure = await ensureDeclared(deps, version, spec, options);
   const actual = await readBuilder(run, version, spec.name);
   // A dry run changed nothing: when ensure would, route on what the config declares instead.
   const changes = ensure?.dryRun === true && ensure.plan.actions.length > 0;
@@ -188,24 +174,20 @@ async function undeclaredTarget(
 }
 
 /** --builder, then $MPB_BUILDER, then the config's defaultBuilder; ensured and read, or read as buildx has it. */
-export async function resolveTarget(
-  ctx: Context,
-  run: Runner,
-  out: Output,
-  options: TargetOptions,
-): Promise<BuildTarget> {
-  const named = options.builder ?? (ctx.env['MPB_BUILDER'] || undefined);
-  const config = await loadOptionalConfig(ctx, named, out);
+export async function resolveTarget(deps: Deps, options: TargetOptions): Promise<BuildTarget> {
+  const { run } = deps;
+  const named = requestedBuilder(options.builder, deps.env)?.name;
+  const config = await loadOptionalConfig(deps, named);
   if (!config) return undeclaredTarget(run, named!, undefined, options);
   const spec =
     named === undefined
-      ? selectBuilder(config, { flag: undefined, env: ctx.env })
+      ? selectBuilder(config, { flag: undefined, env: deps.env })
       : findBuilder(config, named);
   if (!spec) {
-    out.info(
+    deps.out.info(
       `builder "${named}" is not declared in ${config.file}: using it as buildx has it, without ensure`,
     );
     return undeclaredTarget(run, named!, config, options);
   }
-  return declaredTarget(ctx, run, config, spec, options, out);
+  return declaredTarget(deps, config, spec, options);
 }

@@ -4,49 +4,26 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BuildArgsInput, buildArgs } from '../buildx/build-args.js';
-import { createRunner, expectOk, type Runner, TIMEOUT_MS } from '../buildx/exec.js';
+import { expectOk, TIMEOUT_MS } from '../buildx/exec.js';
 import { parseMetadataFile } from '../buildx/parse/metadata.js';
 import { shellQuote } from '../buildx/quote.js';
 import { normalizePlatform } from '../config/normalize.js';
-import type { Context } from '../context.js';
-import { checkEnsured, checkRoutes, type Refusal, summarizeRefusals } from '../core/build-gate.js';
+import {
+  checkEnsured,
+  checkRoutes,
+  REFUSAL_OUTCOME,
+  type Refusal,
+  summarizeRefusals,
+} from '../core/build-gate.js';
 import { type Route, routePlatforms } from '../core/routing.js';
-import { UnhealthyError, UsageError } from '../errors.js';
-import { createOutput, type Output } from '../ui/output.js';
+import type { Deps } from '../deps.js';
+import { refusalError, UsageError } from '../errors.js';
+import type { BuildOptions } from '../options.js';
+import type { CommandResult } from '../run-command.js';
+import type { Output } from '../ui/output.js';
 import { type BuildSummary, renderRoutes, renderSummary } from '../ui/render-build.js';
 import { renderEnsure } from '../ui/render-ensure.js';
 import { type BuildTarget, resolveTarget } from './build-target.js';
-
-export interface BuildOptions {
-  builder?: string;
-  platform?: string[];
-  tag?: string[];
-  file?: string;
-  buildArg?: string[];
-  push?: boolean;
-  load?: boolean;
-  output?: string[];
-  cacheFrom?: string[];
-  cacheTo?: string[];
-  secret?: string[];
-  ssh?: string[];
-  label?: string[];
-  target?: string;
-  progress?: string;
-  provenance?: string;
-  sbom?: string;
-  metadataFile?: string;
-  pull?: boolean;
-  /** commander's `--no-cache`: false when given. */
-  cache?: boolean;
-  /** commander's `--no-ensure`: false when given. */
-  ensure?: boolean;
-  nativeOnly?: boolean;
-  allowDegraded?: boolean;
-  dryRun?: boolean;
-  /** Seconds. */
-  probeTimeout: number;
-}
 
 /**
  * commander gives `mpb build . -- --attest type=sbom` as context `.` plus the rest, but `mpb build -- --foo`
@@ -77,38 +54,6 @@ export function parsePlatforms(list: readonly string[] | undefined): string[] | 
   return [...new Set(platforms)];
 }
 
-function argsInput(
-  options: BuildOptions,
-  builder: string,
-  platforms: string[],
-  split: ReturnType<typeof splitOperands>,
-): BuildArgsInput {
-  return {
-    builder,
-    platforms,
-    tags: options.tag ?? [],
-    file: options.file,
-    buildArgs: options.buildArg ?? [],
-    push: Boolean(options.push),
-    load: Boolean(options.load),
-    outputs: options.output ?? [],
-    cacheFrom: options.cacheFrom ?? [],
-    cacheTo: options.cacheTo ?? [],
-    secrets: options.secret ?? [],
-    ssh: options.ssh ?? [],
-    labels: options.label ?? [],
-    target: options.target,
-    progress: options.progress,
-    provenance: options.provenance,
-    sbom: options.sbom,
-    metadataFile: options.metadataFile,
-    pull: Boolean(options.pull),
-    noCache: options.cache === false,
-    extra: split.extra,
-    context: split.context,
-  };
-}
-
 /** The part of the `--json` document known before the build runs. */
 function jsonDoc(target: BuildTarget, routes: Route[], warnings: string[], argv: string[]) {
   return {
@@ -123,13 +68,11 @@ function jsonDoc(target: BuildTarget, routes: Route[], warnings: string[], argv:
   };
 }
 
-function refuse(out: Output, ctx: Context, doc: object, refusal: Refusal): number {
-  if (ctx.json) {
-    out.json({ ok: false, ...doc, errors: [{ message: refusal.message, hint: refusal.hint }] });
-    return refusal.exitCode;
-  }
-  const Err = refusal.exitCode === 2 ? UsageError : UnhealthyError;
-  throw new Err(`not building: ${refusal.message}`, { hint: refusal.hint });
+function refuse(deps: Deps, doc: object, refusal: Refusal): CommandResult {
+  const outcome = REFUSAL_OUTCOME[refusal.kind];
+  if (deps.json)
+    return { outcome, data: { ...doc, errors: [{ message: refusal.message, hint: refusal.hint }] } };
+  throw refusalError(outcome, `not building: ${refusal.message}`, refusal.hint);
 }
 
 // Ctrl-C reaches buildx too (exec.ts forwards it); buildx then exits on its own, often with 1. mpb reports the
@@ -155,19 +98,21 @@ async function readDigest(file: string, out: Output) {
 }
 
 /** Runs buildx live; returns its exit code (or 130/143 after Ctrl-C) and what the metadata file says. */
-async function runBuildx(run: Runner, ctx: Context, out: Output, input: BuildArgsInput) {
-  const temp = input.metadataFile ? undefined : await mkdtemp(path.join(tmpdir(), 'mpb-build-'));
-  const metadataFile = input.metadataFile ?? path.join(temp!, 'metadata.json');
+async function runBuildx(deps: Deps, input: BuildArgsInput) {
+  const given = input.flags.metadataFile;
+  const temp = given ? undefined : await mkdtemp(path.join(tmpdir(), 'mpb-build-'));
+  const metadataFile = given ?? path.join(temp!, 'metadata.json');
   const interrupt = trackInterrupt();
   try {
     // --json: buildx's own output goes to stderr, so stdout holds the document only.
-    const r = await run('docker', buildArgs({ ...input, metadataFile }), {
-      stdio: ctx.json ? 'stderr' : 'inherit',
+    const r = await deps.run('docker', buildArgs({ ...input, flags: { ...input.flags, metadataFile } }), {
+      stdio: deps.json ? 'stderr' : 'inherit',
       timeoutMs: TIMEOUT_MS.build,
     });
     if (r.outcome.kind === 'missing') expectOk(r);
     const exitCode = interrupt.code() ?? r.exitCode;
-    const metadata = exitCode === 0 ? await readDigest(path.resolve(ctx.cwd, metadataFile), out) : undefined;
+    const metadata =
+      exitCode === 0 ? await readDigest(path.resolve(deps.cwd, metadataFile), deps.out) : undefined;
     return { exitCode, durationMs: r.durationMs, metadata };
   } finally {
     interrupt.stop();
@@ -187,22 +132,23 @@ function showRouting(out: Output, target: BuildTarget, routes: Route[], refusals
 
 /** `mpb build [CONTEXT] [-- BUILDX-ARGS...]`: see the `build` command in cli.ts for the flags. */
 export async function runBuild(
-  ctx: Context,
+  deps: Deps,
   context: string,
   buildxArgs: string[],
   options: BuildOptions,
-  deps: { run?: Runner } = {},
-): Promise<number> {
-  const out = createOutput(ctx);
+): Promise<CommandResult> {
+  const { out } = deps;
   const split = splitOperands(context, buildxArgs);
   const requested = parsePlatforms(options.platform);
-  const echo = ctx.verbose
-    ? (command: string) => ctx.stderr.write(`${out.color.dim(`$ ${command}`)}\n`)
-    : undefined;
-  const run = deps.run ?? createRunner({ env: ctx.env, echo });
 
-  const target = await resolveTarget(ctx, run, out, { ...options, requested });
-  const input = argsInput(options, target.name, target.platforms, split);
+  const target = await resolveTarget(deps, { ...options, requested });
+  // The options carry the pass-through flags under build-flags.ts's names; buildArgs reads only those.
+  const input: BuildArgsInput = {
+    builder: target.name,
+    platforms: target.platforms,
+    flags: options,
+    ...split,
+  };
   const routes = routePlatforms(target.shownPlatforms, target.nodes, target.version);
   const gate = checkRoutes(routes, {
     nativeOnly: Boolean(options.nativeOnly),
@@ -212,30 +158,29 @@ export async function runBuild(
   const ensured = target.ensure && { ...target.ensure, state: target.ensure.health?.state };
   const refusals = [...checkEnsured(ensured, routes, Boolean(options.allowDegraded)), ...gate.refusals];
   const doc = jsonDoc(target, routes, gate.warnings, buildArgs(input));
-  if (!ctx.json) showRouting(out, target, routes, refusals);
+  if (!deps.json) showRouting(out, target, routes, refusals);
   for (const w of gate.warnings) out.warn(w);
   const refusal = summarizeRefusals(refusals);
-  if (refusal) return refuse(out, ctx, doc, refusal);
+  if (refusal) return refuse(deps, doc, refusal);
 
   if (options.dryRun) {
-    if (ctx.json) out.json({ ok: true, dryRun: true, ...doc });
-    else out.result(doc.command);
-    return 0;
+    if (deps.json) return { outcome: 'ok', data: { dryRun: true, ...doc } };
+    out.result(doc.command);
+    return { outcome: 'ok' };
   }
-  const built = await runBuildx(run, ctx, out, input);
+  const built = await runBuildx(deps, input);
   const summary: BuildSummary = {
     builder: target.name,
-    images: built.metadata?.imageNames.length ? built.metadata.imageNames : input.tags.slice(),
+    images: built.metadata?.imageNames.length ? built.metadata.imageNames : [...(options.tag ?? [])],
     digest: built.metadata?.digest,
     routes,
     durationMs: built.durationMs,
   };
-  if (ctx.json) {
-    out.json({ ok: built.exitCode === 0, dryRun: false, ...doc, ...summary, exitCode: built.exitCode });
-  } else if (built.exitCode === 0) {
-    out.result(renderSummary(summary, out.color).join('\n'));
-  } else {
-    ctx.stderr.write(`${out.color.red('error:')} docker buildx build exited with ${built.exitCode}\n`);
+  const outcome = { exited: built.exitCode };
+  if (deps.json) {
+    return { outcome, data: { dryRun: false, ...doc, ...summary, exitCode: built.exitCode } };
   }
-  return built.exitCode;
+  if (built.exitCode === 0) out.result(renderSummary(summary, out.color).join('\n'));
+  else deps.stderr.write(`${out.color.red('error:')} docker buildx build exited with ${built.exitCode}\n`);
+  return { outcome };
 }

@@ -4,17 +4,11 @@ import { resolve } from 'node:path';
 import { shellQuote } from '../buildx/quote.js';
 import { type CertPaths, writeCertSet } from '../certs/files.js';
 import { createCertSet } from '../certs/generate.js';
-import type { Context } from '../context.js';
+import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
+import type { CertsCreateOptions } from '../options.js';
 import { certFacts, shortDate } from '../probe/cert-facts.js';
-import { createOutput } from '../ui/output.js';
-
-export interface CertsCreateOptions {
-  host: string[];
-  out: string;
-  days: number;
-  force?: boolean;
-}
+import type { CommandResult } from '../run-command.js';
 
 const DNS_NAME =
   /^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*$/;
@@ -80,29 +74,27 @@ export function nodeSnippet(
   return { name, endpoint, yaml };
 }
 
-export async function runCertsCreate(ctx: Context, options: CertsCreateOptions): Promise<number> {
+export async function runCertsCreate(deps: Deps, options: CertsCreateOptions): Promise<CommandResult> {
   checkOptions(options);
-  const dir = resolve(ctx.cwd, options.out);
+  const dir = resolve(deps.cwd, options.out);
   const set = await createCertSet({ hosts: options.host, days: options.days });
   const paths = await writeCertSet(dir, set, { force: Boolean(options.force) });
   const notAfter = certFacts(set.server.cert).notAfter;
   const dockerRun = buildkitdRunArgs(dir);
   const node = nodeSnippet(options.host[0]!, paths);
-  const out = createOutput(ctx);
-  if (ctx.json) {
-    out.json({
-      ok: true,
+  if (deps.json) {
+    const data = {
       dir,
       files: paths,
       hosts: options.host,
       notAfter,
       dockerRun,
       node: { name: node.name, endpoint: node.endpoint },
-    });
-    return 0;
+    };
+    return { outcome: 'ok', data };
   }
   const until = shortDate(notAfter);
-  out.result(`Wrote to ${dir} (valid until ${until}):
+  deps.out.result(`Wrote to ${dir} (valid until ${until}):
   ca.pem            CA certificate: both sides trust it
   ca-key.pem        CA key (0600): keep it safe; only needed to issue more certificates
   server-cert.pem   server certificate for ${options.host.join(', ')} (serverAuth)
@@ -117,5 +109,5 @@ In builders.yaml, as a node of a builder with driver: remote:
 ${node.yaml}
 
 Then check it: mpb doctor`);
-  return 0;
+  return { outcome: 'ok' };
 }

@@ -1,8 +1,9 @@
 // mpb certs show FILE: what a certificate says, and whether it is in date.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Context } from '../context.js';
+import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
+import type { NoOptions } from '../options.js';
 import {
   type CertFacts,
   certFacts,
@@ -10,7 +11,8 @@ import {
   splitPemCertificates,
   validityAt,
 } from '../probe/cert-facts.js';
-import { createOutput, type Output } from '../ui/output.js';
+import type { CommandResult } from '../run-command.js';
+import type { Output } from '../ui/output.js';
 
 const DAY_MS = 86_400_000;
 
@@ -63,19 +65,17 @@ function render(out: Output, facts: CertFacts, now: Date): void {
 }
 
 /** Prints every certificate in FILE; exits 3 when one is expired or not yet valid. */
-export async function runCertsShow(ctx: Context, file: string): Promise<number> {
-  const path = resolve(ctx.cwd, file);
-  const now = new Date();
+export async function runCertsShow(deps: Deps, file: string, _options: NoOptions): Promise<CommandResult> {
+  const path = resolve(deps.cwd, file);
+  const now = deps.now();
   const certificates = (await readCertificates(path)).map((pem) => certFacts(pem));
-  const inDate = certificates.every((c) => validityAt(c, now).valid);
-  const out = createOutput(ctx);
-  if (ctx.json) {
-    out.json({ ok: inDate, file: path, certificates });
-  } else {
-    certificates.forEach((facts, i) => {
-      out.result(certificates.length > 1 ? `${path} (certificate ${i + 1} of ${certificates.length})` : path);
-      render(out, facts, now);
-    });
-  }
-  return inDate ? 0 : 3;
+  const outcome = certificates.every((c) => validityAt(c, now).valid) ? 'ok' : 'unhealthy';
+  if (deps.json) return { outcome, data: { file: path, certificates } };
+  certificates.forEach((facts, i) => {
+    deps.out.result(
+      certificates.length > 1 ? `${path} (certificate ${i + 1} of ${certificates.length})` : path,
+    );
+    render(deps.out, facts, now);
+  });
+  return { outcome };
 }

@@ -1,9 +1,10 @@
 // `mpb completion bash|zsh`: completion scripts generated from the commander program itself, so every
-// command and flag that cli.ts registers is completed, and nothing it no longer has.
+// command and flag that cli.ts registers is completed, and nothing it no longer has. cli.ts passes the program
+// in: this module never imports cli.ts.
 import type { Command, Option } from 'commander';
-import { buildProgram } from '../cli.js';
-import type { Context } from '../context.js';
+import type { Deps } from '../deps.js';
 import { InternalError, UsageError } from '../errors.js';
+import type { CommandResult } from '../run-command.js';
 
 interface Word {
   name: string;
@@ -140,13 +141,13 @@ if [ "$funcstack[1]" = "_mpb" ]; then _mpb "$@"; else compdef _mpb mpb; fi
 
 const SCRIPTS = { bash: bashScript, zsh: zshScript } as const;
 
-export async function runCompletion(ctx: Context, shell: string): Promise<number> {
+export async function runCompletion(deps: Deps, shell: string, program: Command): Promise<CommandResult> {
   if (!Object.hasOwn(SCRIPTS, shell)) {
     throw new UsageError(`mpb cannot complete for the shell "${shell}"`, {
       hint: 'Write one of: mpb completion bash, mpb completion zsh',
     });
   }
   const script = SCRIPTS[shell as keyof typeof SCRIPTS];
-  ctx.stdout.write(script(describeProgram(buildProgram())));
-  return 0;
+  deps.stdout.write(script(describeProgram(program)));
+  return { outcome: 'ok' };
 }

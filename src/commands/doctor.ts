@@ -1,21 +1,16 @@
 // mpb doctor: docker, buildx, the config, then every node at once; each line ✓ or ✗ with the fix.
-import { createRunner, type Runner, TIMEOUT_MS } from '../buildx/exec.js';
+import { type Runner, TIMEOUT_MS } from '../buildx/exec.js';
 import type { BuildxVersion } from '../buildx/model.js';
 import { detectVersion, readBuilder } from '../buildx/read.js';
-import { requireConfig } from '../config/load.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
-import type { Context } from '../context.js';
+import { configOf, type Deps } from '../deps.js';
 import { ConfigError, isMpbError, UsageError } from '../errors.js';
+import type { DoctorOptions } from '../options.js';
 import { type Check, checkDockerCli, emulationChecks, fail, pass, probeChecks } from '../probe/checklist.js';
 import { probeBuilders } from '../probe/node.js';
 import type { ProbeResult } from '../probe/types.js';
-import { createOutput, type Output } from '../ui/output.js';
-
-export interface DoctorOptions {
-  bootstrap?: boolean;
-  /** Seconds. */
-  probeTimeout: number;
-}
+import type { CommandResult } from '../run-command.js';
+import type { Output } from '../ui/output.js';
 
 const errorDetail = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const errorFix = (e: unknown, fallback: string) => (isMpbError(e) && e.hint ? e.hint : fallback);
@@ -29,10 +24,9 @@ async function checkBuildx(run: Runner): Promise<{ check: Check; version?: Build
   }
 }
 
-async function checkConfig(ctx: Context, out: Output): Promise<{ check: Check; config?: ResolvedConfig }> {
+async function checkConfig(deps: Deps): Promise<{ check: Check; config?: ResolvedConfig }> {
   try {
-    const { config, warnings } = await requireConfig(ctx);
-    for (const w of warnings) out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
+    const { config, warnings } = await configOf(deps);
     const nodes = config.builders.reduce((n, b) => n + b.nodes.length, 0);
     const noted =
       warnings.length > 0
@@ -118,17 +112,14 @@ function render(out: Output, checks: readonly Check[]): void {
 
 /** Runs every check (failures do not stop the others) and exits 0 when all pass, 3 otherwise. */
 export async function runDoctor(
-  ctx: Context,
+  deps: Deps,
   builders: string[],
   options: DoctorOptions,
-  deps: { run?: Runner } = {},
-): Promise<number> {
-  const out = createOutput(ctx);
-  const run =
-    deps.run ?? createRunner({ env: ctx.env, echo: ctx.verbose ? (c) => out.info(`$ ${c}`) : undefined });
+): Promise<CommandResult> {
+  const { run } = deps;
   const timeoutMs = options.probeTimeout * 1000;
   const configured = (async () => {
-    const loaded = await checkConfig(ctx, out);
+    const loaded = await checkConfig(deps);
     const selected = loaded.config ? selectBuilders(loaded.config, builders) : [];
     return { loaded, selected, probes: await probeBuilders(selected, { timeoutMs, run }) };
   })();
@@ -141,8 +132,8 @@ export async function runDoctor(
   if (options.bootstrap && buildx.version) {
     checks.push(...(await bootstrapChecks(selected, probes, run, buildx.version, timeoutMs)));
   }
-  const ok = checks.every((c) => c.ok);
-  if (ctx.json) out.json({ ok, checks });
-  else render(out, checks);
-  return ok ? 0 : 3;
+  const outcome = checks.every((c) => c.ok) ? 'ok' : 'unhealthy';
+  if (deps.json) return { outcome, data: { checks } };
+  render(deps.out, checks);
+  return { outcome };
 }

@@ -4,14 +4,10 @@ import { dirname, resolve } from 'node:path';
 import { quoteWord } from '../buildx/quote.js';
 import { configCandidates, displayPath } from '../config/load.js';
 import { normalizePlatform } from '../config/normalize.js';
-import type { Context } from '../context.js';
+import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
-import { createOutput } from '../ui/output.js';
-
-export interface InitOptions {
-  output: string;
-  force?: boolean;
-}
+import type { InitOptions } from '../options.js';
+import type { CommandResult } from '../run-command.js';
 
 /** The starter file for a machine whose native platform is `native` (e.g. linux/arm64 on an M1 Mac). */
 export function starterConfig(native: string): string {
@@ -62,9 +58,9 @@ ${emulate}
 const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386' };
 
 /** Writes the starter to --output; refuses to replace a file unless --force. */
-export async function runInit(ctx: Context, options: InitOptions): Promise<number> {
-  const out = createOutput(ctx);
-  const file = resolve(ctx.cwd, options.output);
+export async function runInit(deps: Deps, options: InitOptions): Promise<CommandResult> {
+  const { out } = deps;
+  const file = resolve(deps.cwd, options.output);
   const native = normalizePlatform(NODE_ARCH[process.arch] ?? process.arch) ?? 'linux/amd64';
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -73,28 +69,27 @@ export async function runInit(ctx: Context, options: InitOptions): Promise<numbe
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {
-      throw new UsageError(`${displayPath(file, ctx.cwd)} already exists`, {
+      throw new UsageError(`${displayPath(file, deps.cwd)} already exists`, {
         hint: 'Pass --force to overwrite it, or write elsewhere with --output PATH.',
       });
     }
     throw new UsageError(`cannot write ${file} (${code ?? String(e)})`, { hint: 'Choose another --output.' });
   }
-  const found = configCandidates({ configPath: undefined, env: ctx.env, cwd: ctx.cwd }).files.includes(file);
-  const flag = found ? '' : ` --config ${quoteWord(displayPath(file, ctx.cwd))}`;
+  const found = configCandidates({ configPath: undefined, env: deps.env, cwd: deps.cwd }).files.includes(
+    file,
+  );
+  const flag = found ? '' : ` --config ${quoteWord(displayPath(file, deps.cwd))}`;
   const next = [
     `mpb config validate${flag}`,
     `mpb ensure-builder${flag}`,
     `mpb build${flag} --platform linux/amd64,linux/arm64 -t IMAGE --push .`,
   ];
-  if (ctx.json) {
-    out.json({ ok: true, file, next });
-    return 0;
-  }
+  if (deps.json) return { outcome: 'ok', data: { file, next } };
   out.result(
-    `${out.color.green('✓')} wrote ${displayPath(file, ctx.cwd)} (builder "local", ${native} native)`,
+    `${out.color.green('✓')} wrote ${displayPath(file, deps.cwd)} (builder "local", ${native} native)`,
   );
   out.result('Next:');
   out.result(`  edit it: your platforms, your remote nodes (see the comments in the file)`);
   for (const command of next) out.result(`  ${command}`);
-  return 0;
+  return { outcome: 'ok' };
 }

@@ -1,19 +1,13 @@
 // `mpb inspect IMAGE`: what the registry holds — platforms, digests, sizes, attestations — checked against expectations.
-import { createRunner, type Runner } from '../buildx/exec.js';
 import { inspectImage, parsedOrBug, rawManifest } from '../buildx/images.js';
 import { type ImageReport, parseRawManifest } from '../buildx/parse/imagetools.js';
 import { detectVersion } from '../buildx/read.js';
 import { normalizePlatform } from '../config/normalize.js';
-import type { Context } from '../context.js';
-import { EXIT, UnhealthyError, UsageError } from '../errors.js';
-import { createOutput } from '../ui/output.js';
+import type { Deps } from '../deps.js';
+import { UnhealthyError, UsageError } from '../errors.js';
+import type { InspectOptions } from '../options.js';
+import type { CommandResult } from '../run-command.js';
 import { renderImageReport } from '../ui/render-image.js';
-
-export interface InspectOptions {
-  expectPlatforms?: string[];
-  exact?: boolean;
-  raw?: boolean;
-}
 
 export interface PlatformCheck {
   expected: string[];
@@ -69,30 +63,20 @@ function parseExpected(list: string[] | undefined, exact: boolean | undefined): 
 }
 
 /** Reads the image, prints it (table, --json or --raw) and returns 0, or 3 when expected platforms are not there. */
-export async function runInspect(
-  ctx: Context,
-  image: string,
-  options: InspectOptions,
-  deps: { run?: Runner } = {},
-): Promise<number> {
-  if (options.raw && ctx.json) {
+export async function runInspect(deps: Deps, image: string, options: InspectOptions): Promise<CommandResult> {
+  if (options.raw && deps.json) {
     throw new UsageError('--raw and --json cannot be used together', {
       hint: '--raw prints the manifest as the registry has it, which is JSON already.',
     });
   }
   const expected = parseExpected(options.expectPlatforms, options.exact);
-  const out = createOutput(ctx);
-  // --verbose echoes to stderr even under --json, whose stdout holds the document only.
-  const echo = ctx.verbose
-    ? (command: string) => ctx.stderr.write(`${out.color.dim(`$ ${command}`)}\n`)
-    : undefined;
-  const run = deps.run ?? createRunner({ env: ctx.env, echo });
+  const { out, run } = deps;
 
   let report: ImageReport;
   if (options.raw) {
     const raw = await rawManifest(run, image);
-    ctx.stdout.write(raw);
-    if (expected === undefined) return EXIT.ok;
+    deps.stdout.write(raw);
+    if (expected === undefined) return { outcome: 'ok' };
     report = parsedOrBug(parseRawManifest(raw, image), 'imagetools inspect --raw');
   } else {
     report = await inspectImage(run, await detectVersion(run), image);
@@ -100,14 +84,9 @@ export async function runInspect(
 
   const check = expected && checkPlatforms(report, expected, Boolean(options.exact));
   const failure = check && !check.ok ? describeFailure(image, check) : undefined;
-  if (ctx.json) {
-    out.json({
-      ok: !failure,
-      image: report,
-      ...(check ? { check } : {}),
-      ...(failure ? { errors: [failure] } : {}),
-    });
-    return failure ? EXIT.unhealthy : EXIT.ok;
+  if (deps.json) {
+    const data = { image: report, ...(check ? { check } : {}), ...(failure ? { errors: [failure] } : {}) };
+    return { outcome: failure ? 'unhealthy' : 'ok', data };
   }
   if (!options.raw) out.result(renderImageReport(report, out.color));
   if (failure) throw new UnhealthyError(failure.message, { hint: failure.hint });
@@ -115,5 +94,5 @@ export async function runInspect(
     const what = check.exact ? 'exactly the expected platforms' : 'all expected platforms';
     out.info(out.color.green(`✓ ${image} has ${what}: ${check.expected.join(', ')}`));
   }
-  return EXIT.ok;
+  return { outcome: 'ok' };
 }

@@ -3,15 +3,15 @@
 // `docker container inspect` per local node.
 
 import { readLocalContainers } from '../buildx/containers.js';
-import { createRunner, type Runner } from '../buildx/exec.js';
+import type { Runner } from '../buildx/exec.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
-import { requireConfig } from '../config/load.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
-import type { Context } from '../context.js';
 import { type BuilderView, describeDeclared, describeUndeclared } from '../core/drift.js';
+import { configOf, type Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
-import { createOutput } from '../ui/output.js';
+import type { NoOptions } from '../options.js';
+import type { CommandResult } from '../run-command.js';
 import { renderLs } from '../ui/render-ls.js';
 
 // Inspects run in parallel, a few at a time: a config of hundreds of builders must not start hundreds of
@@ -69,14 +69,9 @@ async function inspectDeclared(
   return describeDeclared(spec, actual, { version, containers });
 }
 
-async function collect(ctx: Context, names: readonly string[]) {
-  const out = createOutput(ctx);
-  const { config, warnings } = await requireConfig(ctx);
-  for (const w of warnings) out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
-  const run = createRunner({
-    env: ctx.env,
-    echo: ctx.verbose ? (c) => ctx.stderr.write(`$ ${c}\n`) : undefined,
-  });
+async function collect(deps: Deps, names: readonly string[]) {
+  const { run } = deps;
+  const { config } = await configOf(deps);
   const version = await detectVersion(run);
   const actual = await readBuilders(run, version);
   const shown = selectShown(config, actual, names);
@@ -84,27 +79,25 @@ async function collect(ctx: Context, names: readonly string[]) {
   const declared = await mapLimit(shown.declared, PARALLEL_READS, (spec) =>
     inspectDeclared(run, version, spec, byName.get(spec.name)),
   );
-  return { out, config, version, views: [...declared, ...shown.undeclared.map(describeUndeclared)] };
+  return { config, version, views: [...declared, ...shown.undeclared.map(describeUndeclared)] };
 }
 
-async function show(ctx: Context, names: readonly string[], strict: boolean): Promise<number> {
-  const { out, config, version, views } = await collect(ctx, names);
+async function show(deps: Deps, names: readonly string[], strict: boolean): Promise<CommandResult> {
+  const { config, version, views } = await collect(deps, names);
   const inSync = views.every((v) => !v.declared || v.state === 'in-sync');
-  const exitCode = strict && !inSync ? 3 : 0;
-  if (ctx.json) {
-    out.json({ ok: exitCode === 0, inSync, buildx: version.raw, config: config.file, builders: views });
-  } else {
-    out.result(renderLs(views, out.color).join('\n'));
-  }
-  return exitCode;
+  const outcome = strict && !inSync ? 'unhealthy' : 'ok';
+  if (deps.json)
+    return { outcome, data: { inSync, buildx: version.raw, config: config.file, builders: views } };
+  deps.out.result(renderLs(views, deps.out.color).join('\n'));
+  return { outcome };
 }
 
 /** `mpb ls`: informational, exit 0 whatever the drift. */
-export function runLs(ctx: Context, names: string[]): Promise<number> {
-  return show(ctx, names, false);
+export function runLs(deps: Deps, names: string[], _options: NoOptions): Promise<CommandResult> {
+  return show(deps, names, false);
 }
 
 /** `mpb status`: the same view, and exit 3 when a declared builder is missing, drifted or has a node down. */
-export function runStatus(ctx: Context, names: string[]): Promise<number> {
-  return show(ctx, names, true);
+export function runStatus(deps: Deps, names: string[], _options: NoOptions): Promise<CommandResult> {
+  return show(deps, names, true);
 }

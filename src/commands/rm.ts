@@ -4,28 +4,19 @@ import { createInterface } from 'node:readline/promises';
 import { parseVolumeList, volumeListArgs } from '../buildx/container-args.js';
 import { containerNameOf } from '../buildx/container-names.js';
 import { readLocalContainers } from '../buildx/containers.js';
-import { createRunner, expectOk, type Runner } from '../buildx/exec.js';
+import { expectOk, type Runner } from '../buildx/exec.js';
 import { detectVersion, readBuilders } from '../buildx/read.js';
-import { requireConfig } from '../config/load.js';
 import { findBuilder } from '../config/select.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
-import type { Context } from '../context.js';
 import { planRemove } from '../core/plan-remove.js';
 import type { Plan } from '../core/plan-types.js';
+import { configOf, type Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
+import type { RmOptions } from '../options.js';
 import { type ExecutedAction, executeActions } from '../reconcile/execute.js';
-import { lockDirOf, withLock } from '../state/lock.js';
-import { createOutput } from '../ui/output.js';
+import type { CommandResult } from '../run-command.js';
+import { withLock } from '../state/lock.js';
 import { renderPlan } from '../ui/render-ensure.js';
-
-export interface RmOptions {
-  all?: boolean;
-  keepState?: boolean;
-  yes?: boolean;
-  dryRun?: boolean;
-}
-
-const LOCK = { waitMs: 10 * 60_000, staleMs: 15 * 60_000 };
 
 // What docker and buildx say when the thing to remove is already gone (another run removed it meanwhile):
 // buildx rm exits 1 (capture rm-missing: 0.10 `no builder "X" found`, 0.13+ `failed to remove X: no builder…`).
@@ -65,8 +56,8 @@ function tolerateGone(run: Runner, gone: string[]): Runner {
   };
 }
 
-async function confirm(ctx: Context, question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: ctx.stderr });
+async function confirm(deps: Pick<Deps, 'stderr'>, question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: deps.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
   } finally {
@@ -89,26 +80,25 @@ async function planAll(run: Runner, targets: readonly BuilderSpec[], keepState: 
 }
 
 /** --yes, or a "y" on a terminal; without a terminal mpb never guesses (exit 2). */
-async function isConfirmed(ctx: Context, todo: readonly Plan[], shown: readonly string[]): Promise<boolean> {
+async function isConfirmed(
+  deps: Pick<Deps, 'stderr'>,
+  todo: readonly Plan[],
+  shown: readonly string[],
+): Promise<boolean> {
   const who = todo.map((p) => `"${p.builder}"`).join(', ');
   if (!process.stdin.isTTY) {
     throw new UsageError('mpb rm asks before removing anything, and stdin is not a terminal', {
       hint: `pass --yes to remove ${who} (--dry-run shows what would be removed)`,
     });
   }
-  ctx.stderr.write(`${shown.join('\n')}\n`);
-  return confirm(ctx, `Remove ${who}?`);
+  deps.stderr.write(`${shown.join('\n')}\n`);
+  return confirm(deps, `Remove ${who}?`);
 }
 
-export async function runRm(ctx: Context, names: string[], options: RmOptions): Promise<number> {
-  const out = createOutput(ctx);
-  const { config, warnings } = await requireConfig(ctx);
-  for (const w of warnings) out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
+export async function runRm(deps: Deps, names: string[], options: RmOptions): Promise<CommandResult> {
+  const { out, run } = deps;
+  const { config } = await configOf(deps);
   const targets = targetsOf(config, names, options);
-  const run = createRunner({
-    env: ctx.env,
-    echo: ctx.verbose ? (c) => ctx.stderr.write(`$ ${c}\n`) : undefined,
-  });
   const plans = await planAll(run, targets, Boolean(options.keepState));
   const gone = plans.filter((p) => p.actions.length === 0).map((p) => p.builder);
   const todo = plans.filter((p) => p.actions.length > 0);
@@ -117,33 +107,28 @@ export async function runRm(ctx: Context, names: string[], options: RmOptions): 
 
   const dryRun = Boolean(options.dryRun);
   if (dryRun || todo.length === 0) {
-    if (ctx.json) out.json({ ok: true, dryRun, plans, executed: [], alreadyGone: gone, raced: [] });
-    else
-      out.result(
-        [...(dryRun ? [out.color.bold('Plan (dry run: nothing changed)')] : []), ...lines].join('\n'),
-      );
-    return 0;
+    if (deps.json)
+      return { outcome: 'ok', data: { dryRun, plans, executed: [], alreadyGone: gone, raced: [] } };
+    out.result([...(dryRun ? [out.color.bold('Plan (dry run: nothing changed)')] : []), ...lines].join('\n'));
+    return { outcome: 'ok' };
   }
-  if (!options.yes && !(await isConfirmed(ctx, todo, lines))) {
+  if (!options.yes && !(await isConfirmed(deps, todo, lines))) {
     out.info('nothing removed');
-    return 0;
+    return { outcome: 'ok' };
   }
 
   const raced: string[] = [];
   const tolerant = tolerateGone(run, raced);
   const executed: ExecutedAction[] = [];
   for (const plan of todo) {
-    const done = await withLock(lockDirOf(ctx.env), plan.builder, LOCK, () =>
+    const done = await withLock(deps.lock.dir, plan.builder, deps.lock, () =>
       executeActions(tolerant, plan.actions, (a) => out.info(`${a.reason}...`)),
     );
     executed.push(...done);
   }
-  if (ctx.json) {
-    out.json({ ok: true, dryRun, plans, executed, alreadyGone: gone, raced });
-  } else {
-    const mark = (e: ExecutedAction) =>
-      raced.includes(e.command) ? out.color.dim('- (already gone)') : out.color.green('✓');
-    out.result([...goneLines, ...executed.map((e) => `${mark(e)} ${e.command}`)].join('\n'));
-  }
-  return 0;
+  if (deps.json) return { outcome: 'ok', data: { dryRun, plans, executed, alreadyGone: gone, raced } };
+  const mark = (e: ExecutedAction) =>
+    raced.includes(e.command) ? out.color.dim('- (already gone)') : out.color.green('✓');
+  out.result([...goneLines, ...executed.map((e) => `${mark(e)} ${e.command}`)].join('\n'));
+  return { outcome: 'ok' };
 }

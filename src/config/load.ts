@@ -189,15 +189,19 @@ export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
   return { ok: true, config: toResolved(file, normalized.config, source), warnings };
 }
 
-/** The config for a command: throws UsageError (hint: mpb init) when there is none, ConfigError when invalid. */
-export async function requireConfig(
-  ctx: Context,
-): Promise<{ config: ResolvedConfig; warnings: ConfigIssue[] }> {
-  const result = await loadConfig({ configPath: ctx.config, env: ctx.env, cwd: ctx.cwd });
+/** The config of a result: throws UsageError (hint: mpb init) when there is none, ConfigError when invalid. */
+export function requireLoaded(result: LoadResult): { config: ResolvedConfig; warnings: ConfigIssue[] } {
   if (result.ok) return { config: result.config, warnings: result.warnings };
   if (result.missing) {
     const [issue] = result.errors as [ConfigIssue];
     throw new UsageError(issue.message, { hint: issue.hint });
   }
   throw new ConfigError(result.errors);
+}
+
+/** The config for a command, loaded from where --config, $MPB_CONFIG or discovery says; see requireLoaded. */
+export async function requireConfig(
+  ctx: Pick<Context, 'config' | 'env' | 'cwd'>,
+): Promise<{ config: ResolvedConfig; warnings: ConfigIssue[] }> {
+  return requireLoaded(await loadConfig({ configPath: ctx.config, env: ctx.env, cwd: ctx.cwd }));
 }

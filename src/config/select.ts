@@ -9,18 +9,23 @@ export function findBuilder(config: ResolvedConfig, name: string): BuilderSpec |
 
 const declared = (config: ResolvedConfig) => config.builders.map((b) => b.name).join(', ') || '(none)';
 
+/** The builder named on the command line or in the environment: --builder, then $MPB_BUILDER (empty is unset). */
+export function requestedBuilder(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { name: string; source: '--builder' | 'MPB_BUILDER' } | undefined {
+  if (flag !== undefined) return { name: flag, source: '--builder' };
+  const fromEnv = env['MPB_BUILDER'] || undefined;
+  return fromEnv === undefined ? undefined : { name: fromEnv, source: 'MPB_BUILDER' };
+}
+
 /** Resolves the builder to use; a name that is given but not declared is a usage error, never a guess. */
 export function selectBuilder(
   config: ResolvedConfig,
   options: { flag: string | undefined; env: NodeJS.ProcessEnv },
 ): BuilderSpec {
-  const fromEnv = options.env['MPB_BUILDER'] || undefined;
-  const [name, source] =
-    options.flag !== undefined
-      ? [options.flag, '--builder']
-      : fromEnv !== undefined
-        ? [fromEnv, 'MPB_BUILDER']
-        : [config.defaultBuilder, 'defaultBuilder'];
+  const requested = requestedBuilder(options.flag, options.env);
+  const { name, source } = requested ?? { name: config.defaultBuilder, source: 'defaultBuilder' };
   if (name !== undefined) {
     const spec = findBuilder(config, name);
     if (spec) return spec;

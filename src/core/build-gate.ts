@@ -10,10 +10,18 @@ export type RefusalKind =
   | 'emulated'
   | 'node-down';
 
+/** usage: buildx cannot do the request with these flags; unhealthy: the builder cannot serve it. */
+export const REFUSAL_OUTCOME: Record<RefusalKind, 'usage' | 'unhealthy'> = {
+  'load-multi': 'usage',
+  'docker-driver-multi': 'usage',
+  unhealthy: 'unhealthy',
+  'not-served': 'unhealthy',
+  emulated: 'unhealthy',
+  'node-down': 'unhealthy',
+};
+
 export interface Refusal {
   kind: RefusalKind;
-  /** 2 for a request buildx cannot do with these flags, 3 for a builder that cannot serve it. */
-  exitCode: 2 | 3;
   message: string;
   hint: string;
 }
@@ -49,7 +57,6 @@ export function checkRequest(facts: RequestFacts): Refusal[] {
   if (facts.load && facts.platforms.length > 1) {
     refusals.push({
       kind: 'load-multi',
-      exitCode: 2,
       message: facts.defaulted
         ? `--load takes one platform, and builder "${facts.builder}" declares ${facts.platforms.length} (${list})`
         : `--load takes one platform, and ${facts.platforms.length} are requested (${list})`,
@@ -60,7 +67,6 @@ export function checkRequest(facts: RequestFacts): Refusal[] {
   if (facts.driver === 'docker' && facts.platforms.length > 1) {
     refusals.push({
       kind: 'docker-driver-multi',
-      exitCode: 2,
       message: `builder "${facts.builder}" uses the docker driver, which cannot build several platforms in one build (${list})`,
       hint: 'Declare a builder with the docker-container or remote driver in builders.yaml and pass --builder NAME, or build one platform per run.',
     });
@@ -84,7 +90,6 @@ export function checkRoutes(routes: readonly Route[], options: GateOptions): Gat
       // Capture build-noplatform-node: buildx does not refuse linux/riscv64, it builds it on the first node.
       refusals.push({
         kind: 'not-served',
-        exitCode: 3,
         message: `no node serves ${r.platform}: buildx would build it on ${on} anyway`,
         hint: declareHint(r.platform, options.configFile),
       });
@@ -93,7 +98,6 @@ export function checkRoutes(routes: readonly Route[], options: GateOptions): Gat
     if (r.verdict === 'emulated' && options.nativeOnly) {
       refusals.push({
         kind: 'emulated',
-        exitCode: 3,
         message: `--native-only: ${r.platform} would be emulated (QEMU) on ${on}`,
         hint:
           r.warning ??
@@ -104,7 +108,6 @@ export function checkRoutes(routes: readonly Route[], options: GateOptions): Gat
     if (r.nodeDown && !options.allowDegraded) {
       refusals.push({
         kind: 'node-down',
-        exitCode: 3,
         message: `${on} is down, and ${r.platform} is built there`,
         hint: 'Run mpb doctor to see why; --allow-degraded builds anyway.',
       });
@@ -124,16 +127,17 @@ export function checkRoutes(routes: readonly Route[], options: GateOptions): Gat
  * still has a node that serves it. A dry run only probed, and the routes say what it found.
  */
 export function checkEnsured(
-  ensured: { builder: string; dryRun: boolean; exitCode: number; state: string | undefined } | undefined,
+  ensured:
+    | { builder: string; dryRun: boolean; outcome: 'ok' | 'unhealthy'; state: string | undefined }
+    | undefined,
   routes: readonly Route[],
   allowDegraded: boolean,
 ): Refusal[] {
-  if (!ensured || ensured.dryRun || ensured.exitCode === 0) return [];
+  if (!ensured || ensured.dryRun || ensured.outcome === 'ok') return [];
   if (allowDegraded && routes.every((r) => r.verdict !== 'not-served')) return [];
   return [
     {
       kind: 'unhealthy',
-      exitCode: 3,
       message: `builder "${ensured.builder}" is ${ensured.state ?? 'unhealthy'} after ensure-builder`,
       hint: allowDegraded
         ? 'A requested platform has no node left that serves it: fix the nodes above (mpb doctor), or drop that platform.'
@@ -142,14 +146,15 @@ export function checkEnsured(
   ];
 }
 
-/** One message and one exit code for all refusals: usage problems (2) come before health ones (3). */
+const rank = (r: Refusal) => (REFUSAL_OUTCOME[r.kind] === 'usage' ? 0 : 1);
+
+/** One message for all refusals: usage problems come before health ones, and only those of the first are joined. */
 export function summarizeRefusals(refusals: readonly Refusal[]): Refusal | undefined {
-  const [first] = [...refusals].sort((a, b) => a.exitCode - b.exitCode);
+  const [first] = [...refusals].sort((a, b) => rank(a) - rank(b));
   if (!first) return undefined;
-  const same = refusals.filter((r) => r.exitCode === first.exitCode);
+  const same = refusals.filter((r) => rank(r) === rank(first));
   return {
     kind: first.kind,
-    exitCode: first.exitCode,
     message: same.map((r) => r.message).join('\n'),
     hint: [...new Set(same.map((r) => r.hint))].join('\n'),
   };

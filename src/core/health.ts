@@ -128,14 +128,14 @@ export function verifyBuilder(spec: BuilderSpec, actual: BuildxBuilder): HealthR
   return actual.error !== undefined ? { ...report, error: actual.error } : report;
 }
 
-/** 0 healthy; 3 unhealthy; degraded is 0 only under --allow-degraded. */
-export function exitCodeOf(report: HealthReport, options: { allowDegraded: boolean }): 0 | 3 {
+/** healthy passes; unhealthy does not; degraded passes only under --allow-degraded. */
+export function healthOutcome(report: HealthReport, options: { allowDegraded: boolean }): 'ok' | 'unhealthy' {
   switch (report.state) {
     case 'healthy':
-      return 0;
+      return 'ok';
     case 'degraded':
-      return options.allowDegraded ? 0 : 3;
+      return options.allowDegraded ? 'ok' : 'unhealthy';
     case 'unhealthy':
-      return 3;
+      return 'unhealthy';
   }
 }

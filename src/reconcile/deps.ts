@@ -1,24 +1,22 @@
 // The world ensure-builder runs in, built the same way by every command that ensures a builder first.
-import type { Runner } from '../buildx/exec.js';
 import type { BuildxVersion } from '../buildx/model.js';
-import type { Context } from '../context.js';
+import type { Deps } from '../deps.js';
 import { probeAll } from '../probe/node.js';
-import { lockDirOf } from '../state/lock.js';
 import type { EnsureDeps } from './ensure.js';
 
-/** Deps for ensureBuilder: probes within `probeTimeoutSeconds`, the lock beside buildx's state, progress lines. */
+/** Deps for ensureBuilder: the command's runner and locks, probes within `probeTimeoutSeconds`, progress lines. */
 export function ensureDepsOf(
-  ctx: Pick<Context, 'env'>,
-  run: Runner,
+  deps: Pick<Deps, 'run' | 'lock'>,
   version: BuildxVersion | Promise<BuildxVersion>,
   options: { probeTimeoutSeconds: number; onProgress: (text: string) => void },
 ): EnsureDeps {
+  const { run } = deps;
   return {
     run,
     version: Promise.resolve(version),
     probe: (spec, nodes) =>
       probeAll(nodes, options.probeTimeoutSeconds * 1000, { run, driver: spec.driver, builder: spec.name }),
-    lockDir: lockDirOf(ctx.env),
+    lock: deps.lock,
     onProgress: options.onProgress,
   };
 }

@@ -6,12 +6,12 @@ import type { Runner } from '../buildx/exec.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { readBuilder, readCurrentBuilder } from '../buildx/read.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
-import { exitCodeOf, type HealthReport, verifyBuilder } from '../core/health.js';
+import { type HealthReport, healthOutcome, verifyBuilder } from '../core/health.js';
 import { planEnsure } from '../core/plan.js';
 import type { Plan, PlanAction } from '../core/plan-types.js';
-import { UsageError } from '../errors.js';
+import { exitCodeOf, UsageError } from '../errors.js';
 import type { ProbeResult } from '../probe/types.js';
-import { withLock } from '../state/lock.js';
+import { type LockSettings, withLock } from '../state/lock.js';
 import { type ExecutedAction, executeActions } from './execute.js';
 import { withProbes } from './probe-verdicts.js';
 
@@ -30,7 +30,7 @@ export interface EnsureDeps {
   version: Promise<BuildxVersion>;
   /** Probes nodes of this builder in parallel, within the probe timeout. */
   probe: (spec: BuilderSpec, nodes: readonly NodeSpec[]) => Promise<ProbeResult[]>;
-  lockDir: string;
+  lock: LockSettings;
   onProgress: (text: string) => void;
 }
 
@@ -42,10 +42,10 @@ export interface EnsureReport {
   executed: ExecutedAction[];
   /** Absent in a dry run: nothing was bootstrapped, so only the preflight speaks of health. */
   health: HealthReport | undefined;
+  outcome: 'ok' | 'unhealthy';
+  /** The outcome as mpb's exit number, kept for the --json document. */
   exitCode: number;
 }
-
-const LOCK = { waitMs: 10 * 60_000, staleMs: 15 * 60_000 };
 
 // Remote nodes answer `inspect` without a bootstrap when reachable; docker-container nodes show `inactive`
 // until their container exists (captures ls-two-nodes-not-bootstrapped, dc-inspect-before-bootstrap). Nodes the
@@ -139,14 +139,15 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
       preflight,
       executed: [],
       health: undefined,
-      exitCode: 0,
+      outcome: 'ok',
+      exitCode: exitCodeOf('ok'),
     };
   }
   const { plan, executed, state, preflight } = await withLock(
-    deps.lockDir,
+    deps.lock.dir,
     spec.name,
     {
-      ...LOCK,
+      ...deps.lock,
       onWait: (owner) =>
         deps.onProgress(
           `waiting for another mpb run${owner ? ` (pid ${owner.pid})` : ''} to finish with ${spec.name}`,
@@ -167,6 +168,7 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
         }),
     preflight,
   );
-  const exitCode = exitCodeOf(health, { allowDegraded: req.allowDegraded });
-  return { builder: spec.name, dryRun: false, plan, preflight, executed, health, exitCode };
+  const outcome = healthOutcome(health, { allowDegraded: req.allowDegraded });
+  const exitCode = exitCodeOf(outcome);
+  return { builder: spec.name, dryRun: false, plan, preflight, executed, health, outcome, exitCode };
 }

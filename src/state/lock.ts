@@ -19,6 +19,18 @@ export interface LockOptions {
   onWait?: (owner: LockOwner | undefined) => void;
 }
 
+/** Where the locks are and how long a run waits for one: the same for every command that changes a builder. */
+export interface LockSettings {
+  dir: string;
+  waitMs: number;
+  staleMs: number;
+}
+
+/** The locks beside buildx's store; a run waits 10 minutes, and a lock older than 15 is taken over. */
+export function lockSettingsOf(env: NodeJS.ProcessEnv): LockSettings {
+  return { dir: lockDirOf(env), waitMs: 10 * 60_000, staleMs: 15 * 60_000 };
+}
+
 /** buildx keeps its store in $BUILDX_CONFIG, else $DOCKER_CONFIG/buildx, else ~/.docker/buildx. */
 export function lockDirOf(env: NodeJS.ProcessEnv): string {
   const buildx = env['BUILDX_CONFIG'] ?? join(env['DOCKER_CONFIG'] ?? join(homedir(), '.docker'), 'buildx');

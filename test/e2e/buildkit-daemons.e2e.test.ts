@@ -13,13 +13,12 @@ import { cleanEnv } from '../helpers/built-cli.js';
 import { truthNonce, truthSteps, whoBuilt } from '../helpers/daemon-truth.js';
 import { runMpb } from '../helpers/fake-docker.js';
 import { ensureQemu } from '../helpers/qemu.js';
-import { dockerConfigWith, hasDockerCli, installRealBuildx, type Suite } from '../helpers/real-buildx.js';
+import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
 import { writeRemoteConfig } from '../helpers/real-remote.js';
+import { REAL_BUILDX } from '../helpers/versions.js';
 
-const SUITES: [Suite, string][] = [
-  ['sid', '0.29.1'],
-  ['trixie', '0.13.1'],
-];
+// Newest first: the release people run.
+const SUITES = [...REAL_BUILDX].reverse().map((r) => [r.suite, r.version] as const);
 const PLATFORMS = { a: 'linux/amd64', b: 'linux/arm64' };
 
 type World = { kit: BuildkitDaemons; base: BaseImageRegistry };

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRunner } from '../../src/buildx/exec.js';
 import { runCertsCreate } from '../../src/commands/certs-create.js';
 import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
-import { captureContext } from '../unit/ui/capture.js';
+import { captureDeps } from '../unit/ui/capture.js';
 
 /** Debian sid's buildx as a CLI plugin in a fresh DOCKER_CONFIG, or why the tier cannot run here. */
 async function prepare(): Promise<{ env: NodeJS.ProcessEnv } | { skip: string }> {
@@ -24,9 +24,9 @@ const run = createRunner('env' in setup ? { env: setup.env } : {});
 
 async function certsIn(): Promise<Record<string, string>> {
   const cwd = await mkdtemp(join(tmpdir(), 'mpb-e2e-certs-'));
-  const { ctx, stdout } = captureContext({ json: true, color: false });
+  const { deps, exit, stdout } = captureDeps({ json: true, color: false, cwd });
   expect(
-    await runCertsCreate({ ...ctx, cwd }, { host: ['127.0.0.1', 'localhost'], out: 'certs', days: 2 }),
+    await exit(() => runCertsCreate(deps, { host: ['127.0.0.1', 'localhost'], out: 'certs', days: 2 })),
   ).toBe(0);
   return JSON.parse(stdout()).files;
 }

@@ -7,12 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAuthority, validityFor } from '../../src/certs/generate.js';
 import { runCertsCreate } from '../../src/commands/certs-create.js';
 import { runCertsShow } from '../../src/commands/certs-show.js';
-import type { Context } from '../../src/context.js';
+import type { Deps } from '../../src/deps.js';
 import { keyMatchesCert } from '../../src/probe/cert-facts.js';
 import { probeNode } from '../../src/probe/node.js';
-import { reportError } from '../../src/ui/report-error.js';
+import type { CommandResult } from '../../src/run-command.js';
 import { leaf, type Running, startTlsServer } from '../helpers/tls-server.js';
-import { captureContext } from '../unit/ui/capture.js';
+import { captureDeps } from '../unit/ui/capture.js';
 
 const FILES = [
   'ca.pem',
@@ -24,18 +24,12 @@ const FILES = [
 ];
 
 async function mpb<A extends unknown[]>(
-  command: (ctx: Context, ...args: A) => Promise<number>,
+  command: (deps: Deps, ...args: A) => Promise<CommandResult>,
   args: A,
   settings: { json?: boolean; cwd: string },
 ) {
-  const captured = captureContext({ json: settings.json, color: false });
-  const ctx = { ...captured.ctx, cwd: settings.cwd };
-  let code: number;
-  try {
-    code = await command(ctx, ...args);
-  } catch (e) {
-    code = reportError(e, ctx);
-  }
+  const captured = captureDeps({ json: settings.json, color: false, cwd: settings.cwd });
+  const code = await captured.exit(() => command(captured.deps, ...args));
   return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
@@ -174,7 +168,7 @@ describe('mpb certs show', () => {
   it('prints the facts of a certificate', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'mpb-certs-'));
     await mpb(runCertsCreate, [{ host: ['build.example.com'], out: '.', days: 30 }], { cwd });
-    const r = await mpb(runCertsShow, ['server-cert.pem'], { cwd });
+    const r = await mpb(runCertsShow, ['server-cert.pem', {}], { cwd });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(`${cwd}/server-cert.pem`);
@@ -194,10 +188,10 @@ describe('mpb certs show', () => {
     const old = await leaf(ca, 'client', { fromDays: -40, toDays: -10 });
     const cwd = await mkdtemp(join(tmpdir(), 'mpb-certs-'));
     await writeFile(join(cwd, 'old.pem'), old.cert);
-    const human = await mpb(runCertsShow, ['old.pem'], { cwd });
+    const human = await mpb(runCertsShow, ['old.pem', {}], { cwd });
     expect(human.code).toBe(3);
     expect(human.stdout).toMatch(/\(EXPIRED 10 days ago\)\n/);
-    const json = await mpb(runCertsShow, ['old.pem'], { cwd, json: true });
+    const json = await mpb(runCertsShow, ['old.pem', {}], { cwd, json: true });
     expect(JSON.parse(json.stdout)).toMatchObject({
       ok: false,
       certificates: [
@@ -209,7 +203,7 @@ describe('mpb certs show', () => {
   it('explains a key passed instead of a certificate', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'mpb-certs-'));
     await mpb(runCertsCreate, [{ host: ['x.example'], out: '.', days: 1 }], { cwd });
-    const r = await mpb(runCertsShow, ['client-key.pem'], { cwd });
+    const r = await mpb(runCertsShow, ['client-key.pem', {}], { cwd });
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toBe(
       `error: ${cwd}/client-key.pem holds no PEM certificate\n  → That is a private key: pass the certificate made with it (e.g. client-cert.pem).\n`,

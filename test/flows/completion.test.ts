@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import { bashScript, describeProgram, runCompletion, zshScript } from '../../src/commands/completion.js';
 import { UsageError } from '../../src/errors.js';
-import { captureContext } from '../unit/ui/capture.js';
+import { captureDeps } from '../unit/ui/capture.js';
 
 const entries = describeProgram(buildProgram());
 const entry = (path: string) => entries.find((e) => e.path === path)!;
@@ -185,15 +185,15 @@ t mpb build --platform ''
 
 describe('runCompletion', () => {
   it('prints the script for bash and zsh and returns 0', async () => {
-    const { ctx, stdout } = captureContext();
-    expect(await runCompletion(ctx, 'zsh')).toBe(0);
+    const { deps, exit, stdout } = captureDeps();
+    expect(await exit(() => runCompletion(deps, 'zsh', buildProgram()))).toBe(0);
     expect(stdout()).toBe(zshScript(entries));
   });
 
   it('refuses another shell with a usage error naming the ones it has', async () => {
-    const { ctx } = captureContext();
-    await expect(runCompletion(ctx, 'fish')).rejects.toThrow(UsageError);
-    await expect(runCompletion(ctx, 'fish')).rejects.toMatchObject({
+    const { deps } = captureDeps();
+    await expect(runCompletion(deps, 'fish', buildProgram())).rejects.toThrow(UsageError);
+    await expect(runCompletion(deps, 'fish', buildProgram())).rejects.toMatchObject({
       message: 'mpb cannot complete for the shell "fish"',
       hint: 'Write one of: mpb completion bash, mpb completion zsh',
     });

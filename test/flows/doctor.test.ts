@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner } from '../../src/buildx/exec.js';
 import { type Authority, createAuthority, validityFor } from '../../src/certs/generate.js';
-import { type DoctorOptions, runDoctor } from '../../src/commands/doctor.js';
-import { reportError } from '../../src/ui/report-error.js';
+import { runDoctor } from '../../src/commands/doctor.js';
+import type { DoctorOptions } from '../../src/options.js';
 import { capture, type FakeRow, fakeRun } from '../helpers/fake-run.js';
 import { closedPort, leaf, type Running, startTlsServer, writePems } from '../helpers/tls-server.js';
-import { captureContext } from '../unit/ui/capture.js';
+import { captureDeps } from '../unit/ui/capture.js';
 
 const DOCKER_VERSION = 'Docker version 28.2.2, build e6534b4\n';
 const SSH_OK = "docker version --format '{{.Server.Version}}'";
@@ -65,17 +65,20 @@ const BASE_ROWS: FakeRow[] = [
 async function doctor(
   builders: string[],
   options: Partial<DoctorOptions>,
-  settings: { json?: boolean; run?: Runner; rows?: FakeRow[] } = {},
+  settings: { json?: boolean; verbose?: boolean; run?: Runner; rows?: FakeRow[] } = {},
 ) {
-  const captured = captureContext({ json: settings.json, color: false });
-  const ctx = { ...captured.ctx, cwd: dir, config: join(dir, 'builders.yaml') };
   const run = settings.run ?? fakeRun([...(settings.rows ?? []), ...BASE_ROWS]);
-  let code: number;
-  try {
-    code = await runDoctor(ctx, builders, { probeTimeout: 5, ...options }, { run });
-  } catch (e) {
-    code = reportError(e, ctx);
-  }
+  const captured = captureDeps(
+    {
+      json: settings.json,
+      verbose: settings.verbose,
+      color: false,
+      cwd: dir,
+      config: join(dir, 'builders.yaml'),
+    },
+    { run },
+  );
+  const code = await captured.exit(() => runDoctor(captured.deps, builders, { probeTimeout: 5, ...options }));
   const clean = (text: string) =>
     text.replaceAll(dir, '$DIR').replace(/\d{4}-\d\d-\d\d( \d\d:\d\d UTC)?/g, 'DATE');
   return { code, stdout: clean(captured.stdout()), stderr: clean(captured.stderr()) };
@@ -199,6 +202,13 @@ describe('mpb doctor', () => {
       ['node:mac/amd64-box', false],
     ]);
     expect(checks[0]?.detail).toBe('docker was not found on PATH');
+  });
+
+  it('--verbose echoes each docker command on stderr, under --json too; stdout stays the document', async () => {
+    const r = await doctor(['fleet'], {}, { json: true, verbose: true });
+    expect(r.stderr).toContain('$ docker --version\n');
+    expect(r.stderr).toContain('$ docker buildx version\n');
+    expect(JSON.parse(r.stdout).checks.length).toBeGreaterThan(0);
   });
 
   it('refuses a builder the config does not declare (exit 2)', async () => {

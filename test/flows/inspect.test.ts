@@ -1,11 +1,11 @@
 // `mpb inspect` end to end over a fake runner answering with real captures: output, exit codes, refusals.
 import { describe, expect, it } from 'vitest';
 import { parseImagetoolsJson } from '../../src/buildx/parse/imagetools.js';
-import { checkPlatforms, type InspectOptions, runInspect } from '../../src/commands/inspect.js';
-import { reportError } from '../../src/ui/report-error.js';
+import { checkPlatforms, runInspect } from '../../src/commands/inspect.js';
+import type { InspectOptions } from '../../src/options.js';
 import { capture, type FakeRow, fakeRun } from '../helpers/fake-run.js';
 import type { CapturedVersion } from '../helpers/versions.js';
-import { captureContext } from '../unit/ui/capture.js';
+import { captureDeps } from '../unit/ui/capture.js';
 
 type Version = CapturedVersion;
 const REF = (version: Version) => `localhost:5000/capture/hello:${version}`;
@@ -27,14 +27,9 @@ async function inspect(
   options: InspectOptions,
   settings: { json?: boolean; version?: Version; rows?: FakeRow[] } = {},
 ) {
-  const { ctx, stdout, stderr } = captureContext({ json: settings.json, color: false });
   const run = fakeRun(settings.rows ?? buildxRows(settings.version ?? '0.13.1'));
-  let code: number;
-  try {
-    code = await runInspect(ctx, ref, options, { run });
-  } catch (e) {
-    code = reportError(e, ctx);
-  }
+  const { deps, exit, stdout, stderr } = captureDeps({ json: settings.json, color: false }, { run });
+  const code = await exit(() => runInspect(deps, ref, options));
   return { code, stdout: stdout(), stderr: stderr(), calls: run.calls };
 }
 

@@ -1,35 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { type BuildArgsInput, buildArgs } from '../../../src/buildx/build-args.js';
+import type { BuildFlags } from '../../../src/buildx/build-flags.js';
 
-const base: BuildArgsInput = {
-  builder: 'fleet',
-  platforms: [],
-  tags: [],
-  file: undefined,
-  buildArgs: [],
-  push: false,
-  load: false,
-  outputs: [],
-  cacheFrom: [],
-  cacheTo: [],
-  secrets: [],
-  ssh: [],
-  labels: [],
-  target: undefined,
-  progress: undefined,
-  provenance: undefined,
-  sbom: undefined,
-  metadataFile: undefined,
-  pull: false,
-  noCache: false,
-  extra: [],
-  context: '.',
-};
+// A row gives the pass-through flags and the operands side by side; buildArgs takes them apart.
+type Row = Partial<Omit<BuildArgsInput, 'flags'>> & BuildFlags;
+const inputOf = ({
+  builder = 'fleet',
+  platforms = [],
+  extra = [],
+  context = '.',
+  ...flags
+}: Row): BuildArgsInput => ({
+  builder,
+  platforms,
+  flags,
+  extra,
+  context,
+});
 
 const head = ['buildx', 'build', '--builder', 'fleet'];
 
 describe('buildArgs', () => {
-  it.each<[string, Partial<BuildArgsInput>, string[]]>([
+  it.each<[string, Row, string[]]>([
     ['nothing but the builder and context', {}, [...head, '.']],
     [
       'platforms joined by commas, as buildx writes them',
@@ -38,7 +30,7 @@ describe('buildArgs', () => {
     ],
     [
       'repeatable flags once per value, in the order given',
-      { tags: ['r/app:1', 'r/app:latest'], buildArgs: ['A=1', 'B=x y'], labels: ['a=b'] },
+      { tag: ['r/app:1', 'r/app:latest'], buildArg: ['A=1', 'B=x y'], label: ['a=b'] },
       [
         ...head,
         '--tag',
@@ -60,7 +52,7 @@ describe('buildArgs', () => {
     [
       'outputs and caches',
       {
-        outputs: ['type=oci,dest=out.tar'],
+        output: ['type=oci,dest=out.tar'],
         cacheFrom: ['type=registry,ref=r/app:cache'],
         cacheTo: ['type=registry,ref=r/app:cache,mode=max'],
       },
@@ -77,7 +69,7 @@ describe('buildArgs', () => {
     ],
     [
       'secrets and ssh',
-      { secrets: ['id=npm,src=/home/me/.npmrc'], ssh: ['default', 'github=/home/me/.ssh/id_ed25519'] },
+      { secret: ['id=npm,src=/home/me/.npmrc'], ssh: ['default', 'github=/home/me/.ssh/id_ed25519'] },
       [
         ...head,
         '--secret',
@@ -102,7 +94,7 @@ describe('buildArgs', () => {
     ['provenance mode', { provenance: 'mode=max' }, [...head, '--provenance=mode=max', '.']],
     [
       'metadata file, pull, no cache',
-      { metadataFile: '/tmp/mpb-build-x/metadata.json', pull: true, noCache: true },
+      { metadataFile: '/tmp/mpb-build-x/metadata.json', pull: true, cache: false },
       [...head, '--metadata-file', '/tmp/mpb-build-x/metadata.json', '--pull', '--no-cache', '.'],
     ],
     [
@@ -115,24 +107,24 @@ describe('buildArgs', () => {
       'every flag at once, in the documented order',
       {
         platforms: ['linux/amd64', 'linux/arm64'],
-        tags: ['r/app:1'],
+        tag: ['r/app:1'],
         file: 'Dockerfile',
-        buildArgs: ['V=1'],
+        buildArg: ['V=1'],
         push: true,
         load: true,
-        outputs: ['type=local,dest=out'],
+        output: ['type=local,dest=out'],
         cacheFrom: ['type=gha'],
         cacheTo: ['type=gha'],
-        secrets: ['id=s'],
+        secret: ['id=s'],
         ssh: ['default'],
-        labels: ['l=1'],
+        label: ['l=1'],
         target: 't',
         progress: 'quiet',
         provenance: 'mode=min',
         sbom: 'false',
         metadataFile: 'meta.json',
         pull: true,
-        noCache: true,
+        cache: false,
         extra: ['--network=host'],
         context: 'ctx',
       },
@@ -175,6 +167,6 @@ describe('buildArgs', () => {
       ],
     ],
   ])('%s', (_name, input, expected) => {
-    expect(buildArgs({ ...base, ...input })).toEqual(expected);
+    expect(buildArgs(inputOf(input))).toEqual(expected);
   });
 });

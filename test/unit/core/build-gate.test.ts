@@ -6,10 +6,12 @@ import {
   checkEnsured,
   checkRequest,
   checkRoutes,
+  REFUSAL_OUTCOME,
   type Refusal,
   summarizeRefusals,
 } from '../../../src/core/build-gate.js';
 import { type Route, routePlatforms, routingNodesOf } from '../../../src/core/routing.js';
+import { exitCodeOf } from '../../../src/errors.js';
 import { builderFromCapture, FLEET, MIXED } from './fixtures.js';
 
 const V13 = versionOf('0.13.1');
@@ -24,7 +26,8 @@ const withDown = (b: BuildxBuilder, name: string): BuildxBuilder => ({
 const routesOf = (platforms: string[], spec: BuilderSpec | undefined, actual: BuildxBuilder): Route[] =>
   routePlatforms(platforms, routingNodesOf(spec, actual), V13);
 const gate = { nativeOnly: false, allowDegraded: false, configFile: CONFIG };
-const kinds = (refusals: Refusal[]) => refusals.map((r) => [r.kind, r.exitCode]);
+const exitOf = (r: Refusal) => exitCodeOf(REFUSAL_OUTCOME[r.kind]);
+const kinds = (refusals: Refusal[]) => refusals.map((r) => [r.kind, exitOf(r)]);
 
 describe('checkRequest', () => {
   const facts = {
@@ -66,9 +69,9 @@ describe('checkRequest', () => {
 
   it('shows the ways out of --load with several platforms', () => {
     const [refusal] = checkRequest({ ...facts, load: true, platforms: ['linux/amd64', 'linux/arm64'] });
+    expect(refusal && exitOf(refusal)).toBe(2);
     expect(refusal).toEqual({
       kind: 'load-multi',
-      exitCode: 2,
       message: '--load takes one platform, and 2 are requested (linux/amd64, linux/arm64)',
       hint: 'The local Docker cannot load a multi-platform image. Push it instead (--push), write an OCI archive (--output type=oci,dest=image.tar), or load one platform (--platform linux/amd64).',
     });
@@ -94,10 +97,10 @@ describe('checkRoutes', () => {
 
   it('refuses a platform no node serves, which buildx would build on the first node (capture build-noplatform-node)', () => {
     const { refusals } = checkRoutes(routesOf(['linux/amd64', 'linux/riscv64'], FLEET, fleet), gate);
+    expect(refusals.map(exitOf)).toEqual([3]);
     expect(refusals).toEqual([
       {
         kind: 'not-served',
-        exitCode: 3,
         message: 'no node serves linux/riscv64: buildx would build it on node "linux-amd64" anyway',
         hint: `Add linux/riscv64 to a node's platforms (native) or emulate (QEMU) in ${CONFIG} and run mpb ensure-builder, or drop it from --platform.`,
       },
@@ -134,10 +137,10 @@ describe('checkRoutes', () => {
 
   it('refuses a platform whose node is down, unless --allow-degraded', () => {
     const routes = routesOf(['linux/amd64', 'linux/arm64'], FLEET, withDown(fleet, 'linux-arm64'));
+    expect(checkRoutes(routes, gate).refusals.map(exitOf)).toEqual([3]);
     expect(checkRoutes(routes, gate).refusals).toEqual([
       {
         kind: 'node-down',
-        exitCode: 3,
         message: 'node "linux-arm64" is down, and linux/arm64 is built there',
         hint: 'Run mpb doctor to see why; --allow-degraded builds anyway.',
       },
@@ -152,10 +155,15 @@ describe('checkRoutes', () => {
 describe('checkEnsured', () => {
   const served = routesOf(['linux/amd64'], FLEET, fleet);
   const unserved = routesOf(['linux/riscv64'], FLEET, fleet);
-  const ensured = { builder: 'fleet', dryRun: false, exitCode: 3, state: 'unhealthy' };
+  const ensured = {
+    builder: 'fleet',
+    dryRun: false,
+    outcome: 'unhealthy' as 'ok' | 'unhealthy',
+    state: 'unhealthy',
+  };
   it.each<[string, typeof ensured | undefined, Route[], boolean, string[]]>([
     ['no ensure (--no-ensure)', undefined, served, false, []],
-    ['healthy', { ...ensured, exitCode: 0, state: 'healthy' }, served, false, []],
+    ['healthy', { ...ensured, outcome: 'ok', state: 'healthy' }, served, false, []],
     ['a dry run: the routes speak for it', { ...ensured, dryRun: true }, served, false, []],
     ['unhealthy', ensured, served, false, ['unhealthy']],
     ['unhealthy, --allow-degraded, the platforms still served', ensured, served, true, []],
@@ -166,12 +174,10 @@ describe('checkEnsured', () => {
 });
 
 describe('summarizeRefusals', () => {
-  const refusal = (kind: Refusal['kind'], exitCode: 2 | 3, message: string, hint = 'h'): Refusal => ({
-    kind,
-    exitCode,
-    message,
-    hint,
-  });
+  const refusal = (kind: Refusal['kind'], exitCode: 2 | 3, message: string, hint = 'h'): Refusal => {
+    expect(exitCodeOf(REFUSAL_OUTCOME[kind])).toBe(exitCode);
+    return { kind, message, hint };
+  };
   it('puts usage problems first and joins the refusals of the same exit code', () => {
     expect(summarizeRefusals([])).toBeUndefined();
     expect(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
-import { exitCodeOf, verifyBuilder } from '../../../src/core/health.js';
+import { healthOutcome, verifyBuilder } from '../../../src/core/health.js';
+import { exitCodeOf } from '../../../src/errors.js';
 import {
   builderFromCapture,
   builderSpec,
@@ -24,8 +25,8 @@ const exits = (spec = FLEET, actual = fleet) => {
   const report = verifyBuilder(spec, actual);
   return [
     report.state,
-    exitCodeOf(report, { allowDegraded: false }),
-    exitCodeOf(report, { allowDegraded: true }),
+    exitCodeOf(healthOutcome(report, { allowDegraded: false })),
+    exitCodeOf(healthOutcome(report, { allowDegraded: true })),
   ];
 };
 

@@ -1,6 +1,9 @@
-// A Context whose stdout and stderr are strings in memory, with chosen TTY flags and environment.
+// A Context whose stdout and stderr are strings in memory, with chosen TTY flags and environment; and the Deps
+// a command gets over it, run the way cli.ts runs commands.
 import { Writable } from 'node:stream';
 import type { Context } from '../../../src/context.js';
+import { createDeps, type Deps, type World } from '../../../src/deps.js';
+import { type CommandResult, runCommand } from '../../../src/run-command.js';
 
 export interface Captured {
   ctx: Context;
@@ -44,4 +47,19 @@ export function captureContext(
     stderr: err.stream,
   };
   return { ctx, stdout: out.text, stderr: err.text };
+}
+
+/** A command's world over a captured context: the real one, with `replace` swapped in (a fake runner, say). */
+export function captureDeps(
+  options: Parameters<typeof captureContext>[0] & { cwd?: string; config?: string } = {},
+  replace: Partial<World> = {},
+): Captured & { deps: Deps; exit: (command: () => Promise<CommandResult>) => Promise<number> } {
+  const captured = captureContext(options);
+  const ctx: Context = {
+    ...captured.ctx,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.config ? { config: options.config } : {}),
+  };
+  const deps = createDeps(ctx, replace);
+  return { ...captured, ctx, deps, exit: (command) => runCommand(deps, command) };
 }

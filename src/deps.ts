@@ -1,0 +1,68 @@
+// What every command receives: the global flags and its world — runner, output, env, clock, config, locks —
+// made in one way by createDeps; tests make theirs the same way with their own runner or clock.
+import { createRunner, type Runner } from './buildx/exec.js';
+import { shellQuote } from './buildx/quote.js';
+import { type LoadResult, loadConfig, requireLoaded } from './config/load.js';
+import type { ResolvedConfig } from './config/types.js';
+import type { Context } from './context.js';
+import type { ConfigIssue } from './errors.js';
+import { type LockSettings, lockSettingsOf } from './state/lock.js';
+import { createOutput, type Output } from './ui/output.js';
+
+export interface Deps extends Context {
+  out: Output;
+  /** Runs docker; under --verbose each command is echoed on stderr first, with --json too (stdout stays clean). */
+  run: Runner;
+  now: () => Date;
+  /** The config --config, $MPB_CONFIG or discovery finds, as it loads: nothing printed yet. */
+  loadConfig: () => Promise<LoadResult>;
+  lock: LockSettings;
+}
+
+export type World = Omit<Deps, keyof Context>;
+
+// --verbose: every command, --json or not, echoes each docker command on stderr before it runs. stdout holds
+// results or the --json document only.
+function echoing(ctx: Context, out: Output, run: Runner): Runner {
+  if (!ctx.verbose) return run;
+  return (file, args, options) => {
+    ctx.stderr.write(`${out.color.dim(`$ ${shellQuote([file, ...args])}`)}\n`);
+    return run(file, args, options);
+  };
+}
+
+/** The real world for these flags; `replace` swaps in test doubles (a fake runner, a fixed clock). */
+export function createDeps(ctx: Context, replace: Partial<World> = {}): Deps {
+  const out = replace.out ?? createOutput(ctx);
+  return {
+    ...ctx,
+    now: () => new Date(),
+    loadConfig: () => loadConfig({ configPath: ctx.config, env: ctx.env, cwd: ctx.cwd }),
+    lock: lockSettingsOf(ctx.env),
+    ...replace,
+    out,
+    run: echoing(ctx, out, replace.run ?? createRunner({ env: ctx.env })),
+  };
+}
+
+export interface LoadedConfig {
+  config: ResolvedConfig;
+  warnings: ConfigIssue[];
+}
+
+function warned(deps: Deps, loaded: LoadedConfig): LoadedConfig {
+  for (const w of loaded.warnings) deps.out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
+  return loaded;
+}
+
+/** The config, its warnings printed on stderr (here, for every command); throws when there is none or it is bad. */
+export async function configOf(deps: Deps): Promise<LoadedConfig> {
+  return warned(deps, requireLoaded(await deps.loadConfig()));
+}
+
+/** As configOf, but undefined when no file is found and none was named by --config or $MPB_CONFIG. */
+export async function optionalConfigOf(deps: Deps): Promise<LoadedConfig | undefined> {
+  const result = await deps.loadConfig();
+  if (!result.ok && result.missing && result.file === undefined) return undefined;
+  return warned(deps, requireLoaded(result));
+}

@@ -1,0 +1,203 @@
+// Every command's flags as data: cli.ts registers them with commander, and each command's options type is
+// inferred from the same declaration, so what commander parses and what a command takes cannot drift apart.
+// Loaded by `mpb --help`: commander and build-flags.ts only.
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type BuildFlags, buildFlagRows } from './buildx/build-flags.js';
+
+/** One option: commander's spelling and help, how a value is read; T is what the command receives. */
+export interface OptionSpec<T> {
+  flags: string;
+  help: string;
+  parse?: (value: string, previous: T) => T;
+  default?: T;
+  required?: boolean;
+  /** Never set: carries T to OptionsOf. */
+  readonly type?: (value: T) => void;
+}
+
+/** Any OptionSpec, whatever its T. */
+interface AnySpec {
+  flags: string;
+  help: string;
+  parse?: (value: string, previous: never) => unknown;
+  default?: unknown;
+  required?: boolean;
+  readonly type?: (value: never) => void;
+}
+export type Specs = Record<string, AnySpec>;
+type TypeOf<S> = S extends OptionSpec<infer T> ? T : never;
+type MaybeKeys<S extends Specs> = { [K in keyof S]: undefined extends TypeOf<S[K]> ? K : never }[keyof S];
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+/** The options object commander builds from these specs: a flag that may be absent is an optional key. */
+export type OptionsOf<S extends Specs> = Flatten<
+  { [K in Exclude<keyof S, MaybeKeys<S>>]: TypeOf<S[K]> } & { [K in MaybeKeys<S>]?: TypeOf<S[K]> }
+>;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** `--platform a,b --platform c` ≡ `--platform a,b,c`. */
+const collectList = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
+const parseSeconds = (value: string) => {
+  const n = Number(value);
+  // InvalidArgumentError: commander reports it as a usage error (exit 2), not as a crash with a stack.
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a number of seconds, got "${value}"`);
+  return n;
+};
+
+const flag = (flags: string, help: string): OptionSpec<boolean | undefined> => ({ flags, help });
+/** `--no-x`: commander gives x = true unless it is given. */
+const negated = (flags: `--no-${string}`, help: string): OptionSpec<boolean> => ({ flags, help });
+const text = (flags: string, help: string): OptionSpec<string | undefined> => ({ flags, help });
+const textOr = (flags: string, help: string, value: string): OptionSpec<string> => ({
+  flags,
+  help,
+  default: value,
+});
+const commaList = (flags: string, help: string): OptionSpec<string[] | undefined> => ({
+  flags,
+  help,
+  parse: collectList,
+});
+const seconds = (flags: string, help: string, value: number): OptionSpec<number> => ({
+  flags,
+  help,
+  parse: parseSeconds,
+  default: value,
+});
+const probeTimeout = seconds('--probe-timeout <seconds>', 'how long to wait for each endpoint to answer', 5);
+
+export const GLOBAL_OPTIONS = {
+  config: text(
+    '-c, --config <path>',
+    'config file (default: $MPB_CONFIG, ./builders.yaml, ~/.config/mpb/builders.yaml)',
+  ),
+  json: flag('--json', 'print one JSON document on stdout and nothing else there'),
+  verbose: flag('-v, --verbose', 'print each docker command; show stack traces'),
+  color: negated('--no-color', 'no colours (NO_COLOR is honoured too)'),
+};
+export type GlobalFlags = OptionsOf<typeof GLOBAL_OPTIONS>;
+
+export const INIT_OPTIONS = {
+  output: textOr('-o, --output <path>', 'where to write it', 'builders.yaml'),
+  force: flag('-f, --force', 'overwrite an existing file'),
+};
+export type InitOptions = OptionsOf<typeof INIT_OPTIONS>;
+
+export const ENSURE_BUILDER_OPTIONS = {
+  builder: text('-b, --builder <name>', 'the builder to ensure'),
+  all: flag('--all', 'ensure every declared builder'),
+  dryRun: flag(
+    '--dry-run',
+    'print the plan as docker commands with reasons and the endpoint checks; change nothing (exit 0)',
+  ),
+  prune: flag('--prune', 'remove nodes buildx has that the config does not declare'),
+  recreate: flag('--recreate', 'allow removing and re-creating a builder whose driver changed'),
+  allowDegraded: flag('--allow-degraded', 'exit 0 while every declared platform still has a running node'),
+  probeTimeout,
+  timeout: seconds('--timeout <seconds>', 'how long bootstrap may take', 120),
+};
+export type EnsureBuilderOptions = OptionsOf<typeof ENSURE_BUILDER_OPTIONS>;
+
+export const RM_OPTIONS = {
+  all: flag('--all', 'remove every declared builder'),
+  keepState: flag('--keep-state', 'keep BuildKit state (volumes) for next time'),
+  yes: flag('-y, --yes', 'do not ask for confirmation (required without a TTY)'),
+  dryRun: flag('--dry-run', 'print what would be removed; change nothing'),
+};
+export type RmOptions = OptionsOf<typeof RM_OPTIONS>;
+
+/** mpb build's own flags, before the pass-through ones of build-flags.ts. */
+const BUILD_TARGET_OPTIONS = {
+  builder: text('-b, --builder <name>', 'builder to use (default: $MPB_BUILDER, then defaultBuilder)'),
+  platform: commaList(
+    '-p, --platform <list>',
+    "platforms, comma-separated or repeated (amd64 = linux/amd64); default: every platform the builder declares (buildx's own default for an undeclared builder)",
+  ),
+};
+/** mpb build's own flags, after the pass-through ones. */
+const BUILD_OPTIONS = {
+  ensure: negated('--no-ensure', 'skip ensure-builder before building'),
+  nativeOnly: flag('--native-only', 'refuse to build a platform that would be emulated'),
+  allowDegraded: flag(
+    '--allow-degraded',
+    'build even when a node is down, if the platforms are still served',
+  ),
+  dryRun: flag('--dry-run', 'print the routing and the buildx command; build nothing'),
+  probeTimeout,
+};
+
+type BuildFlagSpecs = { [K in keyof BuildFlags]-?: OptionSpec<BuildFlags[K]> };
+
+/** The pass-through flags of build-flags.ts as option specs, in the table's order. */
+function buildFlagSpecs(): BuildFlagSpecs {
+  const entries = buildFlagRows().map(([key, row]): [string, AnySpec] => {
+    const value = row.value === undefined ? '' : ` <${row.value}>`;
+    const flags = `${row.short ? `${row.short}, ` : ''}${row.long}${value}`;
+    return [
+      key,
+      row.arity === 'list' ? { flags, help: row.help, parse: collect } : { flags, help: row.help },
+    ];
+  });
+  // Object.fromEntries forgets the keys; buildFlagRows gives every key of BUILD_FLAGS once, with its arity.
+  return Object.fromEntries(entries) as BuildFlagSpecs;
+}
+
+/** Everything `mpb build` takes, in --help order: the builder and platforms, the pass-through flags, mpb's own. */
+export const BUILD_COMMAND_OPTIONS = { ...BUILD_TARGET_OPTIONS, ...buildFlagSpecs(), ...BUILD_OPTIONS };
+export type BuildOptions = OptionsOf<typeof BUILD_COMMAND_OPTIONS>;
+
+export const INSPECT_OPTIONS = {
+  expectPlatforms: commaList('--expect-platforms <list>', 'exit 3 unless all these platforms are present'),
+  exact: flag('--exact', 'with --expect-platforms: also fail on platforms not expected'),
+  raw: flag('--raw', 'print the manifest untouched'),
+};
+export type InspectOptions = OptionsOf<typeof INSPECT_OPTIONS>;
+
+export const DOCTOR_OPTIONS = {
+  bootstrap: flag('--bootstrap', 'also bootstrap and check emulated platforms (QEMU) on each node'),
+  probeTimeout,
+};
+export type DoctorOptions = OptionsOf<typeof DOCTOR_OPTIONS>;
+
+export const CERTS_CREATE_OPTIONS = {
+  host: {
+    flags: '--host <name-or-ip>',
+    help: 'DNS name or IP of the buildkitd server (repeatable)',
+    parse: collect,
+    required: true,
+  } satisfies OptionSpec<string[]>,
+  out: textOr('--out <dir>', 'where to write the files', '.'),
+  days: {
+    flags: '--days <n>',
+    help: 'validity of the certificates in days',
+    parse: (v: string) => Number.parseInt(v, 10),
+    default: 825,
+  } satisfies OptionSpec<number>,
+  force: flag('-f, --force', 'overwrite existing files'),
+};
+export type CertsCreateOptions = OptionsOf<typeof CERTS_CREATE_OPTIONS>;
+
+/** A command without options of its own. */
+export const NO_OPTIONS = {};
+export type NoOptions = OptionsOf<typeof NO_OPTIONS>;
+
+/** Registers the specs in their order; a key that is not commander's name for the flag is a bug caught here. */
+export function addOptions(cmd: Command, specs: Specs): Command {
+  for (const [key, spec] of Object.entries(specs)) {
+    const option = new Option(spec.flags, spec.help);
+    if (option.attributeName() !== key) throw new Error(`option ${spec.flags} is read as "${key}"`);
+    // Each spec's parser was checked against its T where it was declared; commander only passes values through.
+    if (spec.parse) option.argParser(spec.parse as (value: string, previous: unknown) => unknown);
+    if (spec.default !== undefined) option.default(spec.default);
+    if (spec.required) option.makeOptionMandatory();
+    cmd.addOption(option);
+  }
+  return cmd;
+}
