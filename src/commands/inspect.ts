@@ -95,7 +95,8 @@ export async function runInspect(
     if (expected === undefined) return EXIT.ok;
     report = parsedOrBug(parseRawManifest(raw, image), 'imagetools inspect --raw');
   } else {
-    report = await inspectImage(run, await detectVersion(run), image);
+    await detectVersion(run); // refuses a buildx too old for mpb (exit 4) before the registry is asked
+    report = await inspectImage(run, image);
   }
 
   const check = expected && checkPlatforms(report, expected, Boolean(options.exact));

@@ -9,6 +9,7 @@ export const dockerContainer = {
   declarable: true,
   startsBuildkitd: true,
   startsOnDemand: true,
+  multiPlatform: true,
   localDockerWithoutEndpoint: true,
   nodeContainer: true,
   defaultBuildkitdFlags: [ALLOW_NETWORK_HOST],

@@ -6,6 +6,7 @@ export const docker = {
   declarable: false,
   startsBuildkitd: false,
   startsOnDemand: true,
+  multiPlatform: false,
   localDockerWithoutEndpoint: true,
   nodeContainer: false,
   defaultBuildkitdFlags: [],

@@ -7,6 +7,7 @@ export const kubernetes = {
   declarable: true,
   startsBuildkitd: true,
   startsOnDemand: true,
+  multiPlatform: true,
   localDockerWithoutEndpoint: false,
   nodeContainer: false,
   defaultBuildkitdFlags: [ALLOW_NETWORK_HOST],

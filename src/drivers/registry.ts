@@ -25,6 +25,8 @@ export const DECLARABLE_DRIVERS: readonly DeclarableDriver[] = Object.values(DRI
   .map((d) => d.name);
 
 /** The driver of that name; undefined for one this mpb does not know (a newer buildx's). */
+export function driverOf(name: DriverName): Driver;
+export function driverOf(name: string): Driver | undefined;
 export function driverOf(name: string): Driver | undefined {
   return Object.hasOwn(DRIVERS, name) ? DRIVERS[name as DriverName] : undefined;
 }

@@ -9,6 +9,7 @@ export const remote = {
   startsBuildkitd: false,
   // Its Info dials the daemon even without a bootstrap: `inactive` means it did not answer (capture inspect-dead).
   startsOnDemand: false,
+  multiPlatform: true,
   localDockerWithoutEndpoint: false,
   nodeContainer: false,
   defaultBuildkitdFlags: [],

@@ -24,6 +24,8 @@ interface DriverBase<Name extends string> {
   startsBuildkitd: boolean;
   /** Nodes are `inactive`/`stopped` until a build boots them: that is not down. */
   startsOnDemand: boolean;
+  /** Builds several platforms in one build (the docker driver refuses: capture default-build-multi). */
+  multiPlatform: boolean;
   /** A node without endpoint runs on this machine's Docker. */
   localDockerWithoutEndpoint: boolean;
   /** buildx runs each node in a container `buildx_buildkit_NODE` on the node's Docker. */
