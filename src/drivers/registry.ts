@@ -6,13 +6,16 @@ import { kubernetes } from './kubernetes.js';
 import { remote } from './remote.js';
 import type { Driver, NodeState } from './types.js';
 
+// Each entry must be a whole Driver named by its key: a missing capability or a wrong name does not compile.
+const registry = <const T extends { [Name in keyof T]: Driver<Name & string> }>(drivers: T): T => drivers;
+
 // Declarable drivers first, in the order the config's hints list them.
-export const DRIVERS = {
+export const DRIVERS = registry({
   'docker-container': dockerContainer,
   remote,
   kubernetes,
   docker,
-} as const satisfies { [Name in string]: Driver<Name> };
+});
 
 export type DriverName = keyof typeof DRIVERS;
 type Known = (typeof DRIVERS)[DriverName];
