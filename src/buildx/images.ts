@@ -1,8 +1,8 @@
 // Reading what a registry holds, through `docker buildx imagetools inspect`; failures told apart by buildx's stderr.
 import { BuildxFailedError, InternalError } from '../errors.js';
 import { expectOk, lastLines, type Runner, type RunResult, TIMEOUT_MS } from './exec.js';
-import type { BuildxVersion, Parsed } from './model.js';
-import { type ImageReport, parseImagetoolsJson, parseRawManifest } from './parse/imagetools.js';
+import type { Parsed } from './model.js';
+import { type ImageReport, parseImagetoolsJson } from './parse/imagetools.js';
 
 export type ImagetoolsFailure =
   | { kind: 'not-found' }
@@ -87,12 +87,8 @@ export async function rawManifest(run: Runner, ref: string): Promise<string> {
   return expectImage(r, ref).stdout;
 }
 
-/** What the registry holds for `ref`, in one docker call: `--format '{{json .}}'` from 0.8, else `--raw`. */
-export async function inspectImage(run: Runner, version: BuildxVersion, ref: string): Promise<ImageReport> {
-  if (version.major === 0 && version.minor < 8) {
-    const raw = await rawManifest(run, ref);
-    return parsedOrBug(parseRawManifest(raw, ref), 'imagetools inspect --raw');
-  }
+/** What the registry holds for `ref`, in one docker call (`--format '{{json .}}'`, which every supported buildx has). */
+export async function inspectImage(run: Runner, ref: string): Promise<ImageReport> {
   const args = ['buildx', 'imagetools', 'inspect', '--format', '{{json .}}', ref];
   const r = expectImage(await run('docker', args, { timeoutMs: TIMEOUT_MS.read }), ref);
   return parsedOrBug(parseImagetoolsJson(r.stdout), r.command);

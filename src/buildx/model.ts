@@ -67,16 +67,16 @@ export interface BuildxVersion {
 export interface BuildxCaps {
   /** `ls --format json` (0.13+). */
   lsJson: boolean;
-  /** `ls` tree layout with ` \_ ` rows (0.13+). */
-  lsTree: boolean;
-  /** `ls --no-trunc` (0.18+); without it 0.18+ abbreviates platform lists. */
-  lsNoTrunc: boolean;
   /** `Current` field in `ls --format json` (0.24+). */
   lsJsonCurrent: boolean;
-  /** `create --append` to a missing builder is an error (0.13+); before, it creates the builder. */
-  appendToMissingFails: boolean;
   /** `create --buildkitd-config` (0.13+); older versions call it `--config`. */
   buildkitdConfigFlag: '--buildkitd-config' | '--config';
   /** `inspect --bootstrap` gives up on a dead node (~20 s, 0.13+); 0.10–0.12 hang. */
   bootstrapTimesOut: boolean;
+  /** `create` without `--buildkitd-flags` clears a node's flags (0.13+); before, it sent nil, which keeps them. */
+  createClearsFlags: boolean;
+  /** A platform pinned on several nodes goes to the first (0.13+, build/driver.go get); before, to the last. */
+  firstPinWins: boolean;
+  /** A build matches every platform again against pins and worker platforms (0.13+, build/driver.go). */
+  rematchesPlatforms: boolean;
 }

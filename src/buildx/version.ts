@@ -17,12 +17,13 @@ export function capsOf(v: { major: number; minor: number }): BuildxCaps {
   const from = (minor: number) => isAtLeast(v, 0, minor);
   return {
     lsJson: from(13),
-    lsTree: from(13),
-    lsNoTrunc: from(18),
     lsJsonCurrent: from(24),
-    appendToMissingFails: from(13),
     buildkitdConfigFlag: from(13) ? '--buildkitd-config' : '--config',
     bootstrapTimesOut: from(13),
+    // buildx 0.13 reworked create (builder/builder.go) and node resolution (build/driver.go).
+    createClearsFlags: from(13),
+    firstPinWins: from(13),
+    rematchesPlatforms: from(13),
   };
 }
 

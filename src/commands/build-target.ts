@@ -9,6 +9,7 @@ import { checkRequest, REFUSAL_OUTCOME, summarizeRefusals } from '../core/build-
 import { nativePlatformsOf } from '../core/platforms.js';
 import { type RoutingNode, routingNodesOf } from '../core/routing.js';
 import { configOf, type Deps, optionalConfigOf } from '../deps.js';
+import { nodeStateOf } from '../drivers/registry.js';
 import { refusalError, UsageError } from '../errors.js';
 import { ensureDepsOf } from '../reconcile/deps.js';
 import { type EnsureReport, ensureBuilder } from '../reconcile/ensure.js';
@@ -52,13 +53,13 @@ function declaredPlatformsOf(spec: BuilderSpec, nativeOnly: boolean): string[] {
   return [...new Set(spec.nodes.flatMap((n) => (nativeOnly ? n.platforms : [...n.platforms, ...n.emulate])))];
 }
 
-// Before a bootstrap buildx shows nodes it has not started as `inactive` (docker-container and remote alike,
-// captures dc-inspect-before-bootstrap, inspect-dead) or `stopped` (dc-inspect-stopped): buildx starts them for
-// the build, so they are not known to be down. Nodes a probe found dead are.
-function settleStatuses(nodes: RoutingNode[], dead: ReadonlySet<string>): RoutingNode[] {
+// Before a bootstrap buildx shows nodes it has not started as `inactive` or `stopped` (captures
+// dc-inspect-before-bootstrap, dc-inspect-stopped): where its driver starts them for the build, they are not
+// known to be down (drivers/registry.ts nodeStateOf, the rule drift uses too). Nodes a probe found dead are.
+function settleStatuses(driver: string, nodes: RoutingNode[], dead: ReadonlySet<string>): RoutingNode[] {
   return nodes.map((n) => {
     if (dead.has(n.name)) return { ...n, status: 'error' };
-    return n.status === 'inactive' || n.status === 'stopped' ? { ...n, status: undefined } : n;
+    return nodeStateOf(driver, n.status) === 'starts-on-demand' ? { ...n, status: undefined } : n;
   });
 }
 
@@ -109,7 +110,7 @@ async function declaredTarget(
   let nodes = routingNodesOf(spec, changes ? undefined : actual);
   if (ensure === undefined || ensure.dryRun) {
     const dead = new Set(ensure?.preflight.filter((p) => p.state === 'down').map((p) => p.node));
-    nodes = settleStatuses(nodes, dead);
+    nodes = settleStatuses(actual?.driver ?? spec.driver, nodes, dead);
   }
   const shownPlatforms = platforms.length > 0 ? platforms : defaultPlatformOf(nodes);
   return {
@@ -158,7 +159,7 @@ async function undeclaredTarget(
     defaulted: false,
     load: Boolean(options.load),
   });
-  const nodes = settleStatuses(routingNodesOf(undefined, actual), new Set());
+  const nodes = settleStatuses(actual.driver, routingNodesOf(undefined, actual), new Set());
   const shownPlatforms = platforms.length > 0 ? platforms : defaultPlatformOf(nodes);
   return {
     name,

@@ -79,7 +79,8 @@ export async function runInspect(deps: Deps, image: string, options: InspectOpti
     if (expected === undefined) return { outcome: 'ok' };
     report = parsedOrBug(parseRawManifest(raw, image), 'imagetools inspect --raw');
   } else {
-    report = await inspectImage(run, await detectVersion(run), image);
+    await detectVersion(run); // refuses a buildx too old for mpb (exit 4) before the registry is asked
+    report = await inspectImage(run, image);
   }
 
   const check = expected && checkPlatforms(report, expected, Boolean(options.exact));

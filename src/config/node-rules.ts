@@ -1,5 +1,7 @@
 // Rules about one node: where it runs, its TLS, the daemon options it may carry, its platforms.
-import { checkEndpointFits, MISMATCH, readEndpoint } from './endpoints.js';
+import { MISMATCH, type Misfit, type ReadEndpoint, readEndpoint } from '../drivers/endpoint.js';
+import { DRIVERS, rulesOf } from '../drivers/registry.js';
+import type { DeclaredNodeRules } from '../drivers/types.js';
 import type { RawBuilder, RawNode } from './schema.js';
 import type { YamlPath } from './yaml-source.js';
 
@@ -10,26 +12,28 @@ export type Report = (at: YamlPath, text: string, hint: string, on?: 'key' | 'va
 
 interface NodeCheck {
   driver: RawBuilder['driver'];
+  rules: DeclaredNodeRules;
   node: RawNode;
   at: YamlPath;
   local: boolean;
+  /** The endpoint as read; undefined when there is none. */
+  read: ReadEndpoint | undefined;
   /** The endpoint is a well-formed tcp:// URL. */
   tcp: boolean;
   error: Report;
   warn: Report;
 }
 
+function endpointMisfit({ rules, read, local }: NodeCheck): Misfit | undefined {
+  if (read && !read.ok) return { message: read.why, hint: read.hint };
+  return rules.checkEndpoint(read?.endpoint, local);
+}
+
 /** Where the node runs: local, endpoint or neither, and whether that fits the builder's one driver. */
-function checkPlacement({ driver, node, at, local, tcp, error }: NodeCheck): void {
-  if (local && driver !== 'remote') {
-    error(
-      [...at, 'local'],
-      'local: true is only for remote builders',
-      driver === 'docker-container'
-        ? "Remove it: a docker-container node without endpoint already runs on this machine's Docker."
-        : 'Remove it: kubernetes nodes are pods in the cluster.',
-      'key',
-    );
+function checkPlacement(check: NodeCheck): void {
+  const { driver, rules, node, at, local, tcp, error } = check;
+  if (local && rules.localRefusal !== undefined) {
+    error([...at, 'local'], 'local: true is only for remote builders', rules.localRefusal, 'key');
   } else if (local && node.endpoint !== undefined) {
     error(
       [...at, 'endpoint'],
@@ -37,24 +41,24 @@ function checkPlacement({ driver, node, at, local, tcp, error }: NodeCheck): voi
       'Keep one: local: true to run BuildKit on this machine, or the endpoint of a buildkitd elsewhere.',
       'key',
     );
-  } else if (driver === 'docker-container' && tcp && node.tls) {
+  } else if (tcp && node.tls && rules.tcpIsDockerHost) {
     error(
       [...at, 'tls'],
-      `a tcp:// endpoint with tls is a remote buildkitd (driver remote), but this builder is docker-container, and ${MISMATCH}`,
+      `a tcp:// endpoint with tls is a remote buildkitd (driver remote), but this builder is ${driver}, and ${MISMATCH}`,
       'Make the builder driver: remote and give its node on this machine local: true; or move this node to a remote builder.',
       'key',
     );
   } else {
-    const fit = checkEndpointFits(driver, node.endpoint, local);
+    const fit = endpointMisfit(check);
     if (fit && node.endpoint === undefined) error([...at, 'name'], fit.message, fit.hint, 'key');
     else if (fit) error([...at, 'endpoint'], fit.message, fit.hint);
   }
 }
 
-function checkTls({ driver, node, at, local, tcp, error, warn }: NodeCheck): void {
+function checkTls({ driver, rules, node, at, local, tcp, error, warn }: NodeCheck): void {
   // A tcp:// + tls node in a docker-container builder is reported by checkPlacement as a mixed builder.
-  if (node.tls && !(driver === 'docker-container' && tcp)) {
-    if (driver !== 'remote') {
+  if (node.tls && !(tcp && rules.tcpIsDockerHost)) {
+    if (!rules.tls) {
       error(
         [...at, 'tls'],
         `tls is only for remote nodes; a ${driver} builder does not take it`,
@@ -77,7 +81,7 @@ function checkTls({ driver, node, at, local, tcp, error, warn }: NodeCheck): voi
       );
     }
   }
-  if (driver === 'remote' && !local && tcp && !node.tls) {
+  if (rules.tls && !local && tcp && !node.tls) {
     warn(
       [...at, 'endpoint'],
       'tcp:// without tls: an open buildkitd gives root on that host to anyone who can reach it',
@@ -87,8 +91,8 @@ function checkTls({ driver, node, at, local, tcp, error, warn }: NodeCheck): voi
 }
 
 /** Options for a daemon someone else starts, or in a place mpb does not read them from. */
-function checkDaemonOptions({ driver, node, at, local, error }: NodeCheck): void {
-  if (driver === 'remote' && !local) {
+function checkDaemonOptions({ driver, rules, node, at, local, error }: NodeCheck): void {
+  if (!DRIVERS[driver].startsBuildkitd && !local) {
     for (const key of ['buildkitdFlags', 'buildkitdConfig'] as const) {
       if (node[key] !== undefined) {
         error(
@@ -101,16 +105,9 @@ function checkDaemonOptions({ driver, node, at, local, error }: NodeCheck): void
     }
   }
   if (node.image !== undefined && !local) {
-    error(
-      [...at, 'image'],
-      'image is only for local: true nodes',
-      driver === 'docker-container'
-        ? 'Write driverOpts: { image: ... } for a docker-container node.'
-        : 'Add local: true, or remove image.',
-      'key',
-    );
+    error([...at, 'image'], 'image is only for local: true nodes', rules.imageHint, 'key');
   }
-  if (driver === 'remote') {
+  if (rules.tls) {
     for (const key of Object.keys(node.driverOpts ?? {}).filter((k) => TLS_OPTS.includes(k))) {
       error(
         [...at, 'driverOpts', key],
@@ -142,9 +139,10 @@ export function checkNode(
   error: Report,
   warn: Report,
 ): void {
-  const endpoint = node.endpoint === undefined ? undefined : readEndpoint(node.endpoint);
-  const tcp = endpoint?.ok === true && endpoint.scheme === 'tcp';
-  const check: NodeCheck = { driver, node, at, local: node.local === true, tcp, error, warn };
+  const read = node.endpoint === undefined ? undefined : readEndpoint(node.endpoint);
+  const tcp = read?.ok === true && read.endpoint.scheme === 'tcp';
+  const rules = rulesOf(driver);
+  const check: NodeCheck = { driver, rules, node, at, local: node.local === true, read, tcp, error, warn };
   checkPlacement(check);
   checkTls(check);
   checkDaemonOptions(check);

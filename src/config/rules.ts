@@ -1,5 +1,6 @@
 // Cross-field rules over a normalised config: what buildx would refuse, or do other than the file says.
 // Each rule has its own message and a hint of what to write instead.
+import { DRIVERS } from '../drivers/registry.js';
 import { checkNode, type Report } from './node-rules.js';
 import type { RawBuilder, RawConfig } from './schema.js';
 import type { Finding } from './yaml-source.js';
@@ -33,7 +34,8 @@ function checkBuilder(name: string, builder: RawBuilder, error: Report, warn: Re
     }
     names.add(node.name);
     // Nodes without endpoint in one docker-container builder all land on the same local Docker.
-    const where = node.endpoint ?? (builder.driver === 'docker-container' ? 'the local Docker' : undefined);
+    const where =
+      node.endpoint ?? (DRIVERS[builder.driver].localDockerWithoutEndpoint ? 'the local Docker' : undefined);
     const twin = where === undefined ? undefined : endpoints.get(where);
     if (twin !== undefined) {
       const field = node.endpoint === undefined ? 'name' : 'endpoint';
@@ -60,7 +62,7 @@ function checkBuilder(name: string, builder: RawBuilder, error: Report, warn: Re
 function checkSharedContainers(config: RawConfig, error: Report): void {
   const seen = new Map<string, string>();
   for (const [name, builder] of Object.entries(config.builders)) {
-    if (builder.driver !== 'docker-container') continue;
+    if (!DRIVERS[builder.driver].nodeContainer) continue;
     builder.nodes.forEach((node, i) => {
       const key = `${node.endpoint ?? ''}\n${node.name}`;
       const other = seen.get(key);

@@ -1,7 +1,7 @@
 // The shape of builders.yaml, version 1: one zod schema for validation and for `mpb config schema`.
 // Cross-field rules live in rules.ts; this file only says what each key may hold.
 import { z } from 'zod';
-import { DRIVERS } from './types.js';
+import { DECLARABLE_DRIVERS } from '../drivers/registry.js';
 
 /** buildx's name rule (util/buildflags ValidateName): a letter, then letters, digits, `.`, `_` or `-`. */
 export const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
@@ -97,7 +97,9 @@ const nodeSchema = z
 
 const builderSchema = z
   .object({
-    driver: z.enum(DRIVERS).describe('buildx driver of every node: docker-container, remote or kubernetes'),
+    driver: z
+      .enum(DECLARABLE_DRIVERS)
+      .describe('buildx driver of every node: docker-container, remote or kubernetes'),
     use: z.boolean().optional().describe('Make it the current buildx builder (`buildx use`) after ensure'),
     nodes: z
       .array(nodeSchema)

@@ -1,7 +1,8 @@
 // The resolved config: what the rest of mpb reads. Paths absolute, platforms normalised, defaults filled.
+import type { DeclarableDriver } from '../drivers/registry.js';
 
-export const DRIVERS = ['docker-container', 'remote', 'kubernetes'] as const;
-export type Driver = (typeof DRIVERS)[number];
+/** A driver a builder can declare. */
+export type Driver = DeclarableDriver;
 
 export interface TlsSpec {
   ca: string;

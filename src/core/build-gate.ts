@@ -1,5 +1,6 @@
 // Before `buildx build` runs: which requests mpb refuses (and why, and what to do instead), and what it only
 // warns about. Pure: the routes come from routing.ts, the rest from the flags and the builder.
+import { driverOf } from '../drivers/registry.js';
 import type { Route } from './routing.js';
 
 export type RefusalKind =
@@ -64,10 +65,10 @@ export function checkRequest(facts: RequestFacts): Refusal[] {
     });
   }
   // Capture default-build-multi: the docker driver refuses any multi-platform build (message differs from 0.13).
-  if (facts.driver === 'docker' && facts.platforms.length > 1) {
+  if (driverOf(facts.driver)?.multiPlatform === false && facts.platforms.length > 1) {
     refusals.push({
       kind: 'docker-driver-multi',
-      message: `builder "${facts.builder}" uses the docker driver, which cannot build several platforms in one build (${list})`,
+      message: `builder "${facts.builder}" uses the ${facts.driver} driver, which cannot build several platforms in one build (${list})`,
       hint: 'Declare a builder with the docker-container or remote driver in builders.yaml and pass --builder NAME, or build one platform per run.',
     });
   }

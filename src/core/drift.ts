@@ -4,6 +4,7 @@ import { type ContainerState, SPEC_HASH_LABEL } from '../buildx/container-args.j
 import { containerNameOf, localEndpointOf } from '../buildx/container-names.js';
 import type { BuildxBuilder, BuildxNode, BuildxVersion } from '../buildx/model.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
+import { nodeStateOf } from '../drivers/registry.js';
 import { containerSpecOf, planLocalContainer } from './local-container.js';
 import { diffNode } from './node-diff.js';
 import { effectivePinsOf, isCompatible, nativePlatformsOf, runsNatively } from './platforms.js';
@@ -81,13 +82,13 @@ function nodeViewOf(node: BuildxNode, spec?: NodeSpec): NodeView {
   };
 }
 
-// A docker-container or kubernetes node is `inactive`/`stopped` until a build starts it (captures
-// dc-ls-before-bootstrap, dc-ls-stopped): that is not down. A remote node that is not running did not answer.
+// A node is down unless it runs or its driver starts it on demand (drivers/registry.ts nodeStateOf).
 function downDetail(node: BuildxNode, driver: string): string | undefined {
   if (node.error !== undefined) return node.error;
-  if (node.status === 'running') return undefined;
-  const startsOnDemand = driver !== 'remote' && (node.status === 'inactive' || node.status === 'stopped');
-  return startsOnDemand ? undefined : `status ${node.status ?? 'unknown'}`;
+  const state = nodeStateOf(driver, node.status);
+  return state === 'running' || state === 'starts-on-demand'
+    ? undefined
+    : `status ${node.status ?? 'unknown'}`;
 }
 
 function containerViewOf(name: string, state: ContainerState): ContainerView {

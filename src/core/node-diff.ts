@@ -3,7 +3,7 @@ import { driverOptsOf } from '../buildx/args.js';
 import { splitWords } from '../buildx/container-args.js';
 import type { BuildxNode, BuildxVersion } from '../buildx/model.js';
 import type { Driver, NodeSpec } from '../config/types.js';
-import { isAtLeast013 } from './platforms.js';
+import { driverOf } from '../drivers/registry.js';
 
 export interface DesiredNode {
   spec: NodeSpec;
@@ -21,10 +21,6 @@ export interface NodeDrift {
   /** A note for the reason, empty when none: a running BuildKit container keeps its old settings. */
   restart: string;
 }
-
-// buildx ≥ 0.13 adds this flag to docker-container and kubernetes nodes by itself (builder.go
-// parseBuildkitdFlags), so it is not drift when the config does not ask for it (capture dc-inspect, 0.29.1).
-const DEFAULT_ENTITLEMENT = '--allow-insecure-entitlement=network.host';
 
 function optsMap(list: string[]): Map<string, string> {
   return new Map(list.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -45,11 +41,12 @@ export function diffNode(
 ): NodeDrift {
   const changes: string[] = [];
   const notInPlace: string[] = [];
+  const driver = driverOf(context.driver);
 
   if (desired.endpoint !== undefined) {
     if (desired.endpoint !== actual.endpoint)
       changes.push(`endpoint ${actual.endpoint} → ${desired.endpoint}`);
-  } else if (context.driver === 'docker-container' && /^(ssh|tcp):\/\//.test(actual.endpoint)) {
+  } else if (driver.localDockerWithoutEndpoint && /^(ssh|tcp):\/\//.test(actual.endpoint)) {
     // No endpoint means the local Docker; create without one does not reset a stored endpoint (setEp=false).
     changes.push(`endpoint ${actual.endpoint} → the local Docker`);
     notInPlace.push('buildx keeps a stored endpoint when create names none');
@@ -74,15 +71,16 @@ export function diffNode(
   }
 
   // A remote node takes no buildkitd flags; a local node's flags belong to its container (spec hash).
-  if (context.driver !== 'remote') {
+  if (driver.startsBuildkitd) {
     const wanted = splitWords(desired.spec.buildkitdFlags ?? '');
+    // Flags buildx adds by itself are not drift when the config does not ask for them (capture dc-inspect, 0.29.1).
     const have = splitWords(actual.buildkitdFlags ?? '').filter(
-      (f) => f !== DEFAULT_ENTITLEMENT || wanted.includes(f),
+      (f) => !driver.defaultBuildkitdFlags.includes(f) || wanted.includes(f),
     );
     if (wanted.join(' ') !== have.join(' ')) {
       changes.push(`buildkitd flags "${have.join(' ')}" → "${wanted.join(' ')}"`);
       // buildx < 0.13 sends nil flags when none are given, and nil means "keep".
-      if (wanted.length === 0 && !isAtLeast013(context.version))
+      if (wanted.length === 0 && !context.version.caps.createClearsFlags)
         notInPlace.push('buildx < 0.13 keeps flags when create passes none');
     }
   }
@@ -91,7 +89,7 @@ export function diffNode(
   // client reconnects with them, but a docker-container or kubernetes BuildKit keeps running as it was.
   const pinsOnly = changes.every((c) => c.startsWith('pinned platforms'));
   const restart =
-    context.driver !== 'remote' && !pinsOnly
+    driver.startsBuildkitd && !pinsOnly
       ? ' (the running BuildKit keeps its old settings until the builder is removed and ensured again)'
       : '';
   return { changes, notInPlace: notInPlace.length > 0 ? notInPlace.join('; ') : undefined, restart };

@@ -1,13 +1,8 @@
 // Platform facts shared by planning, routing and health: families, compatibility, native vs emulated,
 // and buildx's pin exclusivity.
 import { pinnedPlatformsOf } from '../buildx/args.js';
-import type { BuildxVersion, PlatformEntry } from '../buildx/model.js';
+import type { PlatformEntry } from '../buildx/model.js';
 import type { NodeSpec } from '../config/types.js';
-
-/** buildx 0.13 reworked node resolution (build/driver.go) and create (builder/builder.go). */
-export function isAtLeast013(version: BuildxVersion): boolean {
-  return version.major > 0 || version.minor >= 13;
-}
 
 /** `linux/amd64/v2` → `linux/amd64`. */
 export function familyOf(platform: string): string {

@@ -5,7 +5,6 @@ import type { BuilderSpec } from '../config/types.js';
 import {
   type DeclaredPlatforms,
   effectivePinsOf,
-  isAtLeast013,
   isCompatible,
   nativePlatformsOf,
   runsNatively,
@@ -71,7 +70,7 @@ function offersOf(n: RoutingNode): string[] {
 // exclusivity makes both the same in practice.
 function pinnedIndex(platform: string, nodes: RoutingNode[], version: BuildxVersion): number {
   const indexes = nodes.flatMap((n, i) => (pinsOf(n).includes(platform) ? [i] : []));
-  return (isAtLeast013(version) ? indexes[0] : indexes.at(-1)) ?? -1;
+  return (version.caps.firstPinWins ? indexes[0] : indexes.at(-1)) ?? -1;
 }
 
 // Pass 2, 0.13+: every platform is matched again against pins + worker platforms with containerd's
@@ -128,7 +127,7 @@ export function routePlatforms(requested: string[], nodes: RoutingNode[], versio
         ? 0
         : !fallback
           ? pinned
-          : isAtLeast013(version)
+          : version.caps.rematchesPlatforms
             ? bestMatchIndex(platform, nodes)
             : pinned !== -1
               ? pinned

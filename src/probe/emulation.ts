@@ -4,6 +4,7 @@ import { containerNameOf } from '../buildx/container-names.js';
 import type { Runner } from '../buildx/exec.js';
 import type { BuildxNode } from '../buildx/model.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
+import { DRIVERS } from '../drivers/registry.js';
 import { readWorkerPlatforms, sshCommand } from './daemon.js';
 import { parseEndpoint } from './endpoint.js';
 
@@ -23,8 +24,8 @@ function reachOf(builder: BuilderSpec, node: NodeSpec): Reach | undefined {
   if (endpoint.kind === 'local-container')
     return { dockerArgs: [], container: containerNameOf(builder.name, node.name) };
   if (endpoint.kind === 'docker-container') return { dockerArgs: [], container: endpoint.container };
-  if (builder.driver !== 'docker-container') return undefined;
-  // docker-container driver: buildx names the container buildx_buildkit_<node> on the node's Docker host.
+  if (!DRIVERS[builder.driver].nodeContainer) return undefined;
+  // buildx names the container buildx_buildkit_<node> on the node's Docker host.
   const container = `buildx_buildkit_${node.name}`;
   if (endpoint.kind === 'local-docker') return { dockerArgs: [], container };
   if (endpoint.kind === 'docker-context') return { dockerArgs: ['--context', endpoint.context], container };

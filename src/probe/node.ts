@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { containerNameOf } from '../buildx/container-names.js';
 import { createRunner, type Runner } from '../buildx/exec.js';
 import type { BuilderSpec, Driver, NodeSpec } from '../config/types.js';
+import { DRIVERS } from '../drivers/registry.js';
 import { checkContainer, checkDockerDaemon, checkSsh } from './daemon.js';
 import { parseEndpoint } from './endpoint.js';
 import { probeTcp } from './tcp.js';
@@ -72,7 +73,8 @@ async function probeUnix(path: string): Promise<StepOutcome> {
 }
 
 function targetOf(node: NodeSpec, options: ProbeOptions): ProbeTarget {
-  const endpoint = node.endpoint ?? (node.local ? 'local BuildKit container' : 'local Docker');
+  const label = options.driver === undefined ? 'local Docker' : DRIVERS[options.driver].labelWithoutEndpoint;
+  const endpoint = node.endpoint ?? (node.local ? 'local BuildKit container' : label);
   return { builder: options.builder, node: node.name, endpoint };
 }
 

@@ -2,6 +2,7 @@
 // fail after MPB_FAKE_DOWN_DELAY_MS with `context deadline exceeded` (0.12+; 0.10 polls forever), and
 // docker-container nodes get their BuildKit container created or started (capture dc-inspect-bootstrap).
 import { containerRecord, ensureVolumes, setRunning } from './containers.mjs';
+import { DRIVERS } from './drivers.mjs';
 import { nowIso } from './gofmt.mjs';
 import { loadBuilder } from './model.mjs';
 import { createProgress } from './progress.mjs';
@@ -38,7 +39,7 @@ export async function bootBuilder(ctx, name, only) {
   const toBoot = b.nodes.filter((n) => !n.err && !n.running && (!only || only.includes(n.name)));
   if (b.context || toBoot.length === 0) return { booted: false, failed: 0, stderr: '' };
   const label = (n, what) => (toBoot.length > 1 ? `[${n.name} internal] ${what}` : `[internal] ${what}`);
-  const remote = b.driver === 'remote';
+  const remote = DRIVERS[b.driver].runtime === 'connect';
   if (remote && ctx.version.caps.bootHangs)
     return { booted: false, failed: toBoot.length, stderr: '', hang: true };
 

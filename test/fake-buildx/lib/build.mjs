@@ -11,6 +11,7 @@ import {
   scanContext,
   stepNames,
 } from './dockerfile.mjs';
+import { DRIVERS } from './drivers.mjs';
 import { exportNode, metadataFor, tagIndex } from './export.mjs';
 import { parseFlags } from './flags.mjs';
 import { builderNameFor, loadBuilder } from './model.mjs';
@@ -153,7 +154,7 @@ export async function runBuild(ctx, argv) {
       multiNode: assign.size > 1,
       builder: b.name,
       nodeNames,
-      dockerDriver: b.driver === 'docker',
+      dockerDriver: DRIVERS[b.driver].engineExport,
     };
     const results = [...assign.entries()].map(([i, platforms]) =>
       solveNode(ctx, job, progress, b.nodes[i], platforms),

@@ -1,6 +1,7 @@
 // The small buildx commands: version, ls, inspect, rm, use, stop (commands/*.go at v0.10.5, v0.13.1, v0.29.1).
 import { join } from 'node:path';
 import { bootBuilder } from './boot.mjs';
+import { DRIVERS } from './drivers.mjs';
 import { parseFlags } from './flags.mjs';
 import { formatInspect } from './format-inspect.mjs';
 import { formatLs } from './format-ls.mjs';
@@ -64,7 +65,7 @@ function removeBuilder(state, name, flags) {
       );
     throw new CliError(`no builder "${name}" found`);
   }
-  if (ng.driver === 'docker-container') {
+  if (DRIVERS[ng.driver].nodeContainer) {
     for (const node of ng.nodes) {
       const container = containerNameOf(node);
       if (!flags['keep-daemon']) delete state.containers[container];
@@ -132,7 +133,7 @@ export function runStop(ctx, argv) {
   loadBuilder(ctx, readState(ctx.env), name);
   updateState((state) => {
     const ng = state.builders[name];
-    if (ng?.driver !== 'docker-container') return;
+    if (!ng || !DRIVERS[ng.driver].nodeContainer) return;
     for (const node of ng.nodes) {
       const c = state.containers[containerNameOf(node)];
       if (c) c.State = { ...c.State, Status: 'exited', Running: false, Pid: 0 };

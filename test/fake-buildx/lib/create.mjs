@@ -6,10 +6,9 @@ import {
   driverInitError,
   loadConfigFiles,
   parseDriverOpts,
-  REMOTE_SCHEMES,
-  resolveEndpoint,
   validateName,
 } from './create-options.mjs';
+import { driverOf, REMOTE_SCHEMES } from './drivers.mjs';
 import { parseFlags } from './flags.mjs';
 import { nowIso } from './gofmt.mjs';
 import { parsePlatformFlags } from './platforms.mjs';
@@ -80,13 +79,13 @@ function createInStore(ctx, state, o, warn) {
     if (driver !== existing.driver)
       throw new CliError(`existing instance for "${name}" but has mismatched driver "${existing.driver}"`);
   }
-  if (driver === 'docker') throw new CliError('additional instances of driver "docker" cannot be created');
-  if (!['docker-container', 'remote', 'kubernetes'].includes(driver))
-    throw new CliError(`failed to find driver "${driver}"`);
+  const entry = driverOf(driver);
+  if (!entry) throw new CliError(`failed to find driver "${driver}"`);
+  if (!entry.creatable) throw new CliError(`additional instances of driver "${driver}" cannot be created`);
   const original = existing ? structuredClone(existing) : undefined;
   const ng = existing ?? { name, driver, nodes: [], lastActivity: nowIso() };
   const driverOpts = parseDriverOpts(o.driverOpts);
-  const { ep, setEp } = resolveEndpoint(driver, o.endpoint);
+  const { ep, setEp } = entry.endpoint(o.endpoint);
   updateNodes(
     ng,
     {

@@ -3,6 +3,7 @@
 // BuildKit v0.11.6 amd64 host of the captures.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { DRIVERS } from './drivers.mjs';
 import { downList } from './runtime.mjs';
 
 const AMD64_HOST = ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'];
@@ -131,11 +132,12 @@ export function sshDialError(version, node) {
  * `{err}` when the driver cannot even be asked (docker daemon or ssh host unreachable).
  */
 export function nodeRuntime(ctx, state, builder, node) {
-  if (builder.driver === 'remote') {
+  const runtime = DRIVERS[builder.driver].runtime;
+  if (runtime === 'connect') {
     const worker = remoteWorker(state, builder.name, node, ctx.env);
     return worker ? { status: 'running', worker } : { status: 'inactive' };
   }
-  if (builder.driver === 'docker-container') {
+  if (runtime === 'container') {
     if (isLocalDocker(node.endpoint) && !state.dockerDaemon) return { err: DAEMON_DOWN };
     if (!isLocalDocker(node.endpoint) && isDown(state, builder.name, node, ctx.env))
       return { err: sshDialError(ctx.version, node) };

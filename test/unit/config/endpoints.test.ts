@@ -1,22 +1,26 @@
 // Endpoints each driver takes, read strictly: a value that is not a well-formed endpoint never reaches buildx.
 import { describe, expect, it } from 'vitest';
-import { readEndpoint } from '../../../src/config/endpoints.js';
+import { readEndpoint } from '../../../src/drivers/endpoint.js';
 import { loadText, TLS } from './load-helper.js';
 
 describe('readEndpoint', () => {
   it.each([
-    ['tcp://build-amd64.example.com:1234', 'tcp', 1234],
-    ['tcp://10.0.0.5:1234/', 'tcp', 1234],
-    ['tcp://[::1]:1234', 'tcp', 1234],
-    ['tcp://docker-host', 'tcp', undefined],
-    ['ssh://builder@build-arm64.example.com', 'ssh', undefined],
-    ['ssh://root@127.0.0.1:2222', 'ssh', 2222],
-    ['unix:///run/buildkit/buildkitd.sock', 'unix', undefined],
-    ['docker-container://buildkitd', 'docker-container', undefined],
-    ['kube-pod://buildkitd-0?namespace=ci', 'kube-pod', undefined],
-    ['desktop-linux', 'context', undefined],
-  ])('%s is %s', (endpoint, scheme, port) => {
-    expect(readEndpoint(endpoint)).toEqual({ ok: true, scheme, port });
+    ['tcp://build-amd64.example.com:1234', { scheme: 'tcp', host: 'build-amd64.example.com', port: 1234 }],
+    ['tcp://10.0.0.5:1234/', { scheme: 'tcp', host: '10.0.0.5', port: 1234 }],
+    ['tcp://[::1]:1234', { scheme: 'tcp', host: '::1', port: 1234 }],
+    ['tcp://docker-host', { scheme: 'tcp', host: 'docker-host', port: undefined }],
+    [
+      'ssh://builder@build-arm64.example.com',
+      { scheme: 'ssh', user: 'builder', host: 'build-arm64.example.com', port: undefined },
+    ],
+    ['ssh://root@127.0.0.1:2222', { scheme: 'ssh', user: 'root', host: '127.0.0.1', port: 2222 }],
+    ['ssh://box', { scheme: 'ssh', user: undefined, host: 'box', port: undefined }],
+    ['unix:///run/buildkit/buildkitd.sock', { scheme: 'unix', path: '/run/buildkit/buildkitd.sock' }],
+    ['docker-container://buildkitd', { scheme: 'docker-container', container: 'buildkitd' }],
+    ['kube-pod://buildkitd-0?namespace=ci', { scheme: 'kube-pod', pod: 'buildkitd-0?namespace=ci' }],
+    ['desktop-linux', { scheme: 'context', context: 'desktop-linux' }],
+  ])('%s is %j', (raw, endpoint) => {
+    expect(readEndpoint(raw)).toEqual({ ok: true, endpoint: { raw, ...endpoint } });
   });
 
   it.each([

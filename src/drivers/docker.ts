@@ -1,0 +1,15 @@
+// docker: the Docker engine's own BuildKit (the `default` builder). mpb meets it; builders.yaml cannot declare it.
+import type { Driver } from './types.js';
+
+export const docker = {
+  name: 'docker',
+  declarable: false,
+  startsBuildkitd: false,
+  startsOnDemand: true,
+  multiPlatform: false,
+  localDockerWithoutEndpoint: true,
+  nodeContainer: false,
+  defaultBuildkitdFlags: [],
+  probeWithoutEndpoint: { kind: 'local-docker' },
+  labelWithoutEndpoint: 'local Docker',
+} as const satisfies Driver<'docker'>;

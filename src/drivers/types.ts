@@ -1,0 +1,43 @@
+// What mpb knows about one buildx driver. Every field is required: a new driver cannot leave a capability out.
+import type { Endpoint, Misfit } from './endpoint.js';
+
+/** What a buildx node status means for routing and drift. */
+export type NodeState = 'running' | 'starts-on-demand' | 'down' | 'unknown';
+
+/** How `builders.yaml` may declare nodes of a driver, and why it refuses what does not fit. */
+export interface DeclaredNodeRules {
+  /** Undefined when nodes may be `local: true`; else the hint of the refusal. */
+  localRefusal: string | undefined;
+  /** Takes a `tls` block (and refuses TLS files in driverOpts, where mpb cannot check them). */
+  tls: boolean;
+  /** A tcp:// endpoint is a Docker host, so tcp:// with tls means a remote buildkitd: a mixed builder. */
+  tcpIsDockerHost: boolean;
+  /** The hint when `image` is set on a node that is not `local: true`. */
+  imageHint: string;
+  /** Why an endpoint, or none, does not fit; undefined when it fits. */
+  checkEndpoint(endpoint: Endpoint | undefined, local: boolean): Misfit | undefined;
+}
+
+interface DriverBase<Name extends string> {
+  name: Name;
+  /** buildx starts this driver's BuildKit: it takes buildkitd flags and config, and keeps them until restarted. */
+  startsBuildkitd: boolean;
+  /** Nodes are `inactive`/`stopped` until a build boots them: that is not down. */
+  startsOnDemand: boolean;
+  /** Builds several platforms in one build (the docker driver refuses: capture default-build-multi). */
+  multiPlatform: boolean;
+  /** A node without endpoint runs on this machine's Docker. */
+  localDockerWithoutEndpoint: boolean;
+  /** buildx runs each node in a container `buildx_buildkit_NODE` on the node's Docker. */
+  nodeContainer: boolean;
+  /** Flags buildx ≥ 0.13 adds to every node by itself (builder.go parseBuildkitdFlags): not drift. */
+  defaultBuildkitdFlags: readonly string[];
+  /** How a node without endpoint is probed: its Docker, or not at all (and why). */
+  probeWithoutEndpoint: { kind: 'local-docker' } | { kind: 'skip'; why: string };
+  /** What output shows for a node without endpoint. */
+  labelWithoutEndpoint: string;
+}
+
+/** A driver `builders.yaml` can declare carries its config rules; one mpb only meets carries none. */
+export type Driver<Name extends string = string> = DriverBase<Name> &
+  ({ declarable: true; rules: DeclaredNodeRules } | { declarable: false });
