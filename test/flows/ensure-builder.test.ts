@@ -177,3 +177,32 @@ describe('ensure-builder errors', () => {
     expect(storeOf(fake)?.nodes.map((n) => n.name)).toEqual(['linux-amd64', 'linux-arm64']);
   });
 });
+
+describe('ensure-builder --json codes', () => {
+  it('the preflight and the node verdicts carry stable codes: a dead node is tcp.refused in both', async () => {
+    const nodes: FleetNode[] = [
+      { name: 'linux-amd64', platforms: ['linux/amd64'] },
+      { name: 'linux-arm64', platforms: ['linux/arm64'], dead: true },
+    ];
+    const fake = await withFakeDocker({ version: '0.29.1', down: [], downDelayMs: 100 });
+    const fleet = await startFleet(nodes);
+    cleanups.push(fake.cleanup, fleet.close);
+    fake.setState((s) => {
+      s.down = [fleet.endpoints['linux-arm64']!];
+    });
+    const env = { ...fake.env, MPB_CONFIG: fleet.configPath };
+    const r = await runMpb(['ensure-builder', '--json', '--probe-timeout', '3', '--timeout', '5'], env);
+    expect(r.exitCode).toBe(3);
+    const [report] = JSON.parse(r.stdout).builders;
+    expect(report.preflight.map((p: { node: string; code: string }) => [p.node, p.code])).toEqual([
+      ['linux-amd64', 'ok'],
+      ['linux-arm64', 'tcp.refused'],
+    ]);
+    expect(
+      report.health.nodes.map((n: { node: string; verdict: { code: string } }) => [n.node, n.verdict.code]),
+    ).toEqual([
+      ['linux-amd64', 'ok'],
+      ['linux-arm64', 'tcp.refused'],
+    ]);
+  });
+});
