@@ -11,6 +11,7 @@ import type { Context } from '../context.js';
 import { checkEnsured, checkRoutes, type Refusal, summarizeRefusals } from '../core/build-gate.js';
 import { type Route, routePlatforms } from '../core/routing.js';
 import { UnhealthyError, UsageError } from '../errors.js';
+import { explainErrno, fsError } from '../fs-errors.js';
 import { createOutput, type Output } from '../ui/output.js';
 import { shellQuote } from '../ui/quote.js';
 import { type BuildSummary, renderRoutes, renderSummary } from '../ui/render-build.js';
@@ -147,7 +148,11 @@ function trackInterrupt(): { code: () => number | undefined; stop: () => void } 
 }
 
 async function readDigest(file: string, out: Output) {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
+  // Missing: buildx wrote none. Unreadable: the build stands, without its digest.
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT')
+      out.warn(`could not read ${file}: ${explainErrno(e.code ?? String(e), file).why}`);
+  });
   if (text === undefined) return undefined;
   const parsed = parseMetadataFile(text);
   if (!parsed.ok) out.warn(`could not read ${file}: ${parsed.error.message}`);
@@ -156,7 +161,11 @@ async function readDigest(file: string, out: Output) {
 
 /** Runs buildx live; returns its exit code (or 130/143 after Ctrl-C) and what the metadata file says. */
 async function runBuildx(run: Runner, ctx: Context, out: Output, input: BuildArgsInput) {
-  const temp = input.metadataFile ? undefined : await mkdtemp(path.join(tmpdir(), 'mpb-build-'));
+  const temp = input.metadataFile
+    ? undefined
+    : await mkdtemp(path.join(tmpdir(), 'mpb-build-')).catch((e: unknown) => {
+        throw fsError(e, tmpdir(), 'create a temporary folder in', 'TMPDIR names it.');
+      });
   const metadataFile = input.metadataFile ?? path.join(temp!, 'metadata.json');
   const interrupt = trackInterrupt();
   try {

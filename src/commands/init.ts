@@ -5,6 +5,7 @@ import { configCandidates, displayPath } from '../config/load.js';
 import { normalizePlatform } from '../config/normalize.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { fsError } from '../fs-errors.js';
 import { createOutput } from '../ui/output.js';
 import { quoteWord } from '../ui/quote.js';
 
@@ -68,6 +69,10 @@ export async function runInit(ctx: Context, options: InitOptions): Promise<numbe
   const native = normalizePlatform(NODE_ARCH[process.arch] ?? process.arch) ?? 'linux/amd64';
   try {
     mkdirSync(dirname(file), { recursive: true });
+  } catch (e) {
+    throw fsError(e, dirname(file), 'create the folder', '--output names the file.');
+  }
+  try {
     // 'wx' fails when the file exists: no window between a check and the write.
     writeFileSync(file, starterConfig(native), { flag: options.force ? 'w' : 'wx' });
   } catch (e) {
@@ -77,7 +82,7 @@ export async function runInit(ctx: Context, options: InitOptions): Promise<numbe
         hint: 'Pass --force to overwrite it, or write elsewhere with --output PATH.',
       });
     }
-    throw new UsageError(`cannot write ${file} (${code ?? String(e)})`, { hint: 'Choose another --output.' });
+    throw fsError(e, file, 'write', '--output names the file.');
   }
   const found = configCandidates({ configPath: undefined, env: ctx.env, cwd: ctx.cwd }).files.includes(file);
   const flag = found ? '' : ` --config ${quoteWord(displayPath(file, ctx.cwd))}`;
