@@ -1,6 +1,10 @@
 // ensure-builder end to end: the built CLI, the fake buildx of each output generation, and real TLS servers
 // for the preflight. Asserts exit codes, buildx's resulting store, and the docker calls made.
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lockDirOf } from '../../src/state/lock.js';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { type Fleet, type FleetNode, startFleet } from '../helpers/fleet.js';
 
@@ -167,14 +171,21 @@ describe('ensure-builder errors', () => {
     const { MPB_BIN } = await import('../helpers/built-cli.js');
     const child = spawn(process.execPath, [MPB_BIN, 'ensure-builder'], { env: slow, stdio: 'ignore' });
     // Kill it while its first `create` is under way: the lock stays behind with a dead pid.
-    for (let i = 0; i < 200 && !mutations(fake).some((c) => c[2] === 'create'); i++) {
+    const creating = () => mutations(fake).some((c) => c[2] === 'create');
+    for (let i = 0; i < 200 && !creating(); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
+    expect(creating()).toBe(true); // killed mid-run, not before it took the lock
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
+    // The lock really was left behind, owned by the killed process: the next run has something to take over.
+    const lock = join(lockDirOf(env), 'fleet.lock');
+    expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: child.pid, host: hostname() });
+    expect(() => process.kill(child.pid!, 0)).toThrow();
     const next = await runMpb(['ensure-builder'], env);
     expect(next.exitCode).toBe(0);
     expect(storeOf(fake)?.nodes.map((n) => n.name)).toEqual(['linux-amd64', 'linux-arm64']);
+    expect(existsSync(lock)).toBe(false); // and released it
   });
 });
 
