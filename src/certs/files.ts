@@ -2,6 +2,7 @@
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { fsError } from '../fs-errors.js';
 import type { CertSet } from './generate.js';
 
 /** File names, docker-style: the server files go to the buildkitd host, the client files stay with buildx. */
@@ -47,7 +48,9 @@ export async function writeCertSet(
       });
     }
   }
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdir(dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+    throw fsError(e, dir, 'create the certificate folder', '--out names the folder.');
+  });
   const contents: Record<CertFileId, string> = {
     ca: set.ca.cert,
     caKey: set.ca.key,
@@ -58,9 +61,13 @@ export async function writeCertSet(
   };
   for (const [id, path] of Object.entries(paths) as [CertFileId, string][]) {
     const mode = PRIVATE.includes(id) ? 0o600 : 0o644;
-    await writeFile(path, contents[id], { mode, flag: options.force ? 'w' : 'wx' });
-    // writeFile's mode applies only to new files; a --force rewrite must tighten an old 0644 key too.
-    await chmod(path, mode);
+    try {
+      await writeFile(path, contents[id], { mode, flag: options.force ? 'w' : 'wx' });
+      // writeFile's mode applies only to new files; a --force rewrite must tighten an old 0644 key too.
+      await chmod(path, mode);
+    } catch (e) {
+      throw fsError(e, path, 'write', '--out names the folder.');
+    }
   }
   return paths;
 }

@@ -18,6 +18,7 @@ import {
 import { type Route, routePlatforms } from '../core/routing.js';
 import type { Deps } from '../deps.js';
 import { refusalError, UsageError } from '../errors.js';
+import { explainErrno, fsError } from '../fs-errors.js';
 import type { BuildOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
 import type { Output } from '../ui/output.js';
@@ -90,7 +91,11 @@ function trackInterrupt(): { code: () => number | undefined; stop: () => void } 
 }
 
 async function readDigest(file: string, out: Output) {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
+  // Missing: buildx wrote none. Unreadable: the build stands, without its digest.
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT')
+      out.warn(`could not read ${file}: ${explainErrno(e.code ?? String(e), file).why}`);
+  });
   if (text === undefined) return undefined;
   const parsed = parseMetadataFile(text);
   if (!parsed.ok) out.warn(`could not read ${file}: ${parsed.error.message}`);
@@ -100,7 +105,11 @@ async function readDigest(file: string, out: Output) {
 /** Runs buildx live; returns its exit code (or 130/143 after Ctrl-C) and what the metadata file says. */
 async function runBuildx(deps: Deps, input: BuildArgsInput) {
   const given = input.flags.metadataFile;
-  const temp = given ? undefined : await mkdtemp(path.join(tmpdir(), 'mpb-build-'));
+  const temp = given
+    ? undefined
+    : await mkdtemp(path.join(tmpdir(), 'mpb-build-')).catch((e: unknown) => {
+        throw fsError(e, tmpdir(), 'create a temporary folder in', 'TMPDIR names it.');
+      });
   const metadataFile = given ?? path.join(temp!, 'metadata.json');
   const interrupt = trackInterrupt();
   try {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
+import { fsError } from '../fs-errors.js';
 import type { NoOptions } from '../options.js';
 import {
   type CertFacts,
@@ -21,7 +22,7 @@ async function readCertificates(path: string): Promise<string[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw fsError(e, path, 'read');
   }
   const blocks = splitPemCertificates(text);
   if (blocks.length > 0) return blocks;

@@ -20,7 +20,15 @@ async function checkBuildx(run: Runner): Promise<{ check: Check; version?: Build
     const version = await detectVersion(run);
     return { check: pass('buildx', 'buildx', `${version.raw} (0.10 or newer needed)`), version };
   } catch (e) {
-    return { check: fail('buildx', 'buildx', errorDetail(e), errorFix(e, 'Install buildx 0.10 or newer.')) };
+    return {
+      check: fail(
+        'buildx',
+        'buildx.unusable',
+        'buildx',
+        errorDetail(e),
+        errorFix(e, 'Install buildx 0.10 or newer.'),
+      ),
+    };
   }
 }
 
@@ -45,7 +53,9 @@ async function checkConfig(deps: Deps): Promise<{ check: Check; config?: Resolve
       e instanceof ConfigError
         ? e.issues.map((i) => i.hint).join(' ')
         : errorFix(e, 'Run: mpb config validate');
-    return { check: fail('config', 'config', errorDetail(e), fix || 'Run: mpb config validate') };
+    return {
+      check: fail('config', 'config.invalid', 'config', errorDetail(e), fix || 'Run: mpb config validate'),
+    };
   }
 }
 
@@ -75,7 +85,13 @@ async function bootstrapChecks(
       if (down.length > 0) {
         const fix = `Fix ${down.join(', ')} (above), then run: mpb doctor ${b.name} --bootstrap`;
         return [
-          fail(`builder:${b.name}`, `builder ${b.name}`, `not bootstrapped: ${down.join(', ')} down`, fix),
+          fail(
+            `builder:${b.name}`,
+            'builder.not-bootstrapped',
+            `builder ${b.name}`,
+            `not bootstrapped: ${down.join(', ')} down`,
+            fix,
+          ),
         ];
       }
       try {
@@ -88,6 +104,7 @@ async function bootstrapChecks(
         return [
           fail(
             `builder:${b.name}`,
+            'builder.bootstrap-failed',
             `builder ${b.name}`,
             errorDetail(e),
             errorFix(e, `Run: mpb ensure-builder ${b.name}`),

@@ -6,6 +6,7 @@ import { configCandidates, displayPath } from '../config/load.js';
 import { normalizePlatform } from '../config/normalize.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
+import { fsError } from '../fs-errors.js';
 import type { InitOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
 
@@ -64,6 +65,10 @@ export async function runInit(deps: Deps, options: InitOptions): Promise<Command
   const native = normalizePlatform(NODE_ARCH[process.arch] ?? process.arch) ?? 'linux/amd64';
   try {
     mkdirSync(dirname(file), { recursive: true });
+  } catch (e) {
+    throw fsError(e, dirname(file), 'create the folder', '--output names the file.');
+  }
+  try {
     // 'wx' fails when the file exists: no window between a check and the write.
     writeFileSync(file, starterConfig(native), { flag: options.force ? 'w' : 'wx' });
   } catch (e) {
@@ -73,7 +78,7 @@ export async function runInit(deps: Deps, options: InitOptions): Promise<Command
         hint: 'Pass --force to overwrite it, or write elsewhere with --output PATH.',
       });
     }
-    throw new UsageError(`cannot write ${file} (${code ?? String(e)})`, { hint: 'Choose another --output.' });
+    throw fsError(e, file, 'write', '--output names the file.');
   }
   const found = configCandidates({ configPath: undefined, env: deps.env, cwd: deps.cwd }).files.includes(
     file,

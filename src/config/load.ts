@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { ConfigError, type ConfigIssue, UsageError } from '../errors.js';
+import { explainErrno } from '../fs-errors.js';
 import { type NamedFile, normalizeConfig } from './normalize.js';
 import { checkRules } from './rules.js';
 import { configSchema, DEFAULT_LOCAL_IMAGE, type RawConfig } from './schema.js';
@@ -99,10 +100,9 @@ function readText(file: string, shown: string): { text: string } | { issue: Conf
     }
     return { text: readFileSync(file, 'utf8') };
   } catch (e) {
-    return fail(
-      `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-      "Check the file's permissions.",
-    );
+    const errno = (e as NodeJS.ErrnoException).code ?? String(e);
+    const { why, hint } = explainErrno(errno, file);
+    return fail(`cannot read the file: ${why} (${errno})`, hint);
   }
 }
 

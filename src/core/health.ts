@@ -2,14 +2,15 @@
 // and for the builder, each with what to do about it.
 import type { BuildxBuilder, BuildxNode, NodeStatus } from '../buildx/model.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
+import { codeOfNodeStatus, type FaultCode } from '../probe/codes.js';
 import { effectivePinsOf, familyOf, isCompatible, nativePlatformsOf, runsNatively } from './platforms.js';
 
 export type NodeVerdict =
-  | { result: 'ok' }
-  | { result: 'absent'; fix: string }
-  | { result: 'down'; why: string; fix: string }
-  | { result: 'missing-platform'; platforms: string[]; fix: string }
-  | { result: 'pins-differ'; expected: string[]; actual: string[]; fix: string };
+  | { result: 'ok'; code: 'ok' }
+  | { result: 'absent'; code: 'node.absent'; fix: string }
+  | { result: 'down'; code: FaultCode; why: string; fix: string }
+  | { result: 'missing-platform'; code: 'platform.not-served'; platforms: string[]; fix: string }
+  | { result: 'pins-differ'; code: 'node.pins-differ'; expected: string[]; actual: string[]; fix: string };
 
 export interface NodeHealth {
   node: string;
@@ -71,7 +72,11 @@ function missingFix(spec: NodeSpec, missing: string[], endpoint: string): string
 function judgeNode(spec: NodeSpec, actual: BuildxNode | undefined, pins: string[]): NodeHealth {
   const declared = [...spec.platforms, ...spec.emulate];
   if (!actual) {
-    const verdict: NodeVerdict = { result: 'absent', fix: `buildx has no node "${spec.name}"; ${ENSURE}` };
+    const verdict: NodeVerdict = {
+      result: 'absent',
+      code: 'node.absent',
+      fix: `buildx has no node "${spec.name}"; ${ENSURE}`,
+    };
     const empty = { endpoint: spec.endpoint, status: undefined, buildkitVersion: undefined };
     return { node: spec.name, ...empty, native: [], emulated: [], declared, pinned: [], verdict };
   }
@@ -85,14 +90,20 @@ function judgeNode(spec: NodeSpec, actual: BuildxNode | undefined, pins: string[
     actual.status !== 'running'
       ? {
           result: 'down',
+          code: codeOfNodeStatus(actual.status, actual.error),
           why: actual.error ?? `status ${actual.status ?? 'unknown'}`,
           fix: downFix(actual.endpoint),
         }
       : missing.length > 0
-        ? { result: 'missing-platform', platforms: missing, fix: missingFix(spec, missing, actual.endpoint) }
+        ? {
+            result: 'missing-platform',
+            code: 'platform.not-served',
+            platforms: missing,
+            fix: missingFix(spec, missing, actual.endpoint),
+          }
         : pinsDiffer
-          ? { result: 'pins-differ', expected: pins, actual: pinned, fix: ENSURE }
-          : { result: 'ok' };
+          ? { result: 'pins-differ', code: 'node.pins-differ', expected: pins, actual: pinned, fix: ENSURE }
+          : { result: 'ok', code: 'ok' };
   return {
     node: spec.name,
     endpoint: actual.endpoint,

@@ -2,12 +2,15 @@
 import type { Runner } from '../buildx/exec.js';
 import type { BuildxBuilder } from '../buildx/model.js';
 import type { BuilderSpec } from '../config/types.js';
+import type { DiagnosisCode, FaultCode } from './codes.js';
 import { checkEmulation } from './emulation.js';
 import type { ProbeResult } from './types.js';
 
 export interface Check {
   id: string;
   ok: boolean;
+  /** Stable, for scripts (codes.ts); `ok` when the check passed. */
+  code: DiagnosisCode;
   title: string;
   detail: string;
   fix: string | null;
@@ -16,13 +19,15 @@ export interface Check {
 export const pass = (id: string, title: string, detail: string): Check => ({
   id,
   ok: true,
+  code: 'ok',
   title,
   detail,
   fix: null,
 });
-export const fail = (id: string, title: string, detail: string, fix: string): Check => ({
+export const fail = (id: string, code: FaultCode, title: string, detail: string, fix: string): Check => ({
   id,
   ok: false,
+  code,
   title,
   detail,
   fix,
@@ -35,6 +40,7 @@ export async function checkDockerCli(run: Runner, timeoutMs: number): Promise<Ch
   if (r.outcome.kind === 'missing') {
     return fail(
       'docker',
+      'docker.missing',
       'docker CLI',
       'docker was not found on PATH',
       'Install the Docker CLI (docker-ce-cli or docker.io) and make sure `docker` is on PATH.',
@@ -42,6 +48,7 @@ export async function checkDockerCli(run: Runner, timeoutMs: number): Promise<Ch
   }
   return fail(
     'docker',
+    'docker.cli-failed',
     'docker CLI',
     `docker --version ${r.outcome.kind}: ${r.stderr.trim()}`,
     'Reinstall the Docker CLI.',
@@ -54,14 +61,14 @@ export function probeChecks(result: ProbeResult): Check[] {
   const title = `${result.builder ? `${result.builder}/` : ''}${result.node} (${result.endpoint})`;
   switch (result.state) {
     case 'skipped':
-      return [pass(id, title, `skipped: ${result.detail}`)];
+      return [{ ...pass(id, title, `skipped: ${result.detail}`), code: 'skipped' }];
     case 'up':
     case 'down': {
       const main =
         result.state === 'up'
           ? pass(id, title, result.checks.join('; '))
-          : fail(id, title, result.detail, result.fix);
-      return [main, ...result.warnings.map((w) => fail(`${id}:${w.reason}`, title, w.detail, w.fix))];
+          : fail(id, result.code, title, result.detail, result.fix);
+      return [main, ...result.warnings.map((w) => fail(`${id}:${w.reason}`, w.code, title, w.detail, w.fix))];
     }
   }
 }
@@ -77,6 +84,7 @@ export async function emulationChecks(
     return [
       fail(
         `builder:${builder.name}`,
+        'builder.bootstrap-failed',
         `builder ${builder.name}`,
         'buildx has no builder by this name',
         `Create it: mpb ensure-builder ${builder.name}`,
@@ -89,7 +97,9 @@ export async function emulationChecks(
       const title = `${builder.name}/${node.name} emulates ${node.emulate.join(', ')}`;
       const found = actual.nodes.find((n) => n.name === node.name);
       const verdict = await checkEmulation(builder, node, found, options);
-      return verdict.ok ? pass(id, title, verdict.detail) : fail(id, title, verdict.detail, verdict.fix);
+      return verdict.ok
+        ? pass(id, title, verdict.detail)
+        : fail(id, 'emulation.unserved', title, verdict.detail, verdict.fix);
     }),
   );
 }

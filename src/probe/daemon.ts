@@ -2,14 +2,20 @@
 // Every call goes through the Runner (src/buildx/exec.ts) with the probe's own timeout.
 import { lastLines, type Runner } from '../buildx/exec.js';
 import { shellQuote } from '../buildx/quote.js';
+import type { FaultCode } from './codes.js';
 import { netFix } from './tcp.js';
 import type { DownReason, StepOutcome } from './types.js';
 import { parseBuildctlWorkers } from './workers.js';
 
 const SERVER_VERSION = ['version', '--format', '{{.Server.Version}}'];
 const firstLine = (text: string) => lastLines(text, 1) || 'no output';
-const INSTALL_DOCKER =
-  'Install the Docker CLI (docker-ce-cli or docker.io) and make sure `docker` is on PATH.';
+const DOCKER_MISSING: StepOutcome = {
+  ok: false,
+  reason: 'docker',
+  code: 'docker.missing',
+  detail: 'docker was not found on PATH',
+  fix: 'Install the Docker CLI (docker-ce-cli or docker.io) and make sure `docker` is on PATH.',
+};
 
 /** `docker [--context X] version`: does the Docker daemon answer? */
 export async function checkDockerDaemon(
@@ -26,11 +32,12 @@ export async function checkDockerDaemon(
         check: `Docker Engine ${r.stdout.trim()} answers${dockerArgs.length > 0 ? ` (${where})` : ''}`,
       };
     case 'missing':
-      return { ok: false, reason: 'docker', detail: 'docker was not found on PATH', fix: INSTALL_DOCKER };
+      return DOCKER_MISSING;
     case 'timed-out':
       return {
         ok: false,
         reason: 'docker',
+        code: 'docker.down',
         detail: `${where}: the Docker daemon did not answer in time`,
         fix: `Check: ${r.command}`,
       };
@@ -38,6 +45,7 @@ export async function checkDockerDaemon(
       return {
         ok: false,
         reason: 'docker',
+        code: 'docker.down',
         detail: dockerArgs.length > 0 ? `${where}: ${firstLine(r.stderr)}` : firstLine(r.stderr),
         fix:
           dockerArgs.length === 0
@@ -46,6 +54,18 @@ export async function checkDockerDaemon(
       };
   }
 }
+
+// The code of each ssh failure: the network ones are ssh's (its port, its timeout), a name that does not
+// resolve is the same fault whoever looks it up, and a remote `docker version` failing is Docker's.
+const SSH_CODES: Partial<Record<DownReason, FaultCode>> = {
+  dns: 'dns.not-found',
+  refused: 'ssh.refused',
+  timeout: 'ssh.timeout',
+  unreachable: 'ssh.unreachable',
+  'ssh-auth': 'ssh.auth',
+  'ssh-host-key': 'ssh.host-key',
+  docker: 'docker.down',
+};
 
 // OpenSSH's own words (exit 255) for each failure.
 const SSH_ERRORS: [RegExp, DownReason][] = [
@@ -117,6 +137,7 @@ export async function checkSsh(run: Runner, target: SshTarget, timeoutMs: number
     return {
       ok: false,
       reason: 'ssh',
+      code: 'ssh.missing',
       detail: 'ssh was not found on PATH',
       fix: 'Install the OpenSSH client (openssh-client).',
     };
@@ -131,7 +152,8 @@ export async function checkSsh(run: Runner, target: SshTarget, timeoutMs: number
     r.outcome.kind === 'timed-out'
       ? `ssh ${dest} did not answer in time`
       : `ssh ${dest}: ${firstLine(r.stderr)}`;
-  return { ok: false, reason, detail, fix: sshFix(reason, target, dest) };
+  const code = SSH_CODES[reason] ?? 'ssh.failed';
+  return { ok: false, reason, code, detail, fix: sshFix(reason, target, dest) };
 }
 
 export type WorkersOutcome = { ok: true; platforms: string[] } | { ok: false; detail: string };
@@ -161,14 +183,15 @@ export async function checkContainer(
   const r = await run('docker', ['container', 'inspect', '--format', '{{.State.Status}}', container], {
     timeoutMs: remaining(),
   });
-  if (r.outcome.kind === 'missing')
-    return { ok: false, reason: 'docker', detail: 'docker was not found on PATH', fix: INSTALL_DOCKER };
+  if (r.outcome.kind === 'missing') return DOCKER_MISSING;
   const status = r.stdout.trim();
   if (r.outcome.kind !== 'ok' || status !== 'running') {
     const missing = /No such (container|object)/i.test(r.stderr);
+    const daemonDown = /Cannot connect to the Docker daemon/i.test(r.stderr);
     return {
       ok: false,
-      reason: /Cannot connect to the Docker daemon/i.test(r.stderr) ? 'docker' : 'container',
+      reason: daemonDown ? 'docker' : 'container',
+      code: daemonDown ? 'docker.down' : missing ? 'container.missing' : 'container.stopped',
       detail: missing
         ? `container ${container} does not exist`
         : `container ${container}: ${status || firstLine(r.stderr)}`,
@@ -184,6 +207,7 @@ export async function checkContainer(
     return {
       ok: false,
       reason: 'buildkit',
+      code: 'buildkit.down',
       detail: `BuildKit in ${container} does not answer: ${workers.detail}`,
       fix: `See why in its log: docker logs --tail 50 ${container}`,
     };

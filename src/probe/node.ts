@@ -25,9 +25,9 @@ type Steps = { checks: string[]; warnings: ProbeWarning[] };
 
 function resultOf(target: ProbeTarget, steps: Steps, last: StepOutcome): ProbeResult {
   const checks = last.ok ? [...steps.checks, last.check] : steps.checks;
-  if (last.ok) return { ...target, state: 'up', checks, warnings: steps.warnings };
-  const { reason, detail, fix } = last;
-  return { ...target, state: 'down', reason, detail, fix, checks, warnings: steps.warnings };
+  if (last.ok) return { ...target, state: 'up', code: 'ok', checks, warnings: steps.warnings };
+  const { reason, code, detail, fix } = last;
+  return { ...target, state: 'down', reason, code, detail, fix, checks, warnings: steps.warnings };
 }
 
 async function probeTcpNode(node: NodeSpec, host: string, port: number, options: ProbeOptions) {
@@ -48,13 +48,11 @@ async function probeTcpNode(node: NodeSpec, host: string, port: number, options:
     timeoutMs: options.timeoutMs,
     files: { ca: node.tls.ca, cert: node.tls.cert, key: node.tls.key },
   });
-  const last: StepOutcome = tls.ok
-    ? {
-        ok: true,
-        check: `${tls.protocol} with "${tls.server.subject}" (valid until ${tls.server.notAfter.slice(0, 10)}); client certificate accepted`,
-      }
-    : tls;
-  return { steps, last };
+  if (!tls.ok) return { steps, last: tls };
+  steps.checks.push(
+    `${tls.protocol} with "${tls.server.subject}" (valid until ${tls.server.notAfter.slice(0, 10)}); client certificate accepted`,
+  );
+  return { steps, last: { ok: true as const, check: tls.answer } };
 }
 
 async function probeUnix(path: string): Promise<StepOutcome> {
@@ -67,6 +65,7 @@ async function probeUnix(path: string): Promise<StepOutcome> {
     : {
         ok: false,
         reason: 'socket',
+        code: 'socket.missing',
         detail: `no socket at ${path}`,
         fix: `Start the daemon that listens on ${path}, or fix the path.`,
       };
@@ -86,11 +85,12 @@ export async function probeNode(node: NodeSpec, options: ProbeOptions): Promise<
   const none: Steps = { checks: [], warnings: [] };
   switch (endpoint.kind) {
     case 'skip':
-      return { ...target, state: 'skipped', detail: endpoint.why };
+      return { ...target, state: 'skipped', code: 'skipped', detail: endpoint.why };
     case 'invalid':
       return resultOf(target, none, {
         ok: false,
         reason: 'endpoint',
+        code: 'endpoint.invalid',
         detail: endpoint.why,
         fix: 'Fix the endpoint in the config file.',
       });

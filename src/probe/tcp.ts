@@ -1,10 +1,18 @@
 // TCP connect with a deadline: does the endpoint resolve, and does something listen there?
 import { connect, type Socket } from 'node:net';
+import type { FaultCode } from './codes.js';
 import type { NetReason } from './types.js';
 
-export type TcpOutcome =
-  | { ok: true; socket: Socket; ms: number }
-  | { ok: false; reason: NetReason; detail: string; fix: string };
+export type TcpFailure = { ok: false; reason: NetReason; code: FaultCode; detail: string; fix: string };
+export type TcpOutcome = { ok: true; socket: Socket; ms: number } | TcpFailure;
+
+/** The code of a network failure reaching a TCP service. */
+export const NET_CODES = {
+  dns: 'dns.not-found',
+  refused: 'tcp.refused',
+  unreachable: 'tcp.unreachable',
+  timeout: 'tcp.timeout',
+} as const satisfies Record<NetReason, FaultCode>;
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL']);
 
@@ -22,7 +30,7 @@ export function netFix(reason: NetReason, host: string, port: number): string {
   }
 }
 
-function classifyNetError(e: NodeJS.ErrnoException, host: string, port: number) {
+function classifyNetError(e: NodeJS.ErrnoException, host: string, port: number): TcpFailure {
   const code = e.code ?? '';
   const reason: NetReason = DNS_CODES.has(code)
     ? 'dns'
@@ -37,7 +45,7 @@ function classifyNetError(e: NodeJS.ErrnoException, host: string, port: number) 
     timeout: `connection to ${host}:${port} timed out`,
     unreachable: `cannot reach ${host}:${port} (${code || e.message})`,
   }[reason];
-  return { ok: false as const, reason, detail: what, fix: netFix(reason, host, port) };
+  return { ok: false, reason, code: NET_CODES[reason], detail: what, fix: netFix(reason, host, port) };
 }
 
 /** Opens a TCP connection that must succeed before `deadline` (epoch ms); the caller owns the socket. */
@@ -51,6 +59,7 @@ export function connectTcp(host: string, port: number, deadline: number): Promis
       resolve({
         ok: false,
         reason: 'timeout',
+        code: 'tcp.timeout',
         detail: `no TCP answer from ${host}:${port} within ${(waitMs / 1000).toFixed(1)} s`,
         fix: netFix('timeout', host, port),
       });
@@ -73,7 +82,7 @@ export async function probeTcp(
   host: string,
   port: number,
   timeoutMs: number,
-): Promise<{ ok: true; ms: number } | { ok: false; reason: NetReason; detail: string; fix: string }> {
+): Promise<{ ok: true; ms: number } | TcpFailure> {
   const outcome = await connectTcp(host, port, Date.now() + timeoutMs);
   if (!outcome.ok) return outcome;
   outcome.socket.destroy();

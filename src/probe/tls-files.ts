@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { TlsSpec } from '../config/types.js';
 import { certFacts, keyMatchesCert, shortDate, splitPemCertificates, validityAt } from './cert-facts.js';
+import type { FaultCode } from './codes.js';
 import type { ProbeWarning, TlsReason } from './types.js';
 
 export interface TlsPems {
@@ -12,7 +13,14 @@ export interface TlsPems {
 
 export type TlsFilesOutcome =
   | { ok: true; pems: TlsPems; checks: string[]; warnings: ProbeWarning[] }
-  | { ok: false; reason: TlsReason; detail: string; fix: string; warnings: ProbeWarning[] };
+  | {
+      ok: false;
+      reason: TlsReason;
+      code: FaultCode;
+      detail: string;
+      fix: string;
+      warnings: ProbeWarning[];
+    };
 
 /** A warning when a private key can be read by group or others (what ssh refuses for its own keys). */
 export async function checkKeyPermissions(path: string): Promise<ProbeWarning | undefined> {
@@ -21,6 +29,7 @@ export async function checkKeyPermissions(path: string): Promise<ProbeWarning | 
   if ((mode & 0o077) === 0) return undefined;
   return {
     reason: 'key-permissions',
+    code: 'tls.key-permissions',
     detail: `${path} is readable by ${mode & 0o007 ? 'other users' : 'its group'} (mode ${mode.toString(8).padStart(4, '0')})`,
     fix: `chmod 600 ${path}`,
   };
@@ -49,7 +58,9 @@ export async function checkTlsFiles(tls: TlsSpec): Promise<TlsFilesOutcome> {
     key: await readPem(tls.key, 'client key'),
   };
   for (const value of Object.values(read)) {
-    if (typeof value !== 'string') return { ok: false, reason: 'tls-files', ...value, warnings };
+    if (typeof value !== 'string') {
+      return { ok: false, reason: 'tls-files', code: 'tls.files-unreadable', ...value, warnings };
+    }
   }
   const pems = read as TlsPems;
   for (const [what, path, text] of [
@@ -60,6 +71,7 @@ export async function checkTlsFiles(tls: TlsSpec): Promise<TlsFilesOutcome> {
       return {
         ok: false,
         reason: 'tls-files',
+        code: 'tls.files-invalid',
         detail: `the ${what} ${path} holds no PEM certificate`,
         fix: `Point the node's tls block at a PEM certificate (-----BEGIN CERTIFICATE-----); check it with: mpb certs show ${path}`,
         warnings,
@@ -73,6 +85,7 @@ export async function checkTlsFiles(tls: TlsSpec): Promise<TlsFilesOutcome> {
     return {
       ok: false,
       reason: 'tls-files',
+      code: 'tls.files-invalid',
       detail: `the client key ${tls.key} is not a readable private key (${(e as Error).message})`,
       fix: `Point tls.key at the PEM private key made with ${tls.cert} (unencrypted: buildx cannot ask for a passphrase).`,
       warnings,
@@ -82,6 +95,7 @@ export async function checkTlsFiles(tls: TlsSpec): Promise<TlsFilesOutcome> {
     return {
       ok: false,
       reason: 'tls-key-mismatch',
+      code: 'tls.key-mismatch',
       detail: `the client key ${tls.key} does not belong to the client certificate ${tls.cert}`,
       fix: `Point tls.key at the key generated together with ${tls.cert} (mpb certs create writes client-key.pem next to client-cert.pem).`,
       warnings,
@@ -94,6 +108,7 @@ export async function checkTlsFiles(tls: TlsSpec): Promise<TlsFilesOutcome> {
     return {
       ok: false,
       reason: expired ? 'tls-client-expired' : 'tls-client-not-yet-valid',
+      code: expired ? 'tls.client-expired' : 'tls.client-not-yet-valid',
       detail: `the client certificate ${tls.cert} ${expired ? 'expired on' : 'is not valid before'} ${shortDate(when.at)}`,
       fix: expired
         ? `Issue a new client certificate from the server's CA (mpb certs create --host HOST --out DIR makes a new set) and point tls.cert/tls.key at it.`

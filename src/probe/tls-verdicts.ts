@@ -3,7 +3,7 @@ import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
 import { certFacts, namesOf, shortDate, validityAt } from './cert-facts.js';
-import type { TlsFailure, TlsProbeInput } from './tls.js';
+import type { TlsFailure, TlsProbeInput } from './tls-types.js';
 
 // OpenSSL's verdicts that mean "this CA did not sign that certificate".
 const CHAIN_ERRORS = new Set([
@@ -38,6 +38,7 @@ export function clientRejected(c: HandshakeContext, how: string): TlsFailure {
   return {
     ok: false,
     reason: 'tls-client-rejected',
+    code: 'tls.client-rejected',
     detail: `${c.input.host}:${c.input.port} rejected the client certificate ${c.files.cert} (${how})`,
     fix: `buildkitd does not accept ${c.files.cert}: issue it from the CA buildkitd trusts (--tlscacert; mpb certs create makes both from one CA) or restart buildkitd with --tlscacert set to the CA that signed it.${expiredHint}`,
   };
@@ -48,8 +49,28 @@ export function notTls(c: HandshakeContext, how: string): TlsFailure {
   return {
     ok: false,
     reason: 'tls-not-tls',
+    code: 'tls.not-tls',
     detail: `${host}:${port} does not speak TLS (${how})`,
     fix: `Start buildkitd on ${host}:${port} with --tlscacert, --tlscert and --tlskey (mpb certs create prints the command), or check that ${port} is buildkitd's port and not another service.`,
+  };
+}
+
+/** TLS works (or got as far as ALPN), but what listens is not BuildKit: `answered` says what it is instead. */
+export function noBuildkit(
+  c: HandshakeContext,
+  code: 'grpc.no-h2' | 'grpc.no-answer' | 'grpc.not-buildkit' | 'grpc.error',
+  answered: string,
+): TlsFailure {
+  const { host, port } = c.input;
+  return {
+    ok: false,
+    reason: 'grpc',
+    code,
+    detail: `TLS works, but no BuildKit answers on ${host}:${port}: ${answered}`,
+    fix:
+      code === 'grpc.error'
+        ? `See buildkitd's log on ${host}; restart it if it is stuck.`
+        : `Check that ${port} is buildkitd's port (buildkitd --addr tcp://0.0.0.0:${port}), not a proxy or another TLS service, and that buildkitd is not hung.`,
   };
 }
 
@@ -67,6 +88,7 @@ export function verifyServer(
     return {
       ok: false,
       reason: 'tls-ca',
+      code: 'tls.unknown-ca',
       server,
       detail: `the server certificate of ${host}:${port} (issuer "${server.issuer}") is not signed by the CA in ${c.files.ca} ("${ca.subject}") (${code})`,
       fix: `Set tls.ca to the CA that issued the server certificate ("${server.issuer}"), or re-issue the server certificate from your CA: mpb certs create --host ${host}.`,
@@ -78,6 +100,7 @@ export function verifyServer(
     return {
       ok: false,
       reason: expired ? 'tls-expired' : 'tls-not-yet-valid',
+      code: expired ? 'tls.expired' : 'tls.not-yet-valid',
       server,
       detail: `the server certificate of ${host}:${port} ${expired ? 'expired on' : 'is not valid before'} ${shortDate(when.at)}`,
       fix: expired
@@ -97,6 +120,7 @@ export function verifyServer(
     return {
       ok: false,
       reason: 'tls-hostname',
+      code: 'tls.name-mismatch',
       server,
       detail: `"${c.name}" is not a name of the server certificate of ${host}:${port}: ${mismatch}`,
       fix: suggestion
@@ -105,9 +129,11 @@ export function verifyServer(
     };
   }
   if (code) {
+    const caOutOfDate = code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID';
     return {
       ok: false,
-      reason: code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID' ? 'tls-ca' : 'tls-handshake',
+      reason: caOutOfDate ? 'tls-ca' : 'tls-handshake',
+      code: caOutOfDate ? 'tls.ca-out-of-date' : 'tls.handshake',
       server,
       detail: `the certificate chain of ${host}:${port} does not verify (${code}; the CA certificate itself may be out of date)`,
       fix: `Check ${c.files.ca} with: mpb certs show ${c.files.ca}`,
@@ -125,6 +151,9 @@ export function classifyTlsError(
   const code = e.code ?? '';
   if (CLIENT_ALERTS.test(code)) return clientRejected(c, `alert "${alertName(code)}"`);
   if (NOT_TLS_CODE.test(code)) return notTls(c, `OpenSSL: ${e.message.split('\n')[0]}`);
+  if (code.endsWith('ALERT_NO_APPLICATION_PROTOCOL')) {
+    return noBuildkit(c, 'grpc.no-h2', 'the server refused HTTP/2 (ALPN h2), which gRPC needs');
+  }
   if (code === 'ECONNRESET' || code === 'EPIPE') {
     if (stage.secured) return clientRejected(c, 'connection reset after the handshake');
     // Nothing came back to our ClientHello: a plain TCP service that hung up. Something came back: a TLS
@@ -136,6 +165,7 @@ export function classifyTlsError(
   return {
     ok: false,
     reason: 'tls-handshake',
+    code: 'tls.handshake',
     detail: `TLS handshake with ${c.input.host}:${c.input.port} failed: ${code || e.message}`,
     fix: `Inspect it with: openssl s_client -connect ${c.input.host}:${c.input.port} -CAfile ${c.files.ca} -cert ${c.files.cert} -key ${c.files.key}`,
   };

@@ -1,48 +1,25 @@
-// One TLS handshake with a deadline, as buildx would make it, reporting why it fails (see tls-verdicts.ts).
+// One TLS handshake with a deadline, as buildx would make it, reporting why it fails (see tls-verdicts.ts);
+// then, on the same connection, whether BuildKit answers gRPC (grpc.ts).
 import { isIP, type Socket } from 'node:net';
-import { connect } from 'node:tls';
+import { connect, type TLSSocket } from 'node:tls';
 import { type CertFacts, certFacts } from './cert-facts.js';
+import { askBuildkit, type GrpcOutcome } from './grpc.js';
 import { connectTcp } from './tcp.js';
+import type { TlsFailure, TlsOutcome, TlsProbeInput } from './tls-types.js';
 import {
   classifyTlsError,
   clientRejected,
   type HandshakeContext,
+  noBuildkit,
   notTls,
   verifyServer,
 } from './tls-verdicts.js';
-import type { NetReason, TlsReason } from './types.js';
 
-export interface TlsProbeInput {
-  host: string;
-  port: number;
-  /** PEM contents. */
-  ca: string;
-  cert: string;
-  key: string;
-  servername?: string | undefined;
-  timeoutMs: number;
-  /** Where the PEM came from, for the fix text. */
-  files?: { ca: string; cert: string; key: string };
-}
+type Secured = { ok: true; socket: TLSSocket; server: CertFacts; protocol: string };
 
-export type TlsOutcome =
-  | { ok: true; protocol: string; server: CertFacts; ms: number }
-  | { ok: false; reason: NetReason | TlsReason; detail: string; fix: string; server?: CertFacts };
-
-export type TlsFailure = Extract<TlsOutcome, { ok: false }>;
-
-// buildkitd is a gRPC server: it answers the HTTP/2 client preface with a SETTINGS frame. Sending it makes a
-// server that rejected our certificate after a TLS 1.3 handshake say so (alert or close) instead of staying silent.
-const HTTP2_PREFACE = Buffer.concat([
-  Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
-  Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]), // empty SETTINGS frame
-]);
-
-function handshake(c: HandshakeContext, raw: Socket, deadline: number, started: number): Promise<TlsOutcome> {
+function handshake(c: HandshakeContext, raw: Socket, deadline: number): Promise<Secured | TlsFailure> {
   return new Promise((resolve) => {
-    let secured = false;
     let done = false;
-    let server: CertFacts | undefined;
     const socket = connect({
       socket: raw,
       ca: c.input.ca,
@@ -53,55 +30,64 @@ function handshake(c: HandshakeContext, raw: Socket, deadline: number, started: 
       rejectUnauthorized: false, // we verify ourselves, to say *why* it fails
       checkServerIdentity: () => undefined,
     });
-    const finish = (outcome: TlsOutcome) => {
+    const onError = (e: NodeJS.ErrnoException) => fail(classifyTlsError(c, e, stage()));
+    const onClose = () => fail(classifyTlsError(c, { code: 'ECONNRESET', message: 'closed' }, stage()));
+    const settle = (outcome: Secured | TlsFailure) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      socket.destroy();
-      raw.destroy();
+      socket.off('error', onError);
+      socket.off('close', onClose);
       resolve(outcome);
     };
-    const up = (): TlsOutcome => ({
-      ok: true,
-      protocol: socket.getProtocol() ?? 'TLS',
-      server: server!,
-      ms: Math.round(performance.now() - started),
-    });
+    const fail = (failure: TlsFailure) => {
+      socket.destroy();
+      raw.destroy();
+      settle(failure);
+    };
     const timer = setTimeout(
-      () => {
-        if (secured) return finish(up()); // verified both ways and not refused: only the gRPC answer is slow
-        finish({
+      () =>
+        fail({
           ok: false,
           reason: 'timeout',
+          code: 'tls.timeout',
           detail: `${c.input.host}:${c.input.port} accepted TCP but did not complete a TLS handshake in time`,
           fix: `Check that buildkitd with TLS listens on ${c.input.host}:${c.input.port} (not a proxy or another service) and is not overloaded.`,
-        });
-      },
+        }),
       Math.max(0, deadline - Date.now()),
     );
     socket.once('secureConnect', () => {
-      secured = true;
       const peer = socket.getPeerX509Certificate();
-      if (!peer) return finish(notTls(c, 'the server sent no certificate'));
+      if (!peer) return fail(notTls(c, 'the server sent no certificate'));
       const failure = verifyServer(c, socket, peer);
-      if (failure) return finish(failure);
-      server = certFacts(peer);
-      socket.write(HTTP2_PREFACE);
+      if (failure) return fail(failure);
+      settle({ ok: true, socket, server: certFacts(peer), protocol: socket.getProtocol() ?? 'TLS' });
     });
-    socket.once('data', () => finish(up()));
-    const stage = () => ({ secured, answered: raw.bytesRead > 0 });
-    socket.once('error', (e: NodeJS.ErrnoException) => finish(classifyTlsError(c, e, stage())));
-    socket.once('close', () =>
-      finish(
-        secured
-          ? clientRejected(c, 'closed the connection right after the handshake')
-          : classifyTlsError(c, { code: 'ECONNRESET', message: 'closed' }, stage()),
-      ),
-    );
+    const stage = () => ({ secured: false, answered: raw.bytesRead > 0 });
+    socket.once('error', onError);
+    socket.once('close', onClose);
   });
 }
 
-/** TCP connect, then a mutual-TLS handshake, within timeoutMs; says which TLS problem it is when it fails. */
+/** A failed gRPC step as the node's verdict; a broken connection there is the server refusing our certificate. */
+function grpcFailure(c: HandshakeContext, outcome: Exclude<GrpcOutcome, { ok: true }>): TlsFailure {
+  if (outcome.code === 'connection') {
+    // After a TLS 1.3 handshake the server checks the client certificate: a refusal comes as an alert or a close.
+    return outcome.error?.code
+      ? classifyTlsError(
+          c,
+          { code: outcome.error.code, message: outcome.error.message },
+          { secured: true, answered: true },
+        )
+      : clientRejected(c, 'closed the connection right after the handshake');
+  }
+  return noBuildkit(c, outcome.code, outcome.answered);
+}
+
+/**
+ * TCP connect, a mutual-TLS handshake, then one gRPC call, all within timeoutMs; says which problem it is
+ * when it fails.
+ */
 export async function probeTls(input: TlsProbeInput): Promise<TlsOutcome> {
   const started = performance.now();
   const deadline = Date.now() + input.timeoutMs;
@@ -112,16 +98,25 @@ export async function probeTls(input: TlsProbeInput): Promise<TlsOutcome> {
     name: input.servername ?? input.host,
     files: input.files ?? { ca: 'the CA file', cert: 'the client certificate', key: 'the client key' },
   };
+  let secured: Secured | TlsFailure;
   try {
-    return await handshake(c, tcp.socket, deadline, started);
+    secured = await handshake(c, tcp.socket, deadline);
   } catch (e) {
     // tls.connect throws synchronously on PEM it cannot load; the file checks normally catch this first.
     tcp.socket.destroy();
     return {
       ok: false,
       reason: 'tls-files',
+      code: 'tls.files-invalid',
       detail: `cannot load the TLS files: ${(e as Error).message}`,
       fix: `Check ${c.files.ca}, ${c.files.cert} and ${c.files.key} with: mpb certs show FILE`,
     };
   }
+  if (!secured.ok) return secured;
+  const authority = isIP(input.host) === 6 ? `[${input.host}]:${input.port}` : `${input.host}:${input.port}`;
+  const grpc = await askBuildkit(secured.socket, authority, deadline);
+  tcp.socket.destroy();
+  if (!grpc.ok) return { ...grpcFailure(c, grpc), server: secured.server };
+  const ms = Math.round(performance.now() - started);
+  return { ok: true, protocol: secured.protocol, server: secured.server, answer: grpc.answer, ms };
 }

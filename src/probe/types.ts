@@ -1,4 +1,5 @@
 // What a probe finds: a node is up (with what was checked) or down for one named reason, with the fix.
+import type { FaultCode } from './codes.js';
 
 /** Network failures: before any protocol is spoken. */
 export type NetReason = 'dns' | 'refused' | 'unreachable' | 'timeout';
@@ -15,7 +16,8 @@ export type TlsReason =
   | 'tls-not-yet-valid' // server certificate
   | 'tls-client-rejected' // the server refused our client certificate
   | 'tls-not-tls' // the port answers, but not with TLS
-  | 'tls-handshake'; // any other handshake failure
+  | 'tls-handshake' // any other handshake failure
+  | 'grpc'; // TLS works, but BuildKit does not answer over it
 
 /** Failures of nodes reached through docker or ssh. */
 export type DaemonReason =
@@ -33,6 +35,7 @@ export type DownReason = NetReason | TlsReason | DaemonReason;
 /** A problem that does not stop the node from working but should be fixed (doctor fails on it). */
 export interface ProbeWarning {
   reason: 'key-permissions';
+  code: 'tls.key-permissions';
   detail: string;
   fix: string;
 }
@@ -46,19 +49,20 @@ export interface ProbeTarget {
 
 export type ProbeResult = ProbeTarget &
   (
-    | { state: 'up'; checks: string[]; warnings: ProbeWarning[] }
+    | { state: 'up'; code: 'ok'; checks: string[]; warnings: ProbeWarning[] }
     | {
         state: 'down';
         reason: DownReason;
+        code: FaultCode;
         detail: string;
         fix: string;
         checks: string[];
         warnings: ProbeWarning[];
       }
-    | { state: 'skipped'; detail: string }
+    | { state: 'skipped'; code: 'skipped'; detail: string }
   );
 
 /** What a check found before it is placed on a node: a step's own verdict. */
 export type StepOutcome =
   | { ok: true; check: string }
-  | { ok: false; reason: DownReason; detail: string; fix: string };
+  | { ok: false; reason: DownReason; code: FaultCode; detail: string; fix: string };

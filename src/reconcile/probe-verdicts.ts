@@ -10,7 +10,12 @@ export function withProbes(report: HealthReport, probes: readonly ProbeResult[])
     if (probe?.state !== 'down' || n.status === 'running') return n;
     return {
       ...n,
-      verdict: { result: 'down' as const, why: `${probe.reason}: ${probe.detail}`, fix: probe.fix },
+      verdict: {
+        result: 'down' as const,
+        code: probe.code,
+        why: `${probe.reason}: ${probe.detail}`,
+        fix: probe.fix,
+      },
     };
   });
   return { ...report, nodes };

@@ -4,6 +4,7 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnhealthyError } from '../errors.js';
+import { fsError } from '../fs-errors.js';
 
 export interface LockOwner {
   pid: number;
@@ -30,6 +31,10 @@ export interface LockSettings {
 export function lockSettingsOf(env: NodeJS.ProcessEnv): LockSettings {
   return { dir: lockDirOf(env), waitMs: 10 * 60_000, staleMs: 15 * 60_000 };
 }
+
+// How the user chose the lock folder, for the hint of a failure there.
+const WHERE =
+  'The lock folder is $BUILDX_CONFIG/mpb-locks, else $DOCKER_CONFIG/buildx/mpb-locks, else ~/.docker/buildx/mpb-locks: set BUILDX_CONFIG to move it.';
 
 /** buildx keeps its store in $BUILDX_CONFIG, else $DOCKER_CONFIG/buildx, else ~/.docker/buildx. */
 export function lockDirOf(env: NodeJS.ProcessEnv): string {
@@ -81,7 +86,7 @@ function tryCreate(path: string): boolean {
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+    throw fsError(e, path, 'create the lock file', WHERE);
   }
 }
 
@@ -107,7 +112,11 @@ export async function withLock<T>(
   options: LockOptions,
   work: () => Promise<T>,
 ): Promise<T> {
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw fsError(e, dir, 'create the lock folder', WHERE);
+  }
   const path = join(dir, `${name}.lock`);
   const deadline = Date.now() + options.waitMs;
   let told = false;

@@ -134,6 +134,38 @@ describe('mpb doctor', () => {
     expect(byId['node:mac/amd64-box'].detail).toBe('ssh root@127.0.0.1: Docker Engine 20.10.24 answers');
   });
 
+  it('--json: every check carries its stable code, so a script can tell the faults apart', async () => {
+    const r = await doctor([], {}, { json: true });
+    const checks = JSON.parse(r.stdout).checks as { id: string; code: string }[];
+    expect(checks.map((c) => [c.id, c.code])).toEqual([
+      ['docker', 'ok'],
+      ['buildx', 'ok'],
+      ['config', 'ok'],
+      ['node:fleet/good', 'ok'],
+      ['node:fleet/expired', 'tls.expired'],
+      ['node:fleet/dead', 'tcp.refused'],
+      ['node:mac/mac-arm64', 'ok'],
+      ['node:mac/amd64-box', 'ok'],
+    ]);
+  });
+
+  it('--json: ssh refused and docker down have their own codes', async () => {
+    const rows: FakeRow[] = [
+      [['ssh'], { exitCode: 255, stderr: 'ssh: connect to host 127.0.0.1 port 2222: Connection refused\n' }],
+      [
+        ['docker', 'version', '--format'],
+        { exitCode: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n' },
+      ],
+    ];
+    const r = await doctor(['mac'], {}, { json: true, rows });
+    const checks = JSON.parse(r.stdout).checks as { id: string; code: string }[];
+    expect(checks.filter((c) => c.id.startsWith('node:')).map((c) => [c.id, c.code])).toEqual([
+      ['node:mac/mac-arm64', 'docker.down'],
+      ['node:mac/amd64-box', 'ssh.refused'],
+    ]);
+    expect(r.code).toBe(3);
+  });
+
   it('prints one ✓/✗ line per check, the fix under each ✗, and a summary', async () => {
     const r = await doctor(['fleet'], {});
     expect(r.code).toBe(3);
@@ -168,6 +200,7 @@ describe('mpb doctor', () => {
       expect(check).toEqual({
         id: 'node:fleet/good:key-permissions',
         ok: false,
+        code: 'tls.key-permissions',
         title: `fleet/good (tcp://127.0.0.1:${ports.good})`,
         detail: `${client.key} is readable by other users (mode 0644)`,
         fix: `chmod 600 ${client.key}`,
@@ -236,6 +269,7 @@ describe('mpb doctor', () => {
       {
         id: 'emulate:mac/mac-arm64',
         ok: false,
+        code: 'emulation.unserved',
         title: 'mac/mac-arm64 emulates linux/amd64, linux/riscv64',
         detail:
           'BuildKit serves linux/arm64, linux/amd64, linux/amd64/v2, linux/arm/v7 but not linux/riscv64 (no QEMU emulator)',
@@ -244,6 +278,7 @@ describe('mpb doctor', () => {
       {
         id: 'emulate:mac/amd64-box',
         ok: true,
+        code: 'ok',
         title: 'mac/amd64-box emulates linux/arm64',
         detail: 'BuildKit serves linux/arm64 (emulated)',
         fix: null,

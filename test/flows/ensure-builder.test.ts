@@ -1,6 +1,10 @@
 // ensure-builder end to end: the built CLI, the fake buildx of each output generation, and real TLS servers
 // for the preflight. Asserts exit codes, buildx's resulting store, and the docker calls made.
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lockDirOf } from '../../src/state/lock.js';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { type Fleet, type FleetNode, startFleet } from '../helpers/fleet.js';
 import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
@@ -167,13 +171,49 @@ describe('ensure-builder errors', () => {
     const { MPB_BIN } = await import('../helpers/built-cli.js');
     const child = spawn(process.execPath, [MPB_BIN, 'ensure-builder'], { env: slow, stdio: 'ignore' });
     // Kill it while its first `create` is under way: the lock stays behind with a dead pid.
-    for (let i = 0; i < 200 && !mutations(fake).some((c) => c[2] === 'create'); i++) {
+    const creating = () => mutations(fake).some((c) => c[2] === 'create');
+    for (let i = 0; i < 200 && !creating(); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
+    expect(creating()).toBe(true); // killed mid-run, not before it took the lock
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
+    // The lock really was left behind, owned by the killed process: the next run has something to take over.
+    const lock = join(lockDirOf(env), 'fleet.lock');
+    expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: child.pid, host: hostname() });
+    expect(() => process.kill(child.pid!, 0)).toThrow();
     const next = await runMpb(['ensure-builder'], env);
     expect(next.exitCode).toBe(0);
     expect(storeOf(fake)?.nodes.map((n) => n.name)).toEqual(['linux-amd64', 'linux-arm64']);
+    expect(existsSync(lock)).toBe(false); // and released it
+  });
+});
+
+describe('ensure-builder --json codes', () => {
+  it('the preflight and the node verdicts carry stable codes: a dead node is tcp.refused in both', async () => {
+    const nodes: FleetNode[] = [
+      { name: 'linux-amd64', platforms: ['linux/amd64'] },
+      { name: 'linux-arm64', platforms: ['linux/arm64'], dead: true },
+    ];
+    const fake = await withFakeDocker({ version: '0.29.1', down: [], downDelayMs: 100 });
+    const fleet = await startFleet(nodes);
+    cleanups.push(fake.cleanup, fleet.close);
+    fake.setState((s) => {
+      s.down = [fleet.endpoints['linux-arm64']!];
+    });
+    const env = { ...fake.env, MPB_CONFIG: fleet.configPath };
+    const r = await runMpb(['ensure-builder', '--json', '--probe-timeout', '3', '--timeout', '5'], env);
+    expect(r.exitCode).toBe(3);
+    const [report] = JSON.parse(r.stdout).builders;
+    expect(report.preflight.map((p: { node: string; code: string }) => [p.node, p.code])).toEqual([
+      ['linux-amd64', 'ok'],
+      ['linux-arm64', 'tcp.refused'],
+    ]);
+    expect(
+      report.health.nodes.map((n: { node: string; verdict: { code: string } }) => [n.node, n.verdict.code]),
+    ).toEqual([
+      ['linux-amd64', 'ok'],
+      ['linux-arm64', 'tcp.refused'],
+    ]);
   });
 });

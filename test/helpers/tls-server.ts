@@ -1,6 +1,7 @@
 // In-process servers on 127.0.0.1 for probe tests: a mutual-TLS server like buildkitd, plain TCP services
 // that do not speak TLS, a closed port; and certificate sets made by mpb's own generator.
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { createSecureServer, type ServerHttp2Stream } from 'node:http2';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +12,6 @@ export interface Running {
   port: number;
   close: () => Promise<void>;
 }
-
-const SETTINGS_FRAME = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
 
 async function listen(server: Server): Promise<Running> {
   const sockets = new Set<Socket>();
@@ -33,13 +32,68 @@ async function listen(server: Server): Promise<Running> {
   };
 }
 
-/** A TLS server that requires a client certificate from `ca` and, like gRPC, greets with a SETTINGS frame. */
-export function startTlsServer(options: { cert: string; key: string; ca: string }): Promise<Running> {
-  const server = createTlsServer({ ...options, requestCert: true, rejectUnauthorized: true }, (socket) => {
-    socket.on('error', () => {});
-    socket.write(SETTINGS_FRAME);
-  });
+/**
+ * What a mutual-TLS server speaks once the handshake is done: `buildkit` answers BuildKit's ListWorkers over
+ * gRPC like buildkitd; `grpc-other` is a gRPC server without BuildKit's API; `h2-http` an HTTP/2 web server;
+ * `http1` offers only HTTP/1.1 (ALPN) and answers it; `silent` completes the handshake and says nothing.
+ */
+export type TlsSpeaks = 'buildkit' | 'grpc-other' | 'h2-http' | 'http1' | 'silent';
+
+function answerGrpc(stream: ServerHttp2Stream, speaks: 'buildkit' | 'grpc-other'): void {
+  stream.on('error', () => {});
+  if (speaks === 'grpc-other') {
+    // A trailers-only answer, as grpc-go gives for a service it does not have.
+    stream.respond(
+      {
+        ':status': 200,
+        'content-type': 'application/grpc',
+        'grpc-status': '12',
+        'grpc-message': 'unknown service',
+      },
+      { endStream: true },
+    );
+    return;
+  }
+  stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+  stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0', 'grpc-message': '' }));
+  stream.end(Buffer.alloc(5)); // an empty ListWorkersResponse
+}
+
+/** A TLS server that requires a client certificate from `ca` and then speaks as `speaks` says (default: BuildKit). */
+export function startTlsServer(options: {
+  cert: string;
+  key: string;
+  ca: string;
+  speaks?: TlsSpeaks;
+}): Promise<Running> {
+  const { speaks = 'buildkit', ...pems } = options;
+  const tls = { ...pems, requestCert: true, rejectUnauthorized: true };
+  if (speaks === 'silent' || speaks === 'http1') {
+    const server = createTlsServer(
+      // An HTTP/1.1 server that knows no ALPN (many do not) chooses none; a hung buildkitd still chose h2.
+      speaks === 'http1' ? tls : { ...tls, ALPNProtocols: ['h2'] },
+      (socket) => {
+        socket.on('error', () => {});
+        if (speaks === 'http1') {
+          socket.once('data', () =>
+            socket.end('HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Length: 0\r\n\r\n'),
+          );
+        }
+      },
+    );
+    server.on('tlsClientError', () => {});
+    return listen(server);
+  }
+  const server = createSecureServer(tls);
   server.on('tlsClientError', () => {});
+  server.on('sessionError', () => {});
+  server.on('stream', (stream) => {
+    if (speaks === 'h2-http') {
+      stream.on('error', () => {});
+      stream.respond({ ':status': 404, 'content-type': 'text/plain', server: 'nginx' });
+      stream.end('not found');
+    } else answerGrpc(stream, speaks);
+  });
   return listen(server);
 }
 

@@ -62,7 +62,8 @@ describe('probeNode over mutual TLS', () => {
     const port = await serve(await leaf(ca, 'server'));
     const r = await probeNode(nodeAt(`tcp://127.0.0.1:${port}`, good), { timeoutMs: TIMEOUT_MS });
     expect(r.state).toBe('up');
-    expect(r.state === 'up' && r.checks.at(-1)).toMatch(
+    expect(r.state === 'up' && r.checks.at(-1)).toMatch(/^BuildKit answers \(gRPC ListWorkers in \d+ ms\)$/);
+    expect(r.state === 'up' && r.checks.at(-2)).toMatch(
       /^TLSv1\.3 with "CN=127\.0\.0\.1" \(valid until \d{4}-\d\d-\d\d\); client certificate accepted$/,
     );
   });
@@ -207,6 +208,7 @@ describe('probeNode local TLS file checks (no connection needed)', () => {
     expect(r.state === 'up' && r.warnings).toEqual([
       {
         reason: 'key-permissions',
+        code: 'tls.key-permissions',
         detail: `${files.key} is readable by other users (mode 0644)`,
         fix: `chmod 600 ${files.key}`,
       },

@@ -46,7 +46,7 @@ describe('verifyBuilder', () => {
           emulated: [],
           declared: ['linux/amd64'],
           pinned: ['linux/amd64'],
-          verdict: { result: 'ok' },
+          verdict: { result: 'ok', code: 'ok' },
         },
         {
           // The capture's "arm64" daemon is an amd64 machine: declared arm64 is native, the rest emulated.
@@ -58,7 +58,7 @@ describe('verifyBuilder', () => {
           emulated: ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'],
           declared: ['linux/arm64'],
           pinned: ['linux/arm64'],
-          verdict: { result: 'ok' },
+          verdict: { result: 'ok', code: 'ok' },
         },
       ],
     });
@@ -125,8 +125,8 @@ describe('verifyBuilder', () => {
     expect(report.state).toBe('unhealthy');
     expect(report.uncovered).toEqual(['linux/s390x']);
     expect(report.nodes.map((n) => n.verdict)).toEqual([
-      { result: 'down', why: 'status inactive', fix: fix('tcp://127.0.0.1:1299') },
-      { result: 'down', why: 'status inactive', fix: fix('tcp://127.0.0.1:1234') },
+      { result: 'down', code: 'node.inactive', why: 'status inactive', fix: fix('tcp://127.0.0.1:1299') },
+      { result: 'down', code: 'node.inactive', why: 'status inactive', fix: fix('tcp://127.0.0.1:1234') },
     ]);
   });
 
@@ -138,6 +138,7 @@ describe('verifyBuilder', () => {
     const report = verifyBuilder(spec, mixed);
     expect(report.nodes[1]!.verdict).toEqual({
       result: 'missing-platform',
+      code: 'platform.not-served',
       platforms: ['linux/mips64le'],
       fix: 'install QEMU emulators on the host of tcp://127.0.0.1:1237: docker run --privileged --rm tonistiigi/binfmt --install mips64le',
     });
@@ -167,6 +168,7 @@ describe('verifyBuilder', () => {
     };
     expect(verifyBuilder(spec, actual).nodes[0]!.verdict).toEqual({
       result: 'down',
+      code: 'node.inactive',
       why: 'status inactive',
       fix: 'the BuildKit container mpb-buildkit-fleet-mac is not answering; run: mpb ensure-builder, then mpb doctor',
     });

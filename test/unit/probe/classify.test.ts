@@ -41,6 +41,8 @@ describe('classifyTlsError', () => {
     ['ERR_SSL_WRONG_VERSION_NUMBER', false, true, 'tls-not-tls', 'OpenSSL: wrong version number'],
     ['ERR_SSL_PACKET_LENGTH_TOO_LONG', false, true, 'tls-not-tls', 'OpenSSL: packet length too long'],
     ['ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', false, true, 'tls-handshake', undefined],
+    // A TLS server that offers no HTTP/2 refuses our ALPN h2 outright: not gRPC, so not BuildKit.
+    ['ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL', false, true, 'grpc', undefined],
   ] as const)('%s (secured %s, answered %s) → %s', (code, secured, answered, reason, how) => {
     const message = code.startsWith('ERR_SSL_') ? code.slice(8).toLowerCase().replaceAll('_', ' ') : code;
     const r = classifyTlsError(c, { code, message }, { secured, answered });
