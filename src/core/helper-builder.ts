@@ -3,13 +3,11 @@
 // the node's own cache is used. mpb owns these builders and names them `mpb-via-BUILDER-NODE`.
 import { csvField } from '../buildx/args.js';
 import type { BuildxBuilder, BuildxNode } from '../buildx/model.js';
+import { driverOf } from '../drivers/registry.js';
+import { remote } from '../drivers/remote.js';
+import type { HelperTarget } from '../drivers/types.js';
 
 const PREFIX = 'mpb-via-';
-// buildx names a docker-container node's BuildKit container after the node (driver/docker-container).
-const CONTAINER_PREFIX = 'buildx_buildkit_';
-// The pod a kubernetes node reached last: BuildKit reports it as its worker's hostname (capture
-// kubernetes/v0.29.1 inspect-after-bootstrap-replicas2).
-const HOSTNAME_LABEL = 'org.mobyproject.buildkit.worker.hostname';
 
 export const helperNameOf = (builder: string, node: string): string => `${PREFIX}${builder}-${node}`;
 export const isHelperName = (name: string): boolean => name.startsWith(PREFIX);
@@ -24,49 +22,14 @@ export function helperNamesOf(
   return existing.filter((name) => mine.has(name));
 }
 
-export type HelperTarget =
-  | { ok: true; endpoint: string; driverOpts: Record<string, string>; warnings: string[] }
-  | { ok: false; reason: string };
-
-function containerTarget(node: BuildxNode): HelperTarget {
-  const container = `docker-container://${CONTAINER_PREFIX}${node.name}`;
-  const endpoint = node.endpoint;
-  // buildx shows the local engine as its socket; a docker context by name. BuildKit's docker-container
-  // helper runs `docker [--context=CTX] exec`, so a Docker host given as a URL (ssh://, tcp://) cannot be reached.
-  if (endpoint === '' || endpoint.startsWith('unix://'))
-    return { ok: true, endpoint: container, driverOpts: {}, warnings: [] };
-  if (!endpoint.includes('://')) {
-    return { ok: true, endpoint: `${container}?context=${endpoint}`, driverOpts: {}, warnings: [] };
-  }
-  return {
-    ok: false,
-    reason: `node "${node.name}" runs on the Docker host ${endpoint}, which the remote driver reaches only through a docker context: run docker context create NAME --docker host=${endpoint}, and use the context name as the node's endpoint`,
-  };
-}
-
-function podTarget(node: BuildxNode): HelperTarget {
-  const pod = node.labels[HOSTNAME_LABEL];
-  if (!pod) {
-    return {
-      ok: false,
-      reason: `node "${node.name}" reports no pod (it is not running): bootstrap it first`,
-    };
-  }
-  const namespace = node.driverOpts['namespace'] ?? 'default';
-  const kubeconfig = new URLSearchParams(node.endpoint.split('?')[1] ?? '').get('kubeconfig');
-  const warnings = kubeconfig
-    ? [`the helper for "${node.name}" runs kubectl, which reads $KUBECONFIG, not the builder's ${kubeconfig}`]
-    : [];
-  return { ok: true, endpoint: `kube-pod://${pod}?namespace=${namespace}`, driverOpts: {}, warnings };
-}
-
-/** How the remote driver reaches this node's BuildKit: a remote node as it is, others through their container or pod. */
+/** How the remote driver reaches this node's BuildKit: the node's driver says (src/drivers). */
 export function helperTargetOf(driver: string, node: BuildxNode): HelperTarget {
-  if (driver === 'remote')
-    return { ok: true, endpoint: node.endpoint, driverOpts: { ...node.driverOpts }, warnings: [] };
-  if (driver === 'docker-container') return containerTarget(node);
-  if (driver === 'kubernetes') return podTarget(node);
-  return { ok: false, reason: `a ${driver} node cannot be reached from another builder` };
+  return (
+    driverOf(driver)?.reachFromRemote(node) ?? {
+      ok: false,
+      reason: `a ${driver} node cannot be reached from another builder`,
+    }
+  );
 }
 
 /** `buildx create` of the helper; on an existing helper the same command updates its node in place. */
@@ -103,7 +66,7 @@ export function planHelper(
   if (!target.ok) return { kind: 'unreachable', name, reason: target.reason };
   const [only, ...more] = existing?.nodes ?? [];
   const matches =
-    existing?.driver === 'remote' &&
+    existing?.driver === remote.name &&
     more.length === 0 &&
     only?.name === node.name &&
     only.endpoint === target.endpoint &&
@@ -111,7 +74,7 @@ export function planHelper(
   if (matches) return { kind: 'ready', name, reuse: true, argv: [], warnings: target.warnings };
   const create = helperCreateArgs(name, node.name, target.endpoint, target.driverOpts);
   // A builder of that name with another driver or other nodes: create would refuse or keep the others.
-  const fresh = existing && (existing.driver !== 'remote' || more.length > 0 || only?.name !== node.name);
+  const fresh = existing && (existing.driver !== remote.name || more.length > 0 || only?.name !== node.name);
   const argv = fresh ? [['buildx', 'rm', name], create] : [create];
   return { kind: 'ready', name, reuse: false, argv, warnings: target.warnings };
 }

@@ -1,8 +1,30 @@
 // docker-container: buildx runs BuildKit in a container on the node's Docker (this machine's, a host, a context).
+
+import type { BuildxNode } from '../buildx/model.js';
 import { LOCAL_TRUE, MISMATCH } from './endpoint.js';
-import type { Driver } from './types.js';
+import type { Driver, HelperTarget } from './types.js';
 
 export const ALLOW_NETWORK_HOST = '--allow-insecure-entitlement=network.host';
+
+// buildx names a docker-container node's BuildKit container after the node (driver/docker-container).
+const CONTAINER_PREFIX = 'buildx_buildkit_';
+
+/** The node's container through `docker-container://`, on the local engine or a docker context. */
+function containerTarget(node: BuildxNode): HelperTarget {
+  const container = `docker-container://${CONTAINER_PREFIX}${node.name}`;
+  const endpoint = node.endpoint;
+  // buildx shows the local engine as its socket; a docker context by name. BuildKit's docker-container
+  // helper runs `docker [--context=CTX] exec`, so a Docker host given as a URL (ssh://, tcp://) cannot be reached.
+  if (endpoint === '' || endpoint.startsWith('unix://'))
+    return { ok: true, endpoint: container, driverOpts: {}, warnings: [] };
+  if (!endpoint.includes('://')) {
+    return { ok: true, endpoint: `${container}?context=${endpoint}`, driverOpts: {}, warnings: [] };
+  }
+  return {
+    ok: false,
+    reason: `node "${node.name}" runs on the Docker host ${endpoint}, which the remote driver reaches only through a docker context: run docker context create NAME --docker host=${endpoint}, and use the context name as the node's endpoint`,
+  };
+}
 
 export const dockerContainer = {
   name: 'docker-container',
@@ -15,6 +37,7 @@ export const dockerContainer = {
   defaultBuildkitdFlags: [ALLOW_NETWORK_HOST],
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
+  reachFromRemote: containerTarget,
   rules: {
     localRefusal:
       "Remove it: a docker-container node without endpoint already runs on this machine's Docker.",

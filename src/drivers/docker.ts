@@ -12,4 +12,9 @@ export const docker = {
   defaultBuildkitdFlags: [],
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
+  // Its BuildKit lives inside dockerd, with no address of its own.
+  reachFromRemote: () => ({
+    ok: false,
+    reason: 'a docker node cannot be reached from another builder: its BuildKit runs inside dockerd',
+  }),
 } as const satisfies Driver<'docker'>;

@@ -1,6 +1,29 @@
 // kubernetes: buildx starts BuildKit pods in the current kubeconfig context; nodes have no endpoint.
+
+import type { BuildxNode } from '../buildx/model.js';
 import { ALLOW_NETWORK_HOST } from './docker-container.js';
-import type { Driver } from './types.js';
+import type { Driver, HelperTarget } from './types.js';
+
+// The pod a kubernetes node reached last: BuildKit reports it as its worker's hostname (capture
+// kubernetes/v0.29.1 inspect-after-bootstrap-replicas2).
+const HOSTNAME_LABEL = 'org.mobyproject.buildkit.worker.hostname';
+
+/** The node's pod through `kube-pod://`, in the node's namespace. */
+function podTarget(node: BuildxNode): HelperTarget {
+  const pod = node.labels[HOSTNAME_LABEL];
+  if (!pod) {
+    return {
+      ok: false,
+      reason: `node "${node.name}" reports no pod (it is not running): bootstrap it first`,
+    };
+  }
+  const namespace = node.driverOpts['namespace'] ?? 'default';
+  const kubeconfig = new URLSearchParams(node.endpoint.split('?')[1] ?? '').get('kubeconfig');
+  const warnings = kubeconfig
+    ? [`the helper for "${node.name}" runs kubectl, which reads $KUBECONFIG, not the builder's ${kubeconfig}`]
+    : [];
+  return { ok: true, endpoint: `kube-pod://${pod}?namespace=${namespace}`, driverOpts: {}, warnings };
+}
 
 export const kubernetes = {
   name: 'kubernetes',
@@ -16,6 +39,7 @@ export const kubernetes = {
     why: 'kubernetes nodes run as pods: buildx reports their state (mpb ls)',
   },
   labelWithoutEndpoint: 'kubernetes pods',
+  reachFromRemote: podTarget,
   rules: {
     localRefusal: 'Remove it: kubernetes nodes are pods in the cluster.',
     tls: false,

@@ -15,6 +15,12 @@ export const remote = {
   defaultBuildkitdFlags: [],
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
+  reachFromRemote: (node) => ({
+    ok: true,
+    endpoint: node.endpoint,
+    driverOpts: { ...node.driverOpts },
+    warnings: [],
+  }),
   rules: {
     localRefusal: undefined,
     tls: true,

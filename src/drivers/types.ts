@@ -1,8 +1,14 @@
 // What mpb knows about one buildx driver. Every field is required: a new driver cannot leave a capability out.
+import type { BuildxNode } from '../buildx/model.js';
 import type { Endpoint, Misfit } from './endpoint.js';
 
 /** What a buildx node status means for routing and drift. */
 export type NodeState = 'running' | 'starts-on-demand' | 'down' | 'unknown';
+
+/** How a single-node remote-driver builder reaches the same BuildKit as a node (split builds' helper builders). */
+export type HelperTarget =
+  | { ok: true; endpoint: string; driverOpts: Record<string, string>; warnings: string[] }
+  | { ok: false; reason: string };
 
 /** How `builders.yaml` may declare nodes of a driver, and why it refuses what does not fit. */
 export interface DeclaredNodeRules {
@@ -36,6 +42,8 @@ interface DriverBase<Name extends string> {
   probeWithoutEndpoint: { kind: 'local-docker' } | { kind: 'skip'; why: string };
   /** What output shows for a node without endpoint. */
   labelWithoutEndpoint: string;
+  /** The endpoint (and driver options) the remote driver reaches this node's BuildKit with, or why it cannot. */
+  reachFromRemote(node: BuildxNode): HelperTarget;
 }
 
 /** A driver `builders.yaml` can declare carries its config rules; one mpb only meets carries none. */
