@@ -68,7 +68,8 @@ describe('fault injection', () => {
     const { docker } = await setup({ version: '0.10.5', down: ['n0'] });
     await docker(...REMOTE('b', 'n0', 1234));
     const run = createRunner({ env: fake?.env });
-    const r = await run('docker', ['buildx', 'inspect', '--bootstrap', 'b'], { timeoutMs: 1_500 });
+    // Long enough for a loaded machine to start the fake and print the node; it never returns by itself.
+    const r = await run('docker', ['buildx', 'inspect', '--bootstrap', 'b'], { timeoutMs: 6_000 });
     expect(r.outcome).toEqual({ kind: 'timed-out' });
     expect(r.stdout).toContain('Status:    inactive\n');
   });
