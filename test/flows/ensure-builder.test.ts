@@ -172,12 +172,15 @@ describe('ensure-builder errors', () => {
     const child = spawn(process.execPath, [MPB_BIN, 'ensure-builder'], { env: slow, stdio: 'ignore' });
     // Kill it while its first `create` is under way: the lock stays behind with a dead pid.
     const creating = () => mutations(fake).some((c) => c[2] === 'create');
-    for (let i = 0; i < 200 && !creating(); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    let exited = false;
+    child.once('exit', () => {
+      exited = true;
+    });
+    // Until the create shows, however slowly a loaded machine gets there (the test's own timeout bounds it).
+    while (!creating() && !exited) await new Promise((r) => setTimeout(r, 50));
     expect(creating()).toBe(true); // killed mid-run, not before it took the lock
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await new Promise((r) => (exited ? r(undefined) : child.once('exit', r)));
     // The lock really was left behind, owned by the killed process: the next run has something to take over.
     const lock = join(lockDirOf(env), 'fleet.lock');
     expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: child.pid, host: hostname() });
