@@ -131,6 +131,11 @@ const BUILD_OPTIONS = {
   ),
   dryRun: flag('--dry-run', 'print the routing and the buildx command; build nothing'),
   probeTimeout,
+  nodeTimeout: seconds(
+    '--node-timeout <seconds>',
+    'while building, stop buildx (exit 3) when a building node has not answered for this long',
+    30,
+  ),
 };
 
 type BuildFlagSpecs = { [K in keyof BuildFlags]-?: OptionSpec<BuildFlags[K]> };

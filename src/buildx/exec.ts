@@ -16,6 +16,10 @@ export interface RunOptions {
   /** 'pipe' captures output; 'inherit' streams it live (builds); 'stderr' streams both to our stderr. */
   stdio?: 'pipe' | 'inherit' | 'stderr';
   input?: string;
+  /** Aborting stops the child: SIGINT first (buildx cancels cleanly), SIGKILL after `abortGraceMs`. */
+  signal?: AbortSignal;
+  /** How long a child stopped by `signal` has to exit before SIGKILL; 5 s when not given. */
+  abortGraceMs?: number;
 }
 
 export type RunOutcome =
@@ -103,7 +107,14 @@ export function createRunner(settings: RunnerSettings = {}): Runner {
       encoding: 'utf8',
     });
     children.add(child);
+    const stopOnAbort = () => {
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), options.abortGraceMs ?? 5_000).unref();
+    };
+    if (options.signal?.aborted) stopOnAbort();
+    else options.signal?.addEventListener('abort', stopOnAbort, { once: true });
     const r = await child;
+    options.signal?.removeEventListener('abort', stopOnAbort);
     children.delete(child);
     const stdout = typeof r.stdout === 'string' ? r.stdout : '';
     const stderr = typeof r.stderr === 'string' ? r.stderr : '';

@@ -11,6 +11,9 @@ import { type RoutingNode, routingNodesOf } from '../core/routing.js';
 import { configOf, type Deps, optionalConfigOf } from '../deps.js';
 import { nodeStateOf } from '../drivers/registry.js';
 import { refusalError, UsageError } from '../errors.js';
+import { probeActual, probeSpecsOf } from '../probe/buildx-nodes.js';
+import type { ProbeNodeSpec } from '../probe/node.js';
+import type { ProbeResult } from '../probe/types.js';
 import { ensureDepsOf } from '../reconcile/deps.js';
 import { type EnsureReport, ensureBuilder } from '../reconcile/ensure.js';
 
@@ -27,6 +30,10 @@ export interface BuildTarget {
   shownPlatforms: string[];
   nodes: RoutingNode[];
   ensure: EnsureReport | undefined;
+  /** An undeclared builder's probes, from buildx's own endpoints and TLS options; declared ones: ensure's. */
+  preflight: ProbeResult[] | undefined;
+  /** How each node is probed: the declared nodes, or what buildx stores for an undeclared builder's. */
+  probeNodes: ProbeNodeSpec[];
 }
 
 export interface TargetOptions {
@@ -123,6 +130,8 @@ async function declaredTarget(
     shownPlatforms,
     nodes,
     ensure,
+    preflight: undefined,
+    probeNodes: spec.nodes,
   };
 }
 
@@ -159,7 +168,11 @@ async function undeclaredTarget(
     defaulted: false,
     load: Boolean(options.load),
   });
-  const nodes = settleStatuses(actual.driver, routingNodesOf(undefined, actual), new Set());
+  // A node buildx reports running just answered buildx's own inspect; the others are probed for the reason.
+  const unanswered = { ...actual, nodes: actual.nodes.filter((n) => n.status !== 'running') };
+  const preflight = await probeActual(unanswered, options.probeTimeout * 1000, { run });
+  const dead = new Set(preflight.filter((p) => p.state === 'down').map((p) => p.node));
+  const nodes = settleStatuses(actual.driver, routingNodesOf(undefined, actual), dead);
   const shownPlatforms = platforms.length > 0 ? platforms : defaultPlatformOf(nodes);
   return {
     name,
@@ -171,6 +184,8 @@ async function undeclaredTarget(
     shownPlatforms,
     nodes,
     ensure: undefined,
+    preflight,
+    probeNodes: probeSpecsOf(actual),
   };
 }
 

@@ -10,6 +10,7 @@ import { shellQuote } from '../buildx/quote.js';
 import { normalizePlatform } from '../config/normalize.js';
 import {
   checkEnsured,
+  checkPreflight,
   checkRoutes,
   REFUSAL_OUTCOME,
   type Refusal,
@@ -17,9 +18,11 @@ import {
 } from '../core/build-gate.js';
 import { type Route, routePlatforms } from '../core/routing.js';
 import type { Deps } from '../deps.js';
-import { refusalError, UsageError } from '../errors.js';
+import { isKnownDriver } from '../drivers/registry.js';
+import { refusalError, UnhealthyError, UsageError } from '../errors.js';
 import { explainErrno, fsError } from '../fs-errors.js';
 import type { BuildOptions } from '../options.js';
+import { describeDeath, platformsByNodeOf, runWatched } from '../probe/watch.js';
 import type { CommandResult } from '../run-command.js';
 import type { Output } from '../ui/output.js';
 import { type BuildSummary, renderRoutes, renderSummary } from '../ui/render-build.js';
@@ -65,6 +68,7 @@ function jsonDoc(target: BuildTarget, routes: Route[], warnings: string[], argv:
     routes,
     warnings,
     ensure: target.ensure ?? null,
+    preflight: target.preflight ?? null,
     command: shellQuote(['docker', ...argv]),
   };
 }
@@ -72,7 +76,10 @@ function jsonDoc(target: BuildTarget, routes: Route[], warnings: string[], argv:
 function refuse(deps: Deps, doc: object, refusal: Refusal): CommandResult {
   const outcome = REFUSAL_OUTCOME[refusal.kind];
   if (deps.json)
-    return { outcome, data: { ...doc, errors: [{ message: refusal.message, hint: refusal.hint }] } };
+    return {
+      outcome,
+      data: { ...doc, errors: [{ code: refusal.code, message: refusal.message, hint: refusal.hint }] },
+    };
   throw refusalError(outcome, `not building: ${refusal.message}`, refusal.hint);
 }
 
@@ -102,8 +109,28 @@ async function readDigest(file: string, out: Output) {
   return parsed.ok ? parsed.value : undefined;
 }
 
-/** Runs buildx live; returns its exit code (or 130/143 after Ctrl-C) and what the metadata file says. */
-async function runBuildx(deps: Deps, input: BuildArgsInput) {
+/** How the build's nodes are watched while buildx runs (probe/watch.ts). */
+function watchOf(deps: Deps, target: BuildTarget, routes: Route[], options: BuildOptions) {
+  return {
+    nodes: target.probeNodes,
+    platformsByNode: platformsByNodeOf(routes),
+    options: {
+      builder: target.name,
+      driver: isKnownDriver(target.driver) ? target.driver : undefined,
+      nodeTimeoutMs: options.nodeTimeout * 1000,
+      probeTimeoutMs: options.probeTimeout * 1000,
+      // --json: buildx's own output goes to stderr, so stdout holds the document only.
+      stdio: deps.json ? ('stderr' as const) : ('inherit' as const),
+      timeoutMs: TIMEOUT_MS.build,
+    },
+  };
+}
+
+/**
+ * Runs buildx live, watched; returns its exit code (or 130/143 after Ctrl-C), what the metadata file says, and
+ * the node that died if the watchdog stopped it.
+ */
+async function runBuildx(deps: Deps, input: BuildArgsInput, watch: ReturnType<typeof watchOf>) {
   const given = input.flags.metadataFile;
   const temp = given
     ? undefined
@@ -113,16 +140,19 @@ async function runBuildx(deps: Deps, input: BuildArgsInput) {
   const metadataFile = given ?? path.join(temp!, 'metadata.json');
   const interrupt = trackInterrupt();
   try {
-    // --json: buildx's own output goes to stderr, so stdout holds the document only.
-    const r = await deps.run('docker', buildArgs({ ...input, flags: { ...input.flags, metadataFile } }), {
-      stdio: deps.json ? 'stderr' : 'inherit',
-      timeoutMs: TIMEOUT_MS.build,
-    });
+    const argv = buildArgs({ ...input, flags: { ...input.flags, metadataFile } });
+    const { result: r, died } = await runWatched(
+      deps,
+      argv,
+      watch.nodes,
+      watch.platformsByNode,
+      watch.options,
+    );
     if (r.outcome.kind === 'missing') expectOk(r);
     const exitCode = interrupt.code() ?? r.exitCode;
     const metadata =
-      exitCode === 0 ? await readDigest(path.resolve(deps.cwd, metadataFile), deps.out) : undefined;
-    return { exitCode, durationMs: r.durationMs, metadata };
+      exitCode === 0 && !died ? await readDigest(path.resolve(deps.cwd, metadataFile), deps.out) : undefined;
+    return { exitCode, durationMs: r.durationMs, metadata, died };
   } finally {
     interrupt.stop();
     if (temp) await rm(temp, { recursive: true, force: true });
@@ -165,7 +195,11 @@ export async function runBuild(
     configFile: target.configFile,
   });
   const ensured = target.ensure && { ...target.ensure, state: target.ensure.health?.state };
-  const refusals = [...checkEnsured(ensured, routes, Boolean(options.allowDegraded)), ...gate.refusals];
+  const refusals = [
+    ...checkEnsured(ensured, routes, Boolean(options.allowDegraded)),
+    ...checkPreflight(target.name, target.preflight ?? [], routes, Boolean(options.allowDegraded)),
+    ...gate.refusals,
+  ];
   const doc = jsonDoc(target, routes, gate.warnings, buildArgs(input));
   if (!deps.json) showRouting(out, target, routes, refusals);
   for (const w of gate.warnings) out.warn(w);
@@ -177,7 +211,13 @@ export async function runBuild(
     out.result(doc.command);
     return { outcome: 'ok' };
   }
-  const built = await runBuildx(deps, input);
+  const built = await runBuildx(deps, input, watchOf(deps, target, routes, options));
+  if (built.died) {
+    const { message, hint } = describeDeath(built.died);
+    if (!deps.json) throw new UnhealthyError(message, { hint });
+    const errors = [{ code: built.died.code, message, hint }];
+    return { outcome: 'unhealthy', data: { dryRun: false, ...doc, died: built.died, errors } };
+  }
   const summary: BuildSummary = {
     builder: target.name,
     images: built.metadata?.imageNames.length ? built.metadata.imageNames : [...(options.tag ?? [])],

@@ -1,6 +1,8 @@
 // Before `buildx build` runs: which requests mpb refuses (and why, and what to do instead), and what it only
 // warns about. Pure: the routes come from routing.ts, the rest from the flags and the builder.
 import { driverOf } from '../drivers/registry.js';
+import type { FaultCode } from '../probe/codes.js';
+import type { ProbeResult } from '../probe/types.js';
 import type { Route } from './routing.js';
 
 export type RefusalKind =
@@ -25,6 +27,8 @@ export interface Refusal {
   kind: RefusalKind;
   message: string;
   hint: string;
+  /** The diagnosis code, where a probe found it (--json). */
+  code?: FaultCode;
 }
 
 export interface RequestFacts {
@@ -147,6 +151,31 @@ export function checkEnsured(
   ];
 }
 
+/**
+ * A builder the config does not declare gets no ensure, so its probes decide: a dead node stops the build
+ * before buildx waits on it, unless --allow-degraded and every requested platform is still served.
+ */
+export function checkPreflight(
+  builder: string,
+  preflight: readonly ProbeResult[],
+  routes: readonly Route[],
+  allowDegraded: boolean,
+): Refusal[] {
+  if (allowDegraded && routes.every((r) => r.verdict !== 'not-served' && !r.nodeDown)) return [];
+  return preflight.flatMap((p) =>
+    p.state === 'down'
+      ? [
+          {
+            kind: 'node-down' as const,
+            code: p.code,
+            message: `builder "${builder}" node "${p.node}" (${p.endpoint}) is down: ${p.detail} [${p.code}]`,
+            hint: `${p.fix} Then run: mpb doctor ${builder}`,
+          },
+        ]
+      : [],
+  );
+}
+
 const rank = (r: Refusal) => (REFUSAL_OUTCOME[r.kind] === 'usage' ? 0 : 1);
 
 /** One message for all refusals: usage problems come before health ones, and only those of the first are joined. */
@@ -156,6 +185,7 @@ export function summarizeRefusals(refusals: readonly Refusal[]): Refusal | undef
   const same = refusals.filter((r) => rank(r) === rank(first));
   return {
     kind: first.kind,
+    code: same.find((r) => r.code !== undefined)?.code,
     message: same.map((r) => r.message).join('\n'),
     hint: [...new Set(same.map((r) => r.hint))].join('\n'),
   };

@@ -34,6 +34,11 @@ export function driverOf(name: string): Driver | undefined {
   return Object.hasOwn(DRIVERS, name) ? DRIVERS[name as DriverName] : undefined;
 }
 
+/** Whether this mpb knows the driver of that name. */
+export function isKnownDriver(name: string): name is DriverName {
+  return Object.hasOwn(DRIVERS, name);
+}
+
 /** The rules of a declared builder's driver. */
 export function rulesOf(name: DeclarableDriver) {
   return DRIVERS[name].rules;

@@ -1,7 +1,7 @@
 // A node's endpoint, read into what has to be probed and how.
-import type { Driver, NodeSpec } from '../config/types.js';
+import type { NodeSpec } from '../config/types.js';
 import { readEndpoint } from '../drivers/endpoint.js';
-import { DRIVERS } from '../drivers/registry.js';
+import { DRIVERS, type DriverName } from '../drivers/registry.js';
 
 export type ProbeEndpoint =
   | { kind: 'local-docker' }
@@ -11,11 +11,15 @@ export type ProbeEndpoint =
   | { kind: 'docker-container'; container: string }
   | { kind: 'unix'; path: string }
   | { kind: 'docker-context'; context: string }
+  | { kind: 'docker-host'; host: string }
   | { kind: 'skip'; why: string }
   | { kind: 'invalid'; why: string };
 
 /** Reads a node's endpoint (as the config resolved it) for the given builder driver. */
-export function parseEndpoint(node: Pick<NodeSpec, 'endpoint' | 'local'>, driver?: Driver): ProbeEndpoint {
+export function parseEndpoint(
+  node: Pick<NodeSpec, 'endpoint' | 'local'>,
+  driver?: DriverName,
+): ProbeEndpoint {
   if (node.local) return { kind: 'local-container' };
   if (node.endpoint === undefined || node.endpoint === '') {
     return driver === undefined ? { kind: 'local-docker' } : DRIVERS[driver].probeWithoutEndpoint;
@@ -29,7 +33,11 @@ export function parseEndpoint(node: Pick<NodeSpec, 'endpoint' | 'local'>, driver
     case 'kube-pod':
       return { kind: 'skip', why: 'kube-pod:// endpoints are reached through kubectl' };
     case 'unix':
-      return { kind: 'unix', path: endpoint.path };
+      // Where buildx runs BuildKit on a Docker (docker, docker-container), a socket endpoint is that Docker's
+      // (capture dc-inspect: unix:///var/run/docker.sock): probed by asking the daemon, not by the file.
+      return driver !== undefined && DRIVERS[driver].localDockerWithoutEndpoint
+        ? { kind: 'docker-host', host: endpoint.raw }
+        : { kind: 'unix', path: endpoint.path };
     case 'docker-container':
       return { kind: 'docker-container', container: endpoint.container };
     case 'ssh':

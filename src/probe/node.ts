@@ -2,8 +2,8 @@
 import { stat } from 'node:fs/promises';
 import { containerNameOf } from '../buildx/container-names.js';
 import { createRunner, type Runner } from '../buildx/exec.js';
-import type { BuilderSpec, Driver, NodeSpec } from '../config/types.js';
-import { DRIVERS } from '../drivers/registry.js';
+import type { BuilderSpec, NodeSpec } from '../config/types.js';
+import { DRIVERS, type DriverName } from '../drivers/registry.js';
 import { checkContainer, checkDockerDaemon, checkSsh } from './daemon.js';
 import { parseEndpoint } from './endpoint.js';
 import { probeTcp } from './tcp.js';
@@ -16,10 +16,13 @@ export interface ProbeOptions {
   /** For ssh and docker checks; the real runner when not given. */
   run?: Runner;
   /** The builder's driver: tells `tcp://` buildkitd from a Docker host and skips kubernetes nodes. */
-  driver?: Driver;
+  driver?: DriverName;
   /** The node's builder: names the BuildKit container of a `local: true` node. */
   builder?: string;
 }
+
+/** What a probe reads of a node: a declared one, or one read from buildx's state (probe/buildx-nodes.ts). */
+export type ProbeNodeSpec = Pick<NodeSpec, 'name' | 'endpoint' | 'tls' | 'local'>;
 
 type Steps = { checks: string[]; warnings: ProbeWarning[] };
 
@@ -30,7 +33,7 @@ function resultOf(target: ProbeTarget, steps: Steps, last: StepOutcome): ProbeRe
   return { ...target, state: 'down', reason, code, detail, fix, checks, warnings: steps.warnings };
 }
 
-async function probeTcpNode(node: NodeSpec, host: string, port: number, options: ProbeOptions) {
+async function probeTcpNode(node: ProbeNodeSpec, host: string, port: number, options: ProbeOptions) {
   const steps: Steps = { checks: [], warnings: [] };
   if (!node.tls) {
     const tcp = await probeTcp(host, port, options.timeoutMs);
@@ -71,14 +74,14 @@ async function probeUnix(path: string): Promise<StepOutcome> {
       };
 }
 
-function targetOf(node: NodeSpec, options: ProbeOptions): ProbeTarget {
+function targetOf(node: ProbeNodeSpec, options: ProbeOptions): ProbeTarget {
   const label = options.driver === undefined ? 'local Docker' : DRIVERS[options.driver].labelWithoutEndpoint;
   const endpoint = node.endpoint ?? (node.local ? 'local BuildKit container' : label);
   return { builder: options.builder, node: node.name, endpoint };
 }
 
 /** Probes one node within options.timeoutMs: up with what was checked, down with the reason and the fix. */
-export async function probeNode(node: NodeSpec, options: ProbeOptions): Promise<ProbeResult> {
+export async function probeNode(node: ProbeNodeSpec, options: ProbeOptions): Promise<ProbeResult> {
   const target = targetOf(node, options);
   const run = options.run ?? createRunner();
   const endpoint = parseEndpoint(node, options.driver);
@@ -113,6 +116,12 @@ export async function probeNode(node: NodeSpec, options: ProbeOptions): Promise<
           options.timeoutMs,
         ),
       );
+    case 'docker-host':
+      return resultOf(
+        target,
+        none,
+        await checkDockerDaemon(run, ['--host', endpoint.host], endpoint.host, options.timeoutMs),
+      );
     case 'docker-container':
       return resultOf(
         target,
@@ -137,7 +146,7 @@ export async function probeNode(node: NodeSpec, options: ProbeOptions): Promise<
 
 /** Probes nodes in parallel: the whole run takes about one timeout however many nodes there are. */
 export function probeAll(
-  nodes: readonly NodeSpec[],
+  nodes: readonly ProbeNodeSpec[],
   timeoutMs: number,
   options: Omit<ProbeOptions, 'timeoutMs'> = {},
 ): Promise<ProbeResult[]> {

@@ -144,19 +144,13 @@ describe('mpb certs create', () => {
       {
         name: 'n0',
         endpoint: `tcp://127.0.0.1:${server.port}`,
-        platforms: [],
-        emulate: [],
         tls: {
           ca: doc.files.ca,
           cert: doc.files.clientCert,
           key: doc.files.clientKey,
           servername: undefined,
         },
-        driverOpts: {},
-        buildkitdFlags: undefined,
-        buildkitdConfig: undefined,
         local: undefined,
-        pos: { path: 'b.yaml', line: 1, column: 1 },
       },
       { timeoutMs: 5000 },
     );

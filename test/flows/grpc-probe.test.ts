@@ -1,10 +1,11 @@
 // Past TLS: the probe asks BuildKit over gRPC. Against in-process servers that complete the mutual-TLS handshake
 // and then speak something else, and against a real buildkitd.
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Authority, createAuthority, validityFor } from '../../src/certs/generate.js';
 import type { NodeSpec } from '../../src/config/types.js';
 import { probeNode } from '../../src/probe/node.js';
-import { type Buildkitd, buildkitdSkipReason, startBuildkitd } from '../helpers/buildkitd.js';
+import { type BuildkitDaemons, type Daemon, startBuildkitDaemons } from '../helpers/buildkit.js';
 import { leaf, type Running, startTlsServer, type TlsSpeaks, writePems } from '../helpers/tls-server.js';
 
 const TIMEOUT_MS = 5_000;
@@ -79,34 +80,39 @@ describe('probe past TLS: does BuildKit answer gRPC?', () => {
   });
 });
 
-const skip = buildkitdSkipReason();
+// One real buildkitd (test/helpers/buildkit.ts) with certificates made by `mpb certs create`.
+const started = await startBuildkitDaemons([{ name: 'grpc0' }]);
+const skip = 'skip' in started ? started.skip : undefined;
 describe.skipIf(skip !== undefined)(`a real buildkitd${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let daemon: Buildkitd;
-  beforeAll(async () => {
-    daemon = await startBuildkitd({ ...(await leaf(ca, 'server')), ca: ca.pem.cert });
-  });
-  afterAll(() => daemon?.stop());
+  const kit = started as BuildkitDaemons;
+  const daemon = kit.daemons?.[0] as Daemon;
+  const own = () => ({ ca: kit.certs.ca, cert: kit.certs.clientCert, key: kit.certs.clientKey });
+  afterAll(() => kit.stop());
 
   it('answers ListWorkers over mutual TLS: up', async () => {
-    const r = await probeNode(nodeAt(daemon.port), { timeoutMs: TIMEOUT_MS });
+    const r = await probeNode(nodeAt(daemon.port, own()), { timeoutMs: TIMEOUT_MS });
     expect(r).toMatchObject({ state: 'up', code: 'ok' });
   });
 
   it('refuses a client certificate from another CA: tls.client-rejected', async () => {
     const other = await createAuthority('other CA', validityFor(30));
     const stranger = await leaf(other, 'client');
-    const files = await writePems({ ca: ca.pem.cert, cert: stranger.cert, key: stranger.key });
+    const files = await writePems({
+      ca: await readFile(kit.certs.ca, 'utf8'),
+      cert: stranger.cert,
+      key: stranger.key,
+    });
     const r = await probeNode(nodeAt(daemon.port, files), { timeoutMs: TIMEOUT_MS });
     expect(r).toMatchObject({ state: 'down', reason: 'tls-client-rejected', code: 'tls.client-rejected' });
   });
 
   it('frozen (SIGSTOP): the kernel still accepts TCP, the handshake never ends: tls.timeout', async () => {
-    daemon.process.kill('SIGSTOP');
+    daemon.freeze();
     try {
-      const r = await probeNode(nodeAt(daemon.port), { timeoutMs: 1_000 });
+      const r = await probeNode(nodeAt(daemon.port, own()), { timeoutMs: 1_000 });
       expect(r).toMatchObject({ state: 'down', code: 'tls.timeout' });
     } finally {
-      daemon.process.kill('SIGCONT');
+      daemon.thaw();
     }
   });
 });

@@ -1,0 +1,88 @@
+// The watchdog against real TLS servers and a real long-running child: a node that stops answering gRPC stops
+// the "build"; one that keeps answering lets it finish. The build is `sleep`, run by the real runner.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunner, type Runner } from '../../../src/buildx/exec.js';
+import { createAuthority, validityFor } from '../../../src/certs/generate.js';
+import { runWatched } from '../../../src/probe/watch.js';
+import { leaf, type Running, startTlsServer, type TlsSpeaks, writePems } from '../../helpers/tls-server.js';
+
+const servers: Running[] = [];
+let serve: (speaks: TlsSpeaks) => Promise<string>;
+let tls: { ca: string; cert: string; key: string; servername: undefined };
+
+beforeAll(async () => {
+  const ca = await createAuthority('watch CA', validityFor(30));
+  const client = await leaf(ca, 'client');
+  const files = await writePems({ ca: ca.pem.cert, cert: client.cert, key: client.key });
+  tls = { ca: files.ca!, cert: files.cert!, key: files.key!, servername: undefined };
+  serve = async (speaks) => {
+    const server = await startTlsServer({ ...(await leaf(ca, 'server')), ca: ca.pem.cert, speaks });
+    servers.push(server);
+    return `tcp://127.0.0.1:${server.port}`;
+  };
+});
+afterAll(() => Promise.all(servers.map((s) => s.close())));
+
+// A loaded machine can take a while to answer even a live node: the probe gets 2 s, the node 3 s of silence.
+// `docker ARGV` becomes `sleep SECONDS`: a child that runs as long as a build and stops on SIGINT.
+function sleepingBuild(seconds: number): Runner {
+  const real = createRunner();
+  return (file, args, options) =>
+    file === 'docker' ? real('sleep', [String(seconds)], options) : real(file, args, options);
+}
+
+const options = {
+  builder: 'rt',
+  driver: 'remote' as const,
+  nodeTimeoutMs: 3_000,
+  probeTimeoutMs: 2_000,
+  intervalMs: 200,
+};
+
+describe('runWatched', () => {
+  it('stops the build when a building node stops answering, naming it and its platforms', async () => {
+    const nodes = [
+      { name: 'alive', endpoint: await serve('buildkit'), tls, local: undefined },
+      { name: 'mute', endpoint: await serve('silent'), tls, local: undefined },
+    ];
+    const started = performance.now();
+    const { result, died } = await runWatched(
+      { run: sleepingBuild(60) },
+      ['buildx', 'build', '.'],
+      nodes,
+      new Map([
+        ['alive', ['linux/amd64']],
+        ['mute', ['linux/arm64']],
+      ]),
+      options,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`node.died diagnosed and the build stopped in ${seconds.toFixed(1)} s`);
+    expect(died).toMatchObject({
+      code: 'node.died',
+      node: 'mute',
+      platforms: ['linux/arm64'],
+      builder: 'rt',
+    });
+    expect(died?.last).toMatchObject({ state: 'down', code: 'grpc.no-answer' });
+    expect(result.exitCode).not.toBe(0);
+    // Not past the named timeout by more than the probe and the SIGINT grace: far below the 60 s "build".
+    expect(seconds).toBeLessThan(3 + 2 + 5 + 10);
+  });
+
+  it('lets the build finish while every building node answers; a silent node that builds nothing is ignored', async () => {
+    const nodes = [
+      { name: 'alive', endpoint: await serve('buildkit'), tls, local: undefined },
+      { name: 'idle', endpoint: await serve('silent'), tls, local: undefined },
+    ];
+    const { result, died } = await runWatched(
+      { run: sleepingBuild(2) },
+      ['buildx', 'build', '.'],
+      nodes,
+      new Map([['alive', ['linux/amd64']]]),
+      options,
+    );
+    expect(died).toBeUndefined();
+    expect(result.exitCode).toBe(0);
+  });
+});
