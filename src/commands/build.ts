@@ -22,6 +22,7 @@ import { explainErrno, fsError } from '../fs-errors.js';
 import type { BuildOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
 import type { Output } from '../ui/output.js';
+import { layoutOf } from '../ui/output.js';
 import { type BuildSummary, renderRoutes, renderSummary } from '../ui/render-build.js';
 import { renderEnsure } from '../ui/render-ensure.js';
 import { type BuildTarget, resolveTarget } from './build-target.js';
@@ -132,9 +133,9 @@ async function runBuildx(deps: Deps, input: BuildArgsInput) {
 /** Prints what ensure did or would do, and the routing table; progress goes to stderr, a dry run's plan to stdout. */
 function showRouting(out: Output, target: BuildTarget, routes: Route[], refusals: Refusal[]): void {
   const ensure = target.ensure;
-  if (ensure?.dryRun) out.result(renderEnsure(ensure, out.color).join('\n'));
+  if (ensure?.dryRun) out.result(renderEnsure(ensure, out.color, layoutOf(out)).join('\n'));
   else if (ensure && refusals.some((r) => r.kind === 'unhealthy'))
-    out.info(renderEnsure(ensure, out.color).join('\n'));
+    out.info(renderEnsure(ensure, out.color, layoutOf(out)).join('\n'));
   if (routes.length > 0) out.info(renderRoutes(routes, out.color).join('\n'));
   else out.info(`no --platform: buildx builds for the platform of the first node of "${target.name}"`);
 }
