@@ -241,6 +241,12 @@ needs a node that is down (nothing is built); 2 usage (e.g. --load with several 
     },
   );
 
+  defineCommand(
+    program.command('__builders', { hidden: true }).description('the declared builders, for completion'),
+    NO_OPTIONS,
+    async () => (await import('./commands/completion.js')).runCompleteBuilders,
+  );
+
   return program;
 }
 
