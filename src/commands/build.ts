@@ -178,7 +178,7 @@ export async function runBuild(
     out.result(doc.command);
     return { outcome: 'ok' };
   }
-  const built = await runBuildx(deps, input);
+  const built = await out.group(`docker buildx build on ${target.name}`, () => runBuildx(deps, input));
   const summary: BuildSummary = {
     builder: target.name,
     images: built.metadata?.imageNames.length ? built.metadata.imageNames : [...(options.tag ?? [])],

@@ -17,6 +17,11 @@ export interface Output {
    * SPINNER_AFTER_MS, then a ✓/✗ line; in CI, pipes and under --json one plain `label...` line (none with --json).
    */
   step<T>(label: string, work: () => Promise<T>, options?: StepOptions): Promise<T>;
+  /**
+   * Under GitHub Actions, what `work` prints (buildx's own output) folded in the log between
+   * `::group::title` and `::endgroup::`; elsewhere just `work`.
+   */
+  group<T>(title: string, work: () => Promise<T>): Promise<T>;
   /** Columns of the terminal on stdout (80 when a TTY reports none); undefined when stdout is not a TTY. */
   width: number | undefined;
 }
@@ -80,6 +85,16 @@ export function createOutput(ctx: Context): Output {
     warn: (text) => line(ctx.stderr, color.yellow(`warning: ${text}`)),
     json: (doc) => line(ctx.stdout, JSON.stringify(doc, null, 2)),
     width: widthOf(ctx.stdout),
+    async group(title, work) {
+      // Workflow commands are read from the step's output; stderr keeps them in order with buildx's lines.
+      if (ctx.env['GITHUB_ACTIONS'] !== 'true') return work();
+      line(ctx.stderr, `::group::${title}`);
+      try {
+        return await work();
+      } finally {
+        line(ctx.stderr, '::endgroup::');
+      }
+    },
     async step(label, work, options = {}) {
       if (!interactive) {
         if (!ctx.json && options.plainLine !== false) line(ctx.stderr, `${label}...`);
