@@ -12,8 +12,7 @@ const PLAIN: Layout = { width: undefined, wide: false };
 const INDENT = '  ';
 
 /** A command as pasteable shell lines: broken between arguments with ` \` to fit `width`. */
-function commandLines(argv: readonly string[], width: number | undefined): string[] {
-  const words = argv.map((a) => shellQuote([a]));
+function commandLines(words: readonly string[], width: number | undefined): string[] {
   if (width === undefined) return [words.join(' ')];
   const lines: string[] = [];
   let current = '';
@@ -42,7 +41,10 @@ export function renderPlan(plan: Plan, c: ChalkInstance, width: number | undefin
   for (const action of plan.actions) {
     lines.push(
       ...wrapLine(`# ${action.reason}`, width, '# ').map((l) => c.dim(l)),
-      ...commandLines([action.file, ...action.argv], width),
+      ...commandLines(
+        [action.file, ...action.argv].map((a) => shellQuote([a])),
+        width,
+      ),
     );
   }
   if (plan.extraNodes.length > 0) {
@@ -164,7 +166,12 @@ export function renderEnsure(r: EnsureReport, c: ChalkInstance, layout: Layout =
       c.bold(`Plan for builder "${r.builder}" (dry run: nothing changed)`),
       ...renderPlan(r.plan, c, layout.width),
     );
-  else if (r.executed.length > 0) lines.push(...r.executed.map((e) => `${c.green('✓')} ${e.command}`));
+  // `command` is already quoted for a shell: its words are split at the spaces between arguments.
+  else
+    for (const e of r.executed) {
+      const [first = '', ...rest] = commandLines(e.command.split(' '), layout.width && layout.width - 2);
+      lines.push(`${c.green('✓')} ${first}`, ...rest.map((l) => `  ${l}`));
+    }
   if (r.preflight.length > 0 && (r.dryRun || r.preflight.some((p) => p.state === 'down'))) {
     const inner = layout.width === undefined ? undefined : layout.width - INDENT.length;
     lines.push(c.bold('Endpoints:'), ...renderPreflight(r.preflight, c, inner).map((l) => `${INDENT}${l}`));

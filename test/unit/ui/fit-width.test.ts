@@ -3,6 +3,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
+import { shellQuote } from '../../../src/buildx/quote.js';
 import { versionOf } from '../../../src/buildx/version.js';
 import { describeDeclared } from '../../../src/core/drift.js';
 import { verifyBuilder } from '../../../src/core/health.js';
@@ -63,6 +64,20 @@ describe('at 80 columns', () => {
     // Every broken command line but the last of a command ends in a shell continuation.
     const joined = lines.join('\n').replace(/ \\\n {4}/g, ' ');
     expect(joined).toBe(renderEnsure(ensureReport(undefined, true), plain, PIPE).join('\n'));
+  });
+
+  it("a real run's executed commands fit", () => {
+    const report = ensureReport(undefined, false);
+    const executed = report.plan.actions.map((a) => ({
+      kind: a.kind,
+      command: shellQuote([a.file, ...a.argv]),
+      exitCode: 0,
+      durationMs: 1,
+    }));
+    expect(executed.length).toBeGreaterThan(0);
+    const lines = renderEnsure({ ...report, executed }, coloured, TTY80);
+    expect(over80(lines)).toEqual([]);
+    expect(renderEnsure({ ...report, executed }, plain, PIPE)).toContain(`✓ ${executed[0]!.command}`);
   });
 
   it('ls of declared builders read from captures fits', () => {
