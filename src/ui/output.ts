@@ -1,7 +1,7 @@
 // Human output goes to stdout (results) and stderr (progress, warnings); --json output is one document on stdout.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
-import type { Layout } from './table.js';
+import { type Layout, wrapLine } from './table.js';
 
 export interface Output {
   color: ChalkInstance;
@@ -82,7 +82,13 @@ export function createOutput(ctx: Context): Output {
     info: (text) => {
       if (!ctx.json) line(ctx.stderr, text);
     },
-    warn: (text) => line(ctx.stderr, color.yellow(`warning: ${text}`)),
+    warn: (text) =>
+      line(
+        ctx.stderr,
+        wrapLine(`warning: ${text}`, widthOf(ctx.stderr), '  ')
+          .map((l) => color.yellow(l))
+          .join('\n'),
+      ),
     json: (doc) => line(ctx.stdout, JSON.stringify(doc, null, 2)),
     width: widthOf(ctx.stdout),
     async group(title, work) {

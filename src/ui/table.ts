@@ -63,12 +63,14 @@ export function renderTable(rows: readonly (readonly string[])[], width?: number
  */
 export function wrapLine(text: string, width: number | undefined, indent = ''): string[] {
   if (width === undefined || visibleLength(text) <= width) return [text];
+  // The line's own indent stays on its first line.
+  const lead = /^ */.exec(text)?.[0] ?? '';
   const lines: string[] = [];
-  let current = '';
-  for (const word of text.split(' ')) {
-    const candidate = current === '' ? word : `${current} ${word}`;
+  let current = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    const candidate = current.trim() === '' ? `${current}${word}` : `${current} ${word}`;
     const limit = lines.length === 0 ? width : width - indent.length;
-    if (visibleLength(candidate) <= limit || current === '' || current.trim() === '') current = candidate;
+    if (visibleLength(candidate) <= limit || current.trim() === '') current = candidate;
     else {
       lines.push(lines.length === 0 ? current : `${indent}${current}`);
       current = word;
