@@ -13,6 +13,7 @@ import {
   type GlobalFlags,
   INIT_OPTIONS,
   INSPECT_OPTIONS,
+  LS_OPTIONS,
   NO_OPTIONS,
   type NoOptions,
   type OptionsOf,
@@ -132,8 +133,11 @@ Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docke
             ? 'declared vs actual builders: nodes, status, platforms, drift'
             : 'the same as ls, and exit 3 when a declared builder is missing, drifted or has a node down',
         )
-        .addHelpText('after', `\nExample:\n  $ mpb ${name} --json | jq '.builders[].drift'`),
-      NO_OPTIONS,
+        .addHelpText(
+          'after',
+          `\nExamples:\n  $ mpb ${name} --wide     every platform, not the summary\n  $ mpb ${name} --json | jq '.builders[].drift'\n\nOn a terminal tables fit its width; pipes and files get every cell whole.`,
+        ),
+      LS_OPTIONS,
       async () => {
         const { runLs, runStatus } = await import('./commands/ls.js');
         return name === 'ls' ? runLs : runStatus;
@@ -235,6 +239,12 @@ needs a node that is down (nothing is built); 2 usage (e.g. --load with several 
       const { runCompletion } = await import('./commands/completion.js');
       return (deps, shell: string, _options: NoOptions) => runCompletion(deps, shell, program);
     },
+  );
+
+  defineCommand(
+    program.command('__builders', { hidden: true }).description('the declared builders, for completion'),
+    NO_OPTIONS,
+    async () => (await import('./commands/completion.js')).runCompleteBuilders,
   );
 
   return program;

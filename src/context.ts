@@ -11,7 +11,7 @@ export interface GlobalOptions {
 export interface Context extends GlobalOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
-  stdout: Writable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean };
 }
 

@@ -71,6 +71,7 @@ const seconds = (flags: string, help: string, value: number): OptionSpec<number>
   parse: parseSeconds,
   default: value,
 });
+const wide = flag('--wide', 'list every platform, variants and emulated ones, instead of a summary');
 const probeTimeout = seconds('--probe-timeout <seconds>', 'how long to wait for each endpoint to answer', 5);
 
 export const GLOBAL_OPTIONS = {
@@ -102,6 +103,7 @@ export const ENSURE_BUILDER_OPTIONS = {
   allowDegraded: flag('--allow-degraded', 'exit 0 while every declared platform still has a running node'),
   probeTimeout,
   timeout: seconds('--timeout <seconds>', 'how long bootstrap may take', 120),
+  wide,
 };
 export type EnsureBuilderOptions = OptionsOf<typeof ENSURE_BUILDER_OPTIONS>;
 
@@ -112,6 +114,9 @@ export const RM_OPTIONS = {
   dryRun: flag('--dry-run', 'print what would be removed; change nothing'),
 };
 export type RmOptions = OptionsOf<typeof RM_OPTIONS>;
+
+export const LS_OPTIONS = { wide };
+export type LsOptions = OptionsOf<typeof LS_OPTIONS>;
 
 /** mpb build's own flags, before the pass-through ones of build-flags.ts. */
 const BUILD_TARGET_OPTIONS = {
@@ -168,6 +173,7 @@ export type InspectOptions = OptionsOf<typeof INSPECT_OPTIONS>;
 export const DOCTOR_OPTIONS = {
   bootstrap: flag('--bootstrap', 'also bootstrap and check emulated platforms (QEMU) on each node'),
   probeTimeout,
+  wide,
 };
 export type DoctorOptions = OptionsOf<typeof DOCTOR_OPTIONS>;
 

@@ -25,6 +25,7 @@ import type { BuildOptions } from '../options.js';
 import { describeDeath, platformsByNodeOf, runWatched } from '../probe/watch.js';
 import type { CommandResult } from '../run-command.js';
 import type { Output } from '../ui/output.js';
+import { layoutOf } from '../ui/output.js';
 import { type BuildSummary, renderRoutes, renderSummary } from '../ui/render-build.js';
 import { renderEnsure } from '../ui/render-ensure.js';
 import { type BuildTarget, resolveTarget } from './build-target.js';
@@ -162,9 +163,9 @@ async function runBuildx(deps: Deps, input: BuildArgsInput, watch: ReturnType<ty
 /** Prints what ensure did or would do, and the routing table; progress goes to stderr, a dry run's plan to stdout. */
 function showRouting(out: Output, target: BuildTarget, routes: Route[], refusals: Refusal[]): void {
   const ensure = target.ensure;
-  if (ensure?.dryRun) out.result(renderEnsure(ensure, out.color).join('\n'));
+  if (ensure?.dryRun) out.result(renderEnsure(ensure, out.color, layoutOf(out)).join('\n'));
   else if (ensure && refusals.some((r) => r.kind === 'unhealthy'))
-    out.info(renderEnsure(ensure, out.color).join('\n'));
+    out.info(renderEnsure(ensure, out.color, layoutOf(out)).join('\n'));
   if (routes.length > 0) out.info(renderRoutes(routes, out.color).join('\n'));
   else out.info(`no --platform: buildx builds for the platform of the first node of "${target.name}"`);
 }
@@ -211,7 +212,9 @@ export async function runBuild(
     out.result(doc.command);
     return { outcome: 'ok' };
   }
-  const built = await runBuildx(deps, input, watchOf(deps, target, routes, options));
+  const built = await out.group(`docker buildx build on ${target.name}`, () =>
+    runBuildx(deps, input, watchOf(deps, target, routes, options)),
+  );
   if (built.died) {
     const { message, hint } = describeDeath(built.died);
     if (!deps.json) throw new UnhealthyError(message, { hint });

@@ -10,7 +10,8 @@ import { type Check, checkDockerCli, emulationChecks, fail, pass, probeChecks } 
 import { probeBuilders } from '../probe/node.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { CommandResult } from '../run-command.js';
-import type { Output } from '../ui/output.js';
+import { layoutOf, type Output } from '../ui/output.js';
+import { wrapLine } from '../ui/table.js';
 
 const errorDetail = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const errorFix = (e: unknown, fallback: string) => (isMpbError(e) && e.hint ? e.hint : fallback);
@@ -115,11 +116,11 @@ async function bootstrapChecks(
   return (await Promise.all(jobs)).flat();
 }
 
-function render(out: Output, checks: readonly Check[]): void {
+function render(out: Output, checks: readonly Check[], width: number | undefined): void {
   for (const c of checks) {
     const mark = c.ok ? out.color.green('✓') : out.color.red('✗');
-    out.result(`${mark} ${out.color.bold(c.title)}: ${c.detail}`);
-    if (c.fix) out.result(`    ${out.color.dim('→')} ${c.fix}`);
+    out.result(wrapLine(`${mark} ${out.color.bold(c.title)}: ${c.detail}`, width, '    ').join('\n'));
+    if (c.fix) out.result(wrapLine(`    ${out.color.dim('→')} ${c.fix}`, width, '      ').join('\n'));
   }
   const failed = checks.filter((c) => !c.ok).length;
   out.result(
@@ -140,17 +141,23 @@ export async function runDoctor(
     const selected = loaded.config ? selectBuilders(loaded.config, builders) : [];
     return { loaded, selected, probes: await probeBuilders(selected, { timeoutMs, run }) };
   })();
-  const [docker, buildx, { loaded, selected, probes }] = await Promise.all([
-    checkDockerCli(run, timeoutMs),
-    checkBuildx(run),
-    configured,
-  ]);
+  const [docker, buildx, { loaded, selected, probes }] = await deps.out.step(
+    'checking docker, buildx, the config and every endpoint',
+    () => Promise.all([checkDockerCli(run, timeoutMs), checkBuildx(run), configured]),
+    { plainLine: false },
+  );
   const checks = [docker, buildx.check, loaded.check, ...probes.flatMap(probeChecks)];
   if (options.bootstrap && buildx.version) {
-    checks.push(...(await bootstrapChecks(selected, probes, run, buildx.version, timeoutMs)));
+    const version = buildx.version;
+    const booted = await deps.out.step(
+      'bootstrapping each builder to check its emulated platforms',
+      () => bootstrapChecks(selected, probes, run, version, timeoutMs),
+      { plainLine: false },
+    );
+    checks.push(...booted);
   }
   const outcome = checks.every((c) => c.ok) ? 'ok' : 'unhealthy';
   if (deps.json) return { outcome, data: { checks } };
-  render(deps.out, checks);
+  render(deps.out, checks, layoutOf(deps.out, options.wide).width);
   return { outcome };
 }

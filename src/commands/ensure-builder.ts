@@ -8,6 +8,7 @@ import type { EnsureBuilderOptions } from '../options.js';
 import { ensureDepsOf } from '../reconcile/deps.js';
 import { type EnsureReport, ensureBuilder } from '../reconcile/ensure.js';
 import type { CommandResult } from '../run-command.js';
+import { layoutOf } from '../ui/output.js';
 import { renderEnsure } from '../ui/render-ensure.js';
 
 function targetsOf(
@@ -55,7 +56,9 @@ export async function runEnsureBuilder(
       }),
     );
     reports.push(report);
-    if (!deps.json) out.result(renderEnsure(report, out.color).join('\n'));
+    if (!deps.json) {
+      out.result(renderEnsure(report, out.color, layoutOf(out, options.wide)).join('\n'));
+    }
     const down = report.health?.nodes.filter((n) => n.verdict.result === 'down').map((n) => n.node) ?? [];
     if (report.outcome === 'ok' && down.length > 0) {
       out.warn(

@@ -10,8 +10,9 @@ import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { type BuilderView, describeDeclared, describeUndeclared } from '../core/drift.js';
 import { configOf, type Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
-import type { NoOptions } from '../options.js';
+import type { LsOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
+import { layoutOf } from '../ui/output.js';
 import { renderLs } from '../ui/render-ls.js';
 
 // Inspects run in parallel, a few at a time: a config of hundreds of builders must not start hundreds of
@@ -82,22 +83,27 @@ async function collect(deps: Deps, names: readonly string[]) {
   return { config, version, views: [...declared, ...shown.undeclared.map(describeUndeclared)] };
 }
 
-async function show(deps: Deps, names: readonly string[], strict: boolean): Promise<CommandResult> {
+async function show(
+  deps: Deps,
+  names: readonly string[],
+  strict: boolean,
+  options: LsOptions,
+): Promise<CommandResult> {
   const { config, version, views } = await collect(deps, names);
   const inSync = views.every((v) => !v.declared || v.state === 'in-sync');
   const outcome = strict && !inSync ? 'unhealthy' : 'ok';
   if (deps.json)
     return { outcome, data: { inSync, buildx: version.raw, config: config.file, builders: views } };
-  deps.out.result(renderLs(views, deps.out.color).join('\n'));
+  deps.out.result(renderLs(views, deps.out.color, layoutOf(deps.out, options.wide)).join('\n'));
   return { outcome };
 }
 
 /** `mpb ls`: informational, exit 0 whatever the drift. */
-export function runLs(deps: Deps, names: string[], _options: NoOptions): Promise<CommandResult> {
-  return show(deps, names, false);
+export function runLs(deps: Deps, names: string[], options: LsOptions): Promise<CommandResult> {
+  return show(deps, names, false, options);
 }
 
 /** `mpb status`: the same view, and exit 3 when a declared builder is missing, drifted or has a node down. */
-export function runStatus(deps: Deps, names: string[], _options: NoOptions): Promise<CommandResult> {
-  return show(deps, names, true);
+export function runStatus(deps: Deps, names: string[], options: LsOptions): Promise<CommandResult> {
+  return show(deps, names, true, options);
 }

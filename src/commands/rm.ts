@@ -122,7 +122,7 @@ export async function runRm(deps: Deps, names: string[], options: RmOptions): Pr
   const executed: ExecutedAction[] = [];
   for (const plan of todo) {
     const done = await withLock(deps.lock.dir, plan.builder, deps.lock, () =>
-      executeActions(tolerant, plan.actions, (a) => out.info(`${a.reason}...`)),
+      executeActions(tolerant, plan.actions, out.step),
     );
     executed.push(...done);
   }

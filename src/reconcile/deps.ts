@@ -6,7 +6,7 @@ import type { EnsureDeps } from './ensure.js';
 
 /** Deps for ensureBuilder: the command's runner and locks, probes within `probeTimeoutSeconds`, progress lines. */
 export function ensureDepsOf(
-  deps: Pick<Deps, 'run' | 'lock'>,
+  deps: Pick<Deps, 'run' | 'lock' | 'out'>,
   version: BuildxVersion | Promise<BuildxVersion>,
   options: { probeTimeoutSeconds: number; onProgress: (text: string) => void },
 ): EnsureDeps {
@@ -18,5 +18,6 @@ export function ensureDepsOf(
       probeAll(nodes, options.probeTimeoutSeconds * 1000, { run, driver: spec.driver, builder: spec.name }),
     lock: deps.lock,
     onProgress: options.onProgress,
+    step: deps.out.step,
   };
 }

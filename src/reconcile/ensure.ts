@@ -8,10 +8,11 @@ import { readBuilder, readCurrentBuilder } from '../buildx/read.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { type HealthReport, healthOutcome, verifyBuilder } from '../core/health.js';
 import { planEnsure } from '../core/plan.js';
-import type { Plan, PlanAction } from '../core/plan-types.js';
+import type { Plan } from '../core/plan-types.js';
 import { exitCodeOf, UsageError } from '../errors.js';
 import type { ProbeResult } from '../probe/types.js';
 import { type LockSettings, withLock } from '../state/lock.js';
+import type { Step } from '../ui/output.js';
 import { type ExecutedAction, executeActions } from './execute.js';
 import { withProbes } from './probe-verdicts.js';
 
@@ -31,7 +32,10 @@ export interface EnsureDeps {
   /** Probes nodes of this builder in parallel, within the probe timeout. */
   probe: (spec: BuilderSpec, nodes: readonly NodeSpec[]) => Promise<ProbeResult[]>;
   lock: LockSettings;
+  /** A note that something waits on someone else (another mpb run's lock). */
   onProgress: (text: string) => void;
+  /** Each wait — reading and probing, every buildx change, the bootstrap — shown as it runs. */
+  step: Step;
 }
 
 export interface EnsureReport {
@@ -91,16 +95,21 @@ async function readActual(run: Runner, version: BuildxVersion, spec: BuilderSpec
 // Probes, the version and the builder's state are read at once: a converged run costs the slowest of them.
 // Local nodes' containers may not exist yet: they are judged by the health check after the plan ran.
 async function observe(spec: BuilderSpec, deps: EnsureDeps): Promise<Observed> {
-  const [preflight, version, [actual, containers]] = await Promise.all([
-    deps.probe(
-      spec,
-      spec.nodes.filter((n) => !n.local),
-    ),
-    deps.version,
-    deps.version.then((v) =>
-      Promise.all([readActual(deps.run, v, spec), readLocalContainers(deps.run, spec)]),
-    ),
-  ]);
+  const [preflight, version, [actual, containers]] = await deps.step(
+    `reading builder ${spec.name} and checking its endpoints`,
+    () =>
+      Promise.all([
+        deps.probe(
+          spec,
+          spec.nodes.filter((n) => !n.local),
+        ),
+        deps.version,
+        deps.version.then((v) =>
+          Promise.all([readActual(deps.run, v, spec), readLocalContainers(deps.run, spec)]),
+        ),
+      ]),
+    { plainLine: false },
+  );
   return { preflight, version, actual, containers };
 }
 
@@ -109,16 +118,17 @@ async function converge(req: EnsureRequest, deps: EnsureDeps) {
   const seen = await observe(req.spec, deps);
   const { version, preflight } = seen;
   const plan = planFor(req, seen);
-  const executed = await executeActions(run, plan.actions, (a: PlanAction) => deps.onProgress(a.reason));
+  const executed = await executeActions(run, plan.actions, deps.step);
   const dead = new Set(preflight.filter((p) => p.state === 'down').map((p) => p.node));
   let state = executed.length > 0 ? await readBuilder(run, version, req.spec.name) : seen.actual;
   if (needsBootstrap(state, dead, version)) {
-    deps.onProgress(`bootstrapping ${req.spec.name}`);
     // A failed bootstrap (a node that will not start) is a health verdict, not a crash: read what there is.
-    state = await readBuilder(run, version, req.spec.name, {
-      bootstrap: true,
-      timeoutMs: req.bootstrapTimeoutMs,
-    }).catch(() => readBuilder(run, version, req.spec.name));
+    state = await deps.step(`bootstrapping ${req.spec.name}`, () =>
+      readBuilder(run, version, req.spec.name, {
+        bootstrap: true,
+        timeoutMs: req.bootstrapTimeoutMs,
+      }).catch(() => readBuilder(run, version, req.spec.name)),
+    );
   }
   return { plan, executed, state, preflight };
 }

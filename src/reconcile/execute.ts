@@ -2,6 +2,7 @@
 // leaves buildx in a state the next `mpb ensure-builder` plans from, so nothing needs rolling back.
 import { expectOk, type Runner, TIMEOUT_MS } from '../buildx/exec.js';
 import type { PlanAction } from '../core/plan-types.js';
+import type { Step } from '../ui/output.js';
 
 export interface ExecutedAction {
   kind: PlanAction['kind'];
@@ -13,12 +14,12 @@ export interface ExecutedAction {
 export async function executeActions(
   run: Runner,
   actions: readonly PlanAction[],
-  onAction?: (action: PlanAction) => void,
+  step?: Step,
 ): Promise<ExecutedAction[]> {
   const done: ExecutedAction[] = [];
   for (const action of actions) {
-    onAction?.(action);
-    const r = await run(action.file, action.argv, { timeoutMs: TIMEOUT_MS.mutate });
+    const once = () => run(action.file, action.argv, { timeoutMs: TIMEOUT_MS.mutate });
+    const r = await (step ? step(action.reason, once) : once());
     expectOk(r, `${action.reason}: ${r.command}`);
     done.push({ kind: action.kind, command: r.command, exitCode: r.exitCode, durationMs: r.durationMs });
   }

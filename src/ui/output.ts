@@ -1,6 +1,7 @@
 // Human output goes to stdout (results) and stderr (progress, warnings); --json output is one document on stdout.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
+import { type Layout, wrapLine } from './table.js';
 
 export interface Output {
   color: ChalkInstance;
@@ -11,9 +12,33 @@ export interface Output {
   warn(text: string): void;
   /** The --json document, on stdout. */
   json(doc: unknown): void;
-  /** A spinner on an interactive terminal; plain lines in CI, pipes and under --json. */
-  step<T>(label: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * A wait worth showing: on an interactive terminal a spinner with the elapsed time once it has taken
+   * SPINNER_AFTER_MS, then a ✓/✗ line; in CI, pipes and under --json one plain `label...` line (none with --json).
+   */
+  step<T>(label: string, work: () => Promise<T>, options?: StepOptions): Promise<T>;
+  /**
+   * Under GitHub Actions, what `work` prints (buildx's own output) folded in the log between
+   * `::group::title` and `::endgroup::`; elsewhere just `work`.
+   */
+  group<T>(title: string, work: () => Promise<T>): Promise<T>;
+  /** Columns of the terminal on stdout (80 when a TTY reports none); undefined when stdout is not a TTY. */
+  width: number | undefined;
 }
+
+export interface StepOptions {
+  /** false: no plain line outside a TTY, for a wait that used to pass unannounced (reading state, probing). */
+  plainLine?: boolean;
+}
+
+/** Output.step on its own, for code that waits but prints nothing else. */
+export type Step = Output['step'];
+
+/** Shorter waits show no spinner: it would only flicker. */
+export const SPINNER_AFTER_MS = 300;
+
+/** The ✓/✗ line's elapsed time: `0.4s`, `18.2s`. */
+const elapsed = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)}s`;
 
 /** CI services set CI (GitHub Actions, GitLab, CircleCI…); `CI=false` or an empty value means not CI. */
 function isCi(env: NodeJS.ProcessEnv): boolean {
@@ -35,6 +60,17 @@ export function isInteractive(ctx: Pick<Context, 'env' | 'stderr' | 'json'>): bo
   return !ctx.json && Boolean(ctx.stderr.isTTY) && !isCi(ctx.env);
 }
 
+/** The width tables and prose are fitted to: a TTY's columns, 80 if it reports none; pipes and files: none. */
+export function widthOf(stdout: Context['stdout']): number | undefined {
+  if (!stdout.isTTY) return undefined;
+  return stdout.columns && stdout.columns > 0 ? stdout.columns : 80;
+}
+
+/** --wide: every platform listed and nothing fitted to the terminal, lines as long as they need. */
+export function layoutOf(out: Pick<Output, 'width'>, wide = false): Layout {
+  return { width: wide ? undefined : out.width, wide };
+}
+
 export function createOutput(ctx: Context): Output {
   const color = new Chalk({ level: colorLevel(ctx) });
   const interactive = isInteractive(ctx);
@@ -46,21 +82,55 @@ export function createOutput(ctx: Context): Output {
     info: (text) => {
       if (!ctx.json) line(ctx.stderr, text);
     },
-    warn: (text) => line(ctx.stderr, color.yellow(`warning: ${text}`)),
+    warn: (text) =>
+      line(
+        ctx.stderr,
+        wrapLine(`warning: ${text}`, widthOf(ctx.stderr), '  ')
+          .map((l) => color.yellow(l))
+          .join('\n'),
+      ),
     json: (doc) => line(ctx.stdout, JSON.stringify(doc, null, 2)),
-    async step(label, work) {
+    width: widthOf(ctx.stdout),
+    async group(title, work) {
+      // Workflow commands are read from the step's output; stderr keeps them in order with buildx's lines.
+      if (ctx.env['GITHUB_ACTIONS'] !== 'true') return work();
+      line(ctx.stderr, `::group::${title}`);
+      try {
+        return await work();
+      } finally {
+        line(ctx.stderr, '::endgroup::');
+      }
+    },
+    async step(label, work, options = {}) {
       if (!interactive) {
-        if (!ctx.json) line(ctx.stderr, `${label}...`);
+        if (!ctx.json && options.plainLine !== false) line(ctx.stderr, `${label}...`);
         return work();
       }
       const { default: ora } = await import('ora');
-      const spinner = ora({ text: label, stream: ctx.stderr }).start();
+      const started = performance.now();
+      // ora writes its own colours; NO_COLOR and --no-color turn them off with ours.
+      const spinner = ora({
+        text: label,
+        stream: ctx.stderr,
+        color: color.level === 0 ? false : 'cyan',
+        isEnabled: true,
+      });
+      const ticker = setInterval(() => {
+        if (!spinner.isSpinning && performance.now() - started >= SPINNER_AFTER_MS) spinner.start();
+        if (spinner.isSpinning) spinner.text = `${label} ${color.dim(elapsed(started))}`;
+      }, 100);
+      const finish = (ok: boolean) => {
+        clearInterval(ticker);
+        const text = `${label} ${color.dim(elapsed(started))}`;
+        const mark = ok ? color.green('✓') : color.red('✗');
+        spinner.stopAndPersist({ symbol: mark, text });
+      };
       try {
         const value = await work();
-        spinner.succeed();
+        finish(true);
         return value;
       } catch (e) {
-        spinner.fail();
+        finish(false);
         throw e;
       }
     },

@@ -5,88 +5,177 @@ import type { HealthReport, NodeHealth } from '../core/health.js';
 import type { Plan } from '../core/plan-types.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { EnsureReport } from '../reconcile/ensure.js';
-import { renderTable } from './table.js';
+import { emulatedCell, nativeCell } from './platform-list.js';
+import { type Layout, renderTable, wrapLine } from './table.js';
+
+const PLAIN: Layout = { width: undefined, wide: false };
+const INDENT = '  ';
+
+/** A command as pasteable shell lines: broken between arguments with ` \` to fit `width`. */
+function commandLines(words: readonly string[], width: number | undefined): string[] {
+  if (width === undefined) return [words.join(' ')];
+  const lines: string[] = [];
+  let current = '';
+  for (const word of words) {
+    const prefix = lines.length === 0 ? '' : '    ';
+    if (current !== '' && prefix.length + current.length + 1 + word.length + 2 > width) {
+      lines.push(`${prefix}${current} \\`);
+      current = word;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  lines.push(`${lines.length === 0 ? '' : '    '}${current}`);
+  return lines;
+}
 
 /** The plan as commands a person could paste, each under the reason it is needed. */
-export function renderPlan(plan: Plan, c: ChalkInstance): string[] {
+export function renderPlan(plan: Plan, c: ChalkInstance, width: number | undefined = undefined): string[] {
   const lines: string[] = [];
   if (plan.actions.length === 0)
-    lines.push(`builder "${plan.builder}": buildx already matches the config; nothing to change`);
+    lines.push(
+      ...wrapLine(
+        `builder "${plan.builder}": buildx already matches the config; nothing to change`,
+        width,
+        '  ',
+      ),
+    );
   for (const action of plan.actions) {
-    lines.push(c.dim(`# ${action.reason}`), shellQuote([action.file, ...action.argv]));
+    lines.push(
+      ...wrapLine(`# ${action.reason}`, width, '# ').map((l) => c.dim(l)),
+      ...commandLines(
+        [action.file, ...action.argv].map((a) => shellQuote([a])),
+        width,
+      ),
+    );
   }
   if (plan.extraNodes.length > 0) {
     lines.push(
-      c.yellow(`# kept: node(s) ${plan.extraNodes.join(', ')} are not in the config (--prune removes them)`),
+      ...wrapLine(
+        `# kept: node(s) ${plan.extraNodes.join(', ')} are not in the config (--prune removes them)`,
+        width,
+        '# ',
+      ).map((l) => c.yellow(l)),
     );
   }
   return lines;
 }
 
-function preflightLine(p: ProbeResult, c: ChalkInstance): string {
+function preflightLines(p: ProbeResult, c: ChalkInstance, width: number | undefined): string[] {
   switch (p.state) {
     case 'up':
-      return `${c.green('✓')} ${p.node} ${c.dim(p.endpoint)}`;
+      return [`${c.green('✓')} ${p.node} ${c.dim(p.endpoint)}`];
     case 'skipped':
-      return `${c.dim('-')} ${p.node} ${c.dim(`${p.endpoint}: ${p.detail}`)}`;
+      return wrapLine(`${c.dim('-')} ${p.node} ${c.dim(`${p.endpoint}: ${p.detail}`)}`, width, '    ');
     case 'down':
-      return `${c.red('✗')} ${p.node} ${c.dim(p.endpoint)}: ${p.detail}\n    → ${p.fix}`;
+      return [
+        ...wrapLine(`${c.red('✗')} ${p.node} ${c.dim(p.endpoint)}: ${p.detail}`, width, '    '),
+        ...wrapLine(`    → ${p.fix}`, width, '      '),
+      ];
   }
 }
 
-export function renderPreflight(probes: readonly ProbeResult[], c: ChalkInstance): string[] {
-  return probes.map((p) => preflightLine(p, c));
+/** One line per probed endpoint, what failed and its fix under it; `width` is what is left after any indent. */
+export function renderPreflight(
+  probes: readonly ProbeResult[],
+  c: ChalkInstance,
+  width: number | undefined = undefined,
+): string[] {
+  return probes.flatMap((p) => preflightLines(p, c, width));
 }
 
-function verdictText(n: NodeHealth, c: ChalkInstance): string {
-  const v = n.verdict;
-  switch (v.result) {
+/** The table's VERDICT cell: one or two words; what it means and the fix follow the table. */
+function verdictCell(n: NodeHealth, c: ChalkInstance): string {
+  switch (n.verdict.result) {
     case 'ok':
       return c.green('ok');
     case 'absent':
-      return `${c.red('absent')} → ${v.fix}`;
+      return c.red('absent');
     case 'down':
-      return `${c.red(`down (${v.why})`)} → ${v.fix}`;
+      return c.red('down');
     case 'missing-platform':
-      return `${c.red(`does not serve ${v.platforms.join(', ')}`)} → ${v.fix}`;
+      return c.red('missing platform');
     case 'pins-differ':
-      return `${c.yellow(`pinned ${v.actual.join(',') || 'nothing'}, declared ${v.expected.join(',')}`)} → ${v.fix}`;
+      return c.yellow('pins differ');
   }
 }
 
-export function renderHealth(h: HealthReport, c: ChalkInstance): string[] {
+/** What a verdict means, in full; undefined for ok. */
+function verdictWhat(v: NodeHealth['verdict'], c: ChalkInstance): string | undefined {
+  switch (v.result) {
+    case 'ok':
+      return undefined;
+    case 'absent':
+      return c.red('absent');
+    case 'down':
+      return c.red(`down (${v.why})`);
+    case 'missing-platform':
+      return c.red(`does not serve ${v.platforms.join(', ')}`);
+    case 'pins-differ':
+      return c.yellow(`pinned ${v.actual.join(',') || 'nothing'}, declared ${v.expected.join(',')}`);
+  }
+}
+
+/** A verdict in full, on lines of its own under the table: what is wrong, then `→` what to do. */
+function verdictLines(n: NodeHealth, c: ChalkInstance, width: number | undefined): string[] {
+  const v = n.verdict;
+  const what = verdictWhat(v, c);
+  if (what === undefined || v.result === 'ok') return [];
+  return [
+    ...wrapLine(`${INDENT}${n.node}: ${what}`, width, `${INDENT}    `),
+    ...wrapLine(`${INDENT}  → ${v.fix}`, width, `${INDENT}    `),
+  ];
+}
+
+export function renderHealth(h: HealthReport, c: ChalkInstance, layout: Layout = PLAIN): string[] {
   const header = ['NODE', 'STATUS', 'BUILDKIT', 'NATIVE', 'EMULATED', 'VERDICT'];
   const rows = h.nodes.map((n) => [
     n.node,
     n.status ?? '-',
     n.buildkitVersion ?? '-',
-    n.native.join(',') || '-',
-    n.emulated.join(',') || '-',
-    verdictText(n, c),
+    nativeCell(n.native, layout.wide),
+    emulatedCell(n.emulated, layout.wide),
+    verdictCell(n, c),
   ]);
+  const inner = layout.width === undefined ? undefined : layout.width - INDENT.length;
   const state =
     h.state === 'healthy'
       ? c.green('healthy')
       : h.state === 'degraded'
         ? c.yellow('degraded')
         : c.red('unhealthy');
-  const lines = [`builder "${h.builder}": ${state}`, ...renderTable([header, ...rows]).map((l) => `  ${l}`)];
-  if (h.error) lines.push(`  ${c.red(h.error)}`);
-  if (h.uncovered.length > 0) lines.push(`  ${c.red(`no running node serves ${h.uncovered.join(', ')}`)}`);
+  const lines = [
+    `builder "${h.builder}": ${state}`,
+    ...renderTable([header, ...rows], inner).map((l) => `${INDENT}${l}`),
+    ...h.nodes.flatMap((n) => verdictLines(n, c, layout.width)),
+  ];
+  if (h.error) lines.push(...wrapLine(`${INDENT}${c.red(h.error)}`, layout.width, `${INDENT}  `));
+  if (h.uncovered.length > 0)
+    lines.push(
+      ...wrapLine(
+        `${INDENT}${c.red(`no running node serves ${h.uncovered.join(', ')}`)}`,
+        layout.width,
+        `${INDENT}  `,
+      ),
+    );
   return lines;
 }
 
-export function renderEnsure(r: EnsureReport, c: ChalkInstance): string[] {
+export function renderEnsure(r: EnsureReport, c: ChalkInstance, layout: Layout = PLAIN): string[] {
   const lines: string[] = [];
   if (r.dryRun)
     lines.push(
       c.bold(`Plan for builder "${r.builder}" (dry run: nothing changed)`),
-      ...renderPlan(r.plan, c),
+      ...renderPlan(r.plan, c, layout.width),
     );
-  else if (r.executed.length > 0) lines.push(...r.executed.map((e) => `${c.green('✓')} ${e.command}`));
+  // `command` is already quoted for a shell: its words are split at the spaces between arguments.
+  else
+    for (const e of r.executed) {
+      const [first = '', ...rest] = commandLines(e.command.split(' '), layout.width && layout.width - 2);
+      lines.push(`${c.green('✓')} ${first}`, ...rest.map((l) => `  ${l}`));
+    }
   if (r.preflight.length > 0 && (r.dryRun || r.preflight.some((p) => p.state === 'down'))) {
-    lines.push(c.bold('Endpoints:'), ...renderPreflight(r.preflight, c).map((l) => `  ${l}`));
+    const inner = layout.width === undefined ? undefined : layout.width - INDENT.length;
+    lines.push(c.bold('Endpoints:'), ...renderPreflight(r.preflight, c, inner).map((l) => `${INDENT}${l}`));
   }
-  if (r.health) lines.push(...renderHealth(r.health, c));
+  if (r.health) lines.push(...renderHealth(r.health, c, layout));
   return lines;
 }

@@ -2,9 +2,14 @@
 // has that the config does not declare.
 import type { ChalkInstance } from 'chalk';
 import type { BuilderView, Drift, NodeView } from '../core/drift.js';
-import { renderTable } from './table.js';
+import { emulatedCell, foldVariants, nativeCell } from './platform-list.js';
+import { type Layout, renderTable, wrapLine } from './table.js';
 
 const list = (items: readonly string[]) => items.join(',') || '-';
+const PLAIN: Layout = { width: undefined, wide: false };
+const INDENT = '  ';
+const innerWidth = (layout: Layout) =>
+  layout.width === undefined ? undefined : layout.width - INDENT.length;
 
 function stateText(view: BuilderView, c: ChalkInstance): string {
   switch (view.state) {
@@ -25,7 +30,7 @@ function containerText(node: NodeView): string {
   return state === 'missing' ? `${name} (missing)` : `${name} (${status})`;
 }
 
-function nodeRows(nodes: readonly NodeView[], withContainer: boolean): string[][] {
+function nodeRows(nodes: readonly NodeView[], withContainer: boolean, wide: boolean): string[][] {
   const header = ['NODE', 'ENDPOINT', 'STATUS', 'BUILDKIT', 'PINNED', 'NATIVE', 'EMULATED'];
   const rows = nodes.map((n) => [
     n.declared ? n.name : `${n.name} (undeclared)`,
@@ -33,8 +38,8 @@ function nodeRows(nodes: readonly NodeView[], withContainer: boolean): string[][
     n.status ?? '-',
     n.buildkitVersion ?? '-',
     list(n.pinned),
-    list(n.native),
-    list(n.emulated),
+    nativeCell(n.native, wide),
+    emulatedCell(n.emulated, wide),
   ]);
   if (!withContainer) return [header, ...rows];
   return [[...header, 'CONTAINER'], ...rows.map((r, i) => [...r, containerText(nodes[i]!)])];
@@ -46,26 +51,42 @@ function driftLine(d: Drift, c: ChalkInstance): string {
 }
 
 /** One declared builder: a header with its state, a node table, then one line per drift. */
-export function renderDeclared(view: BuilderView, c: ChalkInstance): string[] {
+export function renderDeclared(view: BuilderView, c: ChalkInstance, layout: Layout = PLAIN): string[] {
   const current = view.current ? ' (current)' : '';
   const lines = [`builder "${view.name}" ${c.dim(`(${view.driver})`)}${current}: ${stateText(view, c)}`];
   if (view.nodes.length > 0) {
     const withContainer = view.nodes.some((n) => n.container);
-    lines.push(...renderTable(nodeRows(view.nodes, withContainer)).map((l) => `  ${l}`));
+    lines.push(
+      ...renderTable(nodeRows(view.nodes, withContainer, layout.wide), innerWidth(layout)).map(
+        (l) => `${INDENT}${l}`,
+      ),
+    );
   }
-  lines.push(...view.drift.map((d) => `  ${driftLine(d, c)}`));
+  lines.push(
+    ...view.drift.flatMap((d) => wrapLine(`${INDENT}${driftLine(d, c)}`, layout.width, `${INDENT}  `)),
+  );
   return lines;
 }
 
 /** Builders buildx has that the config does not declare, one row per node: shown, never changed. */
-export function renderUndeclared(views: readonly BuilderView[], c: ChalkInstance): string[] {
+export function renderUndeclared(
+  views: readonly BuilderView[],
+  c: ChalkInstance,
+  layout: Layout = PLAIN,
+): string[] {
   if (views.length === 0) return [];
   const rows = [['BUILDER', 'DRIVER', 'NODE', 'ENDPOINT', 'STATUS', 'BUILDKIT', 'PLATFORMS']];
   for (const v of views) {
     const name = v.current ? `${v.name} (current)` : v.name;
     if (v.nodes.length === 0) rows.push([name, v.driver || '-', '-', '-', v.error ? 'error' : '-', '-', '-']);
     for (const [i, n] of v.nodes.entries()) {
-      const platforms = [...n.native, ...n.emulated].map((p) => (n.pinned.includes(p) ? `${p}*` : p));
+      const pin = (p: string) => (n.pinned.includes(p) ? `${p}*` : p);
+      const platforms = layout.wide
+        ? [...n.native, ...n.emulated].map(pin)
+        : [
+            ...foldVariants(n.native.map(pin)),
+            ...(n.emulated.length > 0 ? [emulatedCell(n.emulated, false)] : []),
+          ];
       rows.push([
         i === 0 ? name : '',
         i === 0 ? v.driver || '-' : '',
@@ -79,16 +100,17 @@ export function renderUndeclared(views: readonly BuilderView[], c: ChalkInstance
   }
   return [
     c.bold('Not declared in the config (mpb leaves them alone):'),
-    ...renderTable(rows).map((l) => `  ${l}`),
+    ...renderTable(rows, innerWidth(layout)).map((l) => `${INDENT}${l}`),
   ];
 }
 
-export function renderLs(views: readonly BuilderView[], c: ChalkInstance): string[] {
+export function renderLs(views: readonly BuilderView[], c: ChalkInstance, layout: Layout = PLAIN): string[] {
   const declared = views.filter((v) => v.declared);
-  const lines = declared.flatMap((v, i) => [...(i > 0 ? [''] : []), ...renderDeclared(v, c)]);
+  const lines = declared.flatMap((v, i) => [...(i > 0 ? [''] : []), ...renderDeclared(v, c, layout)]);
   const undeclared = renderUndeclared(
     views.filter((v) => !v.declared),
     c,
+    layout,
   );
   if (lines.length > 0 && undeclared.length > 0) lines.push('');
   lines.push(...undeclared);

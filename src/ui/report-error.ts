@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { Context } from '../context.js';
 import { ConfigError, EXIT, isMpbError } from '../errors.js';
-import { createOutput } from './output.js';
+import { createOutput, widthOf } from './output.js';
+import { wrapLine } from './table.js';
 
 interface ErrorEntry {
   path?: string;
@@ -50,8 +51,11 @@ export function reportError(e: unknown, ctx: Context): number {
   } else {
     for (const entry of entries) {
       const where = entry.path ? `${entry.path}:${entry.line}:${entry.column}: ` : '';
-      ctx.stderr.write(`${out.color.red('error:')} ${where}${entry.message}\n`);
-      if (entry.hint) ctx.stderr.write(`  ${out.color.dim('→')} ${entry.hint}\n`);
+      const width = widthOf(ctx.stderr);
+      const message = wrapLine(`error: ${where}${entry.message}`, width, '  ').join('\n');
+      ctx.stderr.write(`${out.color.red('error:')}${message.slice('error:'.length)}\n`);
+      if (entry.hint)
+        ctx.stderr.write(`${wrapLine(`  ${out.color.dim('→')} ${entry.hint}`, width, '    ').join('\n')}\n`);
     }
   }
   if (ctx.env['GITHUB_ACTIONS'] === 'true')

@@ -1,12 +1,81 @@
-// Plain aligned columns for terminal tables; the last column is never padded, so lines carry no trailing blanks.
+// Terminal layout: aligned columns and wrapped lines that fit a width. A width is given only for a TTY; pipes
+// and files get `undefined` and so the whole text, uncut (a log or a grep must see every character).
+import { stripVTControlCharacters } from 'node:util';
 
-export function renderTable(rows: readonly (readonly string[])[], gap = '  '): string[] {
+/** How output is laid out: colours, the terminal's width (undefined: not a terminal), and --wide. */
+export interface Layout {
+  width: number | undefined;
+  wide: boolean;
+}
+
+/** Columns a string takes on screen: colour codes take none. */
+export const visibleLength = (text: string): number => stripVTControlCharacters(text).length;
+
+const padVisible = (cell: string, width: number) =>
+  cell + ' '.repeat(Math.max(0, width - visibleLength(cell)));
+
+/** Cut to `width` columns with `…`; a cut cell loses its colour, which cannot be cut safely. */
+function cut(cell: string, width: number): string {
+  if (visibleLength(cell) <= width) return cell;
+  return `${stripVTControlCharacters(cell).slice(0, Math.max(0, width - 1))}…`;
+}
+
+// No column shrinks below this: a header and a few characters stay readable.
+const MIN_COLUMN = 6;
+
+/** Narrows the widest columns, one character at a time, until the row fits `width` (or nothing can give). */
+function fitWidths(widths: number[], gap: number, width: number): number[] {
+  const fitted = [...widths];
+  const total = () => fitted.reduce((a, b) => a + b, 0) + gap * Math.max(0, fitted.length - 1);
+  while (total() > width) {
+    const widest = fitted.indexOf(Math.max(...fitted));
+    if (fitted[widest]! <= MIN_COLUMN) break;
+    fitted[widest]! -= 1;
+  }
+  return fitted;
+}
+
+/**
+ * Plain aligned columns; the last column is never padded, so lines carry no trailing blanks. With a `width`
+ * (a TTY's, less any indent) the widest columns are narrowed and their cells cut with `…` to fit.
+ */
+export function renderTable(rows: readonly (readonly string[])[], width?: number): string[] {
+  const gap = '  ';
   const columns = Math.max(0, ...rows.map((r) => r.length));
-  const widths = Array.from({ length: columns }, (_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const natural = Array.from({ length: columns }, (_, i) =>
+    Math.max(...rows.map((r) => visibleLength(r[i] ?? ''))),
+  );
+  const widths = width === undefined ? natural : fitWidths(natural, gap.length, width);
   return rows.map((r) =>
     r
-      .map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]!) : cell))
+      .map((cell, i) => {
+        const fitted = cut(cell, widths[i]!);
+        return i < r.length - 1 ? padVisible(fitted, widths[i]!) : fitted;
+      })
       .join(gap)
       .trimEnd(),
   );
+}
+
+/**
+ * One line of prose, broken at spaces so it fits `width`, continuation lines under `indent` (a TTY only:
+ * without a width the line is returned whole). A word longer than the line is left whole on a line of its own.
+ */
+export function wrapLine(text: string, width: number | undefined, indent = ''): string[] {
+  if (width === undefined || visibleLength(text) <= width) return [text];
+  // The line's own indent stays on its first line.
+  const lead = /^ */.exec(text)?.[0] ?? '';
+  const lines: string[] = [];
+  let current = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    const candidate = current.trim() === '' ? `${current}${word}` : `${current} ${word}`;
+    const limit = lines.length === 0 ? width : width - indent.length;
+    if (visibleLength(candidate) <= limit || current.trim() === '') current = candidate;
+    else {
+      lines.push(lines.length === 0 ? current : `${indent}${current}`);
+      current = word;
+    }
+  }
+  lines.push(lines.length === 0 ? current : `${indent}${current}`);
+  return lines;
 }

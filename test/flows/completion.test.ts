@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
-import { bashScript, describeProgram, runCompletion, zshScript } from '../../src/commands/completion.js';
+import {
+  bashScript,
+  describeProgram,
+  runCompleteBuilders,
+  runCompletion,
+  zshScript,
+} from '../../src/commands/completion.js';
 import { UsageError } from '../../src/errors.js';
 import { captureDeps } from '../unit/ui/capture.js';
 
@@ -135,6 +141,73 @@ ${lines.map((words) => `t ${words.map((w) => `'${w}'`).join(' ')}`).join('\n')}
       '', // a flag's value: bash falls back to file names
       '',
     ]);
+  });
+});
+
+describe('builder names from the config', () => {
+  // A stand-in for mpb on PATH: what `mpb __builders` prints, with the --config it was given.
+  const fakeMpb = `mpb() { [[ $1 == --config ]] && printf '%s\\n' "cfg-$2"; printf 'fleet\\nmac\\n'; }`;
+
+  it('bash: after --builder, for the builder arguments, and from the config --config names', () => {
+    const r = runShell(
+      'bash',
+      bashScript(entries),
+      `${fakeMpb}
+source ./mpb-completion
+t() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _mpb; echo "\${COMPREPLY[*]}"; }
+t mpb build --builder ''
+t mpb build -b f
+t mpb ensure-builder ''
+t mpb doctor m
+t mpb rm ''
+t mpb -c x.yaml ls ''
+t mpb inspect ''
+`,
+    );
+    expect(r.stdout.split('\n')).toEqual([
+      'fleet mac',
+      'fleet',
+      'fleet mac',
+      'mac',
+      'fleet mac',
+      'cfg-x.yaml fleet mac',
+      '', // inspect takes an image: file names, never builders
+      '',
+    ]);
+  });
+
+  it.skipIf(!hasZsh)(
+    'zsh: after --builder and for the builder arguments (skipped: zsh not installed)',
+    () => {
+      const r = runShell(
+        'zsh',
+        zshScript(entries),
+        `${fakeMpb}
+compdef() {}; _describe() { print -rl -- "\${(@P)\${@[-1]}}"; }; _files() { print FILES; }
+source ./mpb-completion
+t() { words=("$@"); CURRENT=$#; PREFIX=\${@[-1]}; _mpb; print -- --; }
+t mpb build --builder ''
+t mpb doctor ''
+`,
+      );
+      const [flag, doctor] = r.stdout.split('--\n');
+      expect(flag).toBe('fleet\nmac\n');
+      expect(doctor).toBe('fleet\nmac\n');
+    },
+  );
+
+  it('mpb __builders prints the declared names, and nothing without a config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpb-completion-'));
+    writeFileSync(
+      join(dir, 'builders.yaml'),
+      'version: 1\nbuilders:\n  fleet:\n    driver: docker-container\n    nodes:\n      - name: a\n',
+    );
+    const withConfig = captureDeps({ cwd: dir });
+    expect(await withConfig.exit(() => runCompleteBuilders(withConfig.deps, {}))).toBe(0);
+    expect(withConfig.stdout()).toBe('fleet\n');
+    const none = captureDeps({ cwd: mkdtempSync(join(tmpdir(), 'mpb-completion-')), env: { HOME: dir } });
+    expect(await none.exit(() => runCompleteBuilders(none.deps, {}))).toBe(0);
+    expect(none.stdout()).toBe('');
   });
 });
 

@@ -235,7 +235,7 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     expect(title).toBeGreaterThan(0);
     expect(lines[title + 1]).toMatch(/^ {2}BUILDER +DRIVER +NODE +ENDPOINT +STATUS +BUILDKIT +PLATFORMS$/);
     expect(lines[title + 2]).toMatch(
-      /^ {2}other +remote +o0 +tcp:\/\/127\.0\.0\.1:1237 +running +v0\.11\.6 +linux\/amd64,/,
+      /^ {2}other +remote +o0 +tcp:\/\/127\.0\.0\.1:1237 +running +v0\.11\.6 +linux\/amd64 \(\+v2[^)]*\),/,
     );
     expect(lines.slice(title).some((l) => /^ {2}default /.test(l))).toBe(true);
 

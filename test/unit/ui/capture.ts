@@ -20,7 +20,8 @@ function sink(isTTY: boolean) {
         done();
       },
     }),
-    { isTTY },
+    // A TTY stream also moves the cursor, as a spinner does; here those moves write nothing.
+    isTTY ? { isTTY, cursorTo: () => true, moveCursor: () => true, clearLine: () => true } : { isTTY },
   );
   return { stream, text: () => chunks.join('') };
 }

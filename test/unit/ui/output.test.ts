@@ -1,5 +1,6 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { colorLevel, createOutput, isInteractive } from '../../../src/ui/output.js';
+import { colorLevel, createOutput, isInteractive, widthOf } from '../../../src/ui/output.js';
 import { captureContext } from './capture.js';
 
 describe('colour rules', () => {
@@ -62,5 +63,54 @@ describe('plain output in CI', () => {
     out.json({ ok: true });
     expect(JSON.parse(stdout())).toEqual({ ok: true });
     expect(stderr()).toBe('');
+  });
+});
+
+describe('steps on a terminal', () => {
+  it('end in a ✓ line with the elapsed time, or ✗ when the work fails (which still throws)', async () => {
+    const { ctx, stderr } = captureContext({ env: { NO_COLOR: '1' }, tty: true });
+    const out = createOutput(ctx);
+    expect(await out.step('bootstrapping fleet', async () => 'up')).toBe('up');
+    await expect(out.step('creating node a', () => Promise.reject(new Error('refused')))).rejects.toThrow(
+      'refused',
+    );
+    const lines = stripVTControlCharacters(stderr()).split('\n').filter(Boolean);
+    expect(lines).toEqual([
+      expect.stringMatching(/^✓ bootstrapping fleet \d+\.\ds$/),
+      expect.stringMatching(/^✗ creating node a \d+\.\ds$/),
+    ]);
+    // NO_COLOR: no colour codes, only the cursor movements a spinner needs.
+    expect(stderr()).not.toMatch(/\u001b\[3\dm/);
+  });
+
+  it('a step that prints no plain line stays silent outside a terminal', async () => {
+    const { ctx, stderr } = captureContext({ tty: false });
+    await createOutput(ctx).step('reading', async () => 1, { plainLine: false });
+    expect(stderr()).toBe('');
+  });
+});
+
+describe('groups', () => {
+  it('fold the work in ::group:: / ::endgroup:: under GitHub Actions only, even when it fails', async () => {
+    const gha = captureContext({ env: { GITHUB_ACTIONS: 'true', CI: 'true' } });
+    await expect(
+      createOutput(gha.ctx).group('docker buildx build on fleet', async () => {
+        gha.ctx.stderr.write('#1 building\n');
+        throw new Error('exit 1');
+      }),
+    ).rejects.toThrow('exit 1');
+    expect(gha.stderr()).toBe('::group::docker buildx build on fleet\n#1 building\n::endgroup::\n');
+    const local = captureContext({ env: { CI: 'true' } });
+    expect(await createOutput(local.ctx).group('build', async () => 7)).toBe(7);
+    expect(local.stderr()).toBe('');
+  });
+});
+
+describe('width', () => {
+  it("is a terminal's columns, 80 when it reports none, and none for a pipe", () => {
+    const tty = captureContext({ tty: true });
+    expect(widthOf(tty.ctx.stdout)).toBe(80);
+    expect(widthOf(Object.assign(tty.ctx.stdout, { columns: 132 }))).toBe(132);
+    expect(widthOf(captureContext({ tty: false }).ctx.stdout)).toBeUndefined();
   });
 });

@@ -1,0 +1,152 @@
+// The human renderers at 80 columns, on builders read from real buildx captures: no line may wrap. Without a
+// width (a pipe, a file) the same content comes whole.
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import type { BuildxBuilder } from '../../../src/buildx/model.js';
+import { shellQuote } from '../../../src/buildx/quote.js';
+import { versionOf } from '../../../src/buildx/version.js';
+import { describeDeclared } from '../../../src/core/drift.js';
+import { verifyBuilder } from '../../../src/core/health.js';
+import { planEnsure } from '../../../src/core/plan.js';
+import type { EnsureReport } from '../../../src/reconcile/ensure.js';
+import { emulatedCell, foldVariants, nativeCell } from '../../../src/ui/platform-list.js';
+import { renderEnsure, renderHealth } from '../../../src/ui/render-ensure.js';
+import { renderLs } from '../../../src/ui/render-ls.js';
+import { renderTable, visibleLength, wrapLine } from '../../../src/ui/table.js';
+import { builderFromCapture, FLEET, MIXED, mixedPinned } from './../core/fixtures.js';
+
+const plain = new Chalk({ level: 0 });
+const coloured = new Chalk({ level: 1 });
+const TTY80 = { width: 80, wide: false };
+const PIPE = { width: undefined, wide: false };
+const over80 = (lines: readonly string[]) =>
+  lines.flatMap((l) => l.split('\n')).filter((l) => visibleLength(l) > 80);
+
+const fleet13 = builderFromCapture('0.13.1', 'inspect');
+const fleet29 = builderFromCapture('0.29.1', 'inspect');
+const dead = builderFromCapture('0.13.1', 'inspect-dead');
+const mixed = mixedPinned();
+const stopped = (b: BuildxBuilder, name: string): BuildxBuilder => ({
+  ...b,
+  nodes: b.nodes.map((n) => (n.name === name ? { ...n, status: 'inactive', platforms: [] } : n)),
+});
+
+const healthCases = [
+  ['fleet 0.13.1', verifyBuilder(FLEET, fleet13)],
+  ['fleet 0.29.1', verifyBuilder(FLEET, fleet29)],
+  ['fleet, one node down', verifyBuilder(FLEET, stopped(fleet13, FLEET.nodes[1]!.name))],
+  ['fleet, a dead node', verifyBuilder(FLEET, dead)],
+  ['mixed (QEMU)', verifyBuilder(MIXED, mixed)],
+] as const;
+
+function ensureReport(actual: BuildxBuilder | undefined, dryRun: boolean): EnsureReport {
+  const plan = planEnsure(FLEET, actual, { version: versionOf('0.13.1'), prune: false, recreate: false });
+  return {
+    builder: FLEET.name,
+    dryRun,
+    plan,
+    preflight: [],
+    executed: [],
+    health: dryRun ? undefined : verifyBuilder(FLEET, fleet13),
+    outcome: 'ok',
+    exitCode: 0,
+  };
+}
+
+describe('at 80 columns', () => {
+  it.each(healthCases)('the health table of %s fits', (_, health) => {
+    for (const c of [plain, coloured]) expect(over80(renderHealth(health, c, TTY80))).toEqual([]);
+  });
+
+  it('a dry run plan (long TLS driver options) fits as pasteable lines', () => {
+    const lines = renderEnsure(ensureReport(undefined, true), plain, TTY80);
+    expect(over80(lines)).toEqual([]);
+    // Every broken command line but the last of a command ends in a shell continuation.
+    const joined = lines.join('\n').replace(/ \\\n {4}/g, ' ');
+    expect(joined).toBe(renderEnsure(ensureReport(undefined, true), plain, PIPE).join('\n'));
+  });
+
+  it("a real run's executed commands fit", () => {
+    const report = ensureReport(undefined, false);
+    const executed = report.plan.actions.map((a) => ({
+      kind: a.kind,
+      command: shellQuote([a.file, ...a.argv]),
+      exitCode: 0,
+      durationMs: 1,
+    }));
+    expect(executed.length).toBeGreaterThan(0);
+    const lines = renderEnsure({ ...report, executed }, coloured, TTY80);
+    expect(over80(lines)).toEqual([]);
+    expect(renderEnsure({ ...report, executed }, plain, PIPE)).toContain(`✓ ${executed[0]!.command}`);
+  });
+
+  it('ls of declared builders read from captures fits', () => {
+    const views = [
+      describeDeclared(FLEET, fleet13, { version: versionOf('0.13.1'), containers: undefined }),
+      describeDeclared(FLEET, dead, { version: versionOf('0.13.1'), containers: undefined }),
+      describeDeclared(MIXED, mixed, { version: versionOf('0.13.1'), containers: undefined }),
+    ];
+    for (const c of [plain, coloured]) expect(over80(renderLs(views, c, TTY80))).toEqual([]);
+  });
+});
+
+describe('without a width (pipes, files)', () => {
+  it('nothing is cut; variants are folded and emulated platforms counted all the same', () => {
+    const lines = renderHealth(verifyBuilder(MIXED, mixed), plain, PIPE);
+    expect(lines.join('\n')).not.toContain('…');
+    const qemu = mixed.nodes[1]!;
+    const emulated = verifyBuilder(MIXED, mixed).nodes[1]!.emulated;
+    expect(emulated.length).toBeGreaterThan(2);
+    expect(lines.find((l) => l.includes(qemu.name))).toContain(emulatedCell(emulated, false));
+  });
+
+  it('--wide lists every platform', () => {
+    const health = verifyBuilder(MIXED, mixed);
+    const text = renderHealth(health, plain, { width: undefined, wide: true }).join('\n');
+    for (const p of health.nodes.flatMap((n) => [...n.native, ...n.emulated])) expect(text).toContain(p);
+  });
+});
+
+describe('platform cells', () => {
+  it('fold variants under their architecture', () => {
+    expect(
+      foldVariants([
+        'linux/amd64',
+        'linux/amd64/v2',
+        'linux/amd64/v3',
+        'linux/386',
+        'linux/arm/v7',
+        'linux/arm/v6',
+      ]),
+    ).toEqual(['linux/amd64 (+v2,v3)', 'linux/386', 'linux/arm/v7 (+v6)']);
+    expect(nativeCell(['linux/amd64', 'linux/amd64/v2'], true)).toBe('linux/amd64,linux/amd64/v2');
+  });
+
+  it('count emulated architectures beyond two', () => {
+    expect(emulatedCell(['linux/arm64', 'linux/arm/v7', 'linux/arm/v6'], false)).toBe(
+      'linux/arm64,linux/arm/v7 (+v6)',
+    );
+    expect(emulatedCell(['linux/arm64', 'linux/riscv64', 'linux/s390x'], false)).toBe('3 via QEMU');
+    expect(emulatedCell([], false)).toBe('-');
+  });
+});
+
+describe('renderTable and wrapLine', () => {
+  it('narrow the widest column and cut its cells with …, colours not counted', () => {
+    const rows = [
+      ['A', 'B'],
+      [coloured.red('x'), 'y'.repeat(30)],
+    ];
+    const lines = renderTable(rows, 20);
+    expect(lines.map(visibleLength)).toEqual([4, 20]);
+    expect(lines[1]).toContain('…');
+    expect(renderTable(rows)[1]).toContain('y'.repeat(30));
+  });
+
+  it('break prose at spaces under an indent, and never without a width', () => {
+    const text = 'one two three four five six seven';
+    expect(wrapLine(text, 14, '  ')).toEqual(['one two three', '  four five', '  six seven']);
+    expect(wrapLine(text, undefined, '  ')).toEqual([text]);
+    expect(wrapLine('    → a b c', 8, '      ')).toEqual(['    → a', '      b', '      c']);
+  });
+});
