@@ -2,9 +2,10 @@
 // binary docker would run has the same path, size and mtime, the line it printed last time is still true and
 // a converged run saves a whole docker + plugin start (0.87× an `inspect`, BENCHMARKS.md). Anything unclear —
 // a plugin docker might find elsewhere, an unreadable or foreign cache — means "not known": run it.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheDirOf, readPrivate, writePrivate } from '../state/private-cache.js';
 
 /** The plugin file docker would run, as it is now. */
 export interface PluginKey {
@@ -58,36 +59,22 @@ interface CacheRecord extends PluginKey {
   stdout: string;
 }
 
-// Beside buildx's own store, like the locks: a DOCKER_CONFIG of its own has a cache of its own.
-const cacheFileOf = (env: NodeJS.ProcessEnv): string =>
-  join(env['BUILDX_CONFIG'] || join(dockerConfigDir(env), 'buildx'), 'mpb-cache', 'buildx-version.json');
+const cacheFileOf = (env: NodeJS.ProcessEnv): string => join(cacheDirOf(env), 'buildx-version.json');
 
 const sameKey = (a: PluginKey, b: PluginKey): boolean =>
   a.path === b.path && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
 /** What `docker buildx version` printed for this very binary, or undefined. */
 export function rememberedVersion(env: NodeJS.ProcessEnv, key: PluginKey): string | undefined {
-  try {
-    const record = JSON.parse(readFileSync(cacheFileOf(env), 'utf8')) as Partial<CacheRecord>;
-    const { path, size, mtimeMs, stdout } = record;
-    if (typeof path !== 'string' || typeof size !== 'number' || typeof mtimeMs !== 'number') return undefined;
-    if (typeof stdout !== 'string' || !sameKey({ path, size, mtimeMs }, key)) return undefined;
-    return stdout;
-  } catch {
-    return undefined;
-  }
+  const record = readPrivate<Partial<CacheRecord>>(cacheFileOf(env));
+  const { path, size, mtimeMs, stdout } = record ?? {};
+  if (typeof path !== 'string' || typeof size !== 'number' || typeof mtimeMs !== 'number') return undefined;
+  if (typeof stdout !== 'string' || !sameKey({ path, size, mtimeMs }, key)) return undefined;
+  return stdout;
 }
 
-/** Remembers what this binary printed; a cache that cannot be written is only a slower next run. */
+/** Remembers what this binary printed. */
 export function rememberVersion(env: NodeJS.ProcessEnv, key: PluginKey, stdout: string): void {
-  const file = cacheFileOf(env);
   const record: CacheRecord = { ...key, stdout };
-  try {
-    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch {
-    // read-only home, full disk: the next run asks docker again
-  }
+  writePrivate(cacheFileOf(env), JSON.stringify(record));
 }
