@@ -2,11 +2,13 @@
 // made in one way by createDeps; tests make theirs the same way with their own runner or clock.
 import { createRunner, type Runner } from './buildx/exec.js';
 import { shellQuote } from './buildx/quote.js';
-import { type LoadResult, loadConfig, requireLoaded } from './config/load.js';
+import { loadConfigCached } from './config/config-cache.js';
+import { type LoadResult, requireLoaded } from './config/discover.js';
 import type { ResolvedConfig } from './config/types.js';
 import type { Context } from './context.js';
 import type { ConfigIssue } from './errors.js';
 import { type LockSettings, lockSettingsOf } from './state/lock.js';
+import { cacheDirOf } from './state/private-cache.js';
 import { createOutput, type Output } from './ui/output.js';
 
 export interface Deps extends Context {
@@ -37,7 +39,8 @@ export function createDeps(ctx: Context, replace: Partial<World> = {}): Deps {
   return {
     ...ctx,
     now: () => new Date(),
-    loadConfig: () => loadConfig({ configPath: ctx.config, env: ctx.env, cwd: ctx.cwd }),
+    loadConfig: () =>
+      loadConfigCached({ configPath: ctx.config, env: ctx.env, cwd: ctx.cwd }, cacheDirOf(ctx.env)),
     lock: lockSettingsOf(ctx.env),
     ...replace,
     out,

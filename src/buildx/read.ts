@@ -7,6 +7,7 @@ import { parseInspect } from './parse/inspect.js';
 import { parseLsJson } from './parse/ls-json.js';
 import { parseLsText } from './parse/ls-text.js';
 import { parseBuildxVersion, requireSupported } from './version.js';
+import { rememberedVersion, rememberVersion, resolvePlugin } from './version-cache.js';
 
 const REPORT_HINT =
   'mpb may not know this buildx output yet: please report it with the output of `docker buildx version`.';
@@ -23,13 +24,23 @@ function describeParseError(e: ParseError, command: string): string {
   return `could not read the output of \`${command}\`: line ${e.line}: ${e.message}\n  ${JSON.stringify(e.text)}`;
 }
 
-/** `docker buildx version`, parsed; below 0.10 is refused with the upgrade hint (exit 4). */
-export async function detectVersion(run: Runner): Promise<BuildxVersion> {
+/**
+ * `docker buildx version`, parsed; below 0.10 is refused with the upgrade hint (exit 4). Given `env`, the
+ * answer is remembered for the plugin binary docker would run (path, size, mtime) and read back while that
+ * binary is unchanged: no docker call at all.
+ */
+export async function detectVersion(run: Runner, env?: NodeJS.ProcessEnv): Promise<BuildxVersion> {
+  const plugin = env ? resolvePlugin(env) : undefined;
+  const remembered = env && plugin ? rememberedVersion(env, plugin) : undefined;
+  const parsedRemembered = remembered === undefined ? undefined : parseBuildxVersion(remembered);
+  if (parsedRemembered?.ok) return requireSupported(parsedRemembered.value);
   const r = expectOk(
     await run('docker', VERSION_ARGS, { timeoutMs: TIMEOUT_MS.read }),
     'docker buildx version',
   );
-  return requireSupported(readValue(parseBuildxVersion(r.stdout), r));
+  const version = requireSupported(readValue(parseBuildxVersion(r.stdout), r));
+  if (env && plugin) rememberVersion(env, plugin, r.stdout);
+  return version;
 }
 
 export interface ReadBuilderOptions {

@@ -109,9 +109,11 @@ async function declaredTarget(
     defaulted: !options.requested,
     load: Boolean(options.load),
   });
-  const version = await detectVersion(run);
-  const ensure = await ensureDeclared(deps, version, spec, options);
-  const actual = await readBuilder(run, version, spec.name);
+  const version = await detectVersion(run, deps.env);
+  const ensured = await ensureDeclared(deps, version, spec, options);
+  const ensure = ensured?.report;
+  // ensure-builder has just read the builder (again after any change): that read is the build's.
+  const actual = ensured ? ensured.builder : await readBuilder(run, version, spec.name);
   // A dry run changed nothing: when ensure would, route on what the config declares instead.
   const changes = ensure?.dryRun === true && ensure.plan.actions.length > 0;
   let nodes = routingNodesOf(spec, changes ? undefined : actual);

@@ -1,5 +1,5 @@
 // `mpb config validate`: exit 0 with a summary when the file is valid; every error as FILE:LINE:COL otherwise.
-import { displayPath } from '../config/load.js';
+import { displayPath } from '../config/discover.js';
 import type { Deps } from '../deps.js';
 import { ConfigError, type ConfigIssue, UsageError } from '../errors.js';
 import type { NoOptions } from '../options.js';

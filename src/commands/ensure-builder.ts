@@ -38,10 +38,10 @@ export async function runEnsureBuilder(
   const { out } = deps;
   const { config } = await configOf(deps);
   const targets = targetsOf(config, names, options, deps.env);
-  const version = detectVersion(deps.run);
+  const version = detectVersion(deps.run, deps.env);
   const reports: EnsureReport[] = [];
   for (const spec of targets) {
-    const report = await ensureBuilder(
+    const { report } = await ensureBuilder(
       {
         spec,
         dryRun: Boolean(options.dryRun),

@@ -79,7 +79,7 @@ export async function runInspect(deps: Deps, image: string, options: InspectOpti
     if (expected === undefined) return { outcome: 'ok' };
     report = parsedOrBug(parseRawManifest(raw, image), 'imagetools inspect --raw');
   } else {
-    await detectVersion(run); // refuses a buildx too old for mpb (exit 4) before the registry is asked
+    await detectVersion(run, deps.env); // refuses a buildx too old for mpb (exit 4) before the registry is asked
     report = await inspectImage(run, image);
   }
 

@@ -73,7 +73,7 @@ async function inspectDeclared(
 async function collect(deps: Deps, names: readonly string[]) {
   const { run } = deps;
   const { config } = await configOf(deps);
-  const version = await detectVersion(run);
+  const version = await detectVersion(run, deps.env);
   const actual = await readBuilders(run, version);
   const shown = selectShown(config, actual, names);
   const byName = new Map(actual.map((b) => [b.name, b]));

@@ -1,11 +1,17 @@
 // Finds builders.yaml and turns it into a ResolvedConfig: YAML with positions → schema → normalise → rules.
 // Every stage reports all of its problems, each with file, line, column and a hint.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { Context } from '../context.js';
-import { ConfigError, type ConfigIssue, UsageError } from '../errors.js';
+import type { ConfigIssue } from '../errors.js';
 import { explainErrno } from '../fs-errors.js';
+import {
+  configCandidates,
+  displayPath,
+  type LoadOptions,
+  type LoadResult,
+  requireLoaded,
+} from './discover.js';
 import { type NamedFile, normalizeConfig } from './normalize.js';
 import { checkRules } from './rules.js';
 import { configSchema, DEFAULT_LOCAL_IMAGE, type RawConfig } from './schema.js';
@@ -20,50 +26,10 @@ import {
   type YamlSource,
 } from './yaml-source.js';
 
-export interface LoadOptions {
-  /** `--config`, relative to cwd. */
-  configPath: string | undefined;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-export type LoadResult =
-  | { ok: true; config: ResolvedConfig; warnings: ConfigIssue[] }
-  | {
-      ok: false;
-      file: string | undefined;
-      errors: ConfigIssue[];
-      warnings: ConfigIssue[];
-      /** No file was found: `errors` holds one issue saying where mpb looked. */
-      missing?: true;
-    };
+export { configCandidates, displayPath, type LoadOptions, type LoadResult, requireLoaded };
 
 // A builders file is a few kilobytes; a larger one is a mistake or an attack on the YAML parser.
 const MAX_BYTES = 256 * 1024;
-
-/** How issues name the file: relative to the working directory when inside it, as a user would type it. */
-export function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
-}
-
-/** The discovery order: --config, $MPB_CONFIG, ./builders.yaml, ./builders.yml, $XDG_CONFIG_HOME/mpb/builders.yaml. */
-export function configCandidates({ configPath, env, cwd }: LoadOptions): {
-  files: string[];
-  explicit: boolean;
-} {
-  const given = configPath ?? (env['MPB_CONFIG'] || undefined);
-  if (given !== undefined) return { files: [resolve(cwd, given)], explicit: true };
-  const xdg = env['XDG_CONFIG_HOME'] || join(env['HOME'] || homedir(), '.config');
-  return {
-    files: [
-      join(cwd, 'builders.yaml'),
-      join(cwd, 'builders.yml'),
-      join(resolve(cwd, xdg), 'mpb', 'builders.yaml'),
-    ],
-    explicit: false,
-  };
-}
 
 function missingResult(files: string[], explicit: boolean): LoadResult {
   const [first] = files as [string];
@@ -146,14 +112,25 @@ function toResolved(file: string, raw: RawConfig, source: YamlSource): ResolvedC
 
 /** Loads, validates and resolves the config; collects every error and warning instead of stopping at one. */
 export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
+  return (await loadConfigNaming(options)).result;
+}
+
+/** As loadConfig, with the absolute paths of the files the config names (what its validity depends on). */
+export async function loadConfigNaming(
+  options: LoadOptions,
+): Promise<{ result: LoadResult; file: string | undefined; named: string[] }> {
+  const named: string[] = [];
+  const { result, file } = load(options, named);
+  return { result, file, named };
+}
+
+function load(options: LoadOptions, named: string[]): { result: LoadResult; file: string | undefined } {
   const { files, explicit } = configCandidates(options);
   const file = explicit ? files[0] : files.find((f) => existsSync(f));
-  if (file === undefined || !existsSync(file)) return missingResult(files, explicit);
-  const fail = (errors: ConfigIssue[], warnings: ConfigIssue[] = []): LoadResult => ({
-    ok: false,
+  if (file === undefined || !existsSync(file)) return { result: missingResult(files, explicit), file };
+  const fail = (errors: ConfigIssue[], warnings: ConfigIssue[] = []) => ({
+    result: { ok: false, file, errors, warnings } satisfies LoadResult,
     file,
-    errors,
-    warnings,
   });
   const shown = displayPath(file, options.cwd);
   const read = readText(file, shown);
@@ -178,6 +155,7 @@ export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
   const schema = configSchema.safeParse(source.data);
   if (!schema.success) return fail(place(findingsOfSchema(schema.error.issues, source.data)));
   const normalized = normalizeConfig(schema.data, { env: options.env, baseDir: dirname(file) });
+  named.push(...normalized.files.map((f) => f.path));
   const unreadable = normalized.files.map(unreadableFile).filter((f) => f !== undefined);
   const rules = checkRules(normalized.config);
   // A value that failed to expand (or names no readable file) is reported once: the rules would add noise there.
@@ -186,17 +164,7 @@ export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
   const errors = place([...normalized.findings, ...unreadable, ...rules.errors.filter(fresh)]);
   const warnings = place(rules.warnings.filter(fresh));
   if (errors.length > 0) return fail(errors, warnings);
-  return { ok: true, config: toResolved(file, normalized.config, source), warnings };
-}
-
-/** The config of a result: throws UsageError (hint: mpb init) when there is none, ConfigError when invalid. */
-export function requireLoaded(result: LoadResult): { config: ResolvedConfig; warnings: ConfigIssue[] } {
-  if (result.ok) return { config: result.config, warnings: result.warnings };
-  if (result.missing) {
-    const [issue] = result.errors as [ConfigIssue];
-    throw new UsageError(issue.message, { hint: issue.hint });
-  }
-  throw new ConfigError(result.errors);
+  return { result: { ok: true, config: toResolved(file, normalized.config, source), warnings }, file };
 }
 
 /** The config for a command, loaded from where --config, $MPB_CONFIG or discovery says; see requireLoaded. */

@@ -133,8 +133,14 @@ async function converge(req: EnsureRequest, deps: EnsureDeps) {
   return { plan, executed, state, preflight };
 }
 
+/** A run's report, and the builder as buildx last showed it (after any change; as found in a dry run). */
+export interface Ensured {
+  report: EnsureReport;
+  builder: BuildxBuilder | undefined;
+}
+
 /** Makes one declared builder match its spec, bootstraps it and verifies it. */
-export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promise<EnsureReport> {
+export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promise<Ensured> {
   const { spec } = req;
   if (req.dryRun) {
     const seen = await observe(spec, deps);
@@ -142,7 +148,7 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
     const { preflight } = seen;
     // A dry run answers "what would change": 0 once there is a plan. The preflight's findings are shown with
     // it; health, and the exit code that tells it, belong to the real run.
-    return {
+    const report: EnsureReport = {
       builder: spec.name,
       dryRun: true,
       plan,
@@ -152,6 +158,7 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
       outcome: 'ok',
       exitCode: exitCodeOf('ok'),
     };
+    return { report, builder: seen.actual };
   }
   const { plan, executed, state, preflight } = await withLock(
     deps.lock.dir,
@@ -180,5 +187,8 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
   );
   const outcome = healthOutcome(health, { allowDegraded: req.allowDegraded });
   const exitCode = exitCodeOf(outcome);
-  return { builder: spec.name, dryRun: false, plan, preflight, executed, health, outcome, exitCode };
+  return {
+    report: { builder: spec.name, dryRun: false, plan, preflight, executed, health, outcome, exitCode },
+    builder: state,
+  };
 }

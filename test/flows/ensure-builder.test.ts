@@ -42,7 +42,7 @@ async function setup(
 }
 
 describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
-  it('creates the builder, then a second run is a no-op of two buildx calls', async () => {
+  it('creates the builder, then a second run is a no-op of one buildx call', async () => {
     const { fake, fleet, env } = await setup(version);
     const first = await runMpb(['ensure-builder', '--json'], env);
     expect(first.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
@@ -62,10 +62,8 @@ describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
     const second = await runMpb(['ensure-builder'], env);
     expect(second.exitCode).toBe(0);
     const calls = buildxCalls(fake).slice(before);
-    expect(calls.map((c) => c.slice(1, 3))).toEqual([
-      ['buildx', 'version'],
-      ['buildx', 'inspect'],
-    ]);
+    // The first run asked `buildx version`; the plugin is unchanged, so the second remembers it.
+    expect(calls.map((c) => c.slice(1, 3))).toEqual([['buildx', 'inspect']]);
     expect(second.stdout).toContain('healthy');
   });
 

@@ -1,0 +1,116 @@
+// A valid config remembered, so that a run whose builders.yaml has not changed loads neither yaml nor zod
+// (~260 ms CPU before the first buildx call, BENCHMARKS.md). An entry is served only while everything the
+// validation read is as it was: the file's bytes, every environment variable it expanded (set or not), the
+// stat of every file it names, and mpb's own code. Anything else, or an unreadable entry, validates again.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readPrivate, writePrivate } from '../state/private-cache.js';
+import { configCandidates, type LoadOptions, type LoadResult } from './discover.js';
+import type { ResolvedConfig } from './types.js';
+
+type Stamp = [size: number, mtimeMs: number, ctimeMs: number] | null;
+
+interface Entry {
+  /** What the validation read: variables (null: unset) and named files' stats (null: absent). */
+  env: Record<string, string | null>;
+  files: Record<string, Stamp>;
+  config: ResolvedConfig;
+  warnings: Extract<LoadResult, { ok: true }>['warnings'];
+}
+
+// In dist/ this chunk's name carries a hash of its code and, through the chunk names it imports, of the loader's:
+// another build of mpb never reads this one's entries.
+const CODE = (() => {
+  const self = fileURLToPath(import.meta.url);
+  return `${self}:${statSync(self).mtimeMs}`;
+})();
+
+function stampOf(path: string): Stamp {
+  try {
+    const s = statSync(path);
+    return [s.size, s.mtimeMs, s.ctimeMs];
+  } catch {
+    return null;
+  }
+}
+
+function sameBytes(file: string | undefined, text: Buffer | undefined): boolean {
+  try {
+    return file !== undefined && text !== undefined && readFileSync(file).equals(text);
+  } catch {
+    return false;
+  }
+}
+
+const sameStamp = (a: Stamp, b: Stamp) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The environment as the validation sees it, recording every name it looks up; enumerating it is not cacheable. */
+function recording(env: NodeJS.ProcessEnv) {
+  const read = new Set<string>();
+  let enumerated = false;
+  const proxy = new Proxy(env, {
+    get: (t, k) => {
+      if (typeof k === 'string') read.add(k);
+      return Reflect.get(t, k);
+    },
+    has: (t, k) => {
+      if (typeof k === 'string') read.add(k);
+      return Reflect.has(t, k);
+    },
+    ownKeys: (t) => {
+      enumerated = true;
+      return Reflect.ownKeys(t);
+    },
+  });
+  return { proxy, read, enumerated: () => enumerated };
+}
+
+function fresh(entry: Entry, env: NodeJS.ProcessEnv): boolean {
+  return (
+    Object.entries(entry.env).every(([k, v]) => (env[k] ?? null) === v) &&
+    Object.entries(entry.files).every(([path, stamp]) => sameStamp(stampOf(path), stamp))
+  );
+}
+
+/** loadConfig, answered from the cache in `cacheDir` when nothing it depends on changed. */
+export async function loadConfigCached(options: LoadOptions, cacheDir: string): Promise<LoadResult> {
+  const { files, explicit } = configCandidates(options);
+  const file = explicit ? files[0] : files.find((f) => existsSync(f));
+  let text: Buffer | undefined;
+  try {
+    text = file === undefined ? undefined : readFileSync(file);
+  } catch {
+    text = undefined; // the loader says why, with the file's name
+  }
+  const entryFile =
+    text === undefined
+      ? undefined
+      : join(
+          cacheDir,
+          `config-${createHash('sha256')
+            .update(`${CODE}\0${file}\0${options.cwd}\0`)
+            .update(text)
+            .digest('hex')
+            .slice(0, 32)}.json`,
+        );
+  const cached = entryFile ? readPrivate<Entry>(entryFile) : undefined;
+  if (cached && fresh(cached, options.env)) {
+    return { ok: true, config: cached.config, warnings: cached.warnings };
+  }
+  const { loadConfigNaming } = await import('./load.js');
+  const env = recording(options.env);
+  const { result, named } = await loadConfigNaming({ ...options, env: env.proxy });
+  // Stored only for the bytes that were validated: a file rewritten meanwhile is validated again next time.
+  if (result.ok && entryFile && !env.enumerated() && sameBytes(file, text)) {
+    const entry: Entry = {
+      env: Object.fromEntries([...env.read].map((k) => [k, options.env[k] ?? null])),
+      files: Object.fromEntries(named.map((p) => [p, stampOf(p)])),
+      config: result.config,
+      warnings: result.warnings,
+    };
+    writePrivate(entryFile, JSON.stringify(entry));
+  }
+  return result;
+}
