@@ -15,6 +15,8 @@ export const dockerContainer = {
   defaultBuildkitdFlags: [ALLOW_NETWORK_HOST],
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
+  driverOptsSince: undefined,
+  diagnose: () => undefined,
   rules: {
     localRefusal:
       "Remove it: a docker-container node without endpoint already runs on this machine's Docker.",

@@ -12,4 +12,6 @@ export const docker = {
   defaultBuildkitdFlags: [],
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
+  driverOptsSince: undefined,
+  diagnose: () => undefined,
 } as const satisfies Driver<'docker'>;

@@ -15,6 +15,8 @@ export const remote = {
   defaultBuildkitdFlags: [],
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
+  driverOptsSince: undefined,
+  diagnose: () => undefined,
   rules: {
     localRefusal: undefined,
     tls: true,

@@ -11,6 +11,7 @@ export type ProbeEndpoint =
   | { kind: 'docker-container'; container: string }
   | { kind: 'unix'; path: string }
   | { kind: 'docker-context'; context: string }
+  | { kind: 'kubectl' }
   | { kind: 'skip'; why: string }
   | { kind: 'invalid'; why: string };
 

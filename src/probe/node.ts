@@ -6,6 +6,7 @@ import type { BuilderSpec, Driver, NodeSpec } from '../config/types.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { checkContainer, checkDockerDaemon, checkSsh } from './daemon.js';
 import { parseEndpoint } from './endpoint.js';
+import { checkKubernetesNode } from './kubectl.js';
 import { probeTcp } from './tcp.js';
 import { probeTls } from './tls.js';
 import { checkTlsFiles } from './tls-files.js';
@@ -86,6 +87,16 @@ export async function probeNode(node: NodeSpec, options: ProbeOptions): Promise<
   switch (endpoint.kind) {
     case 'skip':
       return { ...target, state: 'skipped', code: 'skipped', detail: endpoint.why };
+    case 'kubectl': {
+      const facts = { node: node.name, driverOpts: node.driverOpts };
+      const found = await checkKubernetesNode(run, facts, options.timeoutMs);
+      if (found === 'missing') {
+        const detail =
+          'kubectl is not on PATH: the cluster, namespace and pods were not checked (buildx reports their state: mpb ls)';
+        return { ...target, state: 'skipped', code: 'kube.unchecked', detail };
+      }
+      return resultOf(target, none, found);
+    }
     case 'invalid':
       return resultOf(target, none, {
         ok: false,
