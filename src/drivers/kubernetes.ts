@@ -101,7 +101,7 @@ export function diagnoseKubernetesError(message: string, facts: NodeFacts): Diag
     };
   }
   if (
-    /Unable to connect to the server|connection refused|no such host|i\/o timeout|dial tcp|Unauthorized|forbidden/.test(
+    /Unable to connect to the server|The connection to the server|connection refused|no such host|i\/o timeout|dial tcp|Unauthorized|forbidden/.test(
       message,
     )
   ) {

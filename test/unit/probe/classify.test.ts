@@ -122,7 +122,7 @@ describe('parseEndpoint', () => {
     [
       { endpoint: undefined, local },
       'kubernetes',
-      { kind: 'skip', why: 'kubernetes nodes run as pods: buildx reports their state (mpb ls)' },
+      { kind: 'kubectl' },
     ],
     [
       { endpoint: undefined, local: { image: 'moby/buildkit:buildx-stable-1' } },
