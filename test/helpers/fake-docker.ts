@@ -76,7 +76,16 @@ export interface FakeState {
   builders: Record<string, { name: string; driver: string; nodes: FakeNode[] }>;
   current: string | null;
   dockerDaemon: boolean;
-  workers: Record<string, { preset?: string; platforms?: string[]; version?: string; tls?: boolean }>;
+  workers: Record<
+    string,
+    {
+      preset?: string;
+      platforms?: string[];
+      version?: string;
+      tls?: boolean;
+      labels?: Record<string, string>;
+    }
+  >;
   down: string[];
   fail: FailRule[];
   containers: Record<string, FakeContainer>;
