@@ -6,6 +6,7 @@ import type { BuildxBuilder, BuildxVersion, Parsed, ParseError } from './model.j
 import { parseInspect } from './parse/inspect.js';
 import { parseLsJson } from './parse/ls-json.js';
 import { parseLsText } from './parse/ls-text.js';
+import { collapseReplicas } from './replicas.js';
 import { parseBuildxVersion, requireSupported } from './version.js';
 import { rememberedVersion, rememberVersion, resolvePlugin } from './version-cache.js';
 
@@ -78,7 +79,7 @@ export async function readBuilder(
       },
     );
   }
-  return readValue(parseInspect(expectOk(r, `docker buildx inspect ${name}`).stdout), r);
+  return collapseReplicas(readValue(parseInspect(expectOk(r, `docker buildx inspect ${name}`).stdout), r));
 }
 
 /**
@@ -94,7 +95,7 @@ export async function readBuilders(
   const json = version.caps.lsJson;
   const args = json ? ['buildx', 'ls', '--format', 'json'] : ['buildx', 'ls'];
   const r = expectOk(await run('docker', args, { timeoutMs: options.timeoutMs ?? TIMEOUT_MS.read }));
-  return readValue(json ? parseLsJson(r.stdout) : parseLsText(r.stdout, r.stderr), r);
+  return readValue(json ? parseLsJson(r.stdout) : parseLsText(r.stdout, r.stderr), r).map(collapseReplicas);
 }
 
 /**
@@ -106,5 +107,5 @@ export async function readCurrentBuilder(run: Runner): Promise<BuildxBuilder | u
   const r = await run('docker', ['buildx', 'inspect'], { timeoutMs: TIMEOUT_MS.read });
   if (r.outcome.kind !== 'ok') return undefined;
   const parsed = parseInspect(r.stdout);
-  return parsed.ok ? { ...parsed.value, current: true } : undefined;
+  return parsed.ok ? { ...collapseReplicas(parsed.value), current: true } : undefined;
 }

@@ -1,10 +1,12 @@
 // mpb doctor: docker, buildx, the config, then every node at once; each line ✓ or ✗ with the fix.
 import { type Runner, TIMEOUT_MS } from '../buildx/exec.js';
 import type { BuildxVersion } from '../buildx/model.js';
+import { parseBootstrapErrors } from '../buildx/parse/bootstrap-errors.js';
 import { detectVersion, readBuilder } from '../buildx/read.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { configOf, type Deps } from '../deps.js';
-import { ConfigError, isMpbError, UsageError } from '../errors.js';
+import { DRIVERS } from '../drivers/registry.js';
+import { BuildxFailedError, ConfigError, isMpbError, UsageError } from '../errors.js';
 import type { DoctorOptions } from '../options.js';
 import { type Check, checkDockerCli, emulationChecks, fail, pass, probeChecks } from '../probe/checklist.js';
 import { probeBuilders } from '../probe/node.js';
@@ -71,6 +73,21 @@ function selectBuilders(config: ResolvedConfig, names: readonly string[]): Build
   return config.builders.filter((b) => names.includes(b.name));
 }
 
+/** A bootstrap error the builder's driver can name (a missing namespace, pods not ready) as its own check. */
+function diagnosedBootstrap(b: BuilderSpec, e: unknown): Check | undefined {
+  if (!(e instanceof BuildxFailedError)) return undefined;
+  for (const error of parseBootstrapErrors(e.stderr)) {
+    const node =
+      b.nodes.find((n) => n.name === error.node) ?? (b.nodes.length === 1 ? b.nodes[0] : undefined);
+    const found = DRIVERS[b.driver].diagnose(error.message, {
+      node: node?.name ?? b.name,
+      driverOpts: node?.driverOpts ?? {},
+    });
+    if (found) return fail(`builder:${b.name}`, found.code, `builder ${b.name}`, found.why, found.fix);
+  }
+  return undefined;
+}
+
 /** --bootstrap: builders whose nodes are all up are bootstrapped, then their `emulate` platforms checked. */
 async function bootstrapChecks(
   builders: readonly BuilderSpec[],
@@ -102,6 +119,8 @@ async function bootstrapChecks(
         });
         return await emulationChecks(b, actual, { run, timeoutMs });
       } catch (e) {
+        const named = diagnosedBootstrap(b, e);
+        if (named) return [named];
         return [
           fail(
             `builder:${b.name}`,

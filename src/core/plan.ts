@@ -4,6 +4,7 @@ import type { ContainerState } from '../buildx/container-args.js';
 import { localEndpointOf } from '../buildx/container-names.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import type { BuilderSpec } from '../config/types.js';
+import { driverOptsRefusal } from './driver-opts-gate.js';
 import { containerSpecOf, planLocalContainer } from './local-container.js';
 import { type DesiredNode, diffNode, type NodeDrift } from './node-diff.js';
 import { PLAN_VERSION, type Plan, type PlanAction } from './plan-types.js';
@@ -193,6 +194,8 @@ export function planEnsure(
       : actual && actual.driver !== desired.driver
         ? `builder "${name}" uses driver "${actual.driver}" but the config says "${desired.driver}"; buildx cannot change the driver of a builder`
         : undefined;
+  const refused = driverOptsRefusal(desired, options.version);
+  if (refused) return { version: PLAN_VERSION, builder: name, actions: [], extraNodes: [], blocked: refused };
   if (broken && !options.recreate) {
     const hint = `run again with --recreate to remove "${name}" and create it as declared`;
     return {

@@ -38,6 +38,8 @@ export const dockerContainer = {
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
   reachFromRemote: containerTarget,
+  driverOptsSince: undefined,
+  diagnose: () => undefined,
   rules: {
     localRefusal:
       "Remove it: a docker-container node without endpoint already runs on this machine's Docker.",

@@ -17,4 +17,6 @@ export const docker = {
     ok: false,
     reason: 'a docker node cannot be reached from another builder: its BuildKit runs inside dockerd',
   }),
+  driverOptsSince: undefined,
+  diagnose: () => undefined,
 } as const satisfies Driver<'docker'>;

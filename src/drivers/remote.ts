@@ -21,6 +21,8 @@ export const remote = {
     driverOpts: { ...node.driverOpts },
     warnings: [],
   }),
+  driverOptsSince: undefined,
+  diagnose: () => undefined,
   rules: {
     localRefusal: undefined,
     tls: true,

@@ -1,6 +1,20 @@
 // What mpb knows about one buildx driver. Every field is required: a new driver cannot leave a capability out.
 import type { BuildxNode } from '../buildx/model.js';
+import type { FaultCode } from '../probe/codes.js';
 import type { Endpoint, Misfit } from './endpoint.js';
+
+/** A named cause with its fix: what an error buildx (or the driver's own tool) printed means. */
+export interface Diagnosis {
+  code: FaultCode;
+  why: string;
+  fix: string;
+}
+
+/** What mpb knows of the node it diagnoses: its name and its driver options. */
+export interface NodeFacts {
+  node: string;
+  driverOpts: Readonly<Record<string, string>>;
+}
 
 /** What a buildx node status means for routing and drift. */
 export type NodeState = 'running' | 'starts-on-demand' | 'down' | 'unknown';
@@ -39,11 +53,18 @@ interface DriverBase<Name extends string> {
   /** Flags buildx ≥ 0.13 adds to every node by itself (builder.go parseBuildkitdFlags): not drift. */
   defaultBuildkitdFlags: readonly string[];
   /** How a node without endpoint is probed: its Docker, or not at all (and why). */
-  probeWithoutEndpoint: { kind: 'local-docker' } | { kind: 'skip'; why: string };
+  probeWithoutEndpoint: { kind: 'local-docker' } | { kind: 'kubectl' } | { kind: 'skip'; why: string };
   /** What output shows for a node without endpoint. */
   labelWithoutEndpoint: string;
   /** The endpoint (and driver options) the remote driver reaches this node's BuildKit with, or why it cannot. */
   reachFromRemote(node: BuildxNode): HelperTarget;
+  /**
+   * The --driver-opt keys the driver's factory accepts, each with the buildx 0.x minor that added it, so that a
+   * key the installed buildx does not know is refused before buildx runs; undefined: mpb does not check them.
+   */
+  driverOptsSince: Readonly<Record<string, number>> | undefined;
+  /** The named cause of a bootstrap error buildx printed for a node of this driver; undefined: none known. */
+  diagnose: (message: string, facts: NodeFacts) => Diagnosis | undefined;
 }
 
 /** A driver `builders.yaml` can declare carries its config rules; one mpb only meets carries none. */

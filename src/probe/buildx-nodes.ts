@@ -13,7 +13,13 @@ export function probeSpecsOf(builder: Pick<BuildxBuilder, 'driver' | 'nodes'>): 
       builder.driver === 'remote' && cacert && cert && key
         ? { ca: cacert, cert, key, servername }
         : undefined;
-    return { name: n.name, endpoint: n.endpoint || undefined, tls, local: undefined };
+    return {
+      name: n.name,
+      endpoint: n.endpoint || undefined,
+      tls,
+      local: undefined,
+      driverOpts: n.driverOpts,
+    };
   });
 }
 

@@ -61,7 +61,7 @@ export function probeChecks(result: ProbeResult): Check[] {
   const title = `${result.builder ? `${result.builder}/` : ''}${result.node} (${result.endpoint})`;
   switch (result.state) {
     case 'skipped':
-      return [{ ...pass(id, title, `skipped: ${result.detail}`), code: 'skipped' }];
+      return [{ ...pass(id, title, `skipped: ${result.detail}`), code: result.code }];
     case 'up':
     case 'down': {
       const main =

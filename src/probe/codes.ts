@@ -4,7 +4,7 @@
 
 export const DIAGNOSES = {
   ok: 'the check passed',
-  skipped: 'not probed: buildx reaches this node through another tool (kubernetes)',
+  skipped: 'not probed: buildx reaches this node through another tool (kube-pod://)',
   'endpoint.invalid': 'mpb cannot read the endpoint',
   'dns.not-found': "the endpoint's host name does not resolve",
   'tcp.refused': "nothing listens on the endpoint's port",
@@ -57,6 +57,13 @@ export const DIAGNOSES = {
   'node.died': 'a node stopped answering during a build for longer than --node-timeout: mpb stopped buildx',
   'platform.not-served': 'the node does not serve a platform it declares',
   'node.pins-differ': 'the pinned platforms differ from the declared ones',
+  'kube.kubeconfig-unreadable': 'the kubeconfig is missing or cannot be read (KUBECONFIG, ~/.kube/config)',
+  'kube.cluster-unreachable': 'the Kubernetes API server does not answer, or refuses the credentials',
+  'kube.namespace-missing': "the node's namespace does not exist (buildx does not create it)",
+  'kube.pods-not-ready':
+    "the node's pods did not become ready (unschedulable: no cluster node matches; or the image cannot be pulled)",
+  'kube.unchecked':
+    'kubectl is not on PATH: the cluster, namespace and pods of a kubernetes node were not checked',
 } as const satisfies Record<string, string>;
 
 /** A code a probe or verdict may carry; anything else is a type error. */

@@ -12,6 +12,7 @@ export type ProbeEndpoint =
   | { kind: 'unix'; path: string }
   | { kind: 'docker-context'; context: string }
   | { kind: 'docker-host'; host: string }
+  | { kind: 'kubectl' }
   | { kind: 'skip'; why: string }
   | { kind: 'invalid'; why: string };
 

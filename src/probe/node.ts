@@ -6,6 +6,7 @@ import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { DRIVERS, type DriverName } from '../drivers/registry.js';
 import { checkContainer, checkDockerDaemon, checkSsh } from './daemon.js';
 import { parseEndpoint } from './endpoint.js';
+import { checkKubernetesNode } from './kubectl.js';
 import { probeTcp } from './tcp.js';
 import { probeTls } from './tls.js';
 import { checkTlsFiles } from './tls-files.js';
@@ -22,7 +23,7 @@ export interface ProbeOptions {
 }
 
 /** What a probe reads of a node: a declared one, or one read from buildx's state (probe/buildx-nodes.ts). */
-export type ProbeNodeSpec = Pick<NodeSpec, 'name' | 'endpoint' | 'tls' | 'local'>;
+export type ProbeNodeSpec = Pick<NodeSpec, 'name' | 'endpoint' | 'tls' | 'local' | 'driverOpts'>;
 
 type Steps = { checks: string[]; warnings: ProbeWarning[] };
 
@@ -89,6 +90,16 @@ export async function probeNode(node: ProbeNodeSpec, options: ProbeOptions): Pro
   switch (endpoint.kind) {
     case 'skip':
       return { ...target, state: 'skipped', code: 'skipped', detail: endpoint.why };
+    case 'kubectl': {
+      const facts = { node: node.name, driverOpts: node.driverOpts };
+      const found = await checkKubernetesNode(run, facts, options.timeoutMs);
+      if (found === 'missing') {
+        const detail =
+          'kubectl is not on PATH: the cluster, namespace and pods were not checked (buildx reports their state: mpb ls)';
+        return { ...target, state: 'skipped', code: 'kube.unchecked', detail };
+      }
+      return resultOf(target, none, found);
+    }
     case 'invalid':
       return resultOf(target, none, {
         ok: false,

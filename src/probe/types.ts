@@ -28,7 +28,8 @@ export type DaemonReason =
   | 'container' // the BuildKit container is missing or not running
   | 'buildkit' // BuildKit inside the container does not answer
   | 'socket' // unix:// socket missing
-  | 'endpoint'; // an endpoint mpb cannot read
+  | 'endpoint' // an endpoint mpb cannot read
+  | 'kubernetes'; // the cluster, namespace or pods of a kubernetes node (through kubectl)
 
 export type DownReason = NetReason | TlsReason | DaemonReason;
 
@@ -59,7 +60,7 @@ export type ProbeResult = ProbeTarget &
         checks: string[];
         warnings: ProbeWarning[];
       }
-    | { state: 'skipped'; code: 'skipped'; detail: string }
+    | { state: 'skipped'; code: 'skipped' | 'kube.unchecked'; detail: string }
   );
 
 /** What a check found before it is placed on a node: a step's own verdict. */

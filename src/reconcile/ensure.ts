@@ -4,15 +4,18 @@ import type { ContainerState } from '../buildx/container-args.js';
 import { readLocalContainers } from '../buildx/containers.js';
 import type { Runner } from '../buildx/exec.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
+import { type BootstrapError, parseBootstrapErrors } from '../buildx/parse/bootstrap-errors.js';
 import { readBuilder, readCurrentBuilder } from '../buildx/read.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { type HealthReport, healthOutcome, verifyBuilder } from '../core/health.js';
 import { planEnsure } from '../core/plan.js';
 import type { Plan } from '../core/plan-types.js';
-import { exitCodeOf, UsageError } from '../errors.js';
+import { DRIVERS } from '../drivers/registry.js';
+import { BuildxFailedError, exitCodeOf, UsageError } from '../errors.js';
 import type { ProbeResult } from '../probe/types.js';
 import { type LockSettings, withLock } from '../state/lock.js';
 import type { Step } from '../ui/output.js';
+import { withBootstrapErrors } from './bootstrap-verdicts.js';
 import { type ExecutedAction, executeActions } from './execute.js';
 import { withProbes } from './probe-verdicts.js';
 
@@ -62,6 +65,22 @@ function needsBootstrap(
 ): boolean {
   if (!actual || (dead.size > 0 && !version.caps.bootstrapTimesOut)) return false;
   return actual.nodes.some((n) => n.status !== 'running' && !dead.has(n.name));
+}
+
+// `create` fails for a cause the driver can name: the kubeconfig cannot be read (capture
+// kubernetes/create-no-kubeconfig). The failure stays buildx's (exit 1); the hint says what it means.
+function withDiagnosis(e: unknown, spec: BuilderSpec): unknown {
+  if (!(e instanceof BuildxFailedError)) return e;
+  const node = spec.nodes.find((n) => e.stderr.includes(`(${n.name})`)) ?? spec.nodes[0];
+  const found = DRIVERS[spec.driver].diagnose(e.stderr, {
+    node: node?.name ?? spec.name,
+    driverOpts: node?.driverOpts ?? {},
+  });
+  if (!found) return e;
+  return new BuildxFailedError(e.message, e.command, e.stderr, {
+    hint: `${found.why} [${found.code}]; ${found.fix}`,
+    cause: e,
+  });
 }
 
 interface Observed {
@@ -118,19 +137,31 @@ async function converge(req: EnsureRequest, deps: EnsureDeps) {
   const seen = await observe(req.spec, deps);
   const { version, preflight } = seen;
   const plan = planFor(req, seen);
-  const executed = await executeActions(run, plan.actions, deps.step);
+  const executed = await executeActions(run, plan.actions, deps.step).catch((e: unknown) => {
+    throw withDiagnosis(e, req.spec);
+  });
   const dead = new Set(preflight.filter((p) => p.state === 'down').map((p) => p.node));
   let state = executed.length > 0 ? await readBuilder(run, version, req.spec.name) : seen.actual;
+  let bootstrapErrors: BootstrapError[] = [];
   if (needsBootstrap(state, dead, version)) {
-    // A failed bootstrap (a node that will not start) is a health verdict, not a crash: read what there is.
-    state = await deps.step(`bootstrapping ${req.spec.name}`, () =>
-      readBuilder(run, version, req.spec.name, {
-        bootstrap: true,
-        timeoutMs: req.bootstrapTimeoutMs,
-      }).catch(() => readBuilder(run, version, req.spec.name)),
-    );
+    // A failed bootstrap (a node that will not start) is a health verdict, not a crash: its error names the
+    // cause (withBootstrapErrors), and what there is is read again.
+    const booted = await deps
+      .step(`bootstrapping ${req.spec.name}`, () =>
+        readBuilder(run, version, req.spec.name, { bootstrap: true, timeoutMs: req.bootstrapTimeoutMs }),
+      )
+      .then(
+        (builder) => ({ builder, failure: undefined }),
+        (failure: unknown) => ({ builder: undefined, failure }),
+      );
+    if (booted.failure instanceof BuildxFailedError)
+      bootstrapErrors = parseBootstrapErrors(booted.failure.stderr);
+    // A bootstrap that succeeded may still print a stale `inactive` (docker/buildx#1935, kubernetes):
+    // a node it shows not running is read once more before it is judged.
+    const settled = booted.builder?.nodes.every((n) => n.status === 'running') ?? false;
+    state = settled ? booted.builder : await readBuilder(run, version, req.spec.name);
   }
-  return { plan, executed, state, preflight };
+  return { plan, executed, state, preflight, bootstrapErrors };
 }
 
 /** A run's report, and the builder as buildx last showed it (after any change; as found in a dry run). */
@@ -160,7 +191,7 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
     };
     return { report, builder: seen.actual };
   }
-  const { plan, executed, state, preflight } = await withLock(
+  const { plan, executed, state, preflight, bootstrapErrors } = await withLock(
     deps.lock.dir,
     spec.name,
     {
@@ -172,19 +203,17 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
     },
     () => converge(req, deps),
   );
-  const health = withProbes(
-    state
-      ? verifyBuilder(spec, state)
-      : verifyBuilder(spec, {
-          name: spec.name,
-          driver: spec.driver,
-          current: false,
-          error: 'the builder does not exist',
-          lastActivity: undefined,
-          nodes: [],
-        }),
-    preflight,
-  );
+  const verified = state
+    ? verifyBuilder(spec, state)
+    : verifyBuilder(spec, {
+        name: spec.name,
+        driver: spec.driver,
+        current: false,
+        error: 'the builder does not exist',
+        lastActivity: undefined,
+        nodes: [],
+      });
+  const health = withProbes(withBootstrapErrors(verified, spec, bootstrapErrors), preflight);
   const outcome = healthOutcome(health, { allowDegraded: req.allowDegraded });
   const exitCode = exitCodeOf(outcome);
   return {

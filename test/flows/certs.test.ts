@@ -151,6 +151,7 @@ describe('mpb certs create', () => {
           servername: undefined,
         },
         local: undefined,
+        driverOpts: {},
       },
       { timeoutMs: 5000 },
     );

@@ -49,6 +49,8 @@ export interface FakeDockerOptions {
   mode?: 'plugin' | 'path';
   /** Whether the fake Docker daemon answers (container commands, docker-container nodes, the `default` builder). */
   daemon?: boolean;
+  /** Puts the fake `kubectl` (answering from the fake cluster) first on PATH, so no real one is reached. */
+  kubectl?: boolean;
 }
 
 export interface FakeNode {
@@ -74,7 +76,16 @@ export interface FakeState {
   builders: Record<string, { name: string; driver: string; nodes: FakeNode[] }>;
   current: string | null;
   dockerDaemon: boolean;
-  workers: Record<string, { preset?: string; platforms?: string[]; version?: string; tls?: boolean }>;
+  workers: Record<
+    string,
+    {
+      preset?: string;
+      platforms?: string[];
+      version?: string;
+      tls?: boolean;
+      labels?: Record<string, string>;
+    }
+  >;
   down: string[];
   fail: FailRule[];
   containers: Record<string, FakeContainer>;
@@ -136,6 +147,7 @@ export async function withFakeDocker(options: FakeDockerOptions = {}): Promise<F
   if (mode === 'plugin')
     symlinkSync(join(FAKE_DIR, 'docker-buildx'), join(dockerConfig, 'cli-plugins', 'docker-buildx'));
   else symlinkSync(join(FAKE_DIR, 'docker'), join(bin, 'docker'));
+  if (options.kubectl) symlinkSync(join(FAKE_DIR, 'kubectl'), join(bin, 'kubectl'));
   const statePath = join(dir, 'state.json');
   const logPath = join(dir, 'calls.jsonl');
   writeFileSync(logPath, '');
@@ -168,7 +180,8 @@ export async function withFakeDocker(options: FakeDockerOptions = {}): Promise<F
             .join(','),
         }
       : {}),
-    PATH: mode === 'path' ? `${bin}${delimiter}${process.env.PATH ?? ''}` : process.env.PATH,
+    PATH:
+      mode === 'path' || options.kubectl ? `${bin}${delimiter}${process.env.PATH ?? ''}` : process.env.PATH,
   });
 
   const fake: FakeDocker = {

@@ -51,3 +51,10 @@ export function fakeRun(rows: FakeRow[]): FakeRunner {
   };
   return Object.assign(run, { calls });
 }
+
+/** One case of the kubernetes captures (test/fixtures/captures/kubernetes/INDEX.md), byte for byte. */
+export function kubeCapture(version: CapturedVersion, name: string) {
+  const read = (ext: string) => readFileSync(`${CAPTURES}kubernetes/v${version}/${name}.${ext}`, 'utf8');
+  const exitCode = Number(/exit=(\d+)/.exec(read('exit'))?.[1] ?? Number.NaN);
+  return { stdout: read('stdout'), stderr: read('stderr'), exitCode };
+}

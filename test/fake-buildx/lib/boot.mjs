@@ -8,7 +8,7 @@ import { loadBuilder } from './model.mjs';
 import { createProgress } from './progress.mjs';
 import { downDelayMs, sleep } from './runtime.mjs';
 import { readState, updateState } from './state.mjs';
-import { containerNameOf } from './workers.mjs';
+import { clusterOf, containerNameOf } from './workers.mjs';
 
 const DEFAULT_IMAGE = 'moby/buildkit:buildx-stable-1';
 
@@ -45,7 +45,12 @@ export async function bootBuilder(ctx, name, only) {
 
   const progress = createProgress();
   let failed = 0;
-  if (remote) {
+  let firstError;
+  if (DRIVERS[b.driver].runtime === 'cluster') {
+    const errors = await bootCluster(ctx, toBoot, progress, label);
+    failed = errors.length;
+    firstError = errors[0];
+  } else if (remote) {
     const vertices = toBoot.map((n) => progress.start(label(n, 'waiting for connection')));
     await sleep(downDelayMs(ctx.env));
     for (const v of vertices) progress.error(v, 'context deadline exceeded');
@@ -70,9 +75,65 @@ export async function bootBuilder(ctx, name, only) {
   touchActivity(ctx, name);
   const error =
     failed > 0 && (ctx.version.caps.bootErrorIfAny || failed === toBoot.length)
-      ? 'context deadline exceeded'
+      ? (firstError ?? 'context deadline exceeded')
       : undefined;
-  return { booted: true, failed, stderr: progress.text(), error };
+  const stale = DRIVERS[b.driver].runtime === 'cluster' && readState(ctx.env).cluster?.staleAfterBoot;
+  return {
+    booted: true,
+    failed,
+    stderr: progress.text(),
+    error,
+    stale: stale ? toBoot.map((n) => n.name) : [],
+  };
+}
+
+const SECONDS = /^(\d+)s$/;
+function timeoutText(opt) {
+  const s = Number(SECONDS.exec(opt ?? '120s')?.[1] ?? 120);
+  return s % 60 === 0 ? `${s / 60} minutes` : `${s} seconds`;
+}
+
+/**
+ * kubernetes nodes: each becomes a Deployment in its namespace, whose pods are ready when the cluster has a
+ * node of the nodeselector's arch (captures kubernetes/inspect-bootstrap*, -no-namespace, -two-nodes).
+ * Returns the error of each node that did not come up.
+ */
+async function bootCluster(ctx, toBoot, progress, label) {
+  const errors = [];
+  const waits = [];
+  updateState((state) => {
+    const cluster = clusterOf(state);
+    for (const n of toBoot) {
+      const v = progress.start(label(n, 'booting buildkit'));
+      const opts = n.driverOpts ?? {};
+      const ns = opts.namespace ?? 'default';
+      if (!cluster.namespaces.includes(ns)) {
+        const message = `error while calling deploymentClient.Create for "${n.name}": namespaces "${ns}" not found`;
+        progress.error(v, message);
+        errors.push(message);
+        continue;
+      }
+      const replicas = Number(opts.replicas ?? 1);
+      const arch = /kubernetes\.io\/arch=([\w-]+)/.exec(opts.nodeselector ?? '')?.[1];
+      const ready = arch === undefined || cluster.archs.includes(arch);
+      cluster.deployments[n.name] = { namespace: ns, replicas, ready };
+      const waiting = `waiting for ${replicas} pods to be ready${ctx.version.caps.bootTimeoutShown ? `, timeout: ${timeoutText(opts.timeout)}` : ''}`;
+      progress.status(v, waiting);
+      if (ready) {
+        progress.status(v, `${waiting} 0.0s done`);
+        progress.done(v);
+      } else waits.push({ v, waiting, replicas });
+    }
+    state.cluster = cluster;
+  }, ctx.env);
+  if (waits.length > 0) await sleep(downDelayMs(ctx.env));
+  for (const { v, waiting, replicas } of waits) {
+    progress.status(v, `${waiting} 0.0s done`);
+    const message = `expected ${replicas} replicas to be ready, got 0`;
+    progress.error(v, message);
+    errors.push(message);
+  }
+  return errors;
 }
 
 /** buildx records each use of a builder in its activity file. */

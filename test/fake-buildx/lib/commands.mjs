@@ -51,6 +51,14 @@ export async function runInspect(ctx, argv) {
     ctx.stderr(boot.stderr);
     if (boot.error) throw new CliError(boot.error);
     b = loadBuilder(ctx, readState(ctx.env), name);
+    // docker/buildx#1935: right after booting, a newer buildx may print a node it just started as `inactive`.
+    if (boot.stale?.length)
+      b = {
+        ...b,
+        nodes: b.nodes.map((n) =>
+          boot.stale.includes(n.name) ? { ...n, status: 'inactive', running: false } : n,
+        ),
+      };
   }
   ctx.stdout(formatInspect(b, ctx.version));
   return 0;
@@ -72,6 +80,9 @@ function removeBuilder(state, name, flags) {
       if (!flags['keep-state']) delete state.volumes[`${container}_state`];
     }
   }
+  // `rm` deletes a kubernetes node's Deployment (driver.go Rm), unless --keep-daemon.
+  if (DRIVERS[ng.driver].runtime === 'cluster' && state.cluster && !flags['keep-daemon'])
+    for (const node of ng.nodes) delete state.cluster.deployments?.[node.name];
   delete state.builders[name];
   if (state.current === name) state.current = null;
 }

@@ -57,5 +57,5 @@ export function loadConfigFiles(path) {
 /** The driver factory's own checks, reported as "failed to initialize builder" (driver/<name>/factory.go). */
 export function driverInitError(ctx, driver, node) {
   const extra = ctx.version.caps.defaultLoadOpt ? ['default-load'] : [];
-  return DRIVERS[driver].initError(node, extra);
+  return DRIVERS[driver].initError(node, extra, ctx);
 }

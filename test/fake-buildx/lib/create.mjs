@@ -45,7 +45,7 @@ function updateNodes(ng, opts, warn) {
     });
     idx = ng.nodes.length - 1;
   }
-  if (ng.nodes.filter((n) => n.endpoint === opts.ep).length > 1)
+  if (opts.ep && ng.nodes.filter((n) => n.endpoint === opts.ep).length > 1)
     throw new CliError(`invalid duplicate endpoint ${opts.ep}`);
   // Pins are exclusive: pinning P here unpins it everywhere else (nodegroup.go validateDuplicates).
   const pinned = new Set(ng.nodes[idx].platforms);
@@ -100,6 +100,8 @@ function createInStore(ctx, state, o, warn) {
     },
     warn,
   );
+  if (entry.nodeEndpoint)
+    for (const node of ng.nodes) node.endpoint = entry.nodeEndpoint(name, node, ctx.env);
   state.builders[name] = ng;
   // buildx saves, loads the nodes, and rolls back if a driver cannot be initialised.
   for (const node of ng.nodes) {

@@ -1,5 +1,7 @@
 // What each buildx driver does, as the fake imitates it (driver/<name>/factory.go and driver.go at v0.13.1):
 // every per-driver decision of the fake goes through this table, never through a driver-name comparison.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CliError } from './runtime.mjs';
 
 const LOCAL_DOCKER = 'unix:///var/run/docker.sock';
@@ -44,6 +46,49 @@ function remoteInitError(node, extra) {
     if (missing.length) return `tls enabled, but missing keys ${missing.join(', ')}`;
   }
   return undefined;
+}
+
+// driver/kubernetes/factory.go per tag: each option with the buildx minor that added it.
+const KUBERNETES_OPTS = {
+  image: 10,
+  namespace: 10,
+  replicas: 10,
+  'requests.cpu': 10,
+  'requests.memory': 10,
+  'limits.cpu': 10,
+  'limits.memory': 10,
+  rootless: 10,
+  nodeselector: 10,
+  tolerations: 10,
+  loadbalance: 10,
+  'qemu.install': 10,
+  'qemu.image': 10,
+  serviceaccount: 11,
+  annotations: 12,
+  labels: 12,
+  'requests.ephemeral-storage': 14,
+  'limits.ephemeral-storage': 14,
+  schedulername: 14,
+  'default-load': 14,
+  timeout: 15,
+  'buildkit-root-volume-memory': 26,
+};
+
+export const kubeconfigOf = (env) => env.KUBECONFIG || join(env.HOME ?? '', '.kube', 'config');
+
+// The factory reads the kubeconfig for the default namespace even when `namespace` is given (capture
+// create-no-kubeconfig); options come first (capture create-two-nodes on 0.13.1: `timeout`).
+function kubernetesInitError(node, _extra, ctx) {
+  const minor = Number(ctx.version.raw.split('.')[1]);
+  for (const k of Object.keys(node.driverOpts ?? {}))
+    if (!(minor >= (KUBERNETES_OPTS[k] ?? Number.POSITIVE_INFINITY)))
+      return `invalid driver option ${k} for driver kubernetes`;
+  const path = kubeconfigOf(ctx.env);
+  if (existsSync(path)) return undefined;
+  const why = ctx.version.caps.kubeconfigStat
+    ? `stat ${path}: no such file or directory`
+    : 'invalid configuration: no configuration has been provided, try setting KUBERNETES_MASTER environment variable';
+  return `cannot determine Kubernetes namespace, specify manually: ${why}`;
 }
 
 /**
@@ -97,9 +142,12 @@ export const DRIVERS = {
       if (endpoint) throw new CliError(`kubernetes driver does not support endpoint args "${endpoint}"`);
       return { ep: '', setEp: false };
     },
-    initError: () => undefined,
+    // What buildx stores for the node (captures kubernetes/inspect*).
+    nodeEndpoint: (builder, node, env) =>
+      `kubernetes:///${builder}?deployment=${node.name}&kubeconfig=${encodeURIComponent(kubeconfigOf(env))}`,
+    initError: kubernetesInitError,
     addsEntitlement: true,
-    runtime: 'none',
+    runtime: 'cluster',
     nodeContainer: false,
     engineExport: false,
   },

@@ -1,4 +1,5 @@
 // Builders as buildx loads them "with data": the stored node group plus what each node reports now.
+import { DRIVERS } from './drivers.mjs';
 import { dedupe } from './platforms.mjs';
 import { CliError } from './runtime.mjs';
 import { DAEMON_DOWN, ENGINE, nodeRuntime } from './workers.mjs';
@@ -19,6 +20,13 @@ function loadNode(ctx, state, builder, node) {
     gcPolicy: w?.gcPolicy ?? [],
     labels: w?.labels ?? {},
   };
+}
+
+// A running kubernetes node is listed once per pod (capture kubernetes/inspect-bootstrap-replicas2).
+function replicasOf(state, builder, node) {
+  if (DRIVERS[builder.driver].runtime !== 'cluster' || !node.running) return [node];
+  const count = state.cluster?.deployments?.[node.name]?.replicas ?? 1;
+  return Array.from({ length: Math.max(1, count) }, () => node);
 }
 
 /** The `default` builder of the default docker context: driver `docker`, or an error when no daemon answers. */
@@ -47,7 +55,7 @@ function contextBuilder(ctx, state) {
 export function loadBuilders(ctx, state) {
   const stored = Object.values(state.builders)
     .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .map((b) => ({ ...b, nodes: b.nodes.map((n) => loadNode(ctx, state, b, n)) }));
+    .map((b) => ({ ...b, nodes: b.nodes.flatMap((n) => replicasOf(state, b, loadNode(ctx, state, b, n))) }));
   return [...stored, contextBuilder(ctx, state)];
 }
 

@@ -34,6 +34,10 @@ export function buildxVersion(env = process.env) {
       bootHangs: !at(12), // 0.10/0.11 poll a dead remote node forever (capture inspect-dead-bootstrap: exit 124)
       buildingWithLine: at(13),
       defaultLoadOpt: at(14),
+      // A missing kubeconfig: 0.29.1 says `stat PATH`, 0.13.1 client-go's "no configuration" (versions between
+      // not captured).
+      kubeconfigStat: at(29),
+      bootTimeoutShown: at(15), // `waiting for 1 pods to be ready, timeout: 2 minutes` (the `timeout` option)
       filesInInspect: at(18),
       failedToBuildPrefix: at(20),
       provenanceVertex: at(14), // `resolving provenance for metadata file` (capture build-push in 0.29.1)

@@ -89,9 +89,9 @@ export function workerId(key) {
 }
 
 /** The worker behind an endpoint: state.workers[endpoint] over its preset over the default. */
-export function workerFor(state, key) {
+export function workerFor(state, key, defaultPreset = 'buildkit-v0.11.6') {
   const spec = state.workers?.[key] ?? {};
-  const preset = WORKER_PRESETS[spec.preset ?? 'buildkit-v0.11.6'];
+  const preset = WORKER_PRESETS[spec.preset ?? defaultPreset];
   return { ...preset, ...spec, id: workerId(key) };
 }
 
@@ -146,7 +146,20 @@ export function nodeRuntime(ctx, state, builder, node) {
     if (!container.State.Running) return { status: 'stopped' };
     return { status: 'running', worker: workerFor(state, node.endpoint) };
   }
+  if (runtime === 'cluster') {
+    // A node's Deployment: none before the first bootstrap (or deleted: capture inspect-deleted), pods not
+    // ready (capture inspect-two-nodes: `stopped`), or running the captures' BuildKit v0.32.2.
+    const d = clusterOf(state).deployments[node.name];
+    if (!d) return { status: 'inactive' };
+    if (!d.ready) return { status: 'stopped' };
+    return { status: 'running', worker: workerFor(state, node.endpoint, 'buildkit-v0.32.2') };
+  }
   return { status: 'inactive' };
+}
+
+/** The fake cluster: the captures' one amd64 node with namespace `buildkit` created beforehand. */
+export function clusterOf(state) {
+  return { namespaces: ['default', 'buildkit'], archs: ['amd64'], deployments: {}, ...state.cluster };
 }
 
 /** The worker a remote node reaches, or undefined when it cannot connect (down, TLS files, container not running). */

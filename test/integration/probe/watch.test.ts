@@ -42,8 +42,8 @@ const options = {
 describe('runWatched', () => {
   it('stops the build when a building node stops answering, naming it and its platforms', async () => {
     const nodes = [
-      { name: 'alive', endpoint: await serve('buildkit'), tls, local: undefined },
-      { name: 'mute', endpoint: await serve('silent'), tls, local: undefined },
+      { name: 'alive', endpoint: await serve('buildkit'), tls, local: undefined, driverOpts: {} },
+      { name: 'mute', endpoint: await serve('silent'), tls, local: undefined, driverOpts: {} },
     ];
     const started = performance.now();
     const { result, died } = await runWatched(
@@ -72,8 +72,8 @@ describe('runWatched', () => {
 
   it('lets the build finish while every building node answers; a silent node that builds nothing is ignored', async () => {
     const nodes = [
-      { name: 'alive', endpoint: await serve('buildkit'), tls, local: undefined },
-      { name: 'idle', endpoint: await serve('silent'), tls, local: undefined },
+      { name: 'alive', endpoint: await serve('buildkit'), tls, local: undefined, driverOpts: {} },
+      { name: 'idle', endpoint: await serve('silent'), tls, local: undefined, driverOpts: {} },
     ];
     const { result, died } = await runWatched(
       { run: sleepingBuild(2) },

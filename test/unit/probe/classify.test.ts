@@ -119,11 +119,7 @@ describe('parseEndpoint', () => {
       { kind: 'docker-context', context: 'desktop-linux' },
     ],
     [{ endpoint: undefined, local }, 'docker-container', { kind: 'local-docker' }],
-    [
-      { endpoint: undefined, local },
-      'kubernetes',
-      { kind: 'skip', why: 'kubernetes nodes run as pods: buildx reports their state (mpb ls)' },
-    ],
+    [{ endpoint: undefined, local }, 'kubernetes', { kind: 'kubectl' }],
     [
       { endpoint: undefined, local: { image: 'moby/buildkit:buildx-stable-1' } },
       'remote',

@@ -1,0 +1,137 @@
+// A kubernetes node, looked at through kubectl: the kubeconfig resolves and the API server answers, the
+// namespace exists, the node's Deployment and its pods are ready. The reading of kubectl's JSON is pure.
+import type { Runner } from '../buildx/exec.js';
+import { diagnoseKubernetesError } from '../drivers/kubernetes.js';
+import type { NodeFacts } from '../drivers/types.js';
+import type { StepOutcome } from './types.js';
+
+/** What `kubectl get deployment NODE -o json` says about readiness (apps/v1 Deployment). */
+export interface DeploymentFacts {
+  wanted: number;
+  ready: number;
+  /** `-l` selector of its pods, from spec.selector.matchLabels. */
+  selector: string | undefined;
+}
+
+const record = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const count = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/** Reads a Deployment; undefined when the text is not one. */
+export function parseDeployment(json: string): DeploymentFacts | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  const d = record(doc);
+  if (d.kind !== 'Deployment') return undefined;
+  const spec = record(d.spec);
+  const labels = Object.entries(record(record(spec.selector).matchLabels));
+  return {
+    wanted: typeof spec.replicas === 'number' ? spec.replicas : 1,
+    ready: count(record(d.status).readyReplicas),
+    selector: labels.length > 0 ? labels.map(([k, v]) => `${k}=${String(v)}`).join(',') : undefined,
+  };
+}
+
+/** Why pods of a `kubectl get pods -o json` list are not ready: unschedulable, image pull, crash, or pending. */
+export function podProblems(json: string): string[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  const items = record(doc).items;
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((item) => {
+    const pod = record(item);
+    const name = String(record(pod.metadata).name ?? 'pod');
+    const status = record(pod.status);
+    const conditions = Array.isArray(status.conditions) ? status.conditions.map(record) : [];
+    const unscheduled = conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+    if (unscheduled)
+      return [`${name} is unschedulable: ${String(unscheduled.message ?? unscheduled.reason)}`];
+    const containers = Array.isArray(status.containerStatuses) ? status.containerStatuses.map(record) : [];
+    const waiting = containers.map((c) => record(record(c.state).waiting)).find((w) => w.reason);
+    if (waiting) {
+      const message = waiting.message ? `: ${String(waiting.message)}` : '';
+      return [`${name} is waiting (${String(waiting.reason)})${message}`];
+    }
+    return conditions.some((c) => c.type === 'Ready' && c.status === 'True')
+      ? []
+      : [`${name} is ${String(status.phase ?? 'not ready')}`];
+  });
+}
+
+function failed(facts: NodeFacts, stderr: string, fallbackFix: string): StepOutcome {
+  const found = diagnoseKubernetesError(stderr, facts);
+  if (found) return { ok: false, reason: 'kubernetes', code: found.code, detail: found.why, fix: found.fix };
+  return {
+    ok: false,
+    reason: 'kubernetes',
+    code: 'kube.cluster-unreachable',
+    detail: stderr.trim() || 'kubectl failed',
+    fix: fallbackFix,
+  };
+}
+
+/**
+ * Checks one kubernetes node with kubectl (argv via the one runner). `missing` when kubectl is not on PATH, so
+ * the caller can say what was not checked; otherwise what was found, down with the named cause.
+ */
+export async function checkKubernetesNode(
+  run: Runner,
+  facts: NodeFacts,
+  timeoutMs: number,
+): Promise<StepOutcome | 'missing'> {
+  const ns = facts.driverOpts.namespace;
+  const scope = ns ? ['-n', ns] : [];
+  const opts = { timeoutMs };
+  const checks: string[] = [];
+  if (ns) {
+    const r = await run('kubectl', ['get', 'namespace', ns, '-o', 'name'], opts);
+    if (r.outcome.kind === 'missing') return 'missing';
+    if (r.outcome.kind !== 'ok') return failed(facts, r.stderr, 'check the cluster: kubectl cluster-info');
+    checks.push(`namespace ${ns} exists`);
+  }
+  const d = await run('kubectl', [...scope, 'get', 'deployment', facts.node, '-o', 'json'], opts);
+  if (d.outcome.kind === 'missing') return 'missing';
+  if (d.outcome.kind !== 'ok') {
+    // No Deployment yet is fine: buildx creates it at the first bootstrap (capture kubernetes/inspect-deleted).
+    if (/NotFound|not found/.test(d.stderr) && !/namespaces "/.test(d.stderr))
+      return {
+        ok: true,
+        check: [...checks, `deployment ${facts.node} not created yet (buildx starts it on demand)`].join(
+          '; ',
+        ),
+      };
+    return failed(facts, d.stderr, 'check the cluster: kubectl cluster-info');
+  }
+  const deployment = parseDeployment(d.stdout);
+  if (!deployment) return { ok: true, check: [...checks, `deployment ${facts.node} exists`].join('; ') };
+  if (deployment.ready >= deployment.wanted)
+    return {
+      ok: true,
+      check: [
+        ...checks,
+        `deployment ${facts.node}: ${deployment.ready}/${deployment.wanted} pods ready`,
+      ].join('; '),
+    };
+  const p = deployment.selector
+    ? await run('kubectl', [...scope, 'get', 'pods', '-l', deployment.selector, '-o', 'json'], opts)
+    : undefined;
+  const problems = p?.outcome.kind === 'ok' ? podProblems(p.stdout) : [];
+  const selector = facts.driverOpts.nodeselector;
+  return {
+    ok: false,
+    reason: 'kubernetes',
+    code: 'kube.pods-not-ready',
+    detail: `deployment ${facts.node}: ${deployment.ready}/${deployment.wanted} pods ready${problems.length > 0 ? `; ${problems.join('; ')}` : ''}`,
+    fix: selector
+      ? `make a cluster node match nodeselector ${selector} (kubectl get nodes -l ${selector}), or change the nodeselector`
+      : `see why: kubectl ${ns ? `-n ${ns} ` : ''}describe deployment ${facts.node}`,
+  };
+}
