@@ -181,8 +181,12 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
     expect(r.stderr).toMatch(/localhost:5000\/app@sha256:[0-9a-f]{64} \(linux\/amd64 on "a"\)/);
   });
 
-  it('auto on a hand-made builder without pins: splits, says why, uses helper builders, reused; ls and rm', async () => {
+  it('auto on a hand-made builder without pins: splits, says why, uses helper builders, reused', async () => {
     const w = await setup();
+    // a is an amd64 host with QEMU: it lists arm64 too (after its own), so buildx sends arm64 there.
+    w.fake.setState((st) => {
+      st.workers[`tcp://127.0.0.1:${ports.a}`] = { preset: 'buildkit-v0.32.2' };
+    });
     handBuilder(w);
     const args = ['--json', 'build', '--builder', 'hand', '-p', 'amd64,arm64', '-t', TAG, '--push', 'app'];
     const r = await mpb(w, args);
