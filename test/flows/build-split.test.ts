@@ -205,5 +205,36 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
     const again = await mpb(w, args);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(creates()).toHaveLength(made);
+    const ls = JSON.parse((await mpb(w, ['--json', 'ls'])).stdout);
+    expect(ls.helpers.map((h: { name: string; helperOf: string }) => [h.name, h.helperOf])).toEqual([
+      ['mpb-via-hand-a', 'hand'],
+      ['mpb-via-hand-b', 'hand'],
+    ]);
+    expect(ls.builders.map((b: { name: string }) => b.name)).not.toContain('mpb-via-hand-a');
+  }, 300_000);
+
+  it('mpb rm BUILDER removes its helper builders too; --dry-run shows them', async () => {
+    const w = await setup();
+    const r0 = spawnSync(
+      'docker',
+      [
+        'buildx',
+        'create',
+        '--name',
+        'mpb-via-fleet-b',
+        '--node',
+        'b',
+        '--driver',
+        'remote',
+        `tcp://127.0.0.1:${ports.b}`,
+      ],
+      { env: w.env, encoding: 'utf8' },
+    );
+    expect(r0.status, r0.stderr).toBe(0);
+    const dry = await mpb(w, ['rm', 'fleet', '--dry-run']);
+    expect(dry.stdout).toContain('docker buildx rm mpb-via-fleet-b');
+    const r = await mpb(w, ['rm', 'fleet', '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(Object.keys(w.fake.state().builders)).not.toContain('mpb-via-fleet-b');
   });
 });
