@@ -169,6 +169,13 @@ Examples:
   $ mpb build -p arm64 --load -t app:dev .
   $ mpb build -p amd64,arm64 -t app:1 --push . -- --attest type=sbom
   $ mpb build --builder default -p arm64 --load -t app:dev .   buildx's own builder, used as it is
+  $ mpb build --strategy split -p amd64,arm64 -t reg.example.com/app:1 --push .   one job per node, merged
+  $ mpb build --cache-ref reg.example.com/app/cache -p amd64,arm64 -t reg.example.com/app:1 --push .
+  $ mpb --json build -p amd64,arm64 -t reg.example.com/app:1 --push . | jq '.platforms[] | {platform, builtOn}'
+
+Strategy: auto (default) splits when --push is given and single would emulate a platform another node runs
+natively, or a cache ref spans several nodes; it says which and why. The report (table, --json, and
+$GITHUB_STEP_SUMMARY) shows where each platform was built, native or emulated, time and cached steps.
 
 The context goes before --; everything after -- is passed to docker buildx build as it is.
 Exit: buildx's own exit code; 3 when a platform has no node, would be emulated under --native-only or

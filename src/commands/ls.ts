@@ -8,6 +8,7 @@ import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { type BuilderView, describeDeclared, describeUndeclared } from '../core/drift.js';
+import { helperOwnerOf } from '../core/helper-builder.js';
 import { configOf, type Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import type { LsOptions } from '../options.js';
@@ -36,8 +37,18 @@ async function mapLimit<T, R>(
 /** The declared builders and buildx's other builders to show: all of them, or the ones named. */
 function selectShown(config: ResolvedConfig, actual: readonly BuildxBuilder[], names: readonly string[]) {
   const declaredNames = new Set(config.builders.map((b) => b.name));
-  const undeclared = actual.filter((b) => !declaredNames.has(b.name));
-  if (names.length === 0) return { declared: config.builders, undeclared };
+  const all = actual.map((b) => b.name);
+  // mpb's own helper builders (split builds) are listed apart, not as the user's undeclared builders.
+  const helpers = actual.flatMap((b) => {
+    const helperOf = helperOwnerOf(b.name, all);
+    return helperOf
+      ? [{ name: b.name, helperOf, node: b.nodes[0]?.name ?? null, endpoint: b.nodes[0]?.endpoint ?? null }]
+      : [];
+  });
+  const undeclared = actual.filter(
+    (b) => !declaredNames.has(b.name) && !helpers.some((h) => h.name === b.name),
+  );
+  if (names.length === 0) return { declared: config.builders, undeclared, helpers };
   const unknown = names.filter((n) => !declaredNames.has(n) && !actual.some((b) => b.name === n));
   if (unknown.length > 0) {
     throw new UsageError(
@@ -48,6 +59,7 @@ function selectShown(config: ResolvedConfig, actual: readonly BuildxBuilder[], n
   return {
     declared: config.builders.filter((b) => names.includes(b.name)),
     undeclared: undeclared.filter((b) => names.includes(b.name)),
+    helpers: helpers.filter((h) => names.includes(h.helperOf) || names.includes(h.name)),
   };
 }
 
@@ -80,7 +92,12 @@ async function collect(deps: Deps, names: readonly string[]) {
   const declared = await mapLimit(shown.declared, PARALLEL_READS, (spec) =>
     inspectDeclared(run, version, spec, byName.get(spec.name)),
   );
-  return { config, version, views: [...declared, ...shown.undeclared.map(describeUndeclared)] };
+  return {
+    config,
+    version,
+    views: [...declared, ...shown.undeclared.map(describeUndeclared)],
+    helpers: shown.helpers,
+  };
 }
 
 async function show(
@@ -89,12 +106,23 @@ async function show(
   strict: boolean,
   options: LsOptions,
 ): Promise<CommandResult> {
-  const { config, version, views } = await collect(deps, names);
+  const { config, version, views, helpers } = await collect(deps, names);
   const inSync = views.every((v) => !v.declared || v.state === 'in-sync');
   const outcome = strict && !inSync ? 'unhealthy' : 'ok';
   if (deps.json)
-    return { outcome, data: { inSync, buildx: version.raw, config: config.file, builders: views } };
-  deps.out.result(renderLs(views, deps.out.color, layoutOf(deps.out, options.wide)).join('\n'));
+    return { outcome, data: { inSync, buildx: version.raw, config: config.file, builders: views, helpers } };
+  const helperLines = helpers.length
+    ? [
+        '',
+        'helper builders (mpb made them for split builds; mpb rm BUILDER removes them):',
+        ...helpers.map((h) =>
+          `  ${h.name}  for "${h.helperOf}" node ${h.node ?? '-'}  ${h.endpoint ?? ''}`.trimEnd(),
+        ),
+      ]
+    : [];
+  deps.out.result(
+    [...renderLs(views, deps.out.color, layoutOf(deps.out, options.wide)), ...helperLines].join('\n'),
+  );
   return { outcome };
 }
 

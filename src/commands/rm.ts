@@ -8,6 +8,7 @@ import { expectOk, type Runner } from '../buildx/exec.js';
 import { detectVersion, readBuilders } from '../buildx/read.js';
 import { findBuilder } from '../config/select.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
+import { helperNamesOf } from '../core/helper-builder.js';
 import { planRemove } from '../core/plan-remove.js';
 import type { Plan } from '../core/plan-types.js';
 import { configOf, type Deps } from '../deps.js';
@@ -67,14 +68,23 @@ async function confirm(deps: Pick<Deps, 'stderr'>, question: string): Promise<bo
 
 async function planAll(run: Runner, targets: readonly BuilderSpec[], keepState: boolean): Promise<Plan[]> {
   const version = await detectVersion(run);
-  const actual = new Map((await readBuilders(run, version)).map((b) => [b.name, b]));
+  const listed = await readBuilders(run, version);
+  const actual = new Map(listed.map((b) => [b.name, b]));
+  const names = listed.map((b) => b.name);
   return Promise.all(
     targets.map(async (spec) => {
       const [containers, volumes] = await Promise.all([
         readLocalContainers(run, spec),
         readVolumes(run, spec),
       ]);
-      return planRemove(spec, actual.get(spec.name), { keepState, containers, volumes });
+      const nodes = [
+        ...new Set([
+          ...spec.nodes.map((n) => n.name),
+          ...(actual.get(spec.name)?.nodes.map((n) => n.name) ?? []),
+        ]),
+      ];
+      const helpers = helperNamesOf(spec.name, nodes, names);
+      return planRemove(spec, actual.get(spec.name), { keepState, containers, volumes, helpers });
     }),
   );
 }

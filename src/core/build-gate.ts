@@ -11,7 +11,10 @@ export type RefusalKind =
   | 'unhealthy'
   | 'not-served'
   | 'emulated'
-  | 'node-down';
+  | 'node-down'
+  | 'split-needs-push'
+  | 'split-needs-tag'
+  | 'split-output';
 
 /** usage: buildx cannot do the request with these flags; unhealthy: the builder cannot serve it. */
 export const REFUSAL_OUTCOME: Record<RefusalKind, 'usage' | 'unhealthy'> = {
@@ -21,6 +24,9 @@ export const REFUSAL_OUTCOME: Record<RefusalKind, 'usage' | 'unhealthy'> = {
   'not-served': 'unhealthy',
   emulated: 'unhealthy',
   'node-down': 'unhealthy',
+  'split-needs-push': 'usage',
+  'split-needs-tag': 'usage',
+  'split-output': 'usage',
 };
 
 export interface Refusal {

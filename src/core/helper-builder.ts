@@ -22,6 +22,14 @@ export function helperNamesOf(
   return existing.filter((name) => mine.has(name));
 }
 
+/** The builder a helper was made for, among the builders buildx has (names may contain `-`: the longest wins). */
+export function helperOwnerOf(helper: string, builders: readonly string[]): string | undefined {
+  if (!isHelperName(helper)) return undefined;
+  return builders
+    .filter((b) => !isHelperName(b) && helper.startsWith(`${PREFIX}${b}-`))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
 /** How the remote driver reaches this node's BuildKit: the node's driver says (src/drivers). */
 export function helperTargetOf(driver: string, node: BuildxNode): HelperTarget {
   return (

@@ -12,6 +12,8 @@ export interface RemoveOptions {
   containers?: Map<string, ContainerState>;
   /** Names of the volumes that exist (`docker volume ls`). */
   volumes?: Set<string>;
+  /** The `mpb-via-…` helper builders buildx has for this builder's nodes (helper-builder.ts). */
+  helpers?: readonly string[];
 }
 
 /**
@@ -30,6 +32,14 @@ export function planRemove(
       file: 'docker',
       argv: rmBuilderArgs(spec.name, { keepState: options.keepState }),
       reason: `remove builder "${spec.name}"${options.keepState ? ', keeping BuildKit state' : ''}`,
+    });
+  }
+  for (const helper of options.helpers ?? []) {
+    actions.push({
+      kind: 'rm',
+      file: 'docker',
+      argv: rmBuilderArgs(helper, { keepState: false }),
+      reason: `remove helper builder "${helper}" (mpb made it for split builds on "${spec.name}")`,
     });
   }
   for (const node of spec.nodes) {

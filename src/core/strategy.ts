@@ -1,4 +1,5 @@
 // `--strategy auto|split|single` → the strategy that runs, and why. Pure: single's routes come from routing.ts.
+import type { Refusal } from './build-gate.js';
 import { nativePlatformsOf, runsNatively } from './platforms.js';
 import type { Route, RoutingNode } from './routing.js';
 
@@ -19,13 +20,8 @@ export interface StrategyFacts {
 
 export type StrategyRefusalKind = 'split-needs-push' | 'split-needs-tag' | 'split-output';
 
-/** The shape of build-gate's Refusal; split's refusals are usage errors (exit 2). */
-export interface StrategyRefusal {
-  kind: StrategyRefusalKind;
-  exitCode: 2;
-  message: string;
-  hint: string;
-}
+/** A refusal of build-gate's kind: split's refusals are usage errors (REFUSAL_OUTCOME). */
+export type StrategyRefusal = Refusal & { kind: StrategyRefusalKind };
 
 export type StrategyChoice =
   | { kind: 'chosen'; strategy: Strategy; reason: string }
@@ -61,7 +57,6 @@ function splitBlocker(facts: StrategyFacts): StrategyRefusal | undefined {
   if (!facts.push) {
     return {
       kind: 'split-needs-push',
-      exitCode: 2,
       message:
         '--strategy split needs --push: each node pushes its platforms by digest, and the registry merges them',
       hint: 'Add --push (with -t REPO:TAG), or use --strategy single to build without pushing.',
@@ -70,7 +65,6 @@ function splitBlocker(facts: StrategyFacts): StrategyRefusal | undefined {
   if (facts.tags.length === 0) {
     return {
       kind: 'split-needs-tag',
-      exitCode: 2,
       message: '--strategy split needs a tag (-t REPO:TAG): the merged index is pushed under it',
       hint: 'Add -t REPO:TAG, or use --strategy single.',
     };
@@ -78,7 +72,6 @@ function splitBlocker(facts: StrategyFacts): StrategyRefusal | undefined {
   if (facts.outputs.length > 0) {
     return {
       kind: 'split-output',
-      exitCode: 2,
       message: `--strategy split writes its own exporter (push by digest), so --output ${facts.outputs.join(', ')} cannot apply`,
       hint: 'Drop --output and use -t REPO:TAG --push, or use --strategy single.',
     };

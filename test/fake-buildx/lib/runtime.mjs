@@ -40,6 +40,7 @@ export function buildxVersion(env = process.env) {
       bootTimeoutShown: at(15), // `waiting for 1 pods to be ready, timeout: 2 minutes` (the `timeout` option)
       filesInInspect: at(18),
       failedToBuildPrefix: at(20),
+      history: at(23), // `history ls|inspect --format json`
       provenanceVertex: at(14), // `resolving provenance for metadata file` (capture build-push in 0.29.1)
     },
   };

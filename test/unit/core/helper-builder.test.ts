@@ -4,6 +4,7 @@ import {
   type HelperPlan,
   helperNameOf,
   helperNamesOf,
+  helperOwnerOf,
   helperTargetOf,
   isHelperName,
   planHelper,
@@ -167,5 +168,14 @@ describe('helper names', () => {
     expect(
       helperNamesOf('cap', nodes, ['cap', 'mpb-via-cap-a', 'mpb-via-cap-b-x', 'mpb-via-other-a']),
     ).toEqual(['mpb-via-cap-a']);
+  });
+});
+
+describe('helperOwnerOf', () => {
+  it('names the builder a helper was made for, the longest matching name winning', () => {
+    expect(helperOwnerOf('mpb-via-hand-b', ['hand', 'mpb-via-hand-b'])).toBe('hand');
+    expect(helperOwnerOf('mpb-via-my-fleet-a', ['my', 'my-fleet'])).toBe('my-fleet');
+    expect(helperOwnerOf('hand', ['hand'])).toBeUndefined();
+    expect(helperOwnerOf('mpb-via-gone-a', ['hand'])).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { versionOf } from '../../../src/buildx/version.js';
+import { REFUSAL_OUTCOME, type RefusalKind } from '../../../src/core/build-gate.js';
 import { routePlatforms, routingNodesOf } from '../../../src/core/routing.js';
 import { chooseStrategy, misroutesOf, type StrategyFacts } from '../../../src/core/strategy.js';
 import { builderFromCapture, FLEET } from './fixtures.js';
@@ -98,13 +99,14 @@ describe('chooseStrategy', () => {
     expect(choice.reason).toMatch(expected.reason);
   });
 
-  it.each<[string, Partial<StrategyFacts>, string]>([
+  it.each<[string, Partial<StrategyFacts>, RefusalKind]>([
     ['no --push', { push: false }, 'split-needs-push'],
     ['no tag', { tags: [] }, 'split-needs-tag'],
     ['an --output of its own', { outputs: ['type=local,dest=out'] }, 'split-output'],
   ])('split asked with %s is refused, exit 2', (_, fields, kind) => {
     const choice = chooseStrategy(facts(cap(), { asked: 'split', ...fields }));
-    expect(choice).toMatchObject({ kind: 'refused', refusal: { kind, exitCode: 2 } });
+    expect(choice).toMatchObject({ kind: 'refused', refusal: { kind } });
+    expect(REFUSAL_OUTCOME[kind]).toBe('usage');
     if (choice.kind === 'refused') expect(choice.refusal.hint).toMatch(/--strategy single/);
   });
 });
