@@ -247,6 +247,7 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
       const built = await building;
       const said = `${built.stdout}\n${built.stderr}`;
       expect(built.exitCode, said).toBe(1);
+      expect(said).toMatch(/\bsplit\b/);
       expect(said).toMatch(/\bbravo\b/);
       expect(said).toContain(ARM64);
       expect(said).toContain(RISCV64);
@@ -290,7 +291,6 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
     expect(report.strategy).toBe('split');
     // Why: single would emulate arm64 on alpha while bravo runs it natively.
     expect(report.reason).toContain(ARM64);
-    expect(auto.stderr).toContain(report.reason);
     expect(await truthOf(nonce)).toEqual({
       [AMD64]: [['alpha', 'x86_64']],
       [ARM64]: [['bravo', 'aarch64']],
