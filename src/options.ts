@@ -129,6 +129,18 @@ const BUILD_OPTIONS = {
     '--allow-degraded',
     'build even when a node is down, if the platforms are still served',
   ),
+  strategy: {
+    flags: '--strategy <strategy>',
+    help: "split (one job per node, pushed by digest, merged; needs --push), single (one buildx build) or auto (default; or the builder's strategy:)",
+    parse: (value: string) => {
+      if (value === 'auto' || value === 'split' || value === 'single') return value;
+      throw new InvalidArgumentError(`expected auto, split or single, got "${value}"`);
+    },
+  } satisfies OptionSpec<'auto' | 'split' | 'single' | undefined>,
+  cacheRef: text(
+    '--cache-ref <repo>',
+    "registry cache per platform: REPO:<os>-<arch>[-<variant>], mode=max (or the builder's cache:)",
+  ),
   dryRun: flag('--dry-run', 'print the routing and the buildx command; build nothing'),
   probeTimeout,
 };

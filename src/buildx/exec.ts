@@ -1,4 +1,5 @@
 // The only place mpb starts a process. argv arrays only, never a shell; every call has a timeout.
+import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
 import { BuildxFailedError, ToolMissingError } from '../errors.js';
 import { shellQuote } from './quote.js';
@@ -16,6 +17,30 @@ export interface RunOptions {
   /** 'pipe' captures output; 'inherit' streams it live (builds); 'stderr' streams both to our stderr. */
   stdio?: 'pipe' | 'inherit' | 'stderr';
   input?: string;
+  /**
+   * With 'pipe': each complete line of stdout and stderr as it arrives (a split build prefixes and shows them
+   * live); the output is still captured whole in the result.
+   */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+/** Feeds complete lines to `emit`, keeping a partial one until its end arrives (or `end` is called). */
+export function lineSplitter(emit: (line: string) => void): {
+  push: (chunk: string) => void;
+  end: () => void;
+} {
+  let partial = '';
+  return {
+    push: (chunk) => {
+      const lines = (partial + chunk).split(/\r?\n/);
+      partial = lines.pop() ?? '';
+      for (const line of lines) emit(line);
+    },
+    end: () => {
+      if (partial !== '') emit(partial);
+      partial = '';
+    },
+  };
 }
 
 export type RunOutcome =
@@ -103,7 +128,22 @@ export function createRunner(settings: RunnerSettings = {}): Runner {
       encoding: 'utf8',
     });
     children.add(child);
+    const splitters = options.onLine
+      ? (['stdout', 'stderr'] as const).flatMap((stream) => {
+          const pipe = child[stream];
+          if (stdio !== 'pipe' || !pipe) return [];
+          const onLine = options.onLine!;
+          const splitter = lineSplitter((line) => onLine(line, stream));
+          // A chunk may end inside a multi-byte character: the decoder keeps it for the next one.
+          const decoder = new StringDecoder('utf8');
+          pipe.on('data', (chunk: Buffer | string) =>
+            splitter.push(typeof chunk === 'string' ? chunk : decoder.write(chunk)),
+          );
+          return [splitter];
+        })
+      : [];
     const r = await child;
+    for (const s of splitters) s.end();
     children.delete(child);
     const stdout = typeof r.stdout === 'string' ? r.stdout : '';
     const stderr = typeof r.stderr === 'string' ? r.stderr : '';

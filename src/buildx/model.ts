@@ -75,6 +75,8 @@ export interface BuildxCaps {
   bootstrapTimesOut: boolean;
   /** `create` without `--buildkitd-flags` clears a node's flags (0.13+); before, it sent nil, which keeps them. */
   createClearsFlags: boolean;
+  /** `buildx history ls|inspect --format json`: which node built what (0.23+). */
+  historyJson: boolean;
   /** A platform pinned on several nodes goes to the first (0.13+, build/driver.go get); before, to the last. */
   firstPinWins: boolean;
   /** A build matches every platform again against pins and worker platforms (0.13+, build/driver.go). */

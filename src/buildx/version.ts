@@ -24,6 +24,9 @@ export function capsOf(v: { major: number; minor: number }): BuildxCaps {
     createClearsFlags: from(13),
     firstPinWins: from(13),
     rematchesPlatforms: from(13),
+    // `buildx history` with `ls/inspect --format json` (docs/buildx.md#history; 0.13.1 has no history command,
+    // capture captures-local/v0.13.1/history-ls-json; 0.29.1 has it, captures-local/v0.29.1/history-*).
+    historyJson: from(23),
   };
 }
 

@@ -127,6 +127,8 @@ function toResolved(file: string, raw: RawConfig, source: YamlSource): ResolvedC
     name,
     driver: b.driver,
     use: b.use ?? false,
+    ...(b.strategy === undefined ? {} : { strategy: b.strategy }),
+    ...(b.cache === undefined ? {} : { cache: b.cache }),
     pos: pos(['builders', name], 'key'),
     nodes: b.nodes.map((n, i) => ({
       name: n.name,

@@ -3,6 +3,7 @@
 // config names are returned for load.ts to check on disk.
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { checkCacheRef } from '../core/cache-ref.js';
 import { normalizePlatform, normalizePlatforms } from './platform.js';
 import type { RawConfig, RawNode } from './schema.js';
 import { type Finding, quote, type YamlPath } from './yaml-source.js';
@@ -100,6 +101,18 @@ export function normalizeConfig(
     if (path.ok) files.push({ at, text, path: path.value });
     return apply(at, text, () => path);
   };
+  const cacheRepo = (t: string): Expanded => {
+    const expanded = variables(t);
+    if (!expanded.ok) return expanded;
+    const check = checkCacheRef(expanded.value);
+    return check.ok
+      ? { ok: true, value: check.repo }
+      : {
+          ok: false,
+          message: check.message.replace('--cache-ref', 'cache'),
+          hint: check.hint.replace('--cache-ref ', 'cache: '),
+        };
+  };
   const platforms = (at: YamlPath, list: string[] | undefined) => {
     if (list === undefined) return undefined;
     list.forEach((text, i) => {
@@ -140,7 +153,11 @@ export function normalizeConfig(
   const builders = Object.fromEntries(
     Object.entries(raw.builders).map(([name, b]) => [
       name,
-      { ...b, nodes: b.nodes.map((n, i) => node(['builders', name, 'nodes', i], n)) },
+      {
+        ...b,
+        cache: b.cache === undefined ? undefined : apply(['builders', name, 'cache'], b.cache, cacheRepo),
+        nodes: b.nodes.map((n, i) => node(['builders', name, 'nodes', i], n)),
+      },
     ]),
   );
   return { config: { ...raw, builders }, findings, files };

@@ -10,6 +10,8 @@ const EXAMPLES: Record<string, string> = {
   builder: 'fleet: { driver: docker-container, nodes: [{ name: local0 }] }',
   driver: 'driver: remote   (or docker-container, kubernetes)',
   use: 'use: true',
+  strategy: 'strategy: auto   (or split, single)',
+  cache: 'cache: registry.example.com/app/cache',
   nodes: 'nodes: [{ name: local0, platforms: [linux/arm64] }]',
   node: '- { name: local0, platforms: [linux/arm64] }',
   name: 'name: linux-amd64',

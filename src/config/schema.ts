@@ -6,6 +6,8 @@ import { DECLARABLE_DRIVERS } from '../drivers/registry.js';
 /** buildx's name rule (util/buildflags ValidateName): a letter, then letters, digits, `.`, `_` or `-`. */
 export const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
 export const NAME_RULE = 'a letter first, then letters, digits, ".", "_" or "-"';
+/** `strategy:` of a builder, as `mpb build --strategy`. */
+export const STRATEGIES = ['auto', 'split', 'single'] as const;
 export const DEFAULT_LOCAL_IMAGE = 'moby/buildkit:buildx-stable-1';
 
 // Limits: no real config comes near them; they keep hostile input from reaching buildx or the terminal.
@@ -101,6 +103,17 @@ const builderSchema = z
       .enum(DECLARABLE_DRIVERS)
       .describe('buildx driver of every node: docker-container, remote or kubernetes'),
     use: z.boolean().optional().describe('Make it the current buildx builder (`buildx use`) after ensure'),
+    strategy: z
+      .enum(STRATEGIES)
+      .optional()
+      .describe(
+        'How mpb build runs: split (one job per node, merged by digest; needs --push), single (one buildx build), auto (default: split when single would emulate needlessly or lose per-platform cache)',
+      ),
+    cache: text(512)
+      .optional()
+      .describe(
+        'Registry repository for per-platform build cache (REPO:<os>-<arch>[-<variant>], mode=max), as --cache-ref',
+      ),
     nodes: z
       .array(nodeSchema)
       .min(1, { error: 'a builder needs at least one node' })

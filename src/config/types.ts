@@ -1,4 +1,5 @@
 // The resolved config: what the rest of mpb reads. Paths absolute, platforms normalised, defaults filled.
+import type { StrategyAsked } from '../core/strategy.js';
 import type { DeclarableDriver } from '../drivers/registry.js';
 
 /** A driver a builder can declare. */
@@ -43,6 +44,10 @@ export interface BuilderSpec {
   name: string;
   driver: Driver;
   use: boolean;
+  /** `strategy:` (absent: auto): how mpb build runs on it. */
+  strategy?: StrategyAsked | undefined;
+  /** `cache:` registry repository for per-platform cache, as --cache-ref. */
+  cache?: string | undefined;
   nodes: NodeSpec[];
   pos: SourcePos;
 }
