@@ -7,6 +7,7 @@ import { type BuildArgsInput, buildArgs } from '../buildx/build-args.js';
 import { expectOk, TIMEOUT_MS } from '../buildx/exec.js';
 import { parseMetadataFile } from '../buildx/parse/metadata.js';
 import { shellQuote } from '../buildx/quote.js';
+import { pushRepositoryOf } from '../buildx/split-args.js';
 import { normalizePlatform } from '../config/normalize.js';
 import {
   checkEnsured,
@@ -15,7 +16,11 @@ import {
   type Refusal,
   summarizeRefusals,
 } from '../core/build-gate.js';
+import { buildReport } from '../core/build-report.js';
+import { cacheFlagsOf, checkCacheRef } from '../core/cache-ref.js';
 import { type Route, routePlatforms } from '../core/routing.js';
+import { planSplit, routesOfPlan, type SplitPlan } from '../core/split-plan.js';
+import { chooseStrategy, type StrategyAsked, type StrategyRefusal } from '../core/strategy.js';
 import type { Deps } from '../deps.js';
 import { refusalError, UsageError } from '../errors.js';
 import { explainErrno, fsError } from '../fs-errors.js';
@@ -24,6 +29,8 @@ import type { CommandResult } from '../run-command.js';
 import type { Output } from '../ui/output.js';
 import { type BuildSummary, renderRoutes, renderSummary } from '../ui/render-build.js';
 import { renderEnsure } from '../ui/render-ensure.js';
+import { readNodeBuilds, showReport } from './build-history.js';
+import { describeFailure, runSplit } from './build-split.js';
 import { type BuildTarget, resolveTarget } from './build-target.js';
 
 /**
@@ -69,8 +76,9 @@ function jsonDoc(target: BuildTarget, routes: Route[], warnings: string[], argv:
   };
 }
 
-function refuse(deps: Deps, doc: object, refusal: Refusal): CommandResult {
-  const outcome = REFUSAL_OUTCOME[refusal.kind];
+function refuse(deps: Deps, doc: object, refusal: Refusal | StrategyRefusal): CommandResult {
+  // A strategy refusal is a usage error (exit 2), as strategy.ts says.
+  const outcome = 'exitCode' in refusal ? 'usage' : REFUSAL_OUTCOME[refusal.kind];
   if (deps.json)
     return { outcome, data: { ...doc, errors: [{ message: refusal.message, hint: refusal.hint }] } };
   throw refusalError(outcome, `not building: ${refusal.message}`, refusal.hint);
@@ -139,6 +147,18 @@ function showRouting(out: Output, target: BuildTarget, routes: Route[], refusals
   else out.info(`no --platform: buildx builds for the platform of the first node of "${target.name}"`);
 }
 
+/** The strategy asked for (flag, then the builder's `strategy:`) and the cache repository, checked. */
+function strategyInputs(options: BuildOptions, target: BuildTarget) {
+  const asked: StrategyAsked = options.strategy ?? target.spec?.strategy ?? 'auto';
+  let cacheRef = target.spec?.cache;
+  if (options.cacheRef !== undefined) {
+    const check = checkCacheRef(options.cacheRef);
+    if (!check.ok) throw new UsageError(check.message, { hint: check.hint });
+    cacheRef = check.repo;
+  }
+  return { asked, cacheRef };
+}
+
 /** `mpb build [CONTEXT] [-- BUILDX-ARGS...]`: see the `build` command in cli.ts for the flags. */
 export async function runBuild(
   deps: Deps,
@@ -151,6 +171,7 @@ export async function runBuild(
   const requested = parsePlatforms(options.platform);
 
   const target = await resolveTarget(deps, { ...options, requested });
+  const { asked, cacheRef } = strategyInputs(options, target);
   // The options carry the pass-through flags under build-flags.ts's names; buildArgs reads only those.
   const input: BuildArgsInput = {
     builder: target.name,
@@ -158,7 +179,35 @@ export async function runBuild(
     flags: options,
     ...split,
   };
-  const routes = routePlatforms(target.shownPlatforms, target.nodes, target.version);
+  const singleRoutes = routePlatforms(target.shownPlatforms, target.nodes, target.version);
+  const choice = chooseStrategy({
+    asked,
+    push: Boolean(options.push),
+    tags: options.tag ?? [],
+    outputs: options.output ?? [],
+    cacheRef,
+    routes: singleRoutes,
+    nodes: target.nodes,
+  });
+  if (choice.kind === 'refused') {
+    const doc = jsonDoc(target, singleRoutes, [], buildArgs(input));
+    return refuse(deps, { ...doc, strategy: 'split', reason: choice.refusal.message }, choice.refusal);
+  }
+  const { strategy, reason } = choice;
+  const plan =
+    strategy === 'split' ? planSplit(target.shownPlatforms, target.nodes, target.version) : undefined;
+  const routes = plan
+    ? [
+        ...routesOfPlan(plan, target.nodes),
+        ...plan.unplaced.map((platform) => ({
+          platform,
+          node: undefined,
+          verdict: 'not-served' as const,
+          nodeDown: false,
+        })),
+      ]
+    : singleRoutes;
+  const singleInput = strategy === 'single' && cacheRef ? withCache(input, cacheRef) : input;
   const gate = checkRoutes(routes, {
     nativeOnly: Boolean(options.nativeOnly),
     allowDegraded: Boolean(options.allowDegraded),
@@ -166,9 +215,17 @@ export async function runBuild(
   });
   const ensured = target.ensure && { ...target.ensure, state: target.ensure.health?.state };
   const refusals = [...checkEnsured(ensured, routes, Boolean(options.allowDegraded)), ...gate.refusals];
-  const doc = jsonDoc(target, routes, gate.warnings, buildArgs(input));
+  const warnings = [...(plan?.warnings ?? []), ...gate.warnings];
+  const doc = {
+    ...jsonDoc(target, routes, warnings, buildArgs(singleInput)),
+    strategy,
+    reason,
+    ...(plan ? { jobs: plan.jobs } : {}),
+  };
   if (!deps.json) showRouting(out, target, routes, refusals);
-  for (const w of gate.warnings) out.warn(w);
+  // Said in --json too: which strategy runs, and why, is what a CI log reader needs first.
+  deps.stderr.write(`strategy: ${strategy} (${reason})\n`);
+  for (const w of warnings) out.warn(w);
   const refusal = summarizeRefusals(refusals);
   if (refusal) return refuse(deps, doc, refusal);
 
@@ -177,7 +234,10 @@ export async function runBuild(
     out.result(doc.command);
     return { outcome: 'ok' };
   }
-  const built = await runBuildx(deps, input);
+  const started = performance.now();
+  if (plan) return finishSplit(deps, target, input, plan, { doc, routes, reason, cacheRef, started });
+
+  const built = await runBuildx(deps, singleInput);
   const summary: BuildSummary = {
     builder: target.name,
     images: built.metadata?.imageNames.length ? built.metadata.imageNames : [...(options.tag ?? [])],
@@ -186,10 +246,120 @@ export async function runBuild(
     durationMs: built.durationMs,
   };
   const outcome = { exited: built.exitCode };
+  const report =
+    built.exitCode === 0
+      ? buildReport({
+          strategy,
+          reason,
+          digest: built.metadata?.digest,
+          wallMs: Math.round(performance.now() - started),
+          routes,
+          nodes: target.nodes,
+          built: await readNodeBuilds(deps.run, target.version, target.name, built.metadata?.buildRef),
+        })
+      : undefined;
+  if (report) {
+    report.warnings.unshift(...warnings);
+    if (deps.json) await showReport(deps, report, warnings);
+  }
   if (deps.json) {
-    return { outcome, data: { dryRun: false, ...doc, ...summary, exitCode: built.exitCode } };
+    const { platforms: requestedPlatforms, ...rest } = doc;
+    return {
+      outcome,
+      data: {
+        dryRun: false,
+        ...rest,
+        requested: requestedPlatforms,
+        ...summary,
+        ...(report ?? { platforms: requestedPlatforms }),
+        exitCode: built.exitCode,
+      },
+    };
   }
   if (built.exitCode === 0) out.result(renderSummary(summary, out.color).join('\n'));
   else deps.stderr.write(`${out.color.red('error:')} docker buildx build exited with ${built.exitCode}\n`);
+  if (report) await showReport(deps, report, warnings);
+  return { outcome };
+}
+
+/** A single build's own per-platform cache flags (cache-ref.ts), after the user's. */
+function withCache(input: BuildArgsInput, cacheRef: string): BuildArgsInput {
+  const cache = cacheFlagsOf(cacheRef, input.platforms);
+  const { flags } = input;
+  return {
+    ...input,
+    flags: {
+      ...flags,
+      cacheFrom: [...(flags.cacheFrom ?? []), ...cache.cacheFrom],
+      cacheTo: [...(flags.cacheTo ?? []), ...cache.cacheTo],
+    },
+  };
+}
+
+interface SplitContext {
+  doc: object;
+  routes: Route[];
+  reason: string;
+  cacheRef: string | undefined;
+  started: number;
+}
+
+/** Runs the split jobs and the merge, then reports: exit 0, 1 (a job failed: nothing tagged) or 3 (the tag is wrong). */
+async function finishSplit(
+  deps: Deps,
+  target: BuildTarget,
+  input: BuildArgsInput,
+  plan: SplitPlan,
+  ctx: SplitContext,
+): Promise<CommandResult> {
+  const result = await runSplit(deps, target, input, plan.jobs, ctx.cacheRef);
+  const built = (
+    await Promise.all(result.jobs.map((j) => readNodeBuilds(deps.run, target.version, j.builder, j.buildRef)))
+  ).flat();
+  const report = buildReport({
+    strategy: 'split',
+    reason: ctx.reason,
+    digest: result.index?.digest,
+    wallMs: Math.round(performance.now() - ctx.started),
+    routes: ctx.routes,
+    nodes: target.nodes,
+    built,
+  });
+  report.warnings.unshift(...plan.warnings);
+  const failed = result.index === undefined;
+  const repo = pushRepositoryOf(input.flags.tag ?? [])!;
+  const failure = failed ? describeFailure(result.jobs, repo) : [];
+  const jobs = result.jobs.map((j) => ({
+    node: j.job.node,
+    builder: j.builder,
+    platforms: j.job.platforms,
+    exitCode: j.exitCode,
+    digest: j.digest ?? null,
+  }));
+  const outcome = failed ? { exited: 1 } : ('ok' as const);
+  if (!failed) await showReport(deps, report, plan.warnings);
+  if (deps.json) {
+    const { platforms: requestedPlatforms, ...rest } = ctx.doc as { platforms: string[] };
+    if (failed) deps.stderr.write(`${failure.join('\n')}\n`);
+    const errors = failed
+      ? [{ message: failure[0], hint: 'The tags were not moved; fix that node and build again.' }]
+      : [];
+    return {
+      outcome,
+      data: {
+        dryRun: false,
+        ...rest,
+        requested: requestedPlatforms,
+        images: [...(input.flags.tag ?? [])],
+        ...report,
+        jobs,
+        exitCode: failed ? 1 : 0,
+        ...(failed ? { errors } : {}),
+      },
+    };
+  }
+  if (failed) {
+    deps.stderr.write(`${deps.out.color.red('error:')} split build failed: ${failure.join('\n')}\n`);
+  }
   return { outcome };
 }

@@ -46,7 +46,14 @@ function outputsOf(flags) {
         kv.some(([k, v]) => k === 'type' && v === type) &&
         (!extra || kv.some(([k, v]) => k === extra && v === 'true')),
     );
-  return { push: flags.push || has('registry') || has('image', 'push'), load: flags.load || has('docker') };
+  // `type=image,name=REPO,push-by-digest=true,...`: pushed untagged under REPO (capture build-push-by-digest-*).
+  const byDigest = outs.find((kv) => kv.some(([k, v]) => k === 'push-by-digest' && v === 'true'));
+  const name = byDigest?.find(([k]) => k === 'name')?.[1];
+  return {
+    push: flags.push || has('registry') || has('image', 'push'),
+    load: flags.load || has('docker'),
+    byDigestName: name,
+  };
 }
 
 /** One node's solve: its internal loads, the steps per platform, and the exporter vertex. */
@@ -63,12 +70,16 @@ function solveNode(ctx, job, progress, node, platforms) {
   if (layerSteps(job.df).some((s) => s.op !== 'RUN'))
     v('[internal] load build context', [`transferring context: ${job.context.bytes}B done`]);
   const images = [];
+  const steps = { total: 0, cached: 0 };
   for (const platform of platforms) {
     stepNames(job.df, job.requested.length > 1 ? platform : '').forEach((name, i) => {
       const key = `${node.endpoint}|${platform}|${digestOf(job.dockerfile)}|${i}|${job.context.fingerprint}`;
       const vertex = progress.start(name);
-      if (job.cache.has(key) && !job.flags['no-cache']) progress.cached(vertex);
-      else {
+      steps.total++;
+      if (job.cache.has(key) && !job.flags['no-cache']) {
+        progress.cached(vertex);
+        steps.cached++;
+      } else {
         job.cache.add(key);
         progress.done(vertex);
       }
@@ -85,7 +96,7 @@ function solveNode(ctx, job, progress, node, platforms) {
     );
     images.push(storeImage(job.state, platform, config, layers));
   }
-  return exportNode(ctx, job, progress, images);
+  return { ...exportNode(ctx, job, progress, images), steps };
 }
 
 /**
@@ -113,7 +124,8 @@ export async function runBuild(ctx, argv) {
   if (args.length !== 1) throw new CliError('"docker buildx build" requires exactly 1 argument.');
   const outputs = outputsOf(flags);
   const tags = flags.tag ?? [];
-  if (outputs.push && !tags.length) throw new CliError('tag is needed when pushing to registry');
+  if (outputs.push && !tags.length && !outputs.byDigestName)
+    throw new CliError('tag is needed when pushing to registry');
   if (!caps.treeLs && outputs.push && outputs.load)
     throw new CliError('push and load may not be set together at the moment');
   const name = builderNameFor(ctx, readState(ctx.env), undefined, flags);
@@ -140,6 +152,7 @@ export async function runBuild(ctx, argv) {
     );
   }
   const nodeNames = [...assign.keys()].map((i) => b.nodes[i].name);
+  const startedAt = new Date().toISOString();
   const outcome = updateState((state) => {
     const job = {
       state,
@@ -155,6 +168,7 @@ export async function runBuild(ctx, argv) {
       builder: b.name,
       nodeNames,
       dockerDriver: DRIVERS[b.driver].engineExport,
+      ref: digestOf(`${process.pid}|${Date.now()}|${Math.random()}`).slice(7, 32),
     };
     const results = [...assign.entries()].map(([i, platforms]) =>
       solveNode(ctx, job, progress, b.nodes[i], platforms),
@@ -170,6 +184,23 @@ export async function runBuild(ctx, argv) {
       progress.done(progress.start(`merging manifest list ${tags.join(' ')}`));
     }
     if (!error && index) tagIndex(state, tags, index);
+    // buildx's history: one record per node of the build, under one ref (captures-local history-ls-json).
+    const completedAt = new Date().toISOString();
+    state.history = [
+      ...(state.history ?? []),
+      ...[...assign.entries()].map(([i, pfs], k) => ({
+        builder: b.name,
+        node: b.nodes[i].name,
+        ref: job.ref,
+        name: args[0].split('/').pop() || args[0],
+        status: error ? 'failed' : 'completed',
+        createdAt: startedAt,
+        completedAt,
+        platforms: pfs,
+        totalSteps: results[k].steps.total + 2,
+        cachedSteps: results[k].steps.cached,
+      })),
+    ];
     state.cache = [...job.cache];
     const routing = Object.fromEntries(
       [...assign.entries()].flatMap(([i, pfs]) => pfs.map((p) => [p, b.nodes[i].name])),

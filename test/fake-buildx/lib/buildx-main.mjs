@@ -2,6 +2,7 @@
 import { runBuild } from './build.mjs';
 import { runInspect, runLs, runRm, runStop, runUse, runVersion } from './commands.mjs';
 import { runCreate } from './create.mjs';
+import { runHistory } from './history.mjs';
 import { runImagetools } from './imagetools.mjs';
 import {
   buildxVersion,
@@ -25,6 +26,7 @@ const COMMANDS = {
   stop: runStop,
   build: runBuild,
   imagetools: runImagetools,
+  history: runHistory,
 };
 
 /** Output helpers that let a command flush stdout before it hangs on purpose. */

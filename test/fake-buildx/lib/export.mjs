@@ -1,7 +1,7 @@
 // The end of a node's solve: the exporter vertex (push to the fake registry, --load, or the docker driver's own
 // export), the tags, and the --metadata-file document (captures build-push, build-load-multi,
 // default-build-arm64-push; metadata keys per docs/buildx.md#build-metadata-file).
-import { digestOf, normalizeRef, storeIndex } from './registry.mjs';
+import { normalizeRef, storeIndex } from './registry.mjs';
 
 const MULTI_LOAD = 'docker exporter does not currently support exporting manifest lists';
 const repoOf = (tag) =>
@@ -31,12 +31,19 @@ export function exportNode(ctx, job, progress, images) {
     return { images };
   }
   const index = storeIndex(job.state, images);
+  // An untagged push still makes the registry known to imagetools (it answers).
+  if (job.outputs.byDigestName) {
+    const { host } = normalizeRef(job.outputs.byDigestName);
+    job.state.registries = [...new Set([...(job.state.registries ?? []), host])];
+  }
   progress.status(vertex, `exporting manifest list ${index.digest} done`);
   progress.status(vertex, 'pushing layers 0.0s done');
   // One node pushes its tags; several push by digest and buildx merges them afterwards.
-  const targets = job.multiNode
-    ? [...new Set(job.tags.map(repoOf))]
-    : job.tags.map((t) => `${t}@${index.digest}`);
+  const targets = job.outputs.byDigestName
+    ? [job.outputs.byDigestName]
+    : job.multiNode
+      ? [...new Set(job.tags.map(repoOf))]
+      : job.tags.map((t) => `${t}@${index.digest}`);
   for (const t of targets) progress.status(vertex, `pushing manifest for ${t} 0.0s done`);
   progress.done(vertex, 0.1);
   return { images, index };
@@ -71,9 +78,7 @@ export function tagIndex(state, tags, index) {
 export function metadataFor(ctx, job, results, index) {
   if (job.multiNode && job.outputs.push) return { 'containerimage.digest': index.digest };
   const meta = {};
-  if (ctx.version.caps.treeLs)
-    meta['buildx.build.ref'] =
-      `${job.builder}/${job.nodeNames[0]}/${digestOf(String(Date.now())).slice(7, 32)}`;
+  if (ctx.version.caps.treeLs) meta['buildx.build.ref'] = `${job.builder}/${job.nodeNames[0]}/${job.ref}`;
   const only = results[0]?.images ?? [];
   if (index) {
     meta['containerimage.descriptor'] = {
@@ -92,7 +97,8 @@ export function metadataFor(ctx, job, results, index) {
   }
   if (only.length === 1 && (index || job.outputs.load))
     meta['containerimage.config.digest'] = only[0].config.digest;
-  if (job.tags.length && (index || job.outputs.load)) meta['image.name'] = job.tags.join(',');
+  const imageName = job.outputs.byDigestName ?? job.tags.join(',');
+  if (imageName && (index || job.outputs.load)) meta['image.name'] = imageName;
   return Object.fromEntries(
     Object.keys(meta)
       .sort()

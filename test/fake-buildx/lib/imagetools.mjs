@@ -1,9 +1,11 @@
 // `docker buildx imagetools inspect [--raw] [--format TPL] NAME` over the fake registry (util/imagetools/printers.go
 // at v0.13.1; captures imagetools*). Annotations are printed sorted; buildx uses Go map order (random).
+
+import { tagIndex } from './export.mjs';
 import { parseFlags } from './flags.mjs';
-import { normalizeRef } from './registry.mjs';
+import { normalizeRef, pretty, storeBlob } from './registry.mjs';
 import { CliError } from './runtime.mjs';
-import { readState } from './state.mjs';
+import { readState, updateState } from './state.mjs';
 import { tabwrite } from './tabwriter.mjs';
 
 const INDEX_TYPES = [
@@ -91,7 +93,39 @@ function manifestListText(found) {
   return out + tabwrite(segment);
 }
 
+/** `imagetools create --tag T... SRC@DIGEST...`: one index of every source's manifests, under each tag (capture imagetools-create). */
+function runCreate(ctx, argv) {
+  const { flags, args } = parseFlags(
+    argv,
+    { array: ['tag'], bool: ['dry-run'], short: { t: 'tag' } },
+    'imagetools create',
+  );
+  const tags = flags.tag ?? [];
+  updateState((state) => {
+    const manifests = args.flatMap((src) => {
+      const found = resolve(state, src);
+      const doc = JSON.parse(found.blob.raw);
+      return INDEX_TYPES.includes(found.blob.mediaType)
+        ? doc.manifests
+        : [{ mediaType: found.blob.mediaType, digest: found.digest, size: found.size }];
+    });
+    const index = storeBlob(
+      state,
+      INDEX_TYPES[0],
+      pretty({ schemaVersion: 2, mediaType: INDEX_TYPES[0], manifests }),
+    );
+    if (flags['dry-run']) {
+      ctx.stdout(`${state.blobs[index.digest].raw}\n`);
+      return;
+    }
+    tagIndex(state, tags, index);
+    for (const t of tags) ctx.stderr(`#1 [internal] pushing ${t}\n#1 DONE 0.0s\n`);
+  }, ctx.env);
+  return 0;
+}
+
 export function runImagetools(ctx, argv) {
+  if (argv[0] === 'create') return runCreate(ctx, argv.slice(1));
   const { flags, args } = parseFlags(argv, { bool: ['raw'], string: ['format'] }, 'imagetools inspect');
   if (args[0] !== 'inspect')
     throw new CliError(`fake buildx: imagetools ${args[0] ?? ''} is not implemented`);

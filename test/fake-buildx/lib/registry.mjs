@@ -12,9 +12,9 @@ export const MT = {
 };
 
 export const digestOf = (raw) => `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-const pretty = (doc) => JSON.stringify(doc, null, 2);
+export const pretty = (doc) => JSON.stringify(doc, null, 2);
 
-function storeBlob(state, mediaType, raw) {
+export function storeBlob(state, mediaType, raw) {
   const digest = digestOf(raw);
   state.blobs[digest] = { mediaType, raw };
   return { mediaType, digest, size: Buffer.byteLength(raw) };

@@ -36,6 +36,7 @@ export function buildxVersion(env = process.env) {
       defaultLoadOpt: at(14),
       filesInInspect: at(18),
       failedToBuildPrefix: at(20),
+      history: at(23), // `history ls|inspect --format json`
       provenanceVertex: at(14), // `resolving provenance for metadata file` (capture build-push in 0.29.1)
     },
   };

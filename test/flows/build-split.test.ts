@@ -1,0 +1,205 @@
+// mpb build --strategy split|auto on the fake buildx 0.29.1: jobs per node pushed by digest, one merge, the
+// report (JSON and GitHub summary), helper builders for a builder made by hand without pins.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/built-cli.js';
+import { type FakeDocker, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+
+const servers: Server[] = [];
+let ports: { a: number; b: number };
+const listen = (): Promise<Server> =>
+  new Promise((resolve) => {
+    const server = createServer((socket) => socket.destroy()).listen(0, '127.0.0.1', () => resolve(server));
+  });
+const portOf = (s: Server) => (s.address() as { port: number }).port;
+
+beforeAll(async () => {
+  ensureBuilt();
+  const [a, b] = await Promise.all([listen(), listen()]);
+  servers.push(a!, b!);
+  ports = { a: portOf(a!), b: portOf(b!) };
+});
+afterAll(() => {
+  for (const s of servers) s.close();
+});
+
+const config = () => `version: 1
+defaultBuilder: fleet
+builders:
+  fleet:
+    driver: remote
+    nodes:
+      - name: a
+        endpoint: tcp://127.0.0.1:${ports.a}
+        platforms: [linux/amd64]
+      - name: b
+        endpoint: tcp://127.0.0.1:${ports.b}
+        platforms: [linux/arm64]
+`;
+
+interface World {
+  fake: FakeDocker;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+}
+let world: World | undefined;
+afterEach(() => {
+  world?.fake.cleanup();
+  world = undefined;
+});
+
+async function setup(fail?: { command: string; exit: number; match?: string; stderr?: string }[]) {
+  const fake = await withFakeDocker({ version: '0.29.1', fail });
+  fake.setState((s) => {
+    s.workers[`tcp://127.0.0.1:${ports.b}`] = { platforms: ['linux/arm64'] };
+  });
+  const dir = join(fake.dir, 'work');
+  mkdirSync(join(dir, 'app'), { recursive: true });
+  writeFileSync(join(dir, 'app', 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+  writeFileSync(join(dir, 'app', 'hello.txt'), 'hello\n');
+  writeFileSync(join(dir, 'builders.yaml'), config());
+  const env = { ...fake.env, XDG_CONFIG_HOME: join(fake.dir, 'xdg'), HOME: fake.dir, NO_COLOR: '1' };
+  world = { fake, dir, env };
+  return world;
+}
+
+const mpb = (w: World, args: string[], extra: NodeJS.ProcessEnv = {}) =>
+  runMpb(args, { ...w.env, ...extra }, { cwd: w.dir });
+const calls = (w: World, sub: string) =>
+  w.fake.calls().filter((c) => c[1] === 'buildx' && c.slice(2).join(' ').startsWith(sub));
+
+/** A builder made by hand, without --platform pins: a first, b second (b's worker is arm64). */
+function handBuilder(w: World) {
+  const docker = (args: string[]) => {
+    const r = spawnSync('docker', args, { env: w.env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+  };
+  docker([
+    'buildx',
+    'create',
+    '--name',
+    'hand',
+    '--node',
+    'a',
+    '--driver',
+    'remote',
+    `tcp://127.0.0.1:${ports.a}`,
+  ]);
+  docker(['buildx', 'create', '--append', '--name', 'hand', '--node', 'b', `tcp://127.0.0.1:${ports.b}`]);
+}
+
+const TAG = 'localhost:5000/app:1';
+
+describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
+  it('split: one job per node pushed by digest, one merge, the tag holds both, report and summary', async () => {
+    const w = await setup();
+    const summary = join(w.dir, 'summary.md');
+    const r = await mpb(
+      w,
+      [
+        '--json',
+        'build',
+        '--strategy',
+        'split',
+        '-p',
+        'amd64,arm64',
+        '-t',
+        TAG,
+        '--push',
+        '--metadata-file',
+        'meta.json',
+        'app',
+      ],
+      { GITHUB_STEP_SUMMARY: summary },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const builds = calls(w, 'build');
+    expect(builds).toHaveLength(2);
+    for (const b of builds) {
+      expect(b).toContain(
+        'type=image,name=localhost:5000/app,push-by-digest=true,name-canonical=true,push=true',
+      );
+      expect(b).not.toContain('--tag');
+    }
+    expect(calls(w, 'imagetools create')).toHaveLength(1);
+    const doc = JSON.parse(r.stdout);
+    const digest = w.fake.state().registry[TAG];
+    expect(doc).toMatchObject({ ok: true, strategy: 'split', reason: '--strategy split', digest });
+    expect(doc.wallMs).toEqual(expect.any(Number));
+    expect(doc.platforms).toEqual([
+      {
+        platform: 'linux/amd64',
+        node: 'a',
+        builtOn: 'a',
+        verdict: 'native',
+        durationMs: expect.any(Number),
+        cachedSteps: 0,
+        totalSteps: expect.any(Number),
+      },
+      {
+        platform: 'linux/arm64',
+        node: 'b',
+        builtOn: 'b',
+        verdict: 'native',
+        durationMs: expect.any(Number),
+        cachedSteps: 0,
+        totalSteps: expect.any(Number),
+      },
+    ]);
+    expect(doc.emulation).toBeNull();
+    expect(doc.warnings).toEqual([]);
+    expect(r.stderr).toContain('strategy: split (--strategy split)');
+    expect(r.stderr).toMatch(/^\[linux\/arm64\] /m);
+    const meta = JSON.parse(readFileSync(join(w.dir, 'meta.json'), 'utf8'));
+    expect(meta).toMatchObject({ 'containerimage.digest': digest, 'image.name': TAG });
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toContain('### mpb build');
+    expect(md).toMatch(/\| linux\/arm64 \| b \| b \| native \|/);
+  });
+
+  it('split without --push: refused, exit 2, with the reason', async () => {
+    const w = await setup();
+    const r = await mpb(w, ['build', '--strategy', 'split', '-p', 'amd64,arm64', '-t', TAG, 'app']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--strategy split needs --push');
+    expect(calls(w, 'build')).toHaveLength(0);
+  });
+
+  it('one job failing: no merge, nothing tagged, exit 1, the digest already pushed shown', async () => {
+    const w = await setup([
+      { command: 'build', match: 'linux/arm64', exit: 1, stderr: 'ERROR: arm64 broke' },
+    ]);
+    const r = await mpb(w, ['build', '--strategy', 'split', '-p', 'amd64,arm64', '-t', TAG, '--push', 'app']);
+    expect(r.exitCode).toBe(1);
+    expect(calls(w, 'imagetools create')).toHaveLength(0);
+    expect(w.fake.state().registry[TAG]).toBeUndefined();
+    expect(r.stderr).toContain('linux/arm64 on node "b" failed (exit 1)');
+    expect(r.stderr).toContain('arm64 broke');
+    expect(r.stderr).toMatch(/localhost:5000\/app@sha256:[0-9a-f]{64} \(linux\/amd64 on "a"\)/);
+  });
+
+  it('auto on a hand-made builder without pins: splits, says why, uses helper builders, reused; ls and rm', async () => {
+    const w = await setup();
+    handBuilder(w);
+    const args = ['--json', 'build', '--builder', 'hand', '-p', 'amd64,arm64', '-t', TAG, '--push', 'app'];
+    const r = await mpb(w, args);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.strategy).toBe('split');
+    expect(doc.reason).toContain('single would emulate linux/arm64 on "a" while "b" runs it natively');
+    expect(r.stderr).toContain(doc.reason);
+    expect(doc.platforms.map((p: { platform: string; builtOn: string }) => [p.platform, p.builtOn])).toEqual([
+      ['linux/amd64', 'a'],
+      ['linux/arm64', 'b'],
+    ]);
+    const creates = () => calls(w, 'create --name mpb-via-hand-');
+    expect(creates().length).toBeGreaterThan(0);
+    const made = creates().length;
+    const again = await mpb(w, args);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(creates()).toHaveLength(made);
+  });
+});
