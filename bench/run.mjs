@@ -9,6 +9,7 @@ import * as ensure from './sections/ensure.mjs';
 import * as memory from './sections/memory.mjs';
 import * as parsers from './sections/parsers.mjs';
 import * as realBuildx from './sections/real-buildx.mjs';
+import * as splitBuild from './sections/split-build.mjs';
 import * as startup from './sections/startup.mjs';
 
 const { values } = parseArgs({
@@ -19,7 +20,7 @@ if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive integer, got ${values.runs}`);
 const only = values.only?.split(',').map(Number);
 
-const sections = [startup, ensure, parsers, deadNodes, memory, realBuildx];
+const sections = [startup, ensure, parsers, deadNodes, memory, realBuildx, splitBuild];
 
 console.log(
   `mpb bench — ${new Date().toISOString().slice(0, 10)} — ${availableParallelism()} CPUs, ${cpus()[0]?.model ?? 'unknown CPU'}, ` +

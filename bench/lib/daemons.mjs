@@ -34,7 +34,7 @@ async function binaries() {
   return b;
 }
 
-const freePort = () =>
+export const freePort = () =>
   new Promise((resolve, reject) => {
     const s = createServer().once('error', reject);
     s.listen(0, '127.0.0.1', () => {

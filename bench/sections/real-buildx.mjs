@@ -2,17 +2,15 @@
 // CLI's plugin, two real BuildKit daemons with mutual TLS on loopback, a converged remote builder. Each mpb
 // command runs beside the buildx command it stands for, A B A B …; ratios are taken pair by pair.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startDaemons } from '../lib/daemons.mjs';
-import { mpbArgs, plainEnv } from '../lib/fake.mjs';
+import { mpbArgs } from '../lib/fake.mjs';
 import { expectExit, interleave, runOnce, summarize } from '../lib/measure.mjs';
 import { NODE } from '../lib/node.mjs';
+import { load, privateDocker } from '../lib/real-docker.mjs';
 import { ratio, Skip, spread, table, verdict } from '../lib/report.mjs';
 
-const PLUGIN = fileURLToPath(new URL('../../.cache/buildx/sid/docker-buildx', import.meta.url));
 const BUILDER = 'fleet';
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];
 // buildx's first line of plain progress (`#0 building with "fleet" instance using remote driver`).
@@ -20,22 +18,6 @@ const FIRST_PROGRESS = /^#\d+ /m;
 
 export const title =
   '6. real buildx 0.29.1, two mTLS BuildKit v0.32.2 daemons: mpb / buildx, paired run by run';
-
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
-
-function privateDocker() {
-  if (!existsSync(PLUGIN))
-    throw new Skip('no .cache/buildx/sid/docker-buildx (../shared/tools/get-buildx sid .cache/buildx/sid)');
-  const config = mkdtempSync(join(tmpdir(), 'mpb-bench-docker-'));
-  mkdirSync(join(config, 'cli-plugins'));
-  symlinkSync(PLUGIN, join(config, 'cli-plugins', 'docker-buildx'));
-  const env = { ...plainEnv(), DOCKER_CONFIG: config };
-  for (const name of ['BUILDX_BUILDER', 'BUILDX_CONFIG', 'DOCKER_CONTEXT', 'DOCKER_HOST']) delete env[name];
-  return { config, env };
-}
 
 function writeConfig(dir, kit) {
   const { ca, clientCert, clientKey } = kit.certs;

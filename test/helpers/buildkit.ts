@@ -3,7 +3,7 @@
 // snapshotter (no overlayfs here) and mutual TLS with certificates made by mpb's own `mpb certs create`.
 // Fault tests stop, kill, freeze and restart them by PID.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +176,43 @@ interface DaemonContext {
   buildctlArgs: (d: { port: number }) => string[];
 }
 
+/** Every process below `pid`, from each /proc/N/stat's parent: the `runc` runs and RUN steps of a daemon. */
+function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    // The name (field 2) may hold spaces and parentheses: the parent is the 2nd field after its last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const next = queue.flatMap((p) => children.get(p) ?? []);
+    found.push(...next);
+    queue = next;
+  }
+  return found;
+}
+
+/**
+ * Unmounts what a daemon left mounted under its root (a RUN step's rootfs, when it was killed mid-step), deepest
+ * first, so the root can be deleted.
+ */
+async function releaseMounts(root: string): Promise<void> {
+  const points = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((point) => point.startsWith(`${root}/`))
+    .sort((x, y) => y.length - x.length);
+  for (const point of points) await run('umount', ['-l', point]);
+}
+
 async function startDaemon(spec: DaemonSpec, ctx: DaemonContext): Promise<Daemon> {
   const home = join(ctx.dir, spec.name);
   const root = join(home, 'root');
@@ -197,12 +234,22 @@ async function startDaemon(spec: DaemonSpec, ctx: DaemonContext): Promise<Daemon
   const signal = async (sig: NodeJS.Signals) => {
     const c = child;
     if (!c || exited(c)) return;
+    // SIGKILL leaves runc's containers running with their mounts: a machine that dies takes them along.
+    const below = sig === 'SIGKILL' && c.pid ? descendantsOf(c.pid) : [];
     c.kill('SIGCONT');
     c.kill(sig);
     if (!(await waitExit(c, STOP_TIMEOUT_MS))) {
       c.kill('SIGKILL');
       await waitExit(c, STOP_TIMEOUT_MS);
     }
+    for (const pid of below) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await releaseMounts(root);
   };
   const platforms = async (timeoutMs = 10_000) => {
     const r = await run(

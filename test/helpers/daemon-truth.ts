@@ -15,12 +15,22 @@ export function truthNonce(): string {
   return `t${randomBytes(6).toString('hex')}`;
 }
 
-/** Dockerfile lines (after FROM) that leave the marker for `nonce` in the image's layer. */
-export function truthSteps(nonce: string): string {
-  return [
-    'ARG TARGETPLATFORM',
-    `RUN mkdir -p /${TRUTH_DIR} && uname -m > "/${TRUTH_DIR}/${nonce}-$(echo "$TARGETPLATFORM" | tr / -)"`,
-  ].join('\n');
+/** A platform whose RUN step waits after leaving its marker: time for a fault test to strike mid-build. */
+export interface Hold {
+  platform: string;
+  seconds: number;
+}
+
+/**
+ * Dockerfile lines (after FROM) that leave the marker for `nonce` in the image's layer; with `hold`, that
+ * platform's step then sleeps (one-second steps, so a kill ends it at once) before it commits.
+ */
+export function truthSteps(nonce: string, hold?: Hold): string {
+  const mark = `mkdir -p /${TRUTH_DIR} && uname -m > "/${TRUTH_DIR}/${nonce}-$(echo "$TARGETPLATFORM" | tr / -)"`;
+  const wait = hold
+    ? ` && if [ "$TARGETPLATFORM" = "${hold.platform}" ]; then for i in $(seq ${hold.seconds}); do sleep 1; done; fi`
+    : '';
+  return ['ARG TARGETPLATFORM', `RUN ${mark}${wait}`].join('\n');
 }
 
 export interface TruthRecord {
@@ -55,6 +65,26 @@ export async function whoBuilt(
     }
   }
   return found;
+}
+
+/**
+ * Waits until the RUN step of `nonce` for `platform` has left its marker on one of the daemons (the native
+ * snapshotter's active snapshot is a plain directory too, so the marker shows while the step still runs), and
+ * names that daemon; rejects after `timeoutMs`.
+ */
+export async function waitForStep(
+  daemons: readonly { name: string; root: string }[],
+  nonce: string,
+  platform: string,
+  timeoutMs: number,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [record] = (await whoBuilt(daemons, nonce))[platform] ?? [];
+    if (record) return record.daemon;
+    if (Date.now() > deadline) throw new Error(`no daemon started the ${platform} step of ${nonce}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Every snapshot directory of every native-snapshotter worker under a daemon's --root. */

@@ -53,6 +53,8 @@ export interface RemoteNode {
   name: string;
   port: number;
   platforms: string[];
+  /** Declared as `emulate:` (built through QEMU, pinned too). */
+  emulate?: string[];
 }
 
 /**
@@ -76,8 +78,35 @@ export function writeRemoteConfig(
   for (const n of nodes) {
     lines.push(`      - name: ${n.name}`, `        endpoint: tcp://127.0.0.1:${n.port}`);
     lines.push(`        platforms: [${n.platforms.join(', ')}]`, `        tls: ${tls}`);
+    if (n.emulate) lines.push(`        emulate: [${n.emulate.join(', ')}]`);
   }
   return writeFile(path, `${lines.join('\n')}\n`);
+}
+
+/** The files a remote tcp:// node's client TLS needs (absolute paths). */
+export interface ClientTls {
+  ca: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/**
+ * Makes a remote builder by hand, as a user or another tool would: `docker buildx create` per node in order,
+ * with client TLS and no `--platform`, so buildx holds no pins and routes on the workers' own lists.
+ */
+export async function createUnpinnedBuilder(
+  env: NodeJS.ProcessEnv,
+  builder: string,
+  nodes: readonly { name: string; endpoint: string }[],
+  tls: ClientTls,
+): Promise<void> {
+  const opts = [`cacert=${tls.ca}`, `cert=${tls.clientCert}`, `key=${tls.clientKey}`];
+  for (const [i, node] of nodes.entries()) {
+    const args = ['buildx', 'create', '--name', builder, '--node', node.name, '--driver', 'remote'];
+    if (i > 0) args.push('--append');
+    for (const opt of opts) args.push('--driver-opt', opt);
+    await run('docker', [...args, node.endpoint], { env });
+  }
 }
 
 export interface Greeter {

@@ -186,3 +186,33 @@ async function waitForRegistry(host: string, child: ChildProcess, log: () => str
   child.kill('SIGTERM');
   throw new Error(`docker-registry did not answer on ${host} within 10 s:\n${log()}`);
 }
+
+export interface TagIndex {
+  /** The index's own digest (`Docker-Content-Digest`): what the tag points at. */
+  digest: string;
+  manifests: Array<{ digest: string; platform?: OciPlatform; annotations?: Record<string, string> }>;
+}
+
+const INDEX_TYPES = [OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json'];
+
+/**
+ * What `repo:tag` points at, read over the registry's HTTP API rather than through mpb or buildx; undefined when
+ * the tag does not exist.
+ */
+export async function readTag(host: string, repo: string, tag: string): Promise<TagIndex | undefined> {
+  const r = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
+    headers: { accept: INDEX_TYPES.join(', ') },
+  });
+  if (r.status === 404) return undefined;
+  if (!r.ok) throw new Error(`GET ${repo}:${tag} from ${host}: ${r.status}`);
+  const body = (await r.json()) as { manifests?: TagIndex['manifests'] };
+  return { digest: r.headers.get('docker-content-digest') ?? '', manifests: body.manifests ?? [] };
+}
+
+/** The tags of `repo` (none when the repository does not exist). */
+export async function tagsOf(host: string, repo: string): Promise<string[]> {
+  const r = await fetch(`http://${host}/v2/${repo}/tags/list`);
+  if (r.status === 404) return [];
+  if (!r.ok) throw new Error(`GET ${repo} tags from ${host}: ${r.status}`);
+  return ((await r.json()) as { tags: string[] | null }).tags ?? [];
+}

@@ -1,0 +1,347 @@
+// Real tier, issue 16's proof: split builds on real BuildKit v0.32.2 daemons with mutual TLS — alpha declares
+// linux/amd64 (native here), bravo's worker is linux/arm64 (run through QEMU, as a real arm64 machine would list
+// it) and it also emulates linux/riscv64 — real buildx 0.29.1 and 0.13.1, a real registry with a busybox base.
+// Who built what comes from the daemons' own disks (daemon-truth.ts) and what a tag holds from the registry's
+// HTTP API, never from mpb's words; mpb's report is then checked against them.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BaseImageRegistry, startBaseImageRegistry } from '../helpers/base-image.js';
+import { type BuildkitDaemons, startBuildkitDaemons } from '../helpers/buildkit.js';
+import { cleanEnv } from '../helpers/built-cli.js';
+import { type Hold, truthNonce, truthSteps, waitForStep, whoBuilt } from '../helpers/daemon-truth.js';
+import { runMpb } from '../helpers/fake-docker.js';
+import { ensureQemu } from '../helpers/qemu.js';
+import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
+import { createUnpinnedBuilder, writeRemoteConfig } from '../helpers/real-remote.js';
+import { readTag, type TagIndex, tagsOf } from '../helpers/registry.js';
+import { REAL_BUILDX, type Suite } from '../helpers/versions.js';
+
+// Newest first: the release people run.
+const SUITES = [...REAL_BUILDX].reverse().map((r) => [r.suite, r.version] as const);
+const AMD64 = 'linux/amd64';
+const ARM64 = 'linux/arm64';
+const RISCV64 = 'linux/riscv64';
+const THREE = [AMD64, ARM64, RISCV64];
+/** buildx 0.29.1 has `buildx history`, where the report's builtOn and step counts come from; 0.13.1 has not. */
+const HAS_HISTORY: Record<Suite, boolean> = { sid: true, trixie: false };
+const BUILD_TIMEOUT_MS = 600_000;
+
+type World = { kit: BuildkitDaemons; base: BaseImageRegistry };
+
+/** Everything but buildx, started once for the file; or why it cannot run here. */
+async function prepare(): Promise<World | { skip: string }> {
+  if (!(await hasDockerCli())) return { skip: 'no docker CLI on PATH' };
+  const qemu = await ensureQemu([ARM64, RISCV64]);
+  if ('skip' in qemu) return qemu;
+  const base = await startBaseImageRegistry();
+  if ('skip' in base) return base;
+  const kit = await startBuildkitDaemons([
+    { name: 'alpha', platform: AMD64 },
+    { name: 'bravo', platform: ARM64 },
+  ]).catch(async (e) => {
+    await base.registry.stop();
+    throw e;
+  });
+  if ('skip' in kit) {
+    await base.registry.stop();
+    return kit;
+  }
+  return { kit, base };
+}
+
+const world = await prepare();
+const installed = { trixie: await installRealBuildx('trixie'), sid: await installRealBuildx('sid') };
+const temps: string[] = [];
+afterAll(async () => {
+  if ('kit' in world) await Promise.all([world.kit.stop(), world.base.registry.stop()]);
+  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+});
+const worldSkip = 'skip' in world ? world.skip : undefined;
+const live = (skip: string | undefined) => (title: string, fn: () => Promise<void>) =>
+  it.skipIf(skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, fn, BUILD_TIMEOUT_MS);
+const daemon = (name: 'alpha' | 'bravo') => (world as World).kit.daemons.find((d) => d.name === name)!;
+
+/** The contract's `--json` report of `mpb build` (issue 16): the names scripts rely on. */
+interface PlatformRow {
+  platform: string;
+  node: string | null;
+  builtOn: string | null;
+  verdict: string;
+  durationMs: number | null;
+  cachedSteps: number | null;
+  totalSteps: number | null;
+}
+interface Report {
+  strategy: string;
+  reason: string;
+  digest: string | null;
+  wallMs: number;
+  platforms: PlatformRow[];
+  emulation: string | null;
+  warnings: string[];
+}
+
+function reportOf(stdout: string): Report {
+  const doc = JSON.parse(stdout) as Report;
+  expect(doc).toMatchObject({ strategy: expect.any(String), reason: expect.any(String) });
+  return doc;
+}
+
+const rowOf = (report: Report, platform: string) => report.platforms.find((p) => p.platform === platform);
+
+/** The platforms of an index's images, and how many attestation manifests it holds beside them. */
+function contentsOf(index: TagIndex) {
+  const isAttestation = (m: TagIndex['manifests'][number]) =>
+    m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest';
+  const images = index.manifests.filter((m) => !isAttestation(m));
+  const attestations = index.manifests.filter(isAttestation);
+  return {
+    platforms: images
+      .map((m) => [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'))
+      .sort(),
+    // Each attestation names the image it is about: they must be the index's own images.
+    attested: attestations.map((m) => m.annotations?.['vnd.docker.reference.digest']).sort(),
+    imageDigests: images.map((m) => m.digest).sort(),
+  };
+}
+
+/** `{ platform: [daemon, uname -m] }`: the truth in the shape it is compared in. */
+const truthOf = async (nonce: string) =>
+  Object.fromEntries(
+    Object.entries(await whoBuilt((world as World).kit.daemons, nonce)).map(([p, records]) => [
+      p,
+      records.map((r) => [r.daemon, r.machine]),
+    ]),
+  );
+
+describe.each(SUITES)('split builds on real daemons with real buildx from Debian %s (%s)', (suite) => {
+  const got = installed[suite];
+  const test = live(worldSkip ?? ('skip' in got ? got.skip : undefined));
+  const historyTest = live(
+    worldSkip ??
+      ('skip' in got ? got.skip : undefined) ??
+      (HAS_HISTORY[suite]
+        ? undefined
+        : `buildx ${got && 'version' in got ? got.version.raw : suite} has no buildx history, where cached steps come from`),
+  );
+  let env: NodeJS.ProcessEnv;
+  let config = '';
+  let registry = '';
+  const app = `app-${suite}`;
+  /** Scenario 1's run, which scenario 5 checks the report of. */
+  let first: { report: Report; nonce: string; summary: string } | undefined;
+
+  /** A fresh build context whose Dockerfile leaves the truth of `nonce`, plus any further lines. */
+  async function contextWith(nonce: string, options: { hold?: Hold; more?: string } = {}) {
+    const { base } = world as World;
+    const dir = await mkdtemp(join(tmpdir(), 'mpb-e2e-split-'));
+    temps.push(dir);
+    const lines = [`FROM ${base.image}`, truthSteps(nonce, options.hold), options.more ?? ''];
+    await writeFile(join(dir, 'Dockerfile'), `${lines.join('\n')}\n`);
+    return dir;
+  }
+  const mpb = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    runMpb(['--config', config, ...args], { ...env, ...extraEnv });
+
+  beforeAll(async () => {
+    if (worldSkip || 'skip' in got) return;
+    const { kit, base } = world as World;
+    const dockerConfig = await dockerConfigWith('pluginDir' in got ? got.pluginDir : '');
+    temps.push(dockerConfig);
+    env = cleanEnv({ DOCKER_CONFIG: dockerConfig });
+    for (const name of ['BUILDX_BUILDER', 'DOCKER_CONTEXT', 'DOCKER_HOST', 'GITHUB_STEP_SUMMARY'])
+      delete env[name];
+    registry = base.registry.host;
+    // writeRemoteConfig names certs/ beside the file: the kit's dir holds them.
+    config = join(kit.dir, `split-${suite}.yaml`);
+    await writeRemoteConfig(config, `split-${suite}`, [
+      { name: 'alpha', port: daemon('alpha').port, platforms: [AMD64] },
+      { name: 'bravo', port: daemon('bravo').port, platforms: [ARM64], emulate: [RISCV64] },
+    ]);
+  });
+
+  test('1. --strategy split: amd64 on alpha, arm64 and riscv64 on bravo; the tag is an index of exactly those three plus their attestations', async () => {
+    const nonce = truthNonce();
+    const context = await contextWith(nonce);
+    const summaryFile = join(await mkdtemp(join(tmpdir(), 'mpb-e2e-summary-')), 'summary.md');
+    temps.push(summaryFile);
+    const tag = `${registry}/${app}:1`;
+    const built = await mpb(
+      ['--json', 'build', '--strategy', 'split', '-p', 'amd64,arm64,riscv64', '-t', tag, '--push', context],
+      { GITHUB_STEP_SUMMARY: summaryFile },
+    );
+    expect(built.exitCode, built.stderr).toBe(0);
+
+    expect(await truthOf(nonce)).toEqual({
+      [AMD64]: [['alpha', 'x86_64']],
+      [ARM64]: [['bravo', 'aarch64']],
+      [RISCV64]: [['bravo', 'riscv64']],
+    });
+    const index = await readTag(registry, app, '1');
+    expect(index, `${tag} was not pushed`).toBeDefined();
+    const contents = contentsOf(index!);
+    expect(contents.platforms).toEqual([...THREE].sort());
+    expect(contents.attested).toEqual(contents.imageDigests);
+    // Each node pushed by digest only: the one tag is the merged index's.
+    expect(await tagsOf(registry, app)).toEqual(['1']);
+
+    const report = reportOf(built.stdout);
+    expect(report.strategy).toBe('split');
+    expect(report.digest).toBe(index!.digest);
+    expect(report.platforms.map((p) => [p.platform, p.node, p.verdict])).toEqual([
+      [AMD64, 'alpha', 'native'],
+      [ARM64, 'bravo', 'native'],
+      [RISCV64, 'bravo', 'emulated'],
+    ]);
+    expect(report.emulation).toContain(RISCV64);
+    first = { report, nonce, summary: await readFile(summaryFile, 'utf8') };
+  });
+
+  test(`5. the report's builtOn is the daemon truth${HAS_HISTORY[suite] ? '' : ' or, without buildx history, null'}, and GITHUB_STEP_SUMMARY holds the table`, async () => {
+    expect(first, 'scenario 1 did not build').toBeDefined();
+    const { report, nonce, summary } = first!;
+    const truth = await whoBuilt((world as World).kit.daemons, nonce);
+    for (const platform of THREE) {
+      const row = rowOf(report, platform)!;
+      // history-based: 0.29.1 says where each platform was built; 0.13.1 cannot, and the row says so with null.
+      expect(row.builtOn, platform).toBe(HAS_HISTORY[suite] ? truth[platform]![0]!.daemon : null);
+      if (HAS_HISTORY[suite]) {
+        expect(row.totalSteps, platform).toBeGreaterThan(0);
+        expect(row.durationMs, platform).toBeGreaterThan(0);
+      }
+    }
+    // A Markdown table: a header, its |---| rule, then one row per platform naming where it was built.
+    const lines = summary.split('\n').filter((l) => l.trim().startsWith('|'));
+    expect(lines.length, summary).toBeGreaterThanOrEqual(2 + THREE.length);
+    expect(lines[1]).toMatch(/^\s*\|(\s*:?-{3,}:?\s*\|)+\s*$/);
+    for (const platform of THREE) {
+      const row = lines.find((l) => l.includes(platform));
+      expect(row, `no row for ${platform} in:\n${summary}`).toBeDefined();
+      expect(row).toContain(platform === AMD64 ? 'alpha' : 'bravo');
+    }
+  });
+
+  test('3. bravo killed mid-build: the tag stays on the previous index, no tag is pushed, and the error names bravo and its platforms', async () => {
+    const previous = await readTag(registry, app, '1');
+    expect(previous, 'scenario 1 left no tag to keep').toBeDefined();
+    const nonce = truthNonce();
+    // arm64's step sleeps for up to two minutes after its marker: bravo dies inside it.
+    const context = await contextWith(nonce, { hold: { platform: ARM64, seconds: 120 } });
+    const tags = ['-t', `${registry}/${app}:1`, '-t', `${registry}/${app}:killed`];
+    const building = mpb([
+      'build',
+      '--strategy',
+      'split',
+      '-p',
+      'amd64,arm64,riscv64',
+      ...tags,
+      '--push',
+      context,
+    ]);
+    const bravo = daemon('bravo');
+    try {
+      expect(await waitForStep([bravo], nonce, ARM64, 300_000)).toBe('bravo');
+      await bravo.kill();
+      const built = await building;
+      const said = `${built.stdout}\n${built.stderr}`;
+      expect(built.exitCode, said).toBe(1);
+      expect(said).toMatch(/\bsplit\b/);
+      expect(said).toMatch(/\bbravo\b/);
+      expect(said).toContain(ARM64);
+      expect(said).toContain(RISCV64);
+      expect((await readTag(registry, app, '1'))?.digest).toBe(previous!.digest);
+      expect(await tagsOf(registry, app)).toEqual(['1']);
+    } finally {
+      await building;
+      await bravo.restart({ keepRoot: true });
+    }
+  });
+
+  test('2. a hand-made builder without pins: single would emulate arm64 on alpha; auto splits, says why, and bravo builds arm64', async () => {
+    const builder = `hand-${suite}`;
+    await createUnpinnedBuilder(
+      env,
+      builder,
+      [
+        { name: 'alpha', endpoint: daemon('alpha').endpoint },
+        { name: 'bravo', endpoint: daemon('bravo').endpoint },
+      ],
+      (world as World).kit.certs,
+    );
+    const nonce = truthNonce();
+    const context = await contextWith(nonce);
+    const args = ['build', '--builder', builder, '-p', 'amd64,arm64'];
+
+    const single = await mpb(['--json', ...args, '--strategy', 'single', '--dry-run', context]);
+    expect(single.exitCode, single.stderr).toBe(0);
+    const routes = (
+      JSON.parse(single.stdout) as { routes: { platform: string; node: string; verdict: string }[] }
+    ).routes;
+    expect(routes.map((r) => [r.platform, r.node, r.verdict])).toEqual([
+      [AMD64, 'alpha', 'native'],
+      [ARM64, 'alpha', 'emulated'],
+    ]);
+
+    const tag = `${registry}/${builder}:1`;
+    const auto = await mpb(['--json', ...args, '-t', tag, '--push', context]);
+    expect(auto.exitCode, auto.stderr).toBe(0);
+    const report = reportOf(auto.stdout);
+    expect(report.strategy).toBe('split');
+    // Why: single would emulate arm64 on alpha while bravo runs it natively.
+    expect(report.reason).toContain(ARM64);
+    expect(await truthOf(nonce)).toEqual({
+      [AMD64]: [['alpha', 'x86_64']],
+      [ARM64]: [['bravo', 'aarch64']],
+    });
+    expect(contentsOf((await readTag(registry, builder, '1'))!).platforms).toEqual([AMD64, ARM64]);
+  });
+
+  historyTest(
+    '4. after both daemons lose their state, a rebuild with --cache-ref reports cached steps on every platform',
+    async () => {
+      const { kit } = world as World;
+      const nonce = truthNonce();
+      const context = await contextWith(nonce, { more: 'RUN echo second > /second' });
+      const build = [
+        '--json',
+        'build',
+        '-p',
+        'amd64,arm64,riscv64',
+        '--cache-ref',
+        `${registry}/cache-${suite}`,
+        '-t',
+        `${registry}/cached-${suite}:1`,
+        '--push',
+        context,
+      ];
+      const cold = await mpb(build);
+      expect(cold.exitCode, cold.stderr).toBe(0);
+      // A cache ref on a build over several nodes is a reason for auto to split: per-platform cache needs it.
+      expect(reportOf(cold.stdout)).toMatchObject({
+        strategy: 'split',
+        reason: expect.stringContaining('cache'),
+      });
+      expect((await tagsOf(registry, `cache-${suite}`)).sort()).toEqual([
+        'linux-amd64',
+        'linux-arm64',
+        'linux-riscv64',
+      ]);
+
+      await Promise.all(kit.daemons.map((d) => d.restart()));
+      expect(await whoBuilt(kit.daemons, nonce)).toEqual({});
+
+      const warm = await mpb(build);
+      expect(warm.exitCode, warm.stderr).toBe(0);
+      const [before, after] = [reportOf(cold.stdout), reportOf(warm.stdout)];
+      for (const platform of THREE) {
+        const cached = rowOf(after, platform)?.cachedSteps;
+        expect(cached, platform).toBeGreaterThan(0);
+        // The cold build found only the base image cached (earlier builds pulled it); with no state left, more
+        // cached steps can only have come from the registry cache: the RUN steps.
+        expect(cached, platform).toBeGreaterThan(rowOf(before, platform)?.cachedSteps ?? 0);
+      }
+    },
+  );
+});
