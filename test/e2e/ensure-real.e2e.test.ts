@@ -3,7 +3,7 @@
 // through `mpb ls --json` and through buildx's own `inspect` text; the preflight names every dead endpoint, so
 // no 20 s bootstrap is waited for. Issue 6: a node on a live mutual-TLS server passes the preflight and buildx
 // takes the builder made from those files.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +11,12 @@ import { cleanEnv } from '../helpers/built-cli.js';
 import { runMpb } from '../helpers/fake-docker.js';
 import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
 import {
-  type Greeter,
   type RemoteNode,
   readStore,
   type StoredNode,
-  startGreeter,
   writeRemoteConfig,
 } from '../helpers/real-remote.js';
-import { closedPort } from '../helpers/tls-server.js';
+import { closedPort, type Running, startTlsServer } from '../helpers/tls-server.js';
 import { REAL_BUILDX } from '../helpers/versions.js';
 
 const SUITES = REAL_BUILDX.map(({ suite, version }) => [suite, version] as const);
@@ -200,11 +198,17 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
 
   describe('issue 6: a node on a live mutual-TLS server using mpb certs create files', () => {
     const config = () => join(root, `tls-${suite}.yaml`);
-    let server: Greeter | undefined;
+    let server: Running | undefined;
     let node: RemoteNode;
     beforeAll(async () => {
       if (skip) return;
-      server = await startGreeter({ cert: files.serverCert, key: files.serverKey, ca: files.ca });
+      // Answers BuildKit's ListWorkers, so the preflight's gRPC check passes; it serves nothing else.
+      const read = (path: string) => readFile(path, 'utf8');
+      server = await startTlsServer({
+        cert: await read(files.serverCert),
+        key: await read(files.serverKey),
+        ca: await read(files.ca),
+      });
       node = { name: 'tls0', port: server.port, platforms: ['linux/amd64'] };
       await writeRemoteConfig(config(), 'tls', [node]);
     });
@@ -220,7 +224,7 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
       expect(plan.plan.actions.map((a: { argv: string[] }) => `docker ${a.argv.join(' ')}`)).toEqual([
         createLine('tls', node, false),
       ]);
-      // The server is not BuildKit: the bootstrap cannot finish, so the run is unhealthy but the create is real.
+      // The server answers only ListWorkers: the bootstrap cannot finish, so the run is unhealthy but the create is real.
       const args = ['ensure-builder', '--probe-timeout', '1', '--timeout', '2'];
       const ran = await json(config(), '--verbose', ...args);
       expect(ran.exitCode).toBe(3);

@@ -2,9 +2,7 @@
 // `docker buildx inspect NAME` text with a parser of its own (so mpb's reading is checked against buildx's words,
 // not mpb's); a builders.yaml of remote nodes on 127.0.0.1; a TLS server buildx can reach without waiting.
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import type { Socket } from 'node:net';
-import { createServer } from 'node:tls';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -107,40 +105,4 @@ export async function createUnpinnedBuilder(
     for (const opt of opts) args.push('--driver-opt', opt);
     await run('docker', [...args, node.endpoint], { env });
   }
-}
-
-export interface Greeter {
-  port: number;
-  close: () => Promise<void>;
-}
-
-/**
- * A mutual-TLS server with the given server PEM files (paths) that greets like gRPC (a SETTINGS frame), then
- * hangs up. The preflight sees it up; buildx's status check in create/inspect fails at once, where a server that
- * stayed silent would hold each of those calls for buildx's 20 s deadline.
- */
-export async function startGreeter(pems: { cert: string; key: string; ca: string }): Promise<Greeter> {
-  const read = (path: string) => readFile(path, 'utf8');
-  const server = createServer(
-    { cert: await read(pems.cert), key: await read(pems.key), ca: await read(pems.ca) },
-    (socket) => {
-      socket.on('error', () => {});
-      socket.end(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]));
-    },
-  );
-  server.on('tlsClientError', () => {});
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  // A connection buildx has open (a bootstrap mpb stopped) would keep close() waiting: end them all.
-  const close = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    });
-  return { port, close };
 }
