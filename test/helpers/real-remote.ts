@@ -1,6 +1,6 @@
 // Remote nodes for e2e tests on real buildx: what buildx holds for a builder, read straight from
 // `docker buildx inspect NAME` text with a parser of its own (so mpb's reading is checked against buildx's words,
-// not mpb's); a builders.yaml of remote nodes on 127.0.0.1; a TLS server buildx can reach without waiting.
+// not mpb's); a builders.yaml of remote nodes on 127.0.0.1; a hand-made builder without pins.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
