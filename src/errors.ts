@@ -31,7 +31,7 @@ export abstract class MpbError extends Error {
   abstract readonly exitCode: ExitCode;
   /** One line of what to do next, shown under the message. */
   readonly hint: string | undefined;
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: ErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.hint = options.hint;
   }
@@ -41,49 +41,45 @@ export function isMpbError(e: unknown): e is MpbError {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
 }
 
+/** The base of a class of errors that all exit with one code, named as the class is. */
+const errorOf = <N extends string>(name: N, exitCode: ExitCode) =>
+  class extends MpbError {
+    override readonly name: N = name;
+    readonly exitCode = exitCode;
+  };
+
+type ErrorOptions = { hint?: string; cause?: unknown };
+
 /** Bad flags or arguments (exit 2). */
-export class UsageError extends MpbError {
-  override readonly name = 'UsageError';
-  readonly exitCode = EXIT.usage;
-}
+export class UsageError extends errorOf('UsageError', EXIT.usage) {}
 
 /** The config file is invalid (exit 2); carries every issue found, not just the first. */
-export class ConfigError extends MpbError {
-  override readonly name = 'ConfigError';
-  readonly exitCode = EXIT.usage;
+export class ConfigError extends errorOf('ConfigError', EXIT.usage) {
   constructor(
     readonly issues: ConfigIssue[],
-    options: { hint?: string; cause?: unknown } = {},
+    options: ErrorOptions = {},
   ) {
     super(issues.map((i) => `${i.path}:${i.line}:${i.column}: ${i.message}`).join('\n'), options);
   }
 }
 
 /** A docker/buildx command exited non-zero or timed out (exit 1). */
-export class BuildxFailedError extends MpbError {
-  override readonly name = 'BuildxFailedError';
-  readonly exitCode = EXIT.buildxFailed;
+export class BuildxFailedError extends errorOf('BuildxFailedError', EXIT.buildxFailed) {
   constructor(
     message: string,
     readonly command: string,
     readonly stderr: string,
-    options: { hint?: string; cause?: unknown } = {},
+    options: ErrorOptions = {},
   ) {
     super(message, options);
   }
 }
 
 /** A node is down, a platform is not served, an expected platform is missing (exit 3). */
-export class UnhealthyError extends MpbError {
-  override readonly name = 'UnhealthyError';
-  readonly exitCode = EXIT.unhealthy;
-}
+export class UnhealthyError extends errorOf('UnhealthyError', EXIT.unhealthy) {}
 
 /** docker or buildx is missing or too old (exit 4). */
-export class ToolMissingError extends MpbError {
-  override readonly name = 'ToolMissingError';
-  readonly exitCode = EXIT.toolMissing;
-}
+export class ToolMissingError extends errorOf('ToolMissingError', EXIT.toolMissing) {}
 
 /** The error a refusal stands for when it is not reported as a --json document. */
 export function refusalError(outcome: 'usage' | 'unhealthy', message: string, hint: string): MpbError {
@@ -91,7 +87,4 @@ export function refusalError(outcome: 'usage' | 'unhealthy', message: string, hi
 }
 
 /** Something mpb did not expect: a bug. */
-export class InternalError extends MpbError {
-  override readonly name = 'InternalError';
-  readonly exitCode = EXIT.internal;
-}
+export class InternalError extends errorOf('InternalError', EXIT.internal) {}
