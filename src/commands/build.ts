@@ -305,18 +305,8 @@ export async function runBuild(
     if (deps.json) await showReport(deps, report, warnings);
   }
   if (deps.json) {
-    const { platforms: requestedPlatforms, ...rest } = doc;
-    return {
-      outcome,
-      data: {
-        dryRun: false,
-        ...rest,
-        requested: requestedPlatforms,
-        ...summary,
-        ...(report ?? { platforms: requestedPlatforms }),
-        exitCode: built.exitCode,
-      },
-    };
+    const fields = { ...summary, ...(report ?? { platforms: doc.platforms }), exitCode: built.exitCode };
+    return { outcome, data: builtDoc(doc, fields) };
   }
   if (built.exitCode === 0) out.result(renderSummary(summary, out.color).join('\n'));
   else deps.stderr.write(`${out.color.red('error:')} docker buildx build exited with ${built.exitCode}\n`);
@@ -347,6 +337,12 @@ interface SplitContext {
 }
 
 /** Runs the split jobs and the merge, then reports: exit 0, 1 (a job failed: nothing tagged) or 3 (the tag is wrong). */
+/** The --json document after a build: the platforms asked for become `requested`, the report's rows `platforms`. */
+function builtDoc(doc: { platforms: string[] }, fields: object) {
+  const { platforms: requested, ...rest } = doc;
+  return { dryRun: false, ...rest, requested, ...fields };
+}
+
 async function finishSplit(
   deps: Deps,
   target: BuildTarget,
@@ -381,24 +377,18 @@ async function finishSplit(
   const outcome = failed ? { exited: 1 } : ('ok' as const);
   if (!failed) await showReport(deps, report, plan.warnings);
   if (deps.json) {
-    const { platforms: requestedPlatforms, ...rest } = ctx.doc as { platforms: string[] };
     if (failed) deps.stderr.write(`${failure.join('\n')}\n`);
     const errors = failed
       ? [{ message: failure[0], hint: 'The tags were not moved; fix that node and build again.' }]
       : [];
-    return {
-      outcome,
-      data: {
-        dryRun: false,
-        ...rest,
-        requested: requestedPlatforms,
-        images: [...(input.flags.tag ?? [])],
-        ...report,
-        jobs,
-        exitCode: failed ? 1 : 0,
-        ...(failed ? { errors } : {}),
-      },
+    const fields = {
+      images: [...(input.flags.tag ?? [])],
+      ...report,
+      jobs,
+      exitCode: failed ? 1 : 0,
+      ...(failed ? { errors } : {}),
     };
+    return { outcome, data: builtDoc(ctx.doc as { platforms: string[] }, fields) };
   }
   if (failed) {
     deps.stderr.write(`${deps.out.color.red('error:')} split build failed: ${failure.join('\n')}\n`);
