@@ -114,6 +114,8 @@ function verdictWhat(v: NodeHealth['verdict'], c: ChalkInstance): string | undef
   }
 }
 
+const STATE_COLOR = { healthy: 'green', degraded: 'yellow', unhealthy: 'red' } as const;
+
 /** A verdict in full, on lines of its own under the table: what is wrong, then `→` what to do. */
 function verdictLines(n: NodeHealth, c: ChalkInstance, width: number | undefined): string[] {
   const v = n.verdict;
@@ -136,12 +138,7 @@ export function renderHealth(h: HealthReport, c: ChalkInstance, layout: Layout =
     verdictCell(n, c),
   ]);
   const inner = layout.width === undefined ? undefined : layout.width - INDENT.length;
-  const state =
-    h.state === 'healthy'
-      ? c.green('healthy')
-      : h.state === 'degraded'
-        ? c.yellow('degraded')
-        : c.red('unhealthy');
+  const state = c[STATE_COLOR[h.state]](h.state);
   const lines = [
     `builder "${h.builder}": ${state}`,
     ...renderTable([header, ...rows], inner).map((l) => `${INDENT}${l}`),
