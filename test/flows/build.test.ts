@@ -464,9 +464,10 @@ describe('mpb build flags, on buildx 0.29.1', () => {
         .calls()
         .slice(before)
         .map((c) => c.slice(1, 3).join(' '))
-        // After the build the report reads buildx's history (issue 16); nothing else changes.
+        // After the build the report reads buildx's history (issue 16); nothing else changes. The first build
+        // left buildx's version remembered for this plugin binary (issue 15), so it is not asked again.
         .filter((c) => c !== 'buildx history'),
-    ).toEqual(['buildx version', 'buildx inspect', 'buildx build']);
+    ).toEqual(['buildx inspect', 'buildx build']);
   });
 
   it('--json: one document on stdout with the digest; buildx output on stderr', async () => {
