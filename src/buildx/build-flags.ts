@@ -14,59 +14,43 @@ export interface BuildFlagRow {
   help: string;
 }
 
+type Extra = Pick<BuildFlagRow, 'short' | 'joined'>;
+/** A row of each arity, so that each row reads as one line. */
+const flag = (long: BuildFlagRow['long'], help: string) => ({ long, arity: 'boolean' as const, help });
+const withValue =
+  <A extends 'value' | 'list'>(arity: A) =>
+  (long: BuildFlagRow['long'], value: string, help: string, extra: Extra = {}) => ({
+    long,
+    arity,
+    value,
+    help,
+    ...extra,
+  });
+const one = withValue('value');
+const many = withValue('list');
+
 // Keys are commander's attribute names (`--build-arg` → buildArg, `--no-cache` → cache); rows are in argv order,
 // which is also their order in `mpb build --help`.
 export const BUILD_FLAGS = {
-  tag: { long: '--tag', short: '-t', arity: 'list', value: 'name', help: 'image name and tag (repeatable)' },
-  file: { long: '--file', short: '-f', arity: 'value', value: 'path', help: 'Dockerfile' },
-  buildArg: { long: '--build-arg', arity: 'list', value: 'k=v', help: 'build argument (repeatable)' },
-  push: { long: '--push', arity: 'boolean', help: 'push the image to its registry' },
-  load: {
-    long: '--load',
-    arity: 'boolean',
-    help: 'load the image into the local Docker (one platform only)',
-  },
-  output: {
-    long: '--output',
-    short: '-o',
-    arity: 'list',
-    value: 'spec',
-    help: 'buildx output, e.g. type=oci,dest=out.tar (repeatable)',
-  },
-  cacheFrom: { long: '--cache-from', arity: 'list', value: 'spec', help: 'cache source (repeatable)' },
-  cacheTo: { long: '--cache-to', arity: 'list', value: 'spec', help: 'cache destination (repeatable)' },
-  secret: {
-    long: '--secret',
-    arity: 'list',
-    value: 'spec',
-    help: 'secret to expose, id=...,src=... (repeatable)',
-  },
-  ssh: {
-    long: '--ssh',
-    arity: 'list',
-    value: 'spec',
-    help: 'SSH agent socket or keys to expose (repeatable)',
-  },
-  label: { long: '--label', arity: 'list', value: 'k=v', help: 'image label (repeatable)' },
-  target: { long: '--target', arity: 'value', value: 'stage', help: 'build stage' },
-  progress: { long: '--progress', arity: 'value', value: 'mode', help: 'auto, plain, tty, rawjson, quiet' },
-  provenance: {
-    long: '--provenance',
-    arity: 'value',
-    value: 'spec',
-    joined: true,
-    help: 'provenance attestation (e.g. mode=max, false)',
-  },
-  sbom: { long: '--sbom', arity: 'value', value: 'spec', joined: true, help: 'SBOM attestation (e.g. true)' },
-  metadataFile: {
-    long: '--metadata-file',
-    arity: 'value',
-    value: 'path',
-    help: 'write buildx build metadata (digest) to this file',
-  },
-  pull: { long: '--pull', arity: 'boolean', help: 'always pull base images' },
-  cache: { long: '--no-cache', arity: 'boolean', help: 'do not use the build cache' },
-} as const satisfies Record<string, BuildFlagRow>;
+  tag: many('--tag', 'name', 'image name and tag (repeatable)', { short: '-t' }),
+  file: one('--file', 'path', 'Dockerfile', { short: '-f' }),
+  buildArg: many('--build-arg', 'k=v', 'build argument (repeatable)'),
+  push: flag('--push', 'push the image to its registry'),
+  load: flag('--load', 'load the image into the local Docker (one platform only)'),
+  output: many('--output', 'spec', 'buildx output, e.g. type=oci,dest=out.tar (repeatable)', { short: '-o' }),
+  cacheFrom: many('--cache-from', 'spec', 'cache source (repeatable)'),
+  cacheTo: many('--cache-to', 'spec', 'cache destination (repeatable)'),
+  secret: many('--secret', 'spec', 'secret to expose, id=...,src=... (repeatable)'),
+  ssh: many('--ssh', 'spec', 'SSH agent socket or keys to expose (repeatable)'),
+  label: many('--label', 'k=v', 'image label (repeatable)'),
+  target: one('--target', 'stage', 'build stage'),
+  progress: one('--progress', 'mode', 'auto, plain, tty, rawjson, quiet'),
+  provenance: one('--provenance', 'spec', 'provenance attestation (e.g. mode=max, false)', { joined: true }),
+  sbom: one('--sbom', 'spec', 'SBOM attestation (e.g. true)', { joined: true }),
+  metadataFile: one('--metadata-file', 'path', 'write buildx build metadata (digest) to this file'),
+  pull: flag('--pull', 'always pull base images'),
+  cache: flag('--no-cache', 'do not use the build cache'),
+} satisfies Record<string, BuildFlagRow>;
 
 type Rows = typeof BUILD_FLAGS;
 type ValueOf<R extends BuildFlagRow> = R['arity'] extends 'boolean'
