@@ -82,20 +82,18 @@ export function renderPreflight(
   return probes.flatMap((p) => preflightLines(p, c, width));
 }
 
-/** The table's VERDICT cell: one or two words; what it means and the fix follow the table. */
+// The table's VERDICT cell: one or two words; what it means and the fix follow the table.
+const VERDICT_CELL = {
+  ok: ['green', 'ok'],
+  absent: ['red', 'absent'],
+  down: ['red', 'down'],
+  'missing-platform': ['red', 'missing platform'],
+  'pins-differ': ['yellow', 'pins differ'],
+} as const satisfies Record<NodeHealth['verdict']['result'], readonly [string, string]>;
+
 function verdictCell(n: NodeHealth, c: ChalkInstance): string {
-  switch (n.verdict.result) {
-    case 'ok':
-      return c.green('ok');
-    case 'absent':
-      return c.red('absent');
-    case 'down':
-      return c.red('down');
-    case 'missing-platform':
-      return c.red('missing platform');
-    case 'pins-differ':
-      return c.yellow('pins differ');
-  }
+  const [color, text] = VERDICT_CELL[n.verdict.result];
+  return c[color](text);
 }
 
 /** What a verdict means, in full; undefined for ok. */

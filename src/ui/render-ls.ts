@@ -11,17 +11,16 @@ const INDENT = '  ';
 const innerWidth = (layout: Layout) =>
   layout.width === undefined ? undefined : layout.width - INDENT.length;
 
+const STATE_TEXT = {
+  'in-sync': ['green', 'in sync'],
+  drifted: ['yellow', 'drifted'],
+  missing: ['red', 'missing'],
+  undeclared: ['dim', 'undeclared'],
+} as const satisfies Record<BuilderView['state'], readonly [string, string]>;
+
 function stateText(view: BuilderView, c: ChalkInstance): string {
-  switch (view.state) {
-    case 'in-sync':
-      return c.green('in sync');
-    case 'drifted':
-      return c.yellow('drifted');
-    case 'missing':
-      return c.red('missing');
-    case 'undeclared':
-      return c.dim('undeclared');
-  }
+  const [style, text] = STATE_TEXT[view.state];
+  return c[style](text);
 }
 
 function containerText(node: NodeView): string {
