@@ -76,6 +76,20 @@ export function validityAt(facts: CertFacts, now: Date = new Date()): Validness 
   return { valid: true };
 }
 
+/** Why a certificate is outside its validity window, in a verdict's words; undefined inside it. */
+export function validityFault(
+  facts: CertFacts,
+  subject: string,
+): { expired: boolean; detail: string } | undefined {
+  const when = validityAt(facts);
+  if (when.valid) return undefined;
+  const expired = when.why === 'expired';
+  return {
+    expired,
+    detail: `${subject} ${expired ? 'expired on' : 'is not valid before'} ${shortDate(when.at)}`,
+  };
+}
+
 /** True when the private key (PEM) is the one whose public half the certificate carries. */
 export function keyMatchesCert(keyPem: string, certPem: string): boolean {
   const fromKey = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });

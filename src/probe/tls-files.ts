@@ -1,7 +1,7 @@
 // Local checks of a node's TLS files, before any connection: present, PEM, the key fits, the client cert in date.
 import { readFile, stat } from 'node:fs/promises';
 import type { TlsSpec } from '../config/types.js';
-import { certFacts, keyMatchesCert, shortDate, splitPemCertificates, validityAt } from './cert-facts.js';
+import { certFacts, keyMatchesCert, shortDate, splitPemCertificates, validityFault } from './cert-facts.js';
 import type { FaultCode } from './codes.js';
 import type { ProbeWarning, TlsReason } from './types.js';
 
@@ -102,17 +102,22 @@ export async function checkTlsFiles(tls: TlsSpec): Promise<TlsFilesOutcome> {
     };
   }
   const client = certFacts(pems.cert);
-  const when = validityAt(client);
-  if (!when.valid) {
-    const expired = when.why === 'expired';
+  const fault = validityFault(client, `the client certificate ${tls.cert}`);
+  if (fault) {
     return {
       ok: false,
-      reason: expired ? 'tls-client-expired' : 'tls-client-not-yet-valid',
-      code: expired ? 'tls.client-expired' : 'tls.client-not-yet-valid',
-      detail: `the client certificate ${tls.cert} ${expired ? 'expired on' : 'is not valid before'} ${shortDate(when.at)}`,
-      fix: expired
-        ? `Issue a new client certificate from the server's CA (mpb certs create --host HOST --out DIR makes a new set) and point tls.cert/tls.key at it.`
-        : `Check this machine's clock (date -u); if it is right, re-issue the client certificate.`,
+      ...(fault.expired
+        ? {
+            reason: 'tls-client-expired',
+            code: 'tls.client-expired',
+            fix: `Issue a new client certificate from the server's CA (mpb certs create --host HOST --out DIR makes a new set) and point tls.cert/tls.key at it.`,
+          }
+        : {
+            reason: 'tls-client-not-yet-valid',
+            code: 'tls.client-not-yet-valid',
+            fix: `Check this machine's clock (date -u); if it is right, re-issue the client certificate.`,
+          }),
+      detail: fault.detail,
       warnings,
     };
   }

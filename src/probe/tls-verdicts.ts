@@ -2,7 +2,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
-import { certFacts, namesOf, shortDate, validityAt } from './cert-facts.js';
+import { certFacts, namesOf, validityFault } from './cert-facts.js';
 import type { TlsFailure, TlsProbeInput } from './tls-types.js';
 
 // OpenSSL's verdicts that mean "this CA did not sign that certificate".
@@ -94,18 +94,23 @@ export function verifyServer(
       fix: `Set tls.ca to the CA that issued the server certificate ("${server.issuer}"), or re-issue the server certificate from your CA: mpb certs create --host ${host}.`,
     };
   }
-  const when = validityAt(server);
-  if (!when.valid) {
-    const expired = when.why === 'expired';
+  const fault = validityFault(server, `the server certificate of ${host}:${port}`);
+  if (fault) {
     return {
       ok: false,
-      reason: expired ? 'tls-expired' : 'tls-not-yet-valid',
-      code: expired ? 'tls.expired' : 'tls.not-yet-valid',
+      ...(fault.expired
+        ? {
+            reason: 'tls-expired',
+            code: 'tls.expired',
+            fix: `Renew the server certificate (mpb certs create --host ${host} --out DIR), install it on the server and restart buildkitd.`,
+          }
+        : {
+            reason: 'tls-not-yet-valid',
+            code: 'tls.not-yet-valid',
+            fix: `Compare the clocks (date -u) here and on the server; if the server's clock is right, re-issue the certificate.`,
+          }),
       server,
-      detail: `the server certificate of ${host}:${port} ${expired ? 'expired on' : 'is not valid before'} ${shortDate(when.at)}`,
-      fix: expired
-        ? `Renew the server certificate (mpb certs create --host ${host} --out DIR), install it on the server and restart buildkitd.`
-        : `Compare the clocks (date -u) here and on the server; if the server's clock is right, re-issue the certificate.`,
+      detail: fault.detail,
     };
   }
   const names = namesOf(server);
