@@ -10,12 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv } from '../helpers/built-cli.js';
 import { runMpb } from '../helpers/fake-docker.js';
 import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
-import {
-  type RemoteNode,
-  readStore,
-  type StoredNode,
-  writeRemoteConfig,
-} from '../helpers/real-remote.js';
+import { type RemoteNode, readStore, type StoredNode, writeRemoteConfig } from '../helpers/real-remote.js';
 import { closedPort, type Running, startTlsServer } from '../helpers/tls-server.js';
 import { REAL_BUILDX } from '../helpers/versions.js';
 
