@@ -8,21 +8,11 @@ import { probeAll, probeNode } from '../../../src/probe/node.js';
 import type { ProbeResult } from '../../../src/probe/types.js';
 import { fakeRun } from '../../helpers/fake-run.js';
 import { closedPort } from '../../helpers/tls-server.js';
+import { nodeSpec } from '../../unit/core/fixtures.js';
 
-function node(name: string, endpoint: string | undefined): NodeSpec {
-  return {
-    name,
-    endpoint,
-    platforms: [],
-    emulate: [],
-    tls: undefined,
-    driverOpts: {},
-    buildkitdFlags: undefined,
-    buildkitdConfig: undefined,
-    local: undefined,
-    pos: { path: 'builders.yaml', line: 1, column: 1 },
-  };
-}
+/** A declared node at this endpoint, the rest defaulted as the config would leave it. */
+const node = (name: string, endpoint: string | undefined, extra: Partial<NodeSpec> = {}): NodeSpec =>
+  nodeSpec({ name, endpoint, ...extra });
 
 const brief = (r: ProbeResult) =>
   r.state === 'down' ? { state: r.state, reason: r.reason, detail: r.detail, fix: r.fix } : r;
