@@ -30,15 +30,28 @@ const text = (max = MAX_TEXT) =>
     .max(max, { error: `has more than ${max} characters` })
     .regex(NO_CONTROL, { error: 'contains a control character (a newline or tab?)' });
 
+// A tls value is a path (one line) or PEM text, whose lines are a block's: line breaks only with -----BEGIN.
+const MAX_PEM = 64 * 1024;
+const PATH_OR_PEM =
+  /^(?:[^\u0000-\u001f\u007f]*|(?=[\s\S]*-----BEGIN )[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*)$/;
+const pathOrPem = (what: string, variable: string) =>
+  z
+    .string()
+    .min(1, { error: 'must not be empty' })
+    .max(MAX_PEM, { error: `has more than ${MAX_PEM} characters` })
+    .regex(PATH_OR_PEM, { error: 'contains a control character, and is not PEM text (-----BEGIN ...)' })
+    .describe(
+      `${what}: the path of a PEM file (~ and \${VAR} expand; relative to this file), or the PEM text itself, ` +
+        `e.g. \${${variable}} holding it, or a | block; mpb writes text to a 0600 file for buildx`,
+    );
+
 const platformList = () => z.array(z.string().max(64, { error: 'not a platform' }));
 
 const tlsSchema = z
   .object({
-    ca: text().describe(
-      'CA certificate (PEM) that signed the buildkitd server certificate; ~ and ${VAR} expand',
-    ),
-    cert: text().describe('Client certificate (PEM) buildx presents to buildkitd; ~ and ${VAR} expand'),
-    key: text().describe('Private key (PEM) of the client certificate; ~ and ${VAR} expand'),
+    ca: pathOrPem('CA certificate that signed the buildkitd server certificate', 'BUILDKIT_CA'),
+    cert: pathOrPem('Client certificate buildx presents to buildkitd', 'BUILDKIT_CERT'),
+    key: pathOrPem('Private key of the client certificate', 'BUILDKIT_KEY'),
     servername: text(253)
       .optional()
       .describe('Server name to verify in the buildkitd certificate, when it differs from the endpoint host'),
