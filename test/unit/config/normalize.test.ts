@@ -23,7 +23,11 @@ const raw = configSchema.parse({
 describe('normalizeConfig', () => {
   it('resolves file paths without looking at the disk, and lists them for the load-time check', () => {
     const env = { HOME: '/home/tester', KEYS: '/nowhere/keys' };
-    const { config, findings, files } = normalizeConfig(raw, { env, baseDir: '/nowhere/conf', certsDir: CERTS_DIR });
+    const { config, findings, files } = normalizeConfig(raw, {
+      env,
+      baseDir: '/nowhere/conf',
+      certsDir: CERTS_DIR,
+    });
     expect(findings).toEqual([]);
     expect(config.builders['fleet']!.nodes[0]!.tls).toEqual({
       ca: '/nowhere/conf/certs/ca.pem',
@@ -40,7 +44,11 @@ describe('normalizeConfig', () => {
   });
 
   it('a path that does not expand is a finding and names no file', () => {
-    const { findings, files } = normalizeConfig(raw, { env: { HOME: '/h' }, baseDir: '/c', certsDir: CERTS_DIR });
+    const { findings, files } = normalizeConfig(raw, {
+      env: { HOME: '/h' },
+      baseDir: '/c',
+      certsDir: CERTS_DIR,
+    });
     expect(findings).toEqual([
       {
         at: ['builders', 'fleet', 'nodes', 0, 'tls', 'key'],
