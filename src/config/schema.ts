@@ -220,6 +220,11 @@ function nodesOf(driver: DeclarableDriver): z.ZodType {
   const { name, platforms, emulate, buildkitdFlags, buildkitdConfig, image } = nodeFields;
   const daemon = DRIVERS[driver].startsBuildkitd ? { buildkitdFlags, buildkitdConfig } : {};
   const driverOpts = rules.tls ? driverOptsWithout(TLS_DRIVER_OPTS) : nodeFields.driverOpts;
+  // `local: false` is what no `local` means, on every node that is not local.
+  const notLocal = z
+    .literal(false)
+    .optional()
+    .describe(nodeFields.local.description ?? '');
   const common = { name, platforms, emulate, driverOpts };
   const patterns = endpointPatterns(rules);
   const required = rules.checkEndpoint(undefined, false) !== undefined;
@@ -232,7 +237,7 @@ function nodesOf(driver: DeclarableDriver): z.ZodType {
   };
   const others = [...patterns.keys()].filter((s) => !rules.tls || s !== 'tcp');
   const nodes: z.ZodObject[] = [];
-  if (patterns.size > 0 && rules.tls && patterns.has('tcp')) {
+  if (rules.tls && patterns.has('tcp')) {
     nodes.push(
       z
         .object({
@@ -240,6 +245,7 @@ function nodesOf(driver: DeclarableDriver): z.ZodType {
           ...daemon,
           endpoint: endpoint(['tcp'], 'tcp://HOST:PORT of the buildkitd'),
           tls: nodeFields.tls,
+          local: notLocal,
         })
         .strict()
         .describe(`${NODE}, reached over tcp:// (with tls)`),
@@ -255,6 +261,7 @@ function nodesOf(driver: DeclarableDriver): z.ZodType {
           ...(others.length > 0
             ? { endpoint: endpoint(others, `${forms}${required ? '' : ', or none'}`) }
             : {}),
+          local: notLocal,
         })
         .strict()
         .describe(NODE),
@@ -275,7 +282,7 @@ function nodesOf(driver: DeclarableDriver): z.ZodType {
     );
   }
   const [only, ...more] = nodes;
-  return more.length === 0 ? (only as z.ZodObject) : z.union(nodes);
+  return more.length === 0 ? only! : z.union([only!, ...more]);
 }
 
 const builderOf = (driver: DeclarableDriver) =>
@@ -291,15 +298,13 @@ const builderOf = (driver: DeclarableDriver) =>
     .strict()
     .describe(`${BUILDER}, driver ${driver}`);
 
+const [firstDriver, ...otherDrivers] = DECLARABLE_DRIVERS;
 // buildx keeps the name "default" for the Docker engine's own builder (rules.ts says so at validate).
 const editorSchema = configOf(
   z
     .record(
       name('builder').regex(/^(?!default$)/, { error: 'reserved by buildx' }),
-      z.discriminatedUnion(
-        'driver',
-        DECLARABLE_DRIVERS.map(builderOf) as unknown as [ReturnType<typeof builderOf>],
-      ),
+      z.discriminatedUnion('driver', [builderOf(firstDriver!), ...otherDrivers.map(builderOf)]),
     )
     .meta({ minProperties: 1, description: `Builders by name: ${NAME_RULE}` }),
 );

@@ -52,14 +52,25 @@ describe('configJsonSchema', () => {
     );
     expect(shapes).toEqual({
       'docker-container': [
-        ['name', 'platforms', 'emulate', 'driverOpts', 'buildkitdFlags', 'buildkitdConfig', 'endpoint'],
+        [
+          'name',
+          'platforms',
+          'emulate',
+          'driverOpts',
+          'buildkitdFlags',
+          'buildkitdConfig',
+          'endpoint',
+          'local',
+        ],
       ],
       remote: [
-        ['name', 'platforms', 'emulate', 'driverOpts', 'endpoint', 'tls'],
-        ['name', 'platforms', 'emulate', 'driverOpts', 'endpoint'],
+        ['name', 'platforms', 'emulate', 'driverOpts', 'endpoint', 'tls', 'local'],
+        ['name', 'platforms', 'emulate', 'driverOpts', 'endpoint', 'local'],
         ['name', 'platforms', 'emulate', 'driverOpts', 'buildkitdFlags', 'buildkitdConfig', 'local', 'image'],
       ],
-      kubernetes: [['name', 'platforms', 'emulate', 'driverOpts', 'buildkitdFlags', 'buildkitdConfig']],
+      kubernetes: [
+        ['name', 'platforms', 'emulate', 'driverOpts', 'buildkitdFlags', 'buildkitdConfig', 'local'],
+      ],
     });
     const remote = driverOf('remote');
     expect(remote.nodes.map((n) => n.required)).toEqual([
