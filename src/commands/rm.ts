@@ -132,10 +132,13 @@ export async function runRm(deps: Deps, names: string[], options: RmOptions): Pr
     return { outcome: 'ok' };
   }
   if (todo.length === 0) {
-    const certs = removePemFolders(deps, targets);
+    const pemFolders = removePemFolders(deps, targets);
     if (deps.json)
-      return { outcome: 'ok', data: { dryRun, plans, executed: [], alreadyGone: gone, raced: [], certs } };
-    out.result([...lines, ...certs.map(removedLine(out))].join('\n'));
+      return {
+        outcome: 'ok',
+        data: { dryRun, plans, executed: [], alreadyGone: gone, raced: [], pemFolders },
+      };
+    out.result([...lines, ...pemFolders.map(removedLine(out))].join('\n'));
     return { outcome: 'ok' };
   }
   if (!options.yes && !(await isConfirmed(deps, todo, lines))) {
@@ -152,14 +155,17 @@ export async function runRm(deps: Deps, names: string[], options: RmOptions): Pr
     );
     executed.push(...done);
   }
-  const certs = removePemFolders(deps, targets);
-  if (deps.json) return { outcome: 'ok', data: { dryRun, plans, executed, alreadyGone: gone, raced, certs } };
+  const pemFolders = removePemFolders(deps, targets);
+  if (deps.json)
+    return { outcome: 'ok', data: { dryRun, plans, executed, alreadyGone: gone, raced, pemFolders } };
   const mark = (e: ExecutedAction) =>
     raced.includes(e.command) ? out.color.dim('- (already gone)') : out.color.green('✓');
   out.result(
-    [...goneLines, ...executed.map((e) => `${mark(e)} ${e.command}`), ...certs.map(removedLine(out))].join(
-      '\n',
-    ),
+    [
+      ...goneLines,
+      ...executed.map((e) => `${mark(e)} ${e.command}`),
+      ...pemFolders.map(removedLine(out)),
+    ].join('\n'),
   );
   return { outcome: 'ok' };
 }
