@@ -17,6 +17,7 @@ import type { RmOptions } from '../options.js';
 import { type ExecutedAction, executeActions } from '../reconcile/execute.js';
 import type { CommandResult } from '../run-command.js';
 import { withLock } from '../state/lock.js';
+import { removeBuilderPemFiles } from '../state/pem-files.js';
 import { renderPlan } from '../ui/render-ensure.js';
 
 // What docker and buildx say when the thing to remove is already gone (another run removed it meanwhile):
@@ -105,6 +106,14 @@ async function isConfirmed(
   return confirm(deps, `Remove ${who}?`);
 }
 
+/** The folders of PEM files mpb wrote for these builders' tls text (state/pem-files.ts), removed with them. */
+function removePemFolders(deps: Pick<Deps, 'env'>, targets: readonly BuilderSpec[]): string[] {
+  return targets.flatMap((spec) => removeBuilderPemFiles(deps.env, spec.name) ?? []);
+}
+
+const removedLine = (out: Deps['out']) => (dir: string) =>
+  `${out.color.green('✓')} removed ${dir} (the TLS files mpb wrote from PEM text)`;
+
 export async function runRm(deps: Deps, names: string[], options: RmOptions): Promise<CommandResult> {
   const { out, run } = deps;
   const { config } = await configOf(deps);
@@ -116,10 +125,20 @@ export async function runRm(deps: Deps, names: string[], options: RmOptions): Pr
   const lines = [...goneLines, ...todo.flatMap((p) => renderPlan(p, out.color))];
 
   const dryRun = Boolean(options.dryRun);
-  if (dryRun || todo.length === 0) {
+  if (dryRun) {
     if (deps.json)
       return { outcome: 'ok', data: { dryRun, plans, executed: [], alreadyGone: gone, raced: [] } };
-    out.result([...(dryRun ? [out.color.bold('Plan (dry run: nothing changed)')] : []), ...lines].join('\n'));
+    out.result([out.color.bold('Plan (dry run: nothing changed)'), ...lines].join('\n'));
+    return { outcome: 'ok' };
+  }
+  if (todo.length === 0) {
+    const pemFolders = removePemFolders(deps, targets);
+    if (deps.json)
+      return {
+        outcome: 'ok',
+        data: { dryRun, plans, executed: [], alreadyGone: gone, raced: [], pemFolders },
+      };
+    out.result([...lines, ...pemFolders.map(removedLine(out))].join('\n'));
     return { outcome: 'ok' };
   }
   if (!options.yes && !(await isConfirmed(deps, todo, lines))) {
@@ -136,9 +155,17 @@ export async function runRm(deps: Deps, names: string[], options: RmOptions): Pr
     );
     executed.push(...done);
   }
-  if (deps.json) return { outcome: 'ok', data: { dryRun, plans, executed, alreadyGone: gone, raced } };
+  const pemFolders = removePemFolders(deps, targets);
+  if (deps.json)
+    return { outcome: 'ok', data: { dryRun, plans, executed, alreadyGone: gone, raced, pemFolders } };
   const mark = (e: ExecutedAction) =>
     raced.includes(e.command) ? out.color.dim('- (already gone)') : out.color.green('✓');
-  out.result([...goneLines, ...executed.map((e) => `${mark(e)} ${e.command}`)].join('\n'));
+  out.result(
+    [
+      ...goneLines,
+      ...executed.map((e) => `${mark(e)} ${e.command}`),
+      ...pemFolders.map(removedLine(out)),
+    ].join('\n'),
+  );
   return { outcome: 'ok' };
 }

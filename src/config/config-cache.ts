@@ -2,6 +2,7 @@
 // (~260 ms CPU before the first buildx call, BENCHMARKS.md). An entry is served only while everything the
 // validation read is as it was: the file's bytes, every environment variable it expanded (set or not), the
 // stat of every file it names, and mpb's own code. Anything else, or an unreadable entry, validates again.
+// Variables are kept as hashes: one may hold a private key (a tls value given as PEM text).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import type { ResolvedConfig } from './types.js';
 type Stamp = [size: number, mtimeMs: number, ctimeMs: number] | null;
 
 interface Entry {
-  /** What the validation read: variables (null: unset) and named files' stats (null: absent). */
+  /** What the validation read: variables' SHA-256 (null: unset) and named files' stats (null: absent). */
   env: Record<string, string | null>;
   files: Record<string, Stamp>;
   config: ResolvedConfig;
@@ -44,6 +45,9 @@ function sameBytes(file: string | undefined, text: Buffer | undefined): boolean 
   }
 }
 
+const digestOf = (value: string | undefined) =>
+  value === undefined ? null : createHash('sha256').update(value).digest('hex');
+
 const sameStamp = (a: Stamp, b: Stamp) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The environment as the validation sees it, recording every name it looks up; enumerating it is not cacheable. */
@@ -69,7 +73,7 @@ function recording(env: NodeJS.ProcessEnv) {
 
 function fresh(entry: Entry, env: NodeJS.ProcessEnv): boolean {
   return (
-    Object.entries(entry.env).every(([k, v]) => (env[k] ?? null) === v) &&
+    Object.entries(entry.env).every(([k, v]) => digestOf(env[k]) === v) &&
     Object.entries(entry.files).every(([path, stamp]) => sameStamp(stampOf(path), stamp))
   );
 }
@@ -105,7 +109,7 @@ export async function loadConfigCached(options: LoadOptions, cacheDir: string): 
   // Stored only for the bytes that were validated: a file rewritten meanwhile is validated again next time.
   if (result.ok && entryFile && !env.enumerated() && sameBytes(file, text)) {
     const entry: Entry = {
-      env: Object.fromEntries([...env.read].map((k) => [k, options.env[k] ?? null])),
+      env: Object.fromEntries([...env.read].map((k) => [k, digestOf(options.env[k])])),
       files: Object.fromEntries(named.map((p) => [p, stampOf(p)])),
       config: result.config,
       warnings: result.warnings,

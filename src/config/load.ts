@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { Context } from '../context.js';
 import type { ConfigIssue } from '../errors.js';
 import { explainErrno } from '../fs-errors.js';
+import { certsDirOf, writePemFile } from '../state/pem-files.js';
 import {
   configCandidates,
   displayPath,
@@ -12,7 +13,7 @@ import {
   type LoadResult,
   requireLoaded,
 } from './discover.js';
-import { type NamedFile, normalizeConfig } from './normalize.js';
+import { type NamedFile, normalizeConfig, pemTextHint } from './normalize.js';
 import { checkRules } from './rules.js';
 import { configSchema, DEFAULT_LOCAL_IMAGE, type RawConfig } from './schema.js';
 import { findingsOfSchema } from './schema-issues.js';
@@ -78,10 +79,12 @@ function unreadableFile({ at, text, path }: NamedFile): Finding | undefined {
     accessSync(path, constants.R_OK);
     if (statSync(path).isFile()) return undefined;
   } catch {
+    const orText =
+      at.at(-2) === 'tls' ? ` Or give the PEM text itself: ${pemTextHint(String(at.at(-1)))}.` : '';
     return {
       at,
       message: `${quote(text)}: cannot read ${path}`,
-      hint: "Fix the path (relative paths start at the config file's folder) or create the file; mpb certs create makes TLS files.",
+      hint: `Fix the path (relative paths start at the config file's folder) or create the file; mpb certs create makes TLS files.${orText}`,
     };
   }
   return { at, message: `${quote(text)}: ${path} is not a file`, hint: 'Point it at the file itself.' };
@@ -156,8 +159,12 @@ function load(options: LoadOptions, named: string[]): { result: LoadResult; file
   }
   const schema = configSchema.safeParse(source.data);
   if (!schema.success) return fail(place(findingsOfSchema(schema.error.issues, source.data)));
-  const normalized = normalizeConfig(schema.data, { env: options.env, baseDir: dirname(file) });
-  named.push(...normalized.files.map((f) => f.path));
+  const normalized = normalizeConfig(schema.data, {
+    env: options.env,
+    baseDir: dirname(file),
+    certsDir: certsDirOf(options.env),
+  });
+  named.push(...normalized.files.map((f) => f.path), ...normalized.pems.map((f) => f.path));
   const unreadable = normalized.files.map(unreadableFile).filter((f) => f !== undefined);
   const rules = checkRules(normalized.config);
   // A value that failed to expand (or names no readable file) is reported once: the rules would add noise there.
@@ -166,6 +173,9 @@ function load(options: LoadOptions, named: string[]): { result: LoadResult; file
   const errors = place([...normalized.findings, ...unreadable, ...rules.errors.filter(fresh)]);
   const warnings = place(rules.warnings.filter(fresh));
   if (errors.length > 0) return fail(errors, warnings);
+  // Written only for a valid config, so a mistake elsewhere leaves no file behind.
+  const unwritten = normalized.pems.map(writePemFile).filter((f) => f !== undefined);
+  if (unwritten.length > 0) return fail(place(unwritten), warnings);
   return { result: { ok: true, config: toResolved(file, normalized.config, source), warnings }, file };
 }
 

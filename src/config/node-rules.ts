@@ -6,7 +6,7 @@ import type { RawBuilder, RawNode } from './schema.js';
 import type { YamlPath } from './yaml-source.js';
 
 // TLS files go in the tls block, where mpb checks them and makes their paths absolute.
-const TLS_OPTS = ['cacert', 'cert', 'key', 'servername'];
+export const TLS_DRIVER_OPTS = ['cacert', 'cert', 'key', 'servername'];
 
 export type Report = (at: YamlPath, text: string, hint: string, on?: 'key' | 'value') => void;
 
@@ -108,7 +108,7 @@ function checkDaemonOptions({ driver, rules, node, at, local, error }: NodeCheck
     error([...at, 'image'], 'image is only for local: true nodes', rules.imageHint, 'key');
   }
   if (rules.tls) {
-    for (const key of Object.keys(node.driverOpts ?? {}).filter((k) => TLS_OPTS.includes(k))) {
+    for (const key of Object.keys(node.driverOpts ?? {}).filter((k) => TLS_DRIVER_OPTS.includes(k))) {
       error(
         [...at, 'driverOpts', key],
         `${key} is a TLS file or name: write it in the tls block`,

@@ -1,8 +1,8 @@
 // Values as buildx needs them: `${VAR}` and `~` expanded, paths absolute (the remote driver rejects
 // relative cert paths), platforms in normal form. Each failure is a finding at its value. Pure: the files the
-// config names are returned for load.ts to check on disk.
+// config names are returned for load.ts to check on disk, and the PEM text of tls values for it to write.
 import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { checkCacheRef } from '../core/cache-ref.js';
 import { normalizePlatform, normalizePlatforms } from './platform.js';
 import type { RawConfig, RawNode } from './schema.js';
@@ -14,6 +14,8 @@ export interface NormalizeContext {
   env: NodeJS.ProcessEnv;
   /** The config file's folder: relative paths are relative to it, not to the working directory. */
   baseDir: string;
+  /** Where tls values given as PEM text are written for buildx (`mpb-certs` in buildx's config folder). */
+  certsDir: string;
 }
 
 /** A file the config names (TLS files, buildkitdConfig): where it is written, as written, and its absolute path. */
@@ -22,6 +24,35 @@ export interface NamedFile {
   text: string;
   path: string;
 }
+
+/** PEM text a tls value holds, and the file it goes to: buildx takes only paths for its TLS files. */
+export interface PemFile {
+  at: YamlPath;
+  path: string;
+  pem: string;
+}
+
+export type TlsFileKey = 'ca' | 'cert' | 'key';
+
+/** The folder of one builder's PEM files: `mpb rm` removes it with the builder. */
+export const builderCertsDirOf = (certsDir: string, builder: string) => join(certsDir, builder);
+
+/**
+ * Where the PEM text of one tls value goes: one file per builder, node and key, so that the path, and with it
+ * the builder's driver options, stays the same while the text does. Names are buildx names: no `/`, no `..`.
+ */
+export const pemPathOf = (certsDir: string, builder: string, node: string, key: TlsFileKey) =>
+  join(builderCertsDirOf(certsDir, builder), node, `${key}.pem`);
+
+/** A tls value is PEM text, not a path, when (after `${VAR}` expansion) it holds a PEM block's first line. */
+export const isPemText = (value: string) => value.includes('-----BEGIN ');
+
+/** How to give a tls value as text instead of a path. */
+export const pemTextHint = (key: string) =>
+  `${key}: \${BUILDKIT_${key.toUpperCase()}} with the whole PEM block in that variable, or ${key}: | and the -----BEGIN ... lines indented below it`;
+
+// After expansion a path is one line; anything else is text mpb must not quote back (it may be a secret key).
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 type Expanded = { ok: true; value: string } | { ok: false; message: string; hint: string };
 
@@ -86,9 +117,10 @@ export function resolveConfigPath(text: string, context: NormalizeContext): Expa
 export function normalizeConfig(
   raw: RawConfig,
   context: NormalizeContext,
-): { config: RawConfig; findings: Finding[]; files: NamedFile[] } {
+): { config: RawConfig; findings: Finding[]; files: NamedFile[]; pems: PemFile[] } {
   const findings: Finding[] = [];
   const files: NamedFile[] = [];
+  const pems: PemFile[] = [];
   const apply = (at: YamlPath, text: string, how: (t: string) => Expanded): string => {
     const result = how(text);
     if (result.ok) return result.value;
@@ -100,6 +132,29 @@ export function normalizeConfig(
     const path = resolveConfigPath(text, context);
     if (path.ok) files.push({ at, text, path: path.value });
     return apply(at, text, () => path);
+  };
+  // A tls value: PEM text goes to its file under certsDir; else it is the path of a PEM file.
+  const tlsFile = (at: YamlPath, text: string, target: string): string => {
+    const expanded = variables(text);
+    if (!expanded.ok) return apply(at, text, () => expanded);
+    if (isPemText(expanded.value)) {
+      pems.push({ at, path: target, pem: expanded.value });
+      return target;
+    }
+    if (expanded.value === '' || CONTROL.test(expanded.value)) {
+      const key = String(at.at(-1));
+      // The schema keeps raw text without -----BEGIN to one line: quoting it shows only the variable.
+      findings.push({
+        at,
+        message:
+          expanded.value === ''
+            ? `${quote(text)} is empty`
+            : `${quote(text)} is neither PEM text (no -----BEGIN line) nor a file path`,
+        hint: `Write the path of a PEM file, or the PEM text itself: ${pemTextHint(key)}.`,
+      });
+      return text;
+    }
+    return file(at, text);
   };
   const cacheRepo = (t: string): Expanded => {
     const expanded = variables(t);
@@ -125,15 +180,15 @@ export function normalizeConfig(
     });
     return normalizePlatforms(list).platforms;
   };
-  const node = (at: YamlPath, n: RawNode): RawNode => ({
+  const node = (builder: string, at: YamlPath, n: RawNode): RawNode => ({
     ...n,
     endpoint: n.endpoint === undefined ? undefined : apply([...at, 'endpoint'], n.endpoint, variables),
     platforms: platforms([...at, 'platforms'], n.platforms),
     emulate: platforms([...at, 'emulate'], n.emulate),
     tls: n.tls && {
-      ca: file([...at, 'tls', 'ca'], n.tls.ca),
-      cert: file([...at, 'tls', 'cert'], n.tls.cert),
-      key: file([...at, 'tls', 'key'], n.tls.key),
+      ca: tlsFile([...at, 'tls', 'ca'], n.tls.ca, pemPathOf(context.certsDir, builder, n.name, 'ca')),
+      cert: tlsFile([...at, 'tls', 'cert'], n.tls.cert, pemPathOf(context.certsDir, builder, n.name, 'cert')),
+      key: tlsFile([...at, 'tls', 'key'], n.tls.key, pemPathOf(context.certsDir, builder, n.name, 'key')),
       servername:
         n.tls.servername === undefined
           ? undefined
@@ -156,9 +211,9 @@ export function normalizeConfig(
       {
         ...b,
         cache: b.cache === undefined ? undefined : apply(['builders', name, 'cache'], b.cache, cacheRepo),
-        nodes: b.nodes.map((n, i) => node(['builders', name, 'nodes', i], n)),
+        nodes: b.nodes.map((n, i) => node(name, ['builders', name, 'nodes', i], n)),
       },
     ]),
   );
-  return { config: { ...raw, builders }, findings, files };
+  return { config: { ...raw, builders }, findings, files, pems };
 }

@@ -97,3 +97,14 @@ export function normalizePlatforms(list: readonly string[]): { platforms: string
   }
   return { platforms, invalid };
 }
+
+// Any case, as normalizePlatform lowercases first: `linux` → `[lL][iI][nN][uU][xX]`.
+const anyCase = (word: string) =>
+  word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`).replace(/\./g, '\\.');
+const oneOf = (words: Iterable<string>) => `(?:${[...words].map(anyCase).join('|')})`;
+
+/**
+ * What normalizePlatform accepts, as one regular expression (source) for the editor schema:
+ * `[os/]arch[/variant]`, arch a GOARCH or a uname alias, spaces around allowed.
+ */
+export const PLATFORM_PATTERN = `^ *(?:${oneOf(OSES)}/)?${oneOf([...ARCHES, ...Object.keys(ARCH_ALIASES)])}(?:/[vV]?\\d+(?:\\.\\d+)?)? *$`;

@@ -1,7 +1,11 @@
 // The shape of builders.yaml, version 1: one zod schema for validation and for `mpb config schema`.
 // Cross-field rules live in rules.ts; this file only says what each key may hold.
 import { z } from 'zod';
-import { DECLARABLE_DRIVERS } from '../drivers/registry.js';
+import { type EndpointScheme, endpointPatternOf, readEndpoint } from '../drivers/endpoint.js';
+import { DECLARABLE_DRIVERS, type DeclarableDriver, DRIVERS, rulesOf } from '../drivers/registry.js';
+import type { DeclaredNodeRules } from '../drivers/types.js';
+import { TLS_DRIVER_OPTS } from './node-rules.js';
+import { PLATFORM_PATTERN } from './platform.js';
 
 /** buildx's name rule (util/buildflags ValidateName): a letter, then letters, digits, `.`, `_` or `-`. */
 export const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
@@ -30,15 +34,34 @@ const text = (max = MAX_TEXT) =>
     .max(max, { error: `has more than ${max} characters` })
     .regex(NO_CONTROL, { error: 'contains a control character (a newline or tab?)' });
 
-const platformList = () => z.array(z.string().max(64, { error: 'not a platform' }));
+// A tls value is a path (one line) or PEM text, whose lines are a block's: line breaks only with -----BEGIN.
+const MAX_PEM = 64 * 1024;
+const PATH_OR_PEM =
+  /^(?:[^\u0000-\u001f\u007f]*|(?=[\s\S]*-----BEGIN )[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*)$/;
+const pathOrPem = (what: string, variable: string) =>
+  z
+    .string()
+    .min(1, { error: 'must not be empty' })
+    .max(MAX_PEM, { error: `has more than ${MAX_PEM} characters` })
+    .regex(PATH_OR_PEM, { error: 'contains a control character, and is not PEM text (-----BEGIN ...)' })
+    .describe(
+      `${what}: the path of a PEM file (~ and \${VAR} expand; relative to this file), or the PEM text itself, ` +
+        `e.g. \${${variable}} holding it, or a | block; mpb writes text to a 0600 file for buildx`,
+    );
+
+// The pattern is for editors only: validation reports a platform it cannot read with a hint (normalize.ts).
+const platform = z.string().max(64, { error: 'not a platform' }).meta({
+  id: 'platform',
+  pattern: PLATFORM_PATTERN,
+  description: 'os/arch[/variant], e.g. linux/arm64 or linux/arm/v7; an arch alone means linux/ARCH',
+});
+const platformList = () => z.array(platform);
 
 const tlsSchema = z
   .object({
-    ca: text().describe(
-      'CA certificate (PEM) that signed the buildkitd server certificate; ~ and ${VAR} expand',
-    ),
-    cert: text().describe('Client certificate (PEM) buildx presents to buildkitd; ~ and ${VAR} expand'),
-    key: text().describe('Private key (PEM) of the client certificate; ~ and ${VAR} expand'),
+    ca: pathOrPem('CA certificate that signed the buildkitd server certificate', 'BUILDKIT_CA'),
+    cert: pathOrPem('Client certificate buildx presents to buildkitd', 'BUILDKIT_CERT'),
+    key: pathOrPem('Private key of the client certificate', 'BUILDKIT_KEY'),
     servername: text(253)
       .optional()
       .describe('Server name to verify in the buildkitd certificate, when it differs from the endpoint host'),
@@ -46,99 +69,247 @@ const tlsSchema = z
   .strict()
   .describe('Mutual TLS for a remote node with a tcp:// endpoint: ca, cert and key are all required');
 
-const nodeSchema = z
-  .object({
-    name: name('node').describe(`Node name, unique in its builder: ${NAME_RULE}`),
-    endpoint: text()
-      .optional()
-      .describe(
-        'remote: tcp://, unix://, ssh://, docker-container://, kube-pod://; docker-container: none (local Docker), ' +
-          'a docker context name or ssh://, tcp://, unix://; kubernetes: none',
-      ),
-    platforms: platformList()
-      .optional()
-      .describe('Platforms this node builds natively; pinned on the node (amd64 = linux/amd64)'),
-    emulate: platformList()
-      .optional()
-      .describe('Platforms this node builds through QEMU: pinned too, but slow'),
-    tls: tlsSchema.optional().describe('Mutual TLS files for a remote tcp:// node'),
-    driverOpts: z
-      .record(
-        z.string().regex(/^[a-zA-Z][a-zA-Z0-9._-]*$/, { error: 'not a driver option name' }),
-        z.union([text(), z.number(), z.boolean()]),
-      )
-      .optional()
-      .describe('buildx --driver-opt key=value pairs; numbers and booleans are written as text'),
-    buildkitdFlags: text()
-      .optional()
-      .describe(
-        'Flags for the buildkitd that buildx (or mpb, for a local node) starts; not for remote nodes',
-      ),
-    buildkitdConfig: text()
-      .optional()
-      .describe('buildkitd.toml for the buildkitd that buildx (or mpb, for a local node) starts; a path'),
-    local: z
-      .boolean()
-      .optional()
-      .describe(
-        "remote builders only: mpb runs a BuildKit container on this machine's Docker and attaches it as " +
-          'docker-container://NAME (instead of an endpoint)',
-      ),
-    image: z
-      .string()
-      .max(512, { error: 'has more than 512 characters' })
-      .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/:@+-]*$/, { error: 'not an image reference' })
-      .optional()
-      .meta({
-        default: DEFAULT_LOCAL_IMAGE,
-        description: `BuildKit image of a local: true node (default ${DEFAULT_LOCAL_IMAGE})`,
-      }),
-  })
-  .strict()
-  .describe('One BuildKit node of the builder');
+// The node's keys, one definition each: the validation schema takes them all (rules.ts then says what fits
+// the driver, with better words than a schema can), the editor schema only those each driver allows.
+const nodeFields = {
+  name: name('node').describe(`Node name, unique in its builder: ${NAME_RULE}`),
+  endpoint: text()
+    .optional()
+    .describe(
+      'remote: tcp://, unix://, ssh://, docker-container://, kube-pod://; docker-container: none (local Docker), ' +
+        'a docker context name or ssh://, tcp://, unix://; kubernetes: none',
+    ),
+  platforms: platformList()
+    .optional()
+    .describe('Platforms this node builds natively; pinned on the node (amd64 = linux/amd64)'),
+  emulate: platformList()
+    .optional()
+    .describe('Platforms this node builds through QEMU: pinned too, but slow'),
+  tls: tlsSchema.optional().describe('Mutual TLS files for a remote tcp:// node'),
+  driverOpts: z
+    .record(
+      z.string().regex(/^[a-zA-Z][a-zA-Z0-9._-]*$/, { error: 'not a driver option name' }),
+      z.union([text(), z.number(), z.boolean()]),
+    )
+    .optional()
+    .describe('buildx --driver-opt key=value pairs; numbers and booleans are written as text'),
+  buildkitdFlags: text()
+    .optional()
+    .describe('Flags for the buildkitd that buildx (or mpb, for a local node) starts; not for remote nodes'),
+  buildkitdConfig: text()
+    .optional()
+    .describe('buildkitd.toml for the buildkitd that buildx (or mpb, for a local node) starts; a path'),
+  local: z
+    .boolean()
+    .optional()
+    .describe(
+      "remote builders only: mpb runs a BuildKit container on this machine's Docker and attaches it as " +
+        'docker-container://NAME (instead of an endpoint)',
+    ),
+  image: z
+    .string()
+    .max(512, { error: 'has more than 512 characters' })
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/:@+-]*$/, { error: 'not an image reference' })
+    .optional()
+    .meta({
+      default: DEFAULT_LOCAL_IMAGE,
+      description: `BuildKit image of a local: true node (default ${DEFAULT_LOCAL_IMAGE})`,
+    }),
+};
+const NODE = 'One BuildKit node of the builder';
+const nodeSchema = z.object(nodeFields).strict().describe(NODE);
 
-const builderSchema = z
-  .object({
-    driver: z
-      .enum(DECLARABLE_DRIVERS)
-      .describe('buildx driver of every node: docker-container, remote or kubernetes'),
-    use: z.boolean().optional().describe('Make it the current buildx builder (`buildx use`) after ensure'),
-    strategy: z
-      .enum(STRATEGIES)
-      .optional()
-      .describe(
-        'How mpb build runs: split (one job per node, merged by digest; needs --push), single (one buildx build), auto (default: split when single would emulate needlessly or lose per-platform cache)',
-      ),
-    cache: text(512)
-      .optional()
-      .describe(
-        'Registry repository for per-platform build cache (REPO:<os>-<arch>[-<variant>], mode=max), as --cache-ref',
-      ),
-    nodes: z
-      .array(nodeSchema)
-      .min(1, { error: 'a builder needs at least one node' })
-      .describe('The nodes, in order: buildx sends a platform to the first node that pins it'),
-  })
-  .strict()
-  .describe('One buildx builder');
+const builderFields = {
+  driver: z
+    .enum(DECLARABLE_DRIVERS)
+    .describe('buildx driver of every node: docker-container, remote or kubernetes'),
+  use: z.boolean().optional().describe('Make it the current buildx builder (`buildx use`) after ensure'),
+  strategy: z
+    .enum(STRATEGIES)
+    .optional()
+    .describe(
+      'How mpb build runs: split (one job per node, merged by digest; needs --push), single (one buildx build), auto (default: split when single would emulate needlessly or lose per-platform cache)',
+    ),
+  cache: text(512)
+    .optional()
+    .describe(
+      'Registry repository for per-platform build cache (REPO:<os>-<arch>[-<variant>], mode=max), as --cache-ref',
+    ),
+  nodes: z
+    .array(nodeSchema)
+    .min(1, { error: 'a builder needs at least one node' })
+    .describe('The nodes, in order: buildx sends a platform to the first node that pins it'),
+};
+const BUILDER = 'One buildx builder';
+const builderSchema = z.object(builderFields).strict().describe(BUILDER);
 
-export const configSchema = z
-  .object({
-    version: z.literal(1).describe('Version of this file format: 1'),
-    defaultBuilder: name('builder')
-      .optional()
-      .describe('Builder used when neither --builder nor MPB_BUILDER is given'),
-    builders: z.record(name('builder'), builderSchema).describe(`Builders by name: ${NAME_RULE}`),
-  })
-  .strict()
-  .meta({ title: 'mpb builders file', description: 'Named docker buildx builders and their nodes (mpb)' });
+const configOf = <B extends z.ZodType>(builders: B) =>
+  z
+    .object({
+      version: z.literal(1).describe('Version of this file format: 1'),
+      defaultBuilder: name('builder')
+        .optional()
+        .describe('Builder used when neither --builder nor MPB_BUILDER is given'),
+      builders,
+    })
+    .strict()
+    .meta({ title: 'mpb builders file', description: 'Named docker buildx builders and their nodes (mpb)' });
+
+export const configSchema = configOf(
+  z.record(name('builder'), builderSchema).describe(`Builders by name: ${NAME_RULE}`),
+);
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type RawBuilder = z.infer<typeof builderSchema>;
 export type RawNode = z.infer<typeof nodeSchema>;
 export type RawTls = z.infer<typeof tlsSchema>;
 
+// The editor schema: the same keys, narrowed per driver (a union on `driver`) with what the driver rules allow,
+// each fact asked of the driver (src/drivers/) rather than written again here. Cross-item rules (unique names
+// and endpoints, defaultBuilder declared) and what needs the disk or the environment stay with `config validate`.
+
+/** One endpoint of each form, asked of a driver's checkEndpoint: the second of a pair has no port. */
+const ENDPOINT_SAMPLES: [EndpointScheme, string, string?][] = [
+  ['tcp', 'tcp://host:1234', 'tcp://host'],
+  ['ssh', 'ssh://user@host:22', 'ssh://user@host'],
+  ['unix', 'unix:///run/buildkit/buildkitd.sock'],
+  ['docker-container', 'docker-container://buildkitd'],
+  ['kube-pod', 'kube-pod://buildkitd-0'],
+  ['context', 'desktop-linux'],
+];
+
+/** The endpoint forms a non-local node of the driver may use, each as a pattern. */
+function endpointPatterns(rules: DeclaredNodeRules): Map<EndpointScheme, string> {
+  const fits = (raw: string) => {
+    const read = readEndpoint(raw);
+    return read.ok && rules.checkEndpoint(read.endpoint, false) === undefined;
+  };
+  const forms = ENDPOINT_SAMPLES.filter(([, withPort]) => fits(withPort));
+  return new Map(
+    forms.map(([scheme, , portless]) => [
+      scheme,
+      endpointPatternOf(scheme, portless !== undefined && !fits(portless)),
+    ]),
+  );
+}
+
+// An endpoint with ${VAR} in it is read after expansion (normalize.ts): the editor checks only its ${...}.
+const WITH_VARIABLES = String.raw`^(?=.*\$\{)(?:[^$]|\$(?!\{)|\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\})*$`;
+
+const endpointOf = (patterns: readonly string[], what: string) =>
+  text()
+    .regex(new RegExp([...patterns, WITH_VARIABLES].map((p) => `(?:${p})`).join('|')), {
+      error: 'not an endpoint of this driver',
+    })
+    .describe(what);
+
+// TLS files go in the tls block (node-rules.ts): the driver options of a tls driver refuse their names.
+const driverOptsWithout = (names: readonly string[]) =>
+  z
+    .record(
+      z.string().regex(new RegExp(`^(?!(?:${names.join('|')})$)[a-zA-Z][a-zA-Z0-9._-]*$`), {
+        error: 'not a driver option name',
+      }),
+      z.union([text(), z.number(), z.boolean()]),
+    )
+    .optional()
+    .describe(`${nodeFields.driverOpts.description}; TLS files (${names.join(', ')}) go in tls`);
+
+function nodesOf(driver: DeclarableDriver): z.ZodType {
+  const rules = rulesOf(driver);
+  const { name, platforms, emulate, buildkitdFlags, buildkitdConfig, image } = nodeFields;
+  const daemon = DRIVERS[driver].startsBuildkitd ? { buildkitdFlags, buildkitdConfig } : {};
+  const driverOpts = rules.tls ? driverOptsWithout(TLS_DRIVER_OPTS) : nodeFields.driverOpts;
+  // `local: false` is what no `local` means, on every node that is not local.
+  const notLocal = z
+    .literal(false)
+    .optional()
+    .describe(nodeFields.local.description ?? '');
+  const common = { name, platforms, emulate, driverOpts };
+  const patterns = endpointPatterns(rules);
+  const required = rules.checkEndpoint(undefined, false) !== undefined;
+  const endpoint = (forms: EndpointScheme[], what: string) => {
+    const field = endpointOf(
+      forms.flatMap((f) => patterns.get(f) ?? []),
+      what,
+    );
+    return required ? field : field.optional();
+  };
+  const others = [...patterns.keys()].filter((s) => !rules.tls || s !== 'tcp');
+  const nodes: z.ZodObject[] = [];
+  if (rules.tls && patterns.has('tcp')) {
+    nodes.push(
+      z
+        .object({
+          ...common,
+          ...daemon,
+          endpoint: endpoint(['tcp'], 'tcp://HOST:PORT of the buildkitd'),
+          tls: nodeFields.tls,
+          local: notLocal,
+        })
+        .strict()
+        .describe(`${NODE}, reached over tcp:// (with tls)`),
+    );
+  }
+  if (others.length > 0 || !required) {
+    const forms = others.map((s) => (s === 'context' ? 'a docker context name' : `${s}://`)).join(', ');
+    nodes.push(
+      z
+        .object({
+          ...common,
+          ...daemon,
+          ...(others.length > 0
+            ? { endpoint: endpoint(others, `${forms}${required ? '' : ', or none'}`) }
+            : {}),
+          local: notLocal,
+        })
+        .strict()
+        .describe(NODE),
+    );
+  }
+  if (rules.localRefusal === undefined) {
+    nodes.push(
+      z
+        .object({
+          ...common,
+          buildkitdFlags,
+          buildkitdConfig,
+          local: z.literal(true).describe(nodeFields.local.description ?? ''),
+          image,
+        })
+        .strict()
+        .describe(`${NODE}: BuildKit in a container on this machine's Docker`),
+    );
+  }
+  const [only, ...more] = nodes;
+  return more.length === 0 ? only! : z.union([only!, ...more]);
+}
+
+const builderOf = (driver: DeclarableDriver) =>
+  z
+    .object({
+      ...builderFields,
+      driver: z.literal(driver).describe(builderFields.driver.description ?? ''),
+      nodes: z
+        .array(nodesOf(driver))
+        .min(1)
+        .describe(builderFields.nodes.description ?? ''),
+    })
+    .strict()
+    .describe(`${BUILDER}, driver ${driver}`);
+
+const [firstDriver, ...otherDrivers] = DECLARABLE_DRIVERS;
+// buildx keeps the name "default" for the Docker engine's own builder (rules.ts says so at validate).
+const editorSchema = configOf(
+  z
+    .record(
+      name('builder').regex(/^(?!default$)/, { error: 'reserved by buildx' }),
+      z.discriminatedUnion('driver', [builderOf(firstDriver!), ...otherDrivers.map(builderOf)]),
+    )
+    .meta({ minProperties: 1, description: `Builders by name: ${NAME_RULE}` }),
+);
+
 /** The JSON Schema of builders.yaml, for editors (`# yaml-language-server: $schema=...`). */
 export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema) as Record<string, unknown>;
+  return z.toJSONSchema(editorSchema) as Record<string, unknown>;
 }

@@ -22,15 +22,29 @@ export interface Misfit {
 }
 
 const HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])`;
+// What follows tcp:// and ssh://; `port` is the port's quantifier: optional (`?`) or required (``).
+const TCP = (port: '?' | '') => `^(${HOST})(?::(\\d{1,5}))${port}/?$`;
+const SSH = (port: '?' | '') => `^(?:([A-Za-z0-9._-]+)@)?(${HOST})(?::(\\d{1,5}))${port}$`;
 const PATTERNS: Record<Exclude<EndpointScheme, 'context'>, RegExp> = {
-  tcp: new RegExp(`^(${HOST})(?::(\\d{1,5}))?/?$`),
-  ssh: new RegExp(`^(?:([A-Za-z0-9._-]+)@)?(${HOST})(?::(\\d{1,5}))?$`),
+  tcp: new RegExp(TCP('?')),
+  ssh: new RegExp(SSH('?')),
   unix: /^\/[^\u0000-\u001f\u007f]+$/,
   'docker-container': /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/,
   'kube-pod': /^[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?(?:\?[A-Za-z0-9=&._-]*)?$/,
 };
 // docker's context name rule (cli/context/store).
 const CONTEXT = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
+
+/**
+ * The regular expression (source) of a whole well-formed endpoint of one scheme, as readEndpoint reads it, for
+ * the editor schema; with `portRequired`, a tcp:// or ssh:// endpoint must name its port.
+ */
+export function endpointPatternOf(scheme: EndpointScheme, portRequired = false): string {
+  if (scheme === 'context') return CONTEXT.source;
+  const port = portRequired ? '' : '?';
+  const rest = scheme === 'tcp' ? TCP(port) : scheme === 'ssh' ? SSH(port) : PATTERNS[scheme].source;
+  return `^${scheme}://${rest.slice(1)}`;
+}
 
 export const MISMATCH = 'buildx allows one driver per builder and refuses to mix them ("mismatched driver")';
 export const LOCAL_TRUE =

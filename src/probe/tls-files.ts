@@ -73,7 +73,8 @@ export async function checkTlsFiles(tls: TlsSpec): Promise<TlsFilesOutcome> {
         reason: 'tls-files',
         code: 'tls.files-invalid',
         detail: `the ${what} ${path} holds no PEM certificate`,
-        fix: `Point the node's tls block at a PEM certificate (-----BEGIN CERTIFICATE-----); check it with: mpb certs show ${path}`,
+        // A tls value given as PEM text is in this file too (state/pem-files.ts): the same fix covers both.
+        fix: `Give the node's tls block a PEM certificate (-----BEGIN CERTIFICATE-----), as a path or as the text itself; check it with: mpb certs show ${path}`,
         warnings,
       };
     }

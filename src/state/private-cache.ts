@@ -5,10 +5,15 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+/** buildx's own config folder: $BUILDX_CONFIG, else $DOCKER_CONFIG/buildx, else ~/.docker/buildx. */
+export function buildxConfigDirOf(env: NodeJS.ProcessEnv): string {
+  const docker = env['DOCKER_CONFIG'] || join(env['HOME'] || homedir(), '.docker');
+  return env['BUILDX_CONFIG'] || join(docker, 'buildx');
+}
+
 /** $BUILDX_CONFIG/mpb-cache, else $DOCKER_CONFIG/buildx/mpb-cache, else ~/.docker/buildx/mpb-cache. */
 export function cacheDirOf(env: NodeJS.ProcessEnv): string {
-  const docker = env['DOCKER_CONFIG'] || join(env['HOME'] || homedir(), '.docker');
-  return join(env['BUILDX_CONFIG'] || join(docker, 'buildx'), 'mpb-cache');
+  return join(buildxConfigDirOf(env), 'mpb-cache');
 }
 
 /** The parsed JSON of a cache file, or undefined (absent, being replaced, not JSON). Callers check its shape. */

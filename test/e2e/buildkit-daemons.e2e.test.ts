@@ -3,7 +3,7 @@
 // builders.yaml, real buildx 0.29.1 and 0.13.1, and a real registry holding a busybox base image. `mpb
 // ensure-builder` then `mpb build --push` of a Dockerfile with a RUN step; the daemons' own disks say which of
 // them built which platform, and `mpb inspect --expect-platforms` that the tag holds both.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { truthNonce, truthSteps, whoBuilt } from '../helpers/daemon-truth.js';
 import { runMpb } from '../helpers/fake-docker.js';
 import { ensureQemu } from '../helpers/qemu.js';
 import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
-import { writeRemoteConfig } from '../helpers/real-remote.js';
+import { readStore, writeRemoteConfig } from '../helpers/real-remote.js';
 import { REAL_BUILDX } from '../helpers/versions.js';
 
 // Newest first: the release people run.
@@ -110,6 +110,94 @@ describe.each(SUITES)('mpb build on them with real buildx from Debian %s (%s)', 
     expect(inspected.exitCode).toBe(0);
   }, 300_000);
 });
+
+describe.concurrent.each(SUITES)(
+  'tls as PEM text from environment variables, real buildx from Debian %s',
+  (suite) => {
+    const got = installed[suite];
+    const test = live(worldSkip ?? ('skip' in got ? got.skip : undefined));
+
+    test('ensure-builder brings the mutual-TLS node up from files mpb writes; no PEM text in any output; rm removes them', async () => {
+      const { kit } = world as World;
+      const dockerConfig = await dockerConfigWith('pluginDir' in got ? got.pluginDir : '');
+      temps.push(dockerConfig);
+      const pem = {
+        BUILDKIT_CA: await readFile(kit.certs.ca, 'utf8'),
+        BUILDKIT_CERT: await readFile(kit.certs.clientCert, 'utf8'),
+        BUILDKIT_KEY: await readFile(kit.certs.clientKey, 'utf8'),
+      };
+      const env = cleanEnv({ DOCKER_CONFIG: dockerConfig, ...pem });
+      for (const name of ['BUILDX_BUILDER', 'DOCKER_CONTEXT', 'DOCKER_HOST', 'BUILDX_CONFIG'])
+        delete env[name];
+      const builder = `pem-${suite}`;
+      const config = join(kit.dir, `pem-${suite}.yaml`);
+      await writeFile(
+        config,
+        [
+          'version: 1',
+          'builders:',
+          `  ${builder}:`,
+          '    driver: remote',
+          '    nodes:',
+          `      - name: a`,
+          `        endpoint: ${daemon('a').endpoint}`,
+          `        platforms: [${PLATFORMS.a}]`,
+          '        tls: { ca: "${BUILDKIT_CA}", cert: "${BUILDKIT_CERT}", key: "${BUILDKIT_KEY}" }',
+          '',
+        ].join('\n'),
+      );
+      const mpb = (...args: string[]) => runMpb(['--config', config, ...args], env);
+      // Every line of the three PEM blocks: none may reach stdout or stderr.
+      const secretLines = Object.values(pem).flatMap((text) => text.split('\n').filter((l) => l.length > 0));
+      const leaks = (r: { stdout: string; stderr: string }) =>
+        secretLines.filter((l) => r.stdout.includes(l) || r.stderr.includes(l));
+      const dir = join(dockerConfig, 'buildx', 'mpb-certs', builder, 'a');
+      const files = { cacert: join(dir, 'ca.pem'), cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+
+      const ensured = await mpb('--verbose', '--json', 'ensure-builder');
+      expect(ensured.exitCode, ensured.stderr).toBe(0);
+      expect(leaks(ensured)).toEqual([]);
+      expect(ensured.stderr).toContain(`$ docker buildx create --name ${builder} --node a --driver remote`);
+      const [report] = JSON.parse(ensured.stdout).builders;
+      expect(report.health.nodes.map((n: { verdict: { result: string } }) => n.verdict.result)).toEqual([
+        'ok',
+      ]);
+      expect(await readStore(env, builder)).toEqual([
+        { name: 'a', endpoint: daemon('a').endpoint, driverOpts: files, pinned: [PLATFORMS.a] },
+      ]);
+      for (const [path, text] of [
+        [files.cacert, pem.BUILDKIT_CA],
+        [files.cert, pem.BUILDKIT_CERT],
+        [files.key, pem.BUILDKIT_KEY],
+      ] as const) {
+        expect((await stat(path)).mode & 0o777).toBe(0o600);
+        expect(await readFile(path, 'utf8')).toBe(text);
+      }
+      expect((await stat(dir)).mode & 0o777).toBe(0o700);
+
+      // Converged: the same text keeps the same files, so the same driver options, so nothing to do.
+      const before = await Promise.all(Object.values(files).map((f) => stat(f)));
+      const again = await mpb('--verbose', '--json', 'ensure-builder');
+      expect(again.exitCode, again.stderr).toBe(0);
+      expect(JSON.parse(again.stdout).builders[0].plan.actions).toEqual([]);
+      expect(again.stderr).not.toContain('buildx create');
+      expect(leaks(again)).toEqual([]);
+      const after = await Promise.all(Object.values(files).map((f) => stat(f)));
+      expect(after.map((s) => [s.ino, s.mtimeMs])).toEqual(before.map((s) => [s.ino, s.mtimeMs]));
+
+      const doctor = await mpb('--verbose', 'doctor', builder);
+      expect(leaks(doctor)).toEqual([]);
+      expect(doctor.exitCode, doctor.stdout + doctor.stderr).toBe(0);
+
+      const removed = await mpb('--verbose', 'rm', builder, '--yes');
+      expect(removed.exitCode, removed.stderr).toBe(0);
+      expect(leaks(removed)).toEqual([]);
+      expect(removed.stdout).toContain(`removed ${join(dockerConfig, 'buildx', 'mpb-certs', builder)}`);
+      expect(await readStore(env, builder)).toBeUndefined();
+      await expect(stat(join(dockerConfig, 'buildx', 'mpb-certs', builder))).rejects.toThrow(/ENOENT/);
+    }, 120_000);
+  },
+);
 
 describe('the fault controls', () => {
   /** Whether the daemon answers `buildctl debug workers` within 3 s. */

@@ -1,5 +1,5 @@
 // The built CLI on config files: `config validate`, `config schema` and `init`, checking stdout, stderr and exit code.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,51 @@ describe('mpb config validate', () => {
       `error: no config file found (looked for ${empty}/builders.yaml, ${empty}/builders.yml, ${empty}/xdg/mpb/builders.yaml)\n` +
         '  → Write one with: mpb init   (or point to yours with --config PATH or MPB_CONFIG)\n',
     );
+  });
+});
+
+describe('mpb config validate with tls as PEM text', () => {
+  const config = (dir: string) => {
+    const file = join(dir, 'builders.yaml');
+    writeFileSync(
+      file,
+      'version: 1\nbuilders:\n  fleet:\n    driver: remote\n    nodes:\n      - name: n0\n' +
+        '        endpoint: tcp://127.0.0.1:1234\n' +
+        '        tls: { ca: "${BUILDKIT_CA}", cert: "${BUILDKIT_CERT}", key: "${BUILDKIT_KEY}" }\n',
+    );
+    return file;
+  };
+  const pem = (name: string) => readFileSync(join(FIXTURES, 'certs', name), 'utf8');
+  const secrets = { BUILDKIT_CA: pem('ca.pem'), BUILDKIT_CERT: pem('client-cert.pem') };
+
+  it('writes the text to 0600 files under $BUILDX_CONFIG/mpb-certs and prints none of it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpb-pem-cli-'));
+    const env = cleanEnv({ ...secrets, BUILDKIT_KEY: pem('client-key.pem'), BUILDX_CONFIG: join(dir, 'bx') });
+    const r = runMpb(['--verbose', 'config', 'validate', '--config', config(dir)], { env });
+    expect(r).toEqual({
+      code: 0,
+      stdout: `✓ ${join(dir, 'builders.yaml')}: 1 builder, 1 node\n`,
+      stderr: '',
+    });
+    const key = join(dir, 'bx', 'mpb-certs', 'fleet', 'n0', 'key.pem');
+    expect(readFileSync(key, 'utf8')).toBe(pem('client-key.pem'));
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+  });
+
+  it('a variable holding neither PEM text nor a path: exit 2 naming the line and what to write, not the text', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpb-pem-cli-'));
+    const secret = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7';
+    const env = cleanEnv({ ...secrets, BUILDKIT_KEY: secret, BUILDX_CONFIG: join(dir, 'bx') });
+    const r = runMpb(['--json', 'config', 'validate', '--config', config(dir)], { env });
+    expect(r.code).toBe(2);
+    expect(`${r.stdout}${r.stderr}`).not.toContain('MIIE');
+    expect(JSON.parse(r.stdout).errors[0]).toMatchObject({
+      line: 8,
+      column: 69,
+      message:
+        'builders.fleet.nodes[0].tls.key: "${BUILDKIT_KEY}" is neither PEM text (no -----BEGIN line) nor a file path',
+    });
+    expect(() => statSync(join(dir, 'bx'))).toThrow();
   });
 });
 

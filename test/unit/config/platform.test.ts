@@ -1,6 +1,7 @@
 // Platform names in containerd's normal form: the config, --platform and --expect-platforms all use these.
 import { describe, expect, it } from 'vitest';
 import { normalizePlatform, normalizePlatforms } from '../../../src/config/normalize.js';
+import { PLATFORM_PATTERN } from '../../../src/config/platform.js';
 
 describe('normalizePlatform', () => {
   it.each([
@@ -55,5 +56,33 @@ describe('normalizePlatforms', () => {
       platforms: ['linux/amd64', 'linux/arm64'],
       invalid: ['nope'],
     });
+  });
+});
+
+describe('PLATFORM_PATTERN (the editor schema)', () => {
+  const re = new RegExp(PLATFORM_PATTERN, 'u');
+  it.each([
+    'amd64',
+    'linux/amd64',
+    'LINUX/X86_64',
+    ' linux/arm/v7 ',
+    'arm64/v8',
+    'windows/amd64/v2',
+    'linux/x86-64',
+    'linux/arm/7',
+    'linux/arm/v7.1',
+    'aarch64/v8',
+    'js/wasm',
+    'armhf',
+    'linux',
+    'linux/amd46',
+    'linux/amd64/',
+    '/amd64',
+    'linux//amd64',
+    'linux/arm64/v8/x',
+    'linux/arm/x7',
+    'linux/amd64,linux/arm64',
+  ])('agrees with normalizePlatform on %j', (text) => {
+    expect(re.test(text)).toBe(normalizePlatform(text) !== undefined);
   });
 });
