@@ -11,8 +11,9 @@ import { renderReport, renderReportMarkdown } from '../ui/render-report.js';
 
 /**
  * What each node of `builder` did for the build whose metadata says `buildx.build.ref` = `buildRef`. On a
- * multi-node builder `history inspect` describes one node only (parse/history.ts), so the others' platforms
- * stay unknown and their rows say "predicted"; a split job runs on one node, so its row is whole.
+ * multi-node builder `history inspect` describes one node only (parse/history.ts): the report places the rest by
+ * elimination where it can (core/build-report.ts), and rows it cannot place say "predicted"; a split job runs on
+ * one node, so its row is whole.
  */
 export async function readNodeBuilds(
   run: Runner,

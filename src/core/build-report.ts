@@ -122,9 +122,26 @@ function emulationLine(rows: readonly Row[]): string | null {
   return `${parts.join('; ')}. A node that runs it natively is typically 4–10× faster.`;
 }
 
+/**
+ * Every platform built leaves a record on the node that built it, but `history inspect` names the platforms of
+ * one node only: when a single record is left without platforms, the platforms no detail names were built there
+ * (a two-node single build is then known whole). With more such records nothing is guessed.
+ */
+function byElimination(built: readonly NodeBuild[], platforms: readonly string[]): NodeBuild[] {
+  const unnamed = built.filter((b) => b.platforms.length === 0);
+  const named = new Set(built.flatMap((b) => b.platforms));
+  const rest = platforms.filter((p) => !named.has(p));
+  if (unnamed.length !== 1 || rest.length === 0) return [...built];
+  return built.map((b) => (b === unnamed[0] ? { ...b, platforms: rest } : b));
+}
+
 /** The report of one build, from what was predicted and what buildx's history says happened. */
 export function buildReport(input: ReportInput): BuildReport {
-  const rows = input.routes.map((r) => platformRow(r, input));
+  const built = byElimination(
+    input.built,
+    input.routes.map((r) => r.platform),
+  );
+  const rows = input.routes.map((r) => platformRow(r, { ...input, built }));
   const platforms = rows.map((r) => r.report);
   const warnings = platforms
     .filter((r) => r.builtOn !== null && r.node !== null && r.builtOn !== r.node)

@@ -89,7 +89,7 @@ describe('nodeBuildsOf', () => {
 });
 
 describe('buildReport', () => {
-  it('single on cap (first capture build): builtOn from history where buildx inspected the node, null elsewhere', () => {
+  it('single on cap (first capture build): builtOn from the inspected node, and by elimination for the other', () => {
     const [a, b] = records('rjsy6n6iohw7aifr8h97cw9u3') as [HistoryRecord, HistoryRecord];
     const report = buildReport({
       strategy: 'single',
@@ -118,16 +118,33 @@ describe('buildReport', () => {
         {
           platform: 'linux/arm64',
           node: 'b',
-          builtOn: null,
+          builtOn: 'b',
           verdict: 'native',
-          durationMs: null,
-          cachedSteps: null,
-          totalSteps: null,
+          durationMs: 2767,
+          cachedSteps: 0,
+          totalSteps: 6,
         },
       ],
       emulation: null,
       warnings: [],
     });
+  });
+
+  it('with two records that no detail names, neither is guessed: their platforms stay predicted', () => {
+    const [a, b] = records('rjsy6n6iohw7aifr8h97cw9u3') as [HistoryRecord, HistoryRecord];
+    const report = buildReport({
+      strategy: 'single',
+      reason: 'r',
+      digest: undefined,
+      wallMs: 3100,
+      routes: routePlatforms(BOTH, nodesOf(cap()), V29),
+      nodes: nodesOf(cap()),
+      built: [nodeBuildOf(a, undefined), nodeBuildOf(b, undefined)],
+    });
+    expect(report.platforms.map((p) => [p.platform, p.builtOn, p.durationMs])).toEqual([
+      ['linux/amd64', null, null],
+      ['linux/arm64', null, null],
+    ]);
   });
 
   it('single on a hand-made builder: arm64 predicted and built on native-amd64, emulated, with its cost', () => {
