@@ -14,10 +14,35 @@ export const visibleLength = (text: string): number => stripVTControlCharacters(
 const padVisible = (cell: string, width: number) =>
   cell + ' '.repeat(Math.max(0, width - visibleLength(cell)));
 
-/** Cut to `width` columns with `…`; a cut cell loses its colour, which cannot be cut safely. */
-function cut(cell: string, width: number): string {
-  if (visibleLength(cell) <= width) return cell;
-  return `${stripVTControlCharacters(cell).slice(0, Math.max(0, width - 1))}…`;
+// Where a cell may break, best first: between list items and words, then inside a platform or an endpoint.
+const BREAKS = [
+  (text: string, i: number) => text[i] === ' ' || text[i - 1] === ',',
+  (text: string, i: number) => text[i] === '(' || '/:'.includes(text[i - 1]!),
+];
+
+/** The best place to break `text` at or before `width`: late enough to fill a third of the line, else mid-word. */
+function breakAt(text: string, width: number): number {
+  for (const fits of BREAKS) {
+    for (let i = width; i > width / 3; i--) if (fits(text, i)) return i;
+  }
+  return width;
+}
+
+/**
+ * A cell as lines of at most `width` columns: nothing is cut. A broken cell loses its colour, which cannot be
+ * split safely.
+ */
+function wrapCell(cell: string, width: number): string[] {
+  if (visibleLength(cell) <= width) return [cell];
+  const lines: string[] = [];
+  let rest = stripVTControlCharacters(cell);
+  while (rest.length > width) {
+    const at = breakAt(rest, width);
+    lines.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  lines.push(rest);
+  return lines;
 }
 
 // No column shrinks below this: a header and a few characters stay readable.
@@ -37,7 +62,8 @@ function fitWidths(widths: number[], gap: number, width: number): number[] {
 
 /**
  * Plain aligned columns; the last column is never padded, so lines carry no trailing blanks. With a `width`
- * (a TTY's, less any indent) the widest columns are narrowed and their cells cut with `…` to fit.
+ * (a TTY's, less any indent) the widest columns are narrowed and a cell too long for its column continues on
+ * the row's next lines, in its column.
  */
 export function renderTable(rows: readonly (readonly string[])[], width?: number): string[] {
   const gap = '  ';
@@ -46,15 +72,16 @@ export function renderTable(rows: readonly (readonly string[])[], width?: number
     Math.max(...rows.map((r) => visibleLength(r[i] ?? ''))),
   );
   const widths = width === undefined ? natural : fitWidths(natural, gap.length, width);
-  return rows.map((r) =>
-    r
-      .map((cell, i) => {
-        const fitted = cut(cell, widths[i]!);
-        return i < r.length - 1 ? padVisible(fitted, widths[i]!) : fitted;
-      })
-      .join(gap)
-      .trimEnd(),
-  );
+  return rows.flatMap((r) => {
+    const cells = r.map((cell, i) => wrapCell(cell, widths[i]!));
+    const height = Math.max(1, ...cells.map((c) => c.length));
+    return Array.from({ length: height }, (_, line) =>
+      cells
+        .map((c, i) => (i < r.length - 1 ? padVisible(c[line] ?? '', widths[i]!) : (c[line] ?? '')))
+        .join(gap)
+        .trimEnd(),
+    );
+  });
 }
 
 /**

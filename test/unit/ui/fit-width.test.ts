@@ -132,14 +132,20 @@ describe('platform cells', () => {
 });
 
 describe('renderTable and wrapLine', () => {
-  it('narrow the widest column and cut its cells with …, colours not counted', () => {
+  it('narrow the widest column and continue its long cells on the next lines, colours not counted', () => {
     const rows = [
       ['A', 'B'],
       [coloured.red('x'), 'y'.repeat(30)],
+      ['z', 'linux/arm64,linux/riscv64'],
     ];
     const lines = renderTable(rows, 20);
-    expect(lines.map(visibleLength)).toEqual([4, 20]);
-    expect(lines[1]).toContain('…');
+    expect(lines).toEqual([
+      'A  B',
+      `${coloured.red('x')}  ${'y'.repeat(17)}`,
+      `   ${'y'.repeat(13)}`,
+      'z  linux/arm64,',
+      '   linux/riscv64',
+    ]);
     expect(renderTable(rows)[1]).toContain('y'.repeat(30));
   });
 
