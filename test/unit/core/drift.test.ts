@@ -251,7 +251,7 @@ describe('describeUndeclared', () => {
   it.each<Version>(['0.13.1', '0.29.1'])('%s: ls --format json builders are shown as they are', (version) => {
     const parsed = parseLsJson(capture(version, 'ls-mixed-json').stdout);
     if (!parsed.ok) throw new Error(parsed.error.message);
-    const views = parsed.value.map(describeUndeclared);
+    const views = parsed.value.map((b) => describeUndeclared(b));
     expect(views.map((v) => [v.name, v.state, v.driver, v.nodes.map((n) => [n.name, n.status])])).toEqual([
       [
         'builder',
