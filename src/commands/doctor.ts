@@ -74,6 +74,9 @@ function selectBuilders(config: ResolvedConfig | undefined, names: readonly stri
   };
 }
 
+/** A name read from buildx: the builder, none by that name, or why buildx could not show it. */
+type ReadName = { name: string; builder: BuildxBuilder | undefined; error: string | undefined };
+
 /**
  * Each name from buildx (`inspect`); one buildx does not know either is a usage error. Without a config or a
  * usable buildx, their own ✗ lines already say what is wrong, so the names are left out instead.
@@ -82,25 +85,38 @@ async function readUndeclared(
   run: Runner,
   names: readonly string[],
   config: ResolvedConfig | undefined,
-): Promise<BuildxBuilder[]> {
+): Promise<ReadName[]> {
   if (names.length === 0) return [];
   const version = await detectVersion(run).catch(() => undefined);
   if (!version) return [];
-  const found = await Promise.all(names.map((n) => readBuilder(run, version, n)));
-  const unknown = names.filter((_, i) => found[i] === undefined);
+  const found = await Promise.all(
+    names.map((name) =>
+      readBuilder(run, version, name).then(
+        (builder): ReadName => ({ name, builder, error: undefined }),
+        (e: unknown): ReadName => ({ name, builder: undefined, error: errorDetail(e) }),
+      ),
+    ),
+  );
+  const unknown = found.filter((f) => !f.builder && f.error === undefined).map((f) => f.name);
   if (unknown.length > 0 && config) {
     throw new UsageError(`no builder named ${unknown.join(', ')} in ${config.file}`, {
       hint: `Declared: ${config.builders.map((b) => b.name).join(', ') || 'none'}`,
     });
   }
-  return found.filter((b) => b !== undefined);
+  return found.filter((f) => f.builder || f.error !== undefined);
 }
 
 /**
  * An undeclared builder's checks: every node probed as buildx stores it (running ones too: doctor wants their
  * TLS facts), and a builder buildx cannot load as its own ✗ unless a probe already says why.
  */
-async function undeclaredChecks(run: Runner, builder: BuildxBuilder, timeoutMs: number): Promise<Check[]> {
+async function undeclaredChecks(run: Runner, read: ReadName, timeoutMs: number): Promise<Check[]> {
+  const { builder } = read;
+  if (!builder) {
+    const detail = `buildx cannot inspect it: ${read.error}`;
+    const fix = `See: docker buildx inspect ${read.name}`;
+    return [fail(`builder:${read.name}`, 'builder.bootstrap-failed', `builder ${read.name}`, detail, fix)];
+  }
   const probes = await probeActual(builder, timeoutMs, { run, recheckRunning: true });
   const checks = probes.flatMap(probeChecks);
   if (builder.error !== undefined && !probes.some((p) => p.state === 'down')) {

@@ -36,6 +36,11 @@ export function probeSpecsOf(builder: Probed): ProbeNodeSpec[] {
   return builder.nodes.map((n) => specOf(builder.driver, n));
 }
 
+/** buildx reports the node running (nodeStateOf: one rule per driver), with no error of its own. */
+export function isReportedRunning(driver: string, node: Pick<BuildxNode, 'status' | 'error'>): boolean {
+  return node.error === undefined && nodeStateOf(driver, node.status) === 'running';
+}
+
 /** What stands for a probe of a node buildx reports running: its own `inspect` reached the node just now. */
 function answeredBuildx(builder: string, node: BuildxNode): ProbeResult {
   return {
@@ -65,20 +70,19 @@ export async function probeActual(
   options: ProbeActualOptions = {},
 ): Promise<ProbeResult[]> {
   const specs = probeSpecsOf(builder);
-  const running = (name: string) => {
-    const node = builder.nodes.find((n) => n.name === name);
-    return node !== undefined &&
-      node.error === undefined &&
-      nodeStateOf(builder.driver, node.status) === 'running'
-      ? node
-      : undefined;
-  };
-  const toProbe = options.recheckRunning ? specs : specs.filter((s) => !running(s.name));
-  const probed = await probeAll(toProbe, timeoutMs, {
-    run: options.run,
-    driver: driverOfProbed(builder),
-    builder: builder.name,
-  });
+  const running = new Map(
+    options.recheckRunning
+      ? []
+      : builder.nodes.filter((n) => isReportedRunning(builder.driver, n)).map((n) => [n.name, n]),
+  );
+  const probed = await probeAll(
+    specs.filter((s) => !running.has(s.name)),
+    timeoutMs,
+    { run: options.run, driver: driverOfProbed(builder), builder: builder.name },
+  );
   const byName = new Map(probed.map((p) => [p.node, p]));
-  return specs.map((s) => byName.get(s.name) ?? answeredBuildx(builder.name, running(s.name)!));
+  return specs.map((s) => {
+    const node = running.get(s.name);
+    return node ? answeredBuildx(builder.name, node) : byName.get(s.name)!;
+  });
 }

@@ -3,17 +3,14 @@
 import type { Runner } from '../buildx/exec.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { readBuilder } from '../buildx/read.js';
-import { nodeStateOf } from '../drivers/registry.js';
-import { probeActual } from './buildx-nodes.js';
+import { isReportedRunning, probeActual } from './buildx-nodes.js';
 import type { ProbeResult } from './types.js';
 
 // `ls` before 0.13 is a table without driver options: a remote node's TLS files come from `inspect`, read only
 // for a builder that has a node to probe (docs/buildx.md, `ls` formats).
 function lacksTlsFiles(version: BuildxVersion, b: BuildxBuilder): boolean {
   return (
-    !version.caps.lsJson &&
-    b.driver === 'remote' &&
-    b.nodes.some((n) => n.error !== undefined || nodeStateOf(b.driver, n.status) !== 'running')
+    !version.caps.lsJson && b.driver === 'remote' && b.nodes.some((n) => !isReportedRunning(b.driver, n))
   );
 }
 
