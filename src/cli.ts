@@ -135,7 +135,7 @@ Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docke
         )
         .addHelpText(
           'after',
-          `\nExamples:\n  $ mpb ${name} --wide     every platform, not the summary\n  $ mpb ${name} --json | jq '.builders[].drift'\n\nOn a terminal tables fit its width; pipes and files get every cell whole.`,
+          `\nExamples:\n  $ mpb ${name} --wide     every platform, not the summary\n  $ mpb ${name} --json | jq '.builders[].drift'\n\nBuilders the config does not declare are probed like build's preflight: each node buildx does not\nreport running, from buildx's own endpoint and TLS options, all at once (--probe-timeout); a node down shows\nits diagnosis code.${name === 'status' ? '\nExit 3: a declared builder missing, drifted or with a node down; without names undeclared builders\nare not judged, but one named (mpb status NAME) is: exit 3 when a node of it is down.' : ''}\n\nOn a terminal tables fit its width; pipes and files get every cell whole.`,
         ),
       LS_OPTIONS,
       async () => {
@@ -179,7 +179,9 @@ $GITHUB_STEP_SUMMARY) shows where each platform was built, native or emulated, t
 
 The context goes before --; everything after -- is passed to docker buildx build as it is.
 Exit: buildx's own exit code; 3 when a platform has no node, would be emulated under --native-only or
-needs a node that is down (nothing is built); 2 usage (e.g. --load with several platforms); 130 on Ctrl-C.`,
+needs a node that is down (nothing is built), or when a building node stops answering for --node-timeout
+(a split build then stops that job and tags nothing); 2 usage (e.g. --load with several platforms); 130 on
+Ctrl-C.`,
       ),
     BUILD_COMMAND_OPTIONS,
     async () => (await import('./commands/build.js')).runBuild,
@@ -201,9 +203,15 @@ needs a node that is down (nothing is built); 2 usage (e.g. --load with several 
   defineCommand(
     program
       .command('doctor')
-      .argument('[builders...]', 'builders to check (default: all declared)')
+      .argument(
+        '[builders...]',
+        'builders to check (default: all declared; one buildx has but the config does not declare is checked as buildx stores it)',
+      )
       .description('check docker, buildx, the config, every endpoint and TLS setup, all nodes at once')
-      .addHelpText('after', '\nExamples:\n  $ mpb doctor\n  $ mpb doctor fleet --json'),
+      .addHelpText(
+        'after',
+        "\nExamples:\n  $ mpb doctor\n  $ mpb doctor fleet --json\n  $ mpb doctor default      buildx's own builder, not in the config",
+      ),
     DOCTOR_OPTIONS,
     async () => (await import('./commands/doctor.js')).runDoctor,
   );

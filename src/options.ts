@@ -115,7 +115,14 @@ export const RM_OPTIONS = {
 };
 export type RmOptions = OptionsOf<typeof RM_OPTIONS>;
 
-export const LS_OPTIONS = { wide };
+export const LS_OPTIONS = {
+  wide,
+  probeTimeout: seconds(
+    '--probe-timeout <seconds>',
+    'how long to wait for each undeclared node buildx does not report running',
+    5,
+  ),
+};
 export type LsOptions = OptionsOf<typeof LS_OPTIONS>;
 
 /** mpb build's own flags, before the pass-through ones of build-flags.ts. */

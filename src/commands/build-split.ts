@@ -1,5 +1,6 @@
-// `--strategy split`: one `buildx build` per node, run at once, each pushed by digest and untagged; then one
-// `imagetools create` merges them under the tags, only when every job succeeded; then the tag is checked.
+// `--strategy split`: one `buildx build` per node, run at once, each pushed by digest and untagged, each with
+// its node watched (probe/watch.ts); then one `imagetools create` merges them under the tags, only when every
+// job succeeded; then the tag is checked.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,8 @@ import type { SplitJob } from '../core/split-plan.js';
 import type { Deps } from '../deps.js';
 import { UnhealthyError, UsageError } from '../errors.js';
 import { fsError } from '../fs-errors.js';
+import type { ProbeNodeSpec } from '../probe/node.js';
+import { describeDeath, type NodeDeath, runWatched, type WatchOptions } from '../probe/watch.js';
 import { type JobView, jobView } from '../ui/render-jobs.js';
 import type { BuildTarget } from './build-target.js';
 import { checkPlatforms } from './inspect.js';
@@ -28,6 +31,14 @@ export interface JobResult {
   digest: string | undefined;
   buildRef: string | undefined;
   stderr: string;
+  /** Set when the watchdog stopped the job: its node stopped answering for --node-timeout. */
+  died: NodeDeath | undefined;
+}
+
+/** How each job's node is watched while it builds: the target's nodes as probed, and the watchdog's settings. */
+export interface SplitWatch {
+  nodes: readonly ProbeNodeSpec[];
+  options: WatchOptions;
 }
 
 export interface SplitResult {
@@ -75,6 +86,7 @@ async function runJobs(
   builders: readonly string[],
   cacheRef: string | undefined,
   dir: string,
+  watch: SplitWatch,
 ): Promise<JobResult[]> {
   const repo = pushRepositoryOf(input.flags.tag ?? [])!;
   const view: JobView = jobView(deps, jobs);
@@ -88,12 +100,21 @@ async function runJobs(
           { builder: builders[i]!, platforms: job.platforms, metadataFile, ...cache },
           repo,
         );
-        const r = await deps.run('docker', argv, {
-          timeoutMs: TIMEOUT_MS.build,
-          onLine: (line) => view.line(i, line),
-        });
+        // A helper builder reaches the same BuildKit as the target's node: that node is the one watched.
+        const { result: r, died } = await runWatched(
+          deps,
+          argv,
+          watch.nodes,
+          new Map([[job.node, job.platforms]]),
+          {
+            ...watch.options,
+            stdio: 'pipe',
+            timeoutMs: TIMEOUT_MS.build,
+            onLine: (line) => view.line(i, line),
+          },
+        );
         if (r.outcome.kind === 'missing') expectOk(r);
-        const metadata = r.exitCode === 0 ? await readJobMetadata(metadataFile) : undefined;
+        const metadata = r.exitCode === 0 && !died ? await readJobMetadata(metadataFile) : undefined;
         view.done(i, r.exitCode);
         return {
           job,
@@ -102,6 +123,7 @@ async function runJobs(
           digest: metadata?.digest,
           buildRef: metadata?.buildRef,
           stderr: r.stderr,
+          died,
         };
       }),
     );
@@ -110,13 +132,18 @@ async function runJobs(
   }
 }
 
+/** A job that did not leave a digest to merge: it failed, wrote none, or was stopped by the watchdog. */
+const isFailed = (r: JobResult) => r.died !== undefined || r.exitCode !== 0 || r.digest === undefined;
+
 /** What a failed split says: which platforms failed where, their buildx output, and what was pushed untagged. */
 export function describeFailure(results: readonly JobResult[], repo: string): string[] {
-  const failed = results.filter((r) => r.exitCode !== 0 || r.digest === undefined);
-  const pushed = results.filter((r) => r.exitCode === 0 && r.digest !== undefined);
+  const failed = results.filter(isFailed);
+  const pushed = results.filter((r) => !isFailed(r));
   return [
     ...failed.flatMap((r) => [
-      `${r.job.platforms.join(', ')} on node "${r.job.node}" failed (exit ${r.exitCode}${r.digest === undefined && r.exitCode === 0 ? ', no digest in its metadata' : ''}):`,
+      r.died
+        ? `${describeDeath(r.died).message}:`
+        : `${r.job.platforms.join(', ')} on node "${r.job.node}" failed (exit ${r.exitCode}${r.digest === undefined && r.exitCode === 0 ? ', no digest in its metadata' : ''}):`,
       ...lastLines(r.stderr, 20)
         .split('\n')
         .filter((l) => l !== '')
@@ -144,13 +171,17 @@ async function writeMergedMetadata(file: string, index: ImageReport, tags: reado
   });
 }
 
-/** Runs the split build. Throws UnhealthyError (exit 3) when the merged tag lacks or adds platforms. */
+/**
+ * Runs the split build. Nothing is merged when a job failed or its node died (JobResult.died); throws
+ * UnhealthyError (exit 3) when the merged tag lacks or adds platforms.
+ */
 export async function runSplit(
   deps: Deps,
   target: BuildTarget,
   input: BuildArgsInput,
   jobs: readonly SplitJob[],
   cacheRef: string | undefined,
+  watch: SplitWatch,
 ): Promise<SplitResult> {
   const tags = input.flags.tag ?? [];
   const repo = pushRepositoryOf(tags)!;
@@ -159,9 +190,8 @@ export async function runSplit(
     throw fsError(e, tmpdir(), 'create a temporary folder in', 'TMPDIR names it.');
   });
   try {
-    const results = await runJobs(deps, input, jobs, builders, cacheRef, dir);
-    if (results.some((r) => r.exitCode !== 0 || r.digest === undefined))
-      return { jobs: results, index: undefined };
+    const results = await runJobs(deps, input, jobs, builders, cacheRef, dir, watch);
+    if (results.some(isFailed)) return { jobs: results, index: undefined };
     const merge = await deps.run(
       'docker',
       mergeArgs(

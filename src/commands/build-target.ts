@@ -170,9 +170,8 @@ async function undeclaredTarget(
     defaulted: false,
     load: Boolean(options.load),
   });
-  // A node buildx reports running just answered buildx's own inspect; the others are probed for the reason.
-  const unanswered = { ...actual, nodes: actual.nodes.filter((n) => n.status !== 'running') };
-  const preflight = await probeActual(unanswered, options.probeTimeout * 1000, { run });
+  // Every node gets a result; the ones buildx reports running are taken at its word (probe/buildx-nodes.ts).
+  const preflight = await probeActual(actual, options.probeTimeout * 1000, { run });
   const dead = new Set(preflight.filter((p) => p.state === 'down').map((p) => p.node));
   const nodes = settleStatuses(actual.driver, routingNodesOf(undefined, actual), dead);
   const shownPlatforms = platforms.length > 0 ? platforms : defaultPlatformOf(nodes);

@@ -34,7 +34,7 @@ import { layoutOf } from '../ui/output.js';
 import { type BuildSummary, renderRoutes, renderSummary } from '../ui/render-build.js';
 import { renderEnsure } from '../ui/render-ensure.js';
 import { readNodeBuilds, showReport } from './build-history.js';
-import { describeFailure, runSplit } from './build-split.js';
+import { describeFailure, runSplit, type SplitWatch } from './build-split.js';
 import { type BuildTarget, resolveTarget } from './build-target.js';
 
 /**
@@ -269,7 +269,10 @@ export async function runBuild(
     return { outcome: 'ok' };
   }
   const started = performance.now();
-  if (plan) return finishSplit(deps, target, input, plan, { doc, routes, reason, cacheRef, started });
+  if (plan) {
+    const watch = watchOf(deps, target, routes, options);
+    return finishSplit(deps, target, input, plan, { doc, routes, reason, cacheRef, started, watch });
+  }
 
   const built = await out.group(`docker buildx build on ${target.name}`, () =>
     runBuildx(deps, singleInput, watchOf(deps, target, routes, options)),
@@ -334,15 +337,19 @@ interface SplitContext {
   reason: string;
   cacheRef: string | undefined;
   started: number;
+  watch: SplitWatch;
 }
 
-/** Runs the split jobs and the merge, then reports: exit 0, 1 (a job failed: nothing tagged) or 3 (the tag is wrong). */
 /** The --json document after a build: the platforms asked for become `requested`, the report's rows `platforms`. */
 function builtDoc(doc: { platforms: string[] }, fields: object) {
   const { platforms: requested, ...rest } = doc;
   return { dryRun: false, ...rest, requested, ...fields };
 }
 
+/**
+ * Runs the split jobs and the merge, then reports: exit 0, 1 (a job failed: nothing tagged) or 3 (a job's node
+ * stopped answering, or the tag is wrong).
+ */
 async function finishSplit(
   deps: Deps,
   target: BuildTarget,
@@ -350,7 +357,7 @@ async function finishSplit(
   plan: SplitPlan,
   ctx: SplitContext,
 ): Promise<CommandResult> {
-  const result = await runSplit(deps, target, input, plan.jobs, ctx.cacheRef);
+  const result = await runSplit(deps, target, input, plan.jobs, ctx.cacheRef, ctx.watch);
   const built = (
     await Promise.all(result.jobs.map((j) => readNodeBuilds(deps.run, target.version, j.builder, j.buildRef)))
   ).flat();
@@ -373,25 +380,30 @@ async function finishSplit(
     platforms: j.job.platforms,
     exitCode: j.exitCode,
     digest: j.digest ?? null,
+    died: j.died ?? null,
   }));
-  const outcome = failed ? { exited: 1 } : ('ok' as const);
+  const died = result.jobs.find((j) => j.died)?.died;
+  const hint = died
+    ? `The tags were not moved. ${describeDeath(died).hint}`
+    : 'The tags were not moved; fix that node and build again.';
+  const outcome = died ? ('unhealthy' as const) : failed ? { exited: 1 } : ('ok' as const);
   if (!failed) await showReport(deps, report, plan.warnings);
   if (deps.json) {
     if (failed) deps.stderr.write(`${failure.join('\n')}\n`);
-    const errors = failed
-      ? [{ message: failure[0], hint: 'The tags were not moved; fix that node and build again.' }]
-      : [];
+    const errors = failed ? [{ ...(died ? { code: died.code } : {}), message: failure[0], hint }] : [];
     const fields = {
       images: [...(input.flags.tag ?? [])],
       ...report,
       jobs,
-      exitCode: failed ? 1 : 0,
+      exitCode: died ? 3 : failed ? 1 : 0,
+      ...(died ? { died } : {}),
       ...(failed ? { errors } : {}),
     };
     return { outcome, data: builtDoc(ctx.doc as { platforms: string[] }, fields) };
   }
   if (failed) {
     deps.stderr.write(`${deps.out.color.red('error:')} split build failed: ${failure.join('\n')}\n`);
+    if (died) deps.stderr.write(`  ${deps.out.color.dim('→')} ${hint}\n`);
   }
   return { outcome };
 }

@@ -1,6 +1,7 @@
-// mpb doctor: docker, buildx, the config, then every node at once; each line ✓ or ✗ with the fix.
+// mpb doctor: docker, buildx, the config, then every node at once; each line ✓ or ✗ with the fix. A builder
+// named on the command line that the config does not declare is checked as buildx has it.
 import { type Runner, TIMEOUT_MS } from '../buildx/exec.js';
-import type { BuildxVersion } from '../buildx/model.js';
+import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { parseBootstrapErrors } from '../buildx/parse/bootstrap-errors.js';
 import { detectVersion, readBuilder } from '../buildx/read.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
@@ -8,6 +9,7 @@ import { configOf, type Deps } from '../deps.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { BuildxFailedError, ConfigError, isMpbError, UsageError } from '../errors.js';
 import type { DoctorOptions } from '../options.js';
+import { probeActual } from '../probe/buildx-nodes.js';
 import { type Check, checkDockerCli, emulationChecks, fail, pass, probeChecks } from '../probe/checklist.js';
 import { probeBuilders } from '../probe/node.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -62,15 +64,73 @@ async function checkConfig(deps: Deps): Promise<{ check: Check; config?: Resolve
   }
 }
 
-function selectBuilders(config: ResolvedConfig, names: readonly string[]): BuilderSpec[] {
-  if (names.length === 0) return config.builders;
-  const unknown = names.filter((n) => !config.builders.some((b) => b.name === n));
-  if (unknown.length > 0) {
+/** The declared builders named (all without names), and the names the config does not declare. */
+function selectBuilders(config: ResolvedConfig | undefined, names: readonly string[]) {
+  const declared = config?.builders ?? [];
+  if (names.length === 0) return { selected: declared, undeclared: [] };
+  return {
+    selected: declared.filter((b) => names.includes(b.name)),
+    undeclared: names.filter((n) => !declared.some((b) => b.name === n)),
+  };
+}
+
+/** A name read from buildx: the builder, none by that name, or why buildx could not show it. */
+type ReadName = { name: string; builder: BuildxBuilder | undefined; error: string | undefined };
+
+/**
+ * Each name from buildx (`inspect`); one buildx does not know either is a usage error. Without a config or a
+ * usable buildx, their own ✗ lines already say what is wrong, so the names are left out instead.
+ */
+async function readUndeclared(
+  run: Runner,
+  names: readonly string[],
+  config: ResolvedConfig | undefined,
+): Promise<ReadName[]> {
+  if (names.length === 0) return [];
+  const version = await detectVersion(run).catch(() => undefined);
+  if (!version) return [];
+  const found = await Promise.all(
+    names.map((name) =>
+      readBuilder(run, version, name).then(
+        (builder): ReadName => ({ name, builder, error: undefined }),
+        (e: unknown): ReadName => ({ name, builder: undefined, error: errorDetail(e) }),
+      ),
+    ),
+  );
+  const unknown = found.filter((f) => !f.builder && f.error === undefined).map((f) => f.name);
+  if (unknown.length > 0 && config) {
     throw new UsageError(`no builder named ${unknown.join(', ')} in ${config.file}`, {
       hint: `Declared: ${config.builders.map((b) => b.name).join(', ') || 'none'}`,
     });
   }
-  return config.builders.filter((b) => names.includes(b.name));
+  return found.filter((f) => f.builder || f.error !== undefined);
+}
+
+/**
+ * An undeclared builder's checks: every node probed as buildx stores it (running ones too: doctor wants their
+ * TLS facts), and a builder buildx cannot load as its own ✗ unless a probe already says why.
+ */
+async function undeclaredChecks(run: Runner, read: ReadName, timeoutMs: number): Promise<Check[]> {
+  const { builder } = read;
+  if (!builder) {
+    const detail = `buildx cannot inspect it: ${read.error}`;
+    const fix = `See: docker buildx inspect ${read.name}`;
+    return [fail(`builder:${read.name}`, 'builder.bootstrap-failed', `builder ${read.name}`, detail, fix)];
+  }
+  const probes = await probeActual(builder, timeoutMs, { run, recheckRunning: true });
+  const checks = probes.flatMap(probeChecks);
+  if (builder.error !== undefined && !probes.some((p) => p.state === 'down')) {
+    checks.unshift(
+      fail(
+        `builder:${builder.name}`,
+        'builder.bootstrap-failed',
+        `builder ${builder.name}`,
+        `buildx cannot load it: ${builder.error}`,
+        `See: docker buildx inspect ${builder.name}`,
+      ),
+    );
+  }
+  return checks;
 }
 
 /** A bootstrap error the builder's driver can name (a missing namespace, pods not ready) as its own check. */
@@ -157,15 +217,21 @@ export async function runDoctor(
   const timeoutMs = options.probeTimeout * 1000;
   const configured = (async () => {
     const loaded = await checkConfig(deps);
-    const selected = loaded.config ? selectBuilders(loaded.config, builders) : [];
-    return { loaded, selected, probes: await probeBuilders(selected, { timeoutMs, run }) };
+    const { selected, undeclared } = selectBuilders(loaded.config, builders);
+    const [probes, others] = await Promise.all([
+      probeBuilders(selected, { timeoutMs, run }),
+      readUndeclared(run, undeclared, loaded.config).then((found) =>
+        Promise.all(found.map((b) => undeclaredChecks(run, b, timeoutMs))),
+      ),
+    ]);
+    return { loaded, selected, probes, others: others.flat() };
   })();
-  const [docker, buildx, { loaded, selected, probes }] = await deps.out.step(
+  const [docker, buildx, { loaded, selected, probes, others }] = await deps.out.step(
     'checking docker, buildx, the config and every endpoint',
     () => Promise.all([checkDockerCli(run, timeoutMs), checkBuildx(run), configured]),
     { plainLine: false },
   );
-  const checks = [docker, buildx.check, loaded.check, ...probes.flatMap(probeChecks)];
+  const checks = [docker, buildx.check, loaded.check, ...probes.flatMap(probeChecks), ...others];
   if (options.bootstrap && buildx.version) {
     const version = buildx.version;
     const booted = await deps.out.step(

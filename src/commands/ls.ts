@@ -1,6 +1,6 @@
 // mpb ls / mpb status: declared and actual builders side by side, with drift. Reads only: one `buildx ls`,
-// one `buildx inspect` per declared builder buildx has (for pins and driver options), and one
-// `docker container inspect` per local node.
+// one `buildx inspect` per declared builder buildx has (for pins and driver options), one
+// `docker container inspect` per local node, and a probe of each undeclared node buildx does not report running.
 
 import { readLocalContainers } from '../buildx/containers.js';
 import type { Runner } from '../buildx/exec.js';
@@ -12,6 +12,7 @@ import { helperOwnerOf } from '../core/helper-builder.js';
 import { configOf, type Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import type { LsOptions } from '../options.js';
+import { probeUndeclared } from '../probe/undeclared.js';
 import type { CommandResult } from '../run-command.js';
 import { layoutOf } from '../ui/output.js';
 import { renderLs } from '../ui/render-ls.js';
@@ -82,20 +83,23 @@ async function inspectDeclared(
   return describeDeclared(spec, actual, { version, containers });
 }
 
-async function collect(deps: Deps, names: readonly string[]) {
+async function collect(deps: Deps, names: readonly string[], probeTimeoutMs: number) {
   const { run } = deps;
   const { config } = await configOf(deps);
   const version = await detectVersion(run, deps.env);
   const actual = await readBuilders(run, version);
   const shown = selectShown(config, actual, names);
   const byName = new Map(actual.map((b) => [b.name, b]));
-  const declared = await mapLimit(shown.declared, PARALLEL_READS, (spec) =>
-    inspectDeclared(run, version, spec, byName.get(spec.name)),
-  );
+  const [declared, probes] = await Promise.all([
+    mapLimit(shown.declared, PARALLEL_READS, (spec) =>
+      inspectDeclared(run, version, spec, byName.get(spec.name)),
+    ),
+    probeUndeclared(run, version, shown.undeclared, probeTimeoutMs),
+  ]);
   return {
     config,
     version,
-    views: [...declared, ...shown.undeclared.map(describeUndeclared)],
+    views: [...declared, ...shown.undeclared.map((b) => describeUndeclared(b, probes.get(b.name)))],
     helpers: shown.helpers,
   };
 }
@@ -106,9 +110,11 @@ async function show(
   strict: boolean,
   options: LsOptions,
 ): Promise<CommandResult> {
-  const { config, version, views, helpers } = await collect(deps, names);
+  const { config, version, views, helpers } = await collect(deps, names, options.probeTimeout * 1000);
   const inSync = views.every((v) => !v.declared || v.state === 'in-sync');
-  const outcome = strict && !inSync ? 'unhealthy' : 'ok';
+  // Without names `status` judges the declared builders only; an undeclared one named is judged by its nodes.
+  const namedDown = names.length > 0 && views.some((v) => !v.declared && v.drift.length > 0);
+  const outcome = strict && (!inSync || namedDown) ? 'unhealthy' : 'ok';
   if (deps.json)
     return { outcome, data: { inSync, buildx: version.raw, config: config.file, builders: views, helpers } };
   const helperLines = helpers.length
@@ -131,7 +137,10 @@ export function runLs(deps: Deps, names: string[], options: LsOptions): Promise<
   return show(deps, names, false, options);
 }
 
-/** `mpb status`: the same view, and exit 3 when a declared builder is missing, drifted or has a node down. */
+/**
+ * `mpb status`: the same view, and exit 3 when a declared builder is missing, drifted or has a node down, or
+ * when an undeclared builder named on the command line has a node down.
+ */
 export function runStatus(deps: Deps, names: string[], options: LsOptions): Promise<CommandResult> {
   return show(deps, names, true, options);
 }

@@ -5,6 +5,8 @@ import { containerNameOf, localEndpointOf } from '../buildx/container-names.js';
 import type { BuildxBuilder, BuildxNode, BuildxVersion } from '../buildx/model.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { nodeStateOf } from '../drivers/registry.js';
+import { codeOfNodeStatus, type FaultCode } from '../probe/codes.js';
+import type { ProbeResult } from '../probe/types.js';
 import { containerSpecOf, planLocalContainer } from './local-container.js';
 import { diffNode } from './node-diff.js';
 import { effectivePinsOf, isCompatible, nativePlatformsOf, runsNatively } from './platforms.js';
@@ -16,6 +18,8 @@ export interface Drift {
   /** Absent when the drift is the builder's own: it is missing, has another driver, or cannot be loaded. */
   node?: string;
   detail: string;
+  /** For an undeclared builder's `down`: the stable code of why (probe/codes.ts). */
+  code?: FaultCode;
 }
 
 /** The BuildKit container mpb runs for a `local: true` node. */
@@ -41,6 +45,8 @@ export interface NodeView {
   native: string[];
   emulated: string[];
   container?: ContainerView;
+  /** An undeclared builder's node: its preflight (probe/buildx-nodes.ts); declared nodes are not probed by ls. */
+  probe?: ProbeResult;
 }
 
 /** in-sync: `mpb ensure-builder` would change nothing and every node is up. */
@@ -224,8 +230,42 @@ export function describeDeclared(
   };
 }
 
-/** A builder buildx has that the config does not declare: shown as it is, never changed by mpb. */
-export function describeUndeclared(actual: BuildxBuilder): BuilderView {
+/** buildx could not load the builder; a probe of what stands for its node (a docker context) may name why. */
+function unloaded(error: string, probe: ProbeResult | undefined): Drift {
+  return probe?.state === 'down'
+    ? { kind: 'down', detail: `buildx cannot load it: ${probe.detail}`, code: probe.code }
+    : { kind: 'down', detail: `buildx cannot load it: ${error}`, code: 'builder.bootstrap-failed' };
+}
+
+/** Down by buildx's status (the same rule as a declared node's), or by its probe, which names why. */
+function undeclaredDown(node: BuildxNode, driver: string, probe: ProbeResult | undefined): Drift | undefined {
+  if (probe?.state === 'down')
+    return { kind: 'down', node: node.name, detail: probe.detail, code: probe.code };
+  const detail = downDetail(node, driver);
+  const code = codeOfNodeStatus(node.status, node.error);
+  return detail === undefined ? undefined : { kind: 'down', node: node.name, detail, code };
+}
+
+/**
+ * A builder buildx has that the config does not declare: shown as it is, never changed by mpb. Given its
+ * preflight (one result per node, probe/buildx-nodes.ts), a node that is down is drift `down` with its code.
+ */
+export function describeUndeclared(actual: BuildxBuilder, probes?: readonly ProbeResult[]): BuilderView {
+  const probeOf = (name: string) => probes?.find((p) => p.node === name);
+  const nodes = actual.nodes.map((n) => {
+    const probe = probeOf(n.name);
+    return probe ? { ...nodeViewOf(n), probe } : nodeViewOf(n);
+  });
+  const drift: Drift[] = [];
+  if (probes !== undefined) {
+    // A builder buildx cannot load lists no node; its docker context, probed, stands for one (buildx-nodes.ts).
+    if (actual.error !== undefined)
+      drift.push(unloaded(actual.error, actual.nodes.length === 0 ? probeOf(actual.name) : undefined));
+    for (const n of actual.nodes) {
+      const down = undeclaredDown(n, actual.driver, probeOf(n.name));
+      if (down) drift.push(down);
+    }
+  }
   return {
     name: actual.name,
     declared: false,
@@ -233,7 +273,7 @@ export function describeUndeclared(actual: BuildxBuilder): BuilderView {
     driver: actual.driver,
     current: actual.current,
     error: actual.error,
-    nodes: actual.nodes.map((n) => nodeViewOf(n)),
-    drift: [],
+    nodes,
+    drift,
   };
 }

@@ -20,6 +20,8 @@ export interface WatchOptions {
   /** How long buildx has after SIGINT before SIGKILL. */
   abortGraceMs?: number;
   stdio?: RunOptions['stdio'];
+  /** Each line buildx prints, as it arrives (a split job shows them with its platforms in front). */
+  onLine?: RunOptions['onLine'];
   timeoutMs?: number;
 }
 
@@ -109,6 +111,7 @@ export async function runWatched(
   try {
     const result = await deps.run('docker', argv, {
       stdio: options.stdio,
+      onLine: options.onLine,
       timeoutMs: options.timeoutMs,
       signal: stopBuild.signal,
       abortGraceMs: options.abortGraceMs,

@@ -67,7 +67,32 @@ export function renderDeclared(view: BuilderView, c: ChalkInstance, layout: Layo
   return lines;
 }
 
-/** Builders buildx has that the config does not declare, one row per node: shown, never changed. */
+// An undeclared node's status as buildx says it, with the probe's code when the probe found it down.
+function probedStatus(n: NodeView): string {
+  const status = n.status ?? '-';
+  return n.probe?.state === 'down' ? `${status}: ${n.probe.code}` : status;
+}
+
+/** Each undeclared node that is down: why, with its code, then the probe's fix. */
+function downLines(views: readonly BuilderView[], c: ChalkInstance, layout: Layout): string[] {
+  return views.flatMap((v) =>
+    v.drift.flatMap((d) => {
+      const where = d.node ? `${v.name}/${d.node}` : v.name;
+      const probe = v.nodes.find((n) => n.name === d.node)?.probe;
+      const fix = probe?.state === 'down' ? probe.fix : undefined;
+      const code = d.code ? ` [${d.code}]` : '';
+      return [
+        ...wrapLine(`${INDENT}${c.red('down')} ${where}: ${d.detail}${code}`, layout.width, `${INDENT}  `),
+        ...(fix ? wrapLine(`${INDENT}  ${c.dim('→')} ${fix}`, layout.width, `${INDENT}    `) : []),
+      ];
+    }),
+  );
+}
+
+/**
+ * Builders buildx has that the config does not declare, one row per node: shown, never changed. A node down
+ * (by buildx's status or its probe) has its code in the STATUS cell and a line under the table.
+ */
 export function renderUndeclared(
   views: readonly BuilderView[],
   c: ChalkInstance,
@@ -77,7 +102,9 @@ export function renderUndeclared(
   const rows = [['BUILDER', 'DRIVER', 'NODE', 'ENDPOINT', 'STATUS', 'BUILDKIT', 'PLATFORMS']];
   for (const v of views) {
     const name = v.current ? `${v.name} (current)` : v.name;
-    if (v.nodes.length === 0) rows.push([name, v.driver || '-', '-', '-', v.error ? 'error' : '-', '-', '-']);
+    const code = v.drift.find((d) => d.node === undefined)?.code;
+    const status = v.error ? (code ? `error: ${code}` : 'error') : '-';
+    if (v.nodes.length === 0) rows.push([name, v.driver || '-', '-', '-', status, '-', '-']);
     for (const [i, n] of v.nodes.entries()) {
       const pin = (p: string) => (n.pinned.includes(p) ? `${p}*` : p);
       const platforms = layout.wide
@@ -91,7 +118,7 @@ export function renderUndeclared(
         i === 0 ? v.driver || '-' : '',
         n.name,
         n.endpoint ?? '-',
-        n.status ?? '-',
+        probedStatus(n),
         n.buildkitVersion ?? '-',
         list(platforms),
       ]);
@@ -100,6 +127,7 @@ export function renderUndeclared(
   return [
     c.bold('Not declared in the config (mpb leaves them alone):'),
     ...renderTable(rows, innerWidth(layout)).map((l) => `${INDENT}${l}`),
+    ...downLines(views, c, layout),
   ];
 }
 

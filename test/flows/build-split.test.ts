@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/built-cli.js';
-import { type FakeDocker, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { type FakeDocker, type FakeDockerOptions, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 
 const servers: Server[] = [];
 let ports: { a: number; b: number };
@@ -26,17 +26,17 @@ afterAll(() => {
   for (const s of servers) s.close();
 });
 
-const config = () => `version: 1
+const config = (a = ports.a, b = ports.b) => `version: 1
 defaultBuilder: fleet
 builders:
   fleet:
     driver: remote
     nodes:
       - name: a
-        endpoint: tcp://127.0.0.1:${ports.a}
+        endpoint: tcp://127.0.0.1:${a}
         platforms: [linux/amd64]
       - name: b
-        endpoint: tcp://127.0.0.1:${ports.b}
+        endpoint: tcp://127.0.0.1:${b}
         platforms: [linux/arm64]
 `;
 
@@ -51,8 +51,11 @@ afterEach(() => {
   world = undefined;
 });
 
-async function setup(fail?: { command: string; exit: number; match?: string; stderr?: string }[]) {
-  const fake = await withFakeDocker({ version: '0.29.1', fail });
+async function setup(
+  fail?: { command: string; exit: number; match?: string; stderr?: string }[],
+  options: Pick<FakeDockerOptions, 'slow' | 'mode'> = {},
+) {
+  const fake = await withFakeDocker({ version: '0.29.1', fail, ...options });
   fake.setState((s) => {
     s.workers[`tcp://127.0.0.1:${ports.b}`] = { platforms: ['linux/arm64'] };
   });
@@ -179,6 +182,54 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
     expect(r.stderr).toContain('linux/arm64 on node "b" failed (exit 1)');
     expect(r.stderr).toContain('arm64 broke');
     expect(r.stderr).toMatch(/localhost:5000\/app@sha256:[0-9a-f]{64} \(linux\/amd64 on "a"\)/);
+  });
+
+  it('a node that stops answering mid-job: that job is stopped and named, no merge, no tag, exit 3', async () => {
+    // The fake's jobs take 4 s; nodes a and b answer until b's listener closes once both jobs run, so b's job
+    // is stopped about 1.5 s in (--node-timeout 1).
+    // 'path': the fake docker gets mpb's SIGINT itself (how docker forwards it to a plugin is not tested here).
+    const w = await setup(undefined, { slow: { build: 4_000 }, mode: 'path' });
+    const [a, b] = await Promise.all([listen(), listen()]);
+    const bPort = portOf(b!);
+    writeFileSync(join(w.dir, 'builders.yaml'), config(portOf(a!), bPort));
+    w.fake.setState((s) => {
+      s.workers[`tcp://127.0.0.1:${bPort}`] = { platforms: ['linux/arm64'] };
+    });
+    const args = ['--json', 'build', '--strategy', 'split', '-p', 'amd64,arm64', '-t', TAG, '--push'];
+    const running = mpb(w, [...args, '--node-timeout', '1', 'app']);
+    try {
+      while (calls(w, 'build').length < 2) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => b!.close(r));
+      const r = await running;
+      expect(r.exitCode, r.stderr).toBe(3);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.died).toMatchObject({
+        code: 'node.died',
+        builder: 'fleet',
+        node: 'b',
+        endpoint: `tcp://127.0.0.1:${bPort}`,
+        platforms: ['linux/arm64'],
+        last: { state: 'down', code: 'tcp.refused' },
+      });
+      expect(doc.errors).toEqual([
+        expect.objectContaining({ code: 'node.died', message: expect.stringContaining('node "b"') }),
+      ]);
+      expect(doc.jobs.map((j: { node: string; died: unknown }) => [j.node, j.died !== null])).toEqual([
+        ['a', false],
+        ['b', true],
+      ]);
+      // Only b's job was stopped; a's finished and stays pushed by digest, untagged.
+      expect(w.fake.signals()).toEqual(['SIGINT']);
+      expect(calls(w, 'imagetools create')).toHaveLength(0);
+      expect(w.fake.state().registry[TAG]).toBeUndefined();
+      expect(r.stderr).toMatch(
+        /node "b" \(tcp:\/\/127\.0\.0\.1:\d+\) of builder "fleet" stopped answering for \d+ s while building linux\/arm64: .*\[node\.died\]/,
+      );
+      expect(r.stderr).toContain('nothing was tagged.');
+    } finally {
+      a!.close();
+      b!.close();
+    }
   });
 
   it('auto on a hand-made builder without pins: splits, says why, uses helper builders, reused', async () => {

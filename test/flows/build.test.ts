@@ -295,6 +295,23 @@ describe.each(VERSIONS)("buildx's own builders on buildx %s, with no config file
     expect(mutations(w).map((c) => c[2])).toEqual(['build']);
   });
 
+  it('`default` without a Docker daemon: its context is probed, docker.down named before buildx runs, exit 3', async () => {
+    // buildx lists no node for it then (capture ls-empty); 'path': the fake docker answers for the context.
+    const fake = await withFakeDocker({ version, mode: 'path' });
+    const w = await setup(version, { fake, noConfig: true });
+    const r = await mpb(w, ['--json', 'build', '--builder', 'default', '-p', 'amd64', 'app']);
+    expect(r.exitCode).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.preflight).toMatchObject([
+      { builder: 'default', node: 'default', endpoint: 'default', state: 'down', code: 'docker.down' },
+    ]);
+    expect(doc.errors[0]).toMatchObject({
+      code: 'docker.down',
+      message: expect.stringContaining('Docker daemon'),
+    });
+    expect(buildCalls(w)).toEqual([]);
+  });
+
   it('refuses several platforms on the docker driver (capture default-build-multi)', async () => {
     const w = await setup(version, { daemon: true, noConfig: true });
     const r = await mpb(w, ['build', '--builder', 'default', '-p', 'amd64,arm64', 'app']);

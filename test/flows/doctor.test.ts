@@ -244,8 +244,42 @@ describe('mpb doctor', () => {
     expect(JSON.parse(r.stdout).checks.length).toBeGreaterThan(0);
   });
 
-  it('refuses a builder the config does not declare (exit 2)', async () => {
-    const r = await doctor(['nope'], {});
+  it('a builder the config does not declare is checked as buildx has it: endpoints and TLS files from inspect', async () => {
+    // Capture inspect-dead, pointed at this test's daemons and files: dead0 at a closed port, badcert at the
+    // good server with the real client files (running: doctor probes it all the same).
+    const inspect = capture('0.29.1', 'inspect-dead')
+      .stdout.replaceAll('tcp://127.0.0.1:1299', `tcp://127.0.0.1:${ports.dead}`)
+      .replaceAll('tcp://127.0.0.1:1234', `tcp://127.0.0.1:${ports.good}`)
+      .replaceAll('/home/dev/.mpb/certs/ca.crt', client.ca!)
+      .replaceAll('/home/dev/.mpb/certs/client.crt', client.cert!)
+      .replaceAll('/home/dev/.mpb/certs/client.key', client.key!)
+      .replaceAll('/nonexistent/client.key', client.key!)
+      .replace(/(Name: +badcert[\s\S]*?Status: +)inactive/, '$1running');
+    const rows: FakeRow[] = [[['docker', 'buildx', 'inspect', 'deadb'], { stdout: inspect }]];
+    const r = await doctor(['deadb', 'mac'], {}, { json: true, rows });
+    expect(r.code).toBe(3);
+    const checks = JSON.parse(r.stdout).checks as { id: string; code: string; detail: string }[];
+    expect(checks.map((c) => [c.id, c.code])).toEqual([
+      ['docker', 'ok'],
+      ['buildx', 'ok'],
+      ['config', 'ok'],
+      ['node:mac/mac-arm64', 'ok'],
+      ['node:mac/amd64-box', 'ok'],
+      ['node:deadb/dead0', 'tcp.refused'],
+      ['node:deadb/badcert', 'ok'],
+    ]);
+    expect(checks.at(-1)?.detail).toContain('client certificate accepted');
+  });
+
+  it('refuses a builder neither the config declares nor buildx has (exit 2)', async () => {
+    const missing = capture('0.29.1', 'inspect-missing');
+    const rows: FakeRow[] = [
+      [
+        ['docker', 'buildx', 'inspect', 'nope'],
+        { ...missing, stderr: missing.stderr.replace('nosuchbuilder', 'nope') },
+      ],
+    ];
+    const r = await doctor(['nope'], {}, { rows });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('error: no builder named nope in $DIR/builders.yaml\n  → Declared: fleet, mac\n');
   });

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDocker, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { closedPort } from '../helpers/tls-server.js';
 import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const AMD64_ALL = ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'];
@@ -124,11 +125,16 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     ]);
     const ls =
       version === '0.10.5' ? ['docker', 'buildx', 'ls'] : ['docker', 'buildx', 'ls', '--format', 'json'];
-    expect(fake.calls().slice(before)).toEqual([
-      ['docker', 'buildx', 'version'],
-      ls,
-      ['docker', 'buildx', 'inspect', 'fleet'],
-    ]);
+    // `default` has no Docker daemon here: its context is probed (at once with the inspect) to say why.
+    const sorted = (calls: string[][]) => calls.map((c) => c.join(' ')).sort();
+    expect(sorted(fake.calls().slice(before))).toEqual(
+      sorted([
+        ['docker', 'buildx', 'version'],
+        ls,
+        ['docker', 'buildx', 'inspect', 'fleet'],
+        ['docker', '--context', 'default', 'version', '--format', '{{.Server.Version}}'],
+      ]),
+    );
     expect((await mpb(fake, config, 'status')).exitCode).toBe(0);
   });
 
@@ -210,6 +216,53 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     expect(fleet.drift.map((d: { kind: string; node: string }) => [d.kind, d.node])).toEqual([
       ['down', 'linux-arm64'],
     ]);
+  });
+
+  it('an undeclared node is probed with the TLS files buildx has; `status NAME` judges that builder', async () => {
+    const port = await closedPort();
+    fake = await withFakeDocker({ version, mode: 'path', down: [`tcp://127.0.0.1:${port}`] });
+    const config = writeConfig(fake);
+    createFleet(fake);
+    // The files exist but hold no PEM: only a probe that read buildx's driver options can say so.
+    const tls = certsIn(fake.dir);
+    const opts = [`cacert=${tls.ca}`, `cert=${tls.cert}`, `key=${tls.key}`].flatMap((o) => [
+      '--driver-opt',
+      o,
+    ]);
+    docker(
+      fake,
+      'buildx',
+      'create',
+      '--name',
+      'rt',
+      '--node',
+      'dead',
+      '--driver',
+      'remote',
+      ...opts,
+      `tcp://127.0.0.1:${port}`,
+    );
+    // Read-only commands: run at once.
+    const [r, json, status, named] = await Promise.all([
+      mpb(fake, config, 'ls'),
+      mpb(fake, config, '--json', 'ls', 'rt'),
+      mpb(fake, config, 'status'),
+      mpb(fake, config, 'status', 'rt'),
+    ]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(
+      /^ {2}rt +remote +dead +tcp:\/\/127\.0\.0\.1:\d+ +inactive: tls\.files-invalid /m,
+    );
+    expect(r.stdout).toMatch(/^ {2}down rt\/dead: .+ \[tls\.files-invalid\]$/m);
+    expect(r.stdout).toMatch(/^ {4}→ /m);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.builders[0].nodes[0].probe).toMatchObject({ state: 'down', code: 'tls.files-invalid' });
+    expect(doc.builders[0].drift).toEqual([
+      { kind: 'down', node: 'dead', detail: expect.any(String), code: 'tls.files-invalid' },
+    ]);
+    // Without names, status judges the declared builders only (fleet is in sync); named, rt is judged.
+    expect(status.exitCode).toBe(0);
+    expect(named.exitCode).toBe(3);
   });
 
   it('undeclared builders are listed apart, and a name neither declared nor known is a usage error', async () => {

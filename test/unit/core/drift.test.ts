@@ -6,6 +6,7 @@ import { parseLsJson } from '../../../src/buildx/parse/ls-json.js';
 import { versionOf } from '../../../src/buildx/version.js';
 import { type Drift, describeDeclared, describeUndeclared } from '../../../src/core/drift.js';
 import { containerSpecOf } from '../../../src/core/local-container.js';
+import type { ProbeResult } from '../../../src/probe/types.js';
 import { capture } from '../../helpers/fake-run.js';
 import { CAPTURED_VERSIONS as VERSIONS, type CapturedVersion as Version } from '../../helpers/versions.js';
 import { AMD64, ARM64, builderSpec, FLEET, MAC, nodeSpec, TLS } from './fixtures.js';
@@ -251,7 +252,7 @@ describe('describeUndeclared', () => {
   it.each<Version>(['0.13.1', '0.29.1'])('%s: ls --format json builders are shown as they are', (version) => {
     const parsed = parseLsJson(capture(version, 'ls-mixed-json').stdout);
     if (!parsed.ok) throw new Error(parsed.error.message);
-    const views = parsed.value.map(describeUndeclared);
+    const views = parsed.value.map((b) => describeUndeclared(b));
     expect(views.map((v) => [v.name, v.state, v.driver, v.nodes.map((n) => [n.name, n.status])])).toEqual([
       [
         'builder',
@@ -277,5 +278,68 @@ describe('describeUndeclared', () => {
     expect(views.every((v) => v.drift.length === 0)).toBe(true);
     // No pins in JSON: the first platform listed is taken as the machine's own.
     expect(views[0]!.nodes[1]).toMatchObject({ pinned: [], native: ['linux/arm64'], emulated: AMD64_ALL });
+  });
+});
+
+describe('describeUndeclared with its preflight', () => {
+  const down = (node: string, code: 'tcp.refused' | 'docker.down', detail: string): ProbeResult => ({
+    builder: 'deadb',
+    node,
+    endpoint: 'tcp://127.0.0.1:1299',
+    state: 'down',
+    reason: code === 'tcp.refused' ? 'refused' : 'docker',
+    code,
+    detail,
+    fix: 'Start it.',
+    checks: [],
+    warnings: [],
+  });
+  const up = (node: string): ProbeResult => ({
+    builder: 'deadb',
+    node,
+    endpoint: 'tcp://127.0.0.1:1234',
+    state: 'up',
+    code: 'ok',
+    checks: ['127.0.0.1:1234 accepts TCP'],
+    warnings: [],
+  });
+
+  it.each(VERSIONS)(
+    '%s: a node is down by its probe (with its code) or by buildx status (inspect-dead)',
+    (version) => {
+      const probes = [down('dead0', 'tcp.refused', 'connection to 127.0.0.1:1299 refused'), up('badcert')];
+      const view = describeUndeclared(inspected(version, 'inspect-dead'), probes);
+      expect(view.state).toBe('undeclared');
+      expect(view.nodes.map((n) => n.probe?.code)).toEqual(['tcp.refused', 'ok']);
+      // buildx could not reach badcert although its port accepts TCP: buildx's `inactive` stands (nodeStateOf).
+      expect(view.drift).toEqual([
+        { kind: 'down', node: 'dead0', detail: 'connection to 127.0.0.1:1299 refused', code: 'tcp.refused' },
+        { kind: 'down', node: 'badcert', detail: 'status inactive', code: 'node.inactive' },
+      ]);
+    },
+  );
+
+  it('running nodes are not down; a builder buildx cannot load is, named by its context probe', () => {
+    expect(
+      describeUndeclared(inspected('0.29.1', 'inspect'), [up('linux-amd64'), up('linux-arm64')]).drift,
+    ).toEqual([]);
+    const parsed = parseLsJson(capture('0.29.1', 'ls-mixed-json').stdout);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const unloaded = parsed.value.find((b) => b.name === 'default')!;
+    const probe = {
+      ...down('default', 'docker.down', 'context default: Cannot connect'),
+      builder: 'default',
+    };
+    expect(describeUndeclared(unloaded, [probe]).drift).toEqual([
+      { kind: 'down', detail: 'buildx cannot load it: context default: Cannot connect', code: 'docker.down' },
+    ]);
+    // Its Docker answers, yet buildx cannot load it: buildx's own words, with the inspect code.
+    expect(describeUndeclared(unloaded, []).drift).toEqual([
+      {
+        kind: 'down',
+        detail: `buildx cannot load it: ${unloaded.error}`,
+        code: 'builder.bootstrap-failed',
+      },
+    ]);
   });
 });

@@ -1,10 +1,11 @@
 // An undeclared builder is probed from buildx's own state: endpoints and TLS driver options from real captures.
 import { describe, expect, it } from 'vitest';
 import { parseInspect } from '../../../src/buildx/parse/inspect.js';
-import { probeSpecsOf } from '../../../src/probe/buildx-nodes.js';
+import { parseLsJson } from '../../../src/buildx/parse/ls-json.js';
+import { probeActual, probeSpecsOf } from '../../../src/probe/buildx-nodes.js';
 import { parseEndpoint } from '../../../src/probe/endpoint.js';
 import { platformsByNodeOf } from '../../../src/probe/watch.js';
-import { capture } from '../../helpers/fake-run.js';
+import { capture, fakeRun } from '../../helpers/fake-run.js';
 
 function builderOf(version: '0.13.1' | '0.29.1', name: string) {
   const parsed = parseInspect(capture(version, name).stdout);
@@ -43,6 +44,59 @@ describe('probeSpecsOf', () => {
   it("the engine's default builder is probed through its context (default-inspect)", () => {
     const [spec] = probeSpecsOf(builderOf('0.29.1', 'default-inspect'));
     expect(parseEndpoint(spec!, 'docker')).toEqual({ kind: 'docker-context', context: 'default' });
+  });
+});
+
+/** `default` as `ls --format json` shows it without a Docker daemon: no driver, no node, an error. */
+function unloadedDefault() {
+  const parsed = parseLsJson(capture('0.29.1', 'ls-mixed-json').stdout);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value.find((b) => b.name === 'default')!;
+}
+
+describe('probeSpecsOf: a docker context builder buildx cannot load', () => {
+  it('stands for its one node: the context, named after it (ls-mixed-json, default)', () => {
+    const builder = unloadedDefault();
+    expect([builder.driver, builder.nodes, builder.error]).toEqual(['', [], expect.any(String)]);
+    const specs = probeSpecsOf(builder);
+    expect(specs.map((s) => [s.name, s.endpoint])).toEqual([['default', 'default']]);
+    expect(parseEndpoint(specs[0]!, 'docker')).toEqual({ kind: 'docker-context', context: 'default' });
+  });
+});
+
+describe('probeActual', () => {
+  // fakeRun throws on any call it has no row for: these prove what is, and is not, run.
+  it('takes a node buildx reports running at its word: up, nothing run (0.29.1 inspect)', async () => {
+    const results = await probeActual(builderOf('0.29.1', 'inspect'), 1000, { run: fakeRun([]) });
+    expect(results.map((r) => [r.node, r.state, r.code, r.state === 'up' && r.checks])).toEqual([
+      ['linux-amd64', 'up', 'ok', ['buildx reports it running (not probed again)']],
+      ['linux-arm64', 'up', 'ok', ['buildx reports it running (not probed again)']],
+    ]);
+  });
+
+  it('probes the others for the reason, and running ones too when asked (inspect-dead, inspect)', async () => {
+    // The captures' TLS files are not on this machine: the probe stops at them, before any socket.
+    const dead = await probeActual(builderOf('0.29.1', 'inspect-dead'), 1000, { run: fakeRun([]) });
+    expect(dead.map((r) => [r.builder, r.node, r.code])).toEqual([
+      ['deadb', 'dead0', 'tls.files-unreadable'],
+      ['deadb', 'badcert', 'tls.files-unreadable'],
+    ]);
+    const rechecked = await probeActual(builderOf('0.29.1', 'inspect'), 1000, {
+      run: fakeRun([]),
+      recheckRunning: true,
+    });
+    expect(rechecked.map((r) => r.code)).toEqual(['tls.files-unreadable', 'tls.files-unreadable']);
+  });
+
+  it('names why an unloaded context builder is down: its Docker does not answer (docker.down)', async () => {
+    const run = fakeRun([
+      [
+        ['docker', '--context', 'default', 'version'],
+        { exitCode: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n' },
+      ],
+    ]);
+    const [result] = await probeActual(unloadedDefault(), 1000, { run });
+    expect(result).toMatchObject({ builder: 'default', node: 'default', state: 'down', code: 'docker.down' });
   });
 });
 
