@@ -54,7 +54,8 @@ export const DIAGNOSES = {
   'node.stopped': 'buildx reports the node stopped',
   'node.error': 'buildx reports an error for the node',
   'node.down': 'buildx reports the node neither running nor stopped (starting, stopping, unknown)',
-  'node.died': 'a node stopped answering during a build for longer than --node-timeout: mpb stopped buildx',
+  'node.died':
+    'a node stopped answering during a build: for longer than --node-timeout (mpb stopped buildx), or buildx failed while it was down',
   'platform.not-served': 'the node does not serve a platform it declares',
   'node.pins-differ': 'the pinned platforms differ from the declared ones',
   'kube.kubeconfig-unreadable': 'the kubeconfig is missing or cannot be read (KUBECONFIG, ~/.kube/config)',
