@@ -214,8 +214,10 @@ export function expectOk(r: RunResult, what?: string): RunResult {
       throw r.outcome.tool === 'buildx'
         ? new ToolMissingError('the docker buildx plugin is not installed', {
             hint: 'Install buildx 0.10 or newer: https://github.com/docker/buildx#installing',
+            code: 'buildx.unusable',
           })
         : new ToolMissingError(`${r.outcome.tool} was not found on PATH`, {
+            ...(r.outcome.tool === 'docker' ? { code: 'docker.missing' as const } : {}),
             hint:
               r.outcome.tool === 'docker'
                 ? 'Install the Docker CLI (docker-ce-cli or docker.io) and make sure `docker` is on PATH.'
