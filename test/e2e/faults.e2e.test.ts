@@ -228,6 +228,8 @@ interface RowContext {
   config: string;
   /** A temp folder of the suite's. */
   scratch: string;
+  /** The one `mpb doctor` run of the endpoint faults, which every one of their rows reads. */
+  doctor?: Promise<Outcome>;
 }
 
 /** One fault: how it is injected, the mpb command that meets it, and what mpb must say. */
@@ -247,20 +249,33 @@ const probeArgs = ['--probe-timeout', String(PROBE_TIMEOUT_S)];
 const probeBound = { flag: '--probe-timeout', seconds: PROBE_TIMEOUT_S } as const;
 const errorCode = (o: Outcome) => o.doc.errors?.[0]?.code;
 
-/** `mpb doctor BUILDER --json`: the check of its one node names the fault; `env` injects one. */
+/** The builders whose faults are endpoints: one `mpb doctor A B ...` probes them all at once. */
+const ENDPOINT_FAULTS: string[] = [];
+
+/**
+ * `mpb doctor --json`: the check of the builder's one node names the fault. Endpoint faults share one doctor
+ * run (all of them must be diagnosed within the one --probe-timeout, and a whole mpb process per row would
+ * only load a small machine); a fault that `env` injects gets a run of its own.
+ */
 function doctorRow(
   fault: string,
   builder: string,
   code: DiagnosisCode,
-  env: (ctx: RowContext) => NodeJS.ProcessEnv = () => ({}),
+  env?: (ctx: RowContext) => NodeJS.ProcessEnv,
 ): Row {
+  if (!env) ENDPOINT_FAULTS.push(builder);
+  const doctor = (ctx: RowContext, builders: string[], extra: NodeJS.ProcessEnv = {}) =>
+    mpb(['--config', ctx.config, '--json', 'doctor', ...builders, ...probeArgs], { ...ctx.env, ...extra });
   return {
     fault,
     code,
     exit: 3,
     bound: probeBound,
-    run: (ctx) =>
-      mpb(['--config', ctx.config, '--json', 'doctor', builder, ...probeArgs], { ...ctx.env, ...env(ctx) }),
+    run: (ctx) => {
+      if (env) return doctor(ctx, [builder], env(ctx));
+      ctx.doctor ??= doctor(ctx, ENDPOINT_FAULTS);
+      return ctx.doctor;
+    },
     codeOf: (o) => o.doc.checks?.find((c) => c.id === `node:${builder}/${builder}0`)?.code,
   };
 }
