@@ -21,7 +21,7 @@ export interface RunOptions {
    * Aborting stops the child: SIGINT first (buildx cancels cleanly), SIGKILL after `abortGraceMs`. Such a child
    * runs in a process group of its own, and the signals go to the group: `docker buildx` is two processes, and
    * docker does not pass a signal on to its plugin (it expects the terminal to have sent it to both), so a
-   * signal to docker alone leaves buildx running, hung on a frozen node.
+   * signal to docker alone leaves buildx running, hung on a frozen node (docs/buildx.md#signals-to-the-plugin).
    */
   signal?: AbortSignal;
   /** How long a child stopped by `signal` has to exit before SIGKILL; 5 s when not given. */
