@@ -1,4 +1,5 @@
 // One error vocabulary for mpb. Only src/cli.ts catches these and turns them into exit codes.
+import type { FaultCode } from './probe/codes.js';
 
 export const EXIT = { ok: 0, buildxFailed: 1, usage: 2, unhealthy: 3, toolMissing: 4, internal: 70 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -31,9 +32,12 @@ export abstract class MpbError extends Error {
   abstract readonly exitCode: ExitCode;
   /** One line of what to do next, shown under the message. */
   readonly hint: string | undefined;
+  /** The diagnosis code `--json` gives this error (README "Diagnosis codes"), when it names a fault. */
+  readonly code: FaultCode | undefined;
   constructor(message: string, options: ErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.hint = options.hint;
+    this.code = options.code;
   }
 }
 
@@ -48,7 +52,7 @@ const errorOf = <N extends string>(name: N, exitCode: ExitCode) =>
     readonly exitCode = exitCode;
   };
 
-type ErrorOptions = { hint?: string; cause?: unknown };
+type ErrorOptions = { hint?: string; cause?: unknown; code?: FaultCode };
 
 /** Bad flags or arguments (exit 2). */
 export class UsageError extends errorOf('UsageError', EXIT.usage) {}

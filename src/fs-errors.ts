@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EXIT, type ExitCode, MpbError } from './errors.js';
+import type { FaultCode } from './probe/codes.js';
 
 /** An errno failure on a path mpb reads or writes. */
 export class FsError extends MpbError {
@@ -13,9 +14,9 @@ export class FsError extends MpbError {
     readonly path: string,
     readonly errno: string,
     message: string,
-    options: { hint: string; cause: unknown },
+    options: { hint: string; cause: unknown; syscall?: string | undefined },
   ) {
-    super(message, options);
+    super(message, { ...options, code: codeOfErrno(errno, options.syscall) });
     this.exitCode = MACHINE_ERRORS.has(errno) ? EXIT.buildxFailed : EXIT.usage;
   }
 }
@@ -35,6 +36,33 @@ function nearestExisting(path: string): { at: string; folder: boolean } {
     } catch {
       if (p === dirname(p)) return { at: p, folder: true };
     }
+  }
+}
+
+/** The diagnosis code of an errno of `syscall`: the same grouping as explainErrno's words. */
+export function codeOfErrno(errno: string, syscall?: string): FaultCode {
+  switch (errno) {
+    case 'ENOTDIR':
+      return 'fs.not-a-folder';
+    case 'ENOENT':
+      return 'fs.missing';
+    case 'EACCES':
+    case 'EPERM':
+      return 'fs.denied';
+    case 'EROFS':
+      return 'fs.read-only';
+    case 'EISDIR':
+      return 'fs.is-a-folder';
+    case 'EEXIST':
+      return syscall === 'mkdir' ? 'fs.not-a-folder' : 'fs.exists';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'fs.no-space';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'fs.too-many-files';
+    default:
+      return 'fs.failed';
   }
 }
 
@@ -105,5 +133,6 @@ export function fsError(e: unknown, path: string, action: string, where?: string
   return new FsError(path, e.code, `cannot ${action} ${path}: ${why}`, {
     hint: where ? `${hint} ${where}` : hint,
     cause: e,
+    syscall: e.syscall,
   });
 }

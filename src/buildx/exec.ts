@@ -17,7 +17,12 @@ export interface RunOptions {
   /** 'pipe' captures output; 'inherit' streams it live (builds); 'stderr' streams both to our stderr. */
   stdio?: 'pipe' | 'inherit' | 'stderr';
   input?: string;
-  /** Aborting stops the child: SIGINT first (buildx cancels cleanly), SIGKILL after `abortGraceMs`. */
+  /**
+   * Aborting stops the child: SIGINT first (buildx cancels cleanly), SIGKILL after `abortGraceMs`. Such a child
+   * runs in a process group of its own, and the signals go to the group: `docker buildx` is two processes, and
+   * docker does not pass a signal on to its plugin (it expects the terminal to have sent it to both), so a
+   * signal to docker alone leaves buildx running, hung on a frozen node (docs/buildx.md#signals-to-the-plugin).
+   */
   signal?: AbortSignal;
   /** How long a child stopped by `signal` has to exit before SIGKILL; 5 s when not given. */
   abortGraceMs?: number;
@@ -71,11 +76,12 @@ export interface RunnerSettings {
   env?: NodeJS.ProcessEnv;
 }
 
-const children = new Set<{ kill: (signal?: NodeJS.Signals) => boolean }>();
+/** A running child; `stop` signals it, or its whole process group when it has one. */
+const children = new Set<{ stop: (signal: NodeJS.Signals) => void }>();
 let signalsHooked = false;
 
-// Ctrl-C reaches the whole foreground process group, but a SIGTERM from CI reaches only us:
-// forward both to every child, then exit with the conventional 128+N code.
+// Ctrl-C reaches the whole foreground process group (but not a child in a group of its own), and a SIGTERM
+// from CI reaches only us: forward both to every child, then exit with the conventional 128+N code.
 function hookSignals(): void {
   if (signalsHooked) return;
   signalsHooked = true;
@@ -84,7 +90,7 @@ function hookSignals(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.on(signal, () => {
-      for (const child of children) child.kill(signal);
+      for (const child of children) child.stop(signal);
       process.exitCode = code;
       if (children.size === 0) process.exit(code);
       setTimeout(() => process.exit(code), 5_000).unref();
@@ -130,11 +136,23 @@ export function createRunner(settings: RunnerSettings = {}): Runner {
       stderr: stdio === 'pipe' ? 'pipe' : 'inherit',
       stripFinalNewline: false,
       encoding: 'utf8',
+      detached: options.signal !== undefined,
     });
-    children.add(child);
+    const group = options.signal !== undefined && child.pid !== undefined ? child.pid : undefined;
+    const stop = (signal: NodeJS.Signals) => {
+      if (group === undefined) return void child.kill(signal);
+      try {
+        process.kill(-group, signal);
+      } catch {
+        // the group has ended
+      }
+    };
+    const running = { stop };
+    children.add(running);
+    let killLater: NodeJS.Timeout | undefined;
     const stopOnAbort = () => {
-      child.kill('SIGINT');
-      setTimeout(() => child.kill('SIGKILL'), options.abortGraceMs ?? 5_000).unref();
+      stop('SIGINT');
+      killLater = setTimeout(() => stop('SIGKILL'), options.abortGraceMs ?? 5_000).unref();
     };
     if (options.signal?.aborted) stopOnAbort();
     else options.signal?.addEventListener('abort', stopOnAbort, { once: true });
@@ -154,8 +172,13 @@ export function createRunner(settings: RunnerSettings = {}): Runner {
       : [];
     const r = await child;
     options.signal?.removeEventListener('abort', stopOnAbort);
+    if (killLater !== undefined) {
+      // docker may end on SIGINT before its plugin does: what is left of the group must not outlive the run.
+      clearTimeout(killLater);
+      stop('SIGKILL');
+    }
     for (const s of splitters) s.end();
-    children.delete(child);
+    children.delete(running);
     const stdout = typeof r.stdout === 'string' ? r.stdout : '';
     const stderr = typeof r.stderr === 'string' ? r.stderr : '';
     const code = (r.cause as NodeJS.ErrnoException | undefined)?.code;
@@ -191,8 +214,10 @@ export function expectOk(r: RunResult, what?: string): RunResult {
       throw r.outcome.tool === 'buildx'
         ? new ToolMissingError('the docker buildx plugin is not installed', {
             hint: 'Install buildx 0.10 or newer: https://github.com/docker/buildx#installing',
+            code: 'buildx.unusable',
           })
         : new ToolMissingError(`${r.outcome.tool} was not found on PATH`, {
+            ...(r.outcome.tool === 'docker' ? { code: 'docker.missing' as const } : {}),
             hint:
               r.outcome.tool === 'docker'
                 ? 'Install the Docker CLI (docker-ce-cli or docker.io) and make sure `docker` is on PATH.'

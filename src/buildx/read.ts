@@ -13,11 +13,19 @@ import { rememberedVersion, rememberVersion, resolvePlugin } from './version-cac
 const REPORT_HINT =
   'mpb may not know this buildx output yet: please report it with the output of `docker buildx version`.';
 
-/** The parsed value, or a BuildxFailedError that quotes the line buildx printed and mpb could not read. */
-function readValue<T>(parsed: Parsed<T>, r: RunResult): T {
+/**
+ * The parsed value, or a BuildxFailedError that quotes the line buildx printed and mpb could not read; an
+ * unreadable version makes buildx unusable to mpb, anything else is output mpb does not know yet.
+ */
+function readValue<T>(
+  parsed: Parsed<T>,
+  r: RunResult,
+  code: 'buildx.unusable' | 'buildx.unreadable' = 'buildx.unreadable',
+): T {
   if (parsed.ok) return parsed.value;
   throw new BuildxFailedError(describeParseError(parsed.error, r.command), r.command, r.stderr, {
     hint: REPORT_HINT,
+    code,
   });
 }
 
@@ -39,7 +47,7 @@ export async function detectVersion(run: Runner, env?: NodeJS.ProcessEnv): Promi
     await run('docker', VERSION_ARGS, { timeoutMs: TIMEOUT_MS.read }),
     'docker buildx version',
   );
-  const version = requireSupported(readValue(parseBuildxVersion(r.stdout), r));
+  const version = requireSupported(readValue(parseBuildxVersion(r.stdout), r, 'buildx.unusable'));
   if (env && plugin) rememberVersion(env, plugin, r.stdout);
   return version;
 }

@@ -58,6 +58,7 @@ export function parseBuildxVersion(text: string): Parsed<BuildxVersion> {
 export function requireSupported(v: BuildxVersion): BuildxVersion {
   if (!isAtLeast(v, MIN_VERSION.major, MIN_VERSION.minor)) {
     throw new ToolMissingError(`buildx ${v.raw} is too old: mpb needs 0.10 or newer`, {
+      code: 'buildx.unusable',
       hint: 'Upgrade buildx: https://github.com/docker/buildx#installing (Docker Desktop and docker-ce ship a recent one).',
     });
   }

@@ -1,6 +1,8 @@
 // While `buildx build` runs: a node that dies mid-build can hang buildx for good (docker/buildx#556), so the
 // nodes that build are probed every few seconds (TLS nodes down to a gRPC answer, so a frozen daemon counts);
 // one silent for longer than --node-timeout stops buildx, and the report names it and what it was building.
+// A node that dies outright (its connections reset) makes buildx fail at once: then the nodes are probed once
+// more, and one that no longer answers is reported the same way.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Runner, RunOptions, RunResult } from '../buildx/exec.js';
 import type { DriverName } from '../drivers/registry.js';
@@ -35,6 +37,8 @@ export interface NodeDeath {
   silentMs: number;
   /** The last probe: why it did not answer. */
   last: ProbeResult;
+  /** True when mpb stopped buildx; false when buildx failed on its own while the node was down. */
+  stoppedBuildx: boolean;
 }
 
 export interface WatchedRun {
@@ -57,23 +61,32 @@ export function platformsByNodeOf(
 
 const answered = (p: ProbeResult) => p.state !== 'down';
 
-/** Probes one node until it has been silent for nodeTimeoutMs (resolves with the last probe) or `stop` aborts. */
+/** One probe of a node, within --probe-timeout capped by --node-timeout. */
+function probeOnce(run: Runner, node: ProbeNodeSpec, options: WatchOptions): Promise<ProbeResult> {
+  const timeoutMs = Math.min(options.probeTimeoutMs, options.nodeTimeoutMs);
+  return probeNode(node, { run, timeoutMs, driver: options.driver, builder: options.builder });
+}
+
+/**
+ * Probes one node until it has been silent for nodeTimeoutMs (resolves with the last probe) or `stop` aborts;
+ * `lastAnswer` holds when it last answered.
+ */
 async function watchNode(
   run: Runner,
   node: ProbeNodeSpec,
   options: WatchOptions,
   stop: AbortSignal,
+  lastAnswer: Map<string, number>,
 ): Promise<{ last: ProbeResult; silentMs: number } | undefined> {
   const interval = options.intervalMs ?? Math.min(2_000, options.nodeTimeoutMs / 2);
-  const timeoutMs = Math.min(options.probeTimeoutMs, options.nodeTimeoutMs);
-  let lastAnswer = performance.now();
+  lastAnswer.set(node.name, performance.now());
   while (!stop.aborted) {
-    const last = await probeNode(node, { run, timeoutMs, driver: options.driver, builder: options.builder });
+    const last = await probeOnce(run, node, options);
     if (stop.aborted) return undefined;
     const now = performance.now();
-    if (answered(last)) lastAnswer = now;
-    else if (now - lastAnswer >= options.nodeTimeoutMs)
-      return { last, silentMs: Math.round(now - lastAnswer) };
+    const since = lastAnswer.get(node.name) ?? now;
+    if (answered(last)) lastAnswer.set(node.name, now);
+    else if (now - since >= options.nodeTimeoutMs) return { last, silentMs: Math.round(now - since) };
     await sleep(interval, undefined, { signal: stop }).catch(() => {});
   }
   return undefined;
@@ -94,18 +107,21 @@ export async function runWatched(
   const stopBuild = new AbortController();
   let died: NodeDeath | undefined;
   const watched = nodes.filter((n) => platformsByNode.has(n.name));
+  const lastAnswer = new Map<string, number>();
+  const deathOf = (node: ProbeNodeSpec, last: ProbeResult, silentMs: number, stoppedBuildx: boolean) => ({
+    code: 'node.died' as const,
+    builder: options.builder,
+    node: node.name,
+    endpoint: last.endpoint,
+    platforms: [...(platformsByNode.get(node.name) ?? [])],
+    silentMs,
+    last,
+    stoppedBuildx,
+  });
   const watchers = watched.map(async (node) => {
-    const silent = await watchNode(deps.run, node, options, stopWatching.signal);
+    const silent = await watchNode(deps.run, node, options, stopWatching.signal, lastAnswer);
     if (!silent || died) return;
-    died = {
-      code: 'node.died',
-      builder: options.builder,
-      node: node.name,
-      endpoint: silent.last.endpoint,
-      platforms: [...(platformsByNode.get(node.name) ?? [])],
-      silentMs: silent.silentMs,
-      last: silent.last,
-    };
+    died = deathOf(node, silent.last, silent.silentMs, true);
     stopBuild.abort();
   });
   try {
@@ -116,7 +132,15 @@ export async function runWatched(
       signal: stopBuild.signal,
       abortGraceMs: options.abortGraceMs,
     });
-    return { result, died };
+    if (died || result.outcome.kind !== 'failed') return { result, died };
+    // buildx failed on its own: because a node went away (a killed daemon resets its connections at once)?
+    const probes = await Promise.all(
+      watched.map(async (node) => ({ node, last: await probeOnce(deps.run, node, options) })),
+    );
+    const gone = probes.find((p) => !answered(p.last));
+    if (!gone) return { result, died };
+    const silentMs = Math.round(performance.now() - (lastAnswer.get(gone.node.name) ?? performance.now()));
+    return { result, died: deathOf(gone.node, gone.last, silentMs, false) };
   } finally {
     // A probe in flight ends on its own timeout; its answer no longer matters, so the build result does not wait.
     stopWatching.abort();
@@ -128,7 +152,9 @@ export async function runWatched(
 export function describeDeath(d: NodeDeath): { message: string; hint: string } {
   const why = d.last.state === 'down' ? `: ${d.last.detail}` : '';
   return {
-    message: `node "${d.node}" (${d.endpoint}) of builder "${d.builder}" stopped answering for ${Math.round(d.silentMs / 1000)} s while building ${d.platforms.join(', ')}${why}; stopped buildx [node.died]`,
+    message: d.stoppedBuildx
+      ? `node "${d.node}" (${d.endpoint}) of builder "${d.builder}" stopped answering for ${Math.round(d.silentMs / 1000)} s while building ${d.platforms.join(', ')}${why}; stopped buildx [node.died]`
+      : `node "${d.node}" (${d.endpoint}) of builder "${d.builder}" stopped answering while building ${d.platforms.join(', ')}${why}; buildx failed [node.died]`,
     hint: `Check the node (mpb doctor ${d.builder}), then build again; --node-timeout SECONDS waits longer.`,
   };
 }

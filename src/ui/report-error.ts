@@ -6,6 +6,7 @@ import { createOutput, widthOf } from './output.js';
 import { wrapLine } from './table.js';
 
 interface ErrorEntry {
+  code?: string;
   path?: string;
   line?: number;
   column?: number;
@@ -15,7 +16,8 @@ interface ErrorEntry {
 
 function entriesOf(e: unknown): ErrorEntry[] {
   if (e instanceof ConfigError) return e.issues;
-  if (isMpbError(e)) return [{ message: e.message, ...(e.hint ? { hint: e.hint } : {}) }];
+  if (isMpbError(e))
+    return [{ ...(e.code ? { code: e.code } : {}), message: e.message, ...(e.hint ? { hint: e.hint } : {}) }];
   return [
     {
       message: e instanceof Error ? e.message : String(e),

@@ -1,11 +1,14 @@
 // In-process servers on 127.0.0.1 for probe tests: a mutual-TLS server like buildkitd, plain TCP services
 // that do not speak TLS, a closed port; and certificate sets made by mpb's own generator.
+import 'reflect-metadata'; // before @peculiar/x509, which needs it (see src/certs/generate.ts)
+import { webcrypto } from 'node:crypto';
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { createSecureServer, type ServerHttp2Stream } from 'node:http2';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
+import { PemConverter, X509Certificate as X509 } from '@peculiar/x509';
 import { type Authority, issueCertificate, type PemPair, validityFor } from '../../src/certs/generate.js';
 
 export interface Running {
@@ -97,12 +100,16 @@ export function startTlsServer(options: {
   return listen(server);
 }
 
-/** A TCP service that is not TLS: answers HTTP to anything ('garbage') or hangs up at once ('close'). */
-export function startPlainServer(mode: 'garbage' | 'close'): Promise<Running> {
+/**
+ * A TCP service that is not TLS: answers HTTP to anything ('garbage'), hangs up at once ('close'), or accepts
+ * and never says a word ('silent': a host whose service hangs before TLS).
+ */
+export function startPlainServer(mode: 'garbage' | 'close' | 'silent'): Promise<Running> {
   const server = createTcpServer((socket) => {
     socket.on('error', () => {});
     if (mode === 'close') socket.destroy();
-    else socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+    else if (mode === 'garbage')
+      socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
   });
   return listen(server);
 }
@@ -112,6 +119,16 @@ export async function closedPort(): Promise<number> {
   const running = await listen(createTcpServer());
   await running.close();
   return running.port;
+}
+
+/** A CA as `mpb certs create` writes it (ca.pem, ca-key.pem), loaded to sign more leaves. */
+export async function readAuthority(pem: PemPair): Promise<Authority> {
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
+  const der = PemConverter.decodeFirst(pem.key);
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, algorithm, true, ['sign']);
+  const certificate = new X509(pem.cert);
+  const publicKey = await certificate.publicKey.export(algorithm, ['verify'], webcrypto);
+  return { certificate, keys: { privateKey, publicKey }, pem };
 }
 
 /** A leaf made by mpb's generator with overrides: validity shifted by days, other SANs. */

@@ -12,21 +12,22 @@ const errno = (code: string, syscall = 'open') =>
 
 describe('fsError', () => {
   it.each([
-    ['ENOENT', 2, 'the folder /nowhere/at/all does not exist'],
-    ['EACCES', 2, 'permission denied'],
-    ['EPERM', 2, 'permission denied'],
-    ['EROFS', 2, 'the file system is read-only'],
-    ['EISDIR', 2, 'it is a folder, not a file'],
-    ['ENOSPC', 1, 'no space left on the device'],
-    ['EMFILE', 1, 'too many open files'],
-    ['EPIPE', 1, 'the reading end closed'],
-  ] as const)('%s → exit %i: "%s"', (code, exitCode, why) => {
-    const e = fsError(errno(code), '/nowhere/at/all/x.pem', 'read');
+    ['ENOENT', 2, 'the folder /nowhere/at/all does not exist', 'fs.missing'],
+    ['EACCES', 2, 'permission denied', 'fs.denied'],
+    ['EPERM', 2, 'permission denied', 'fs.denied'],
+    ['EROFS', 2, 'the file system is read-only', 'fs.read-only'],
+    ['EISDIR', 2, 'it is a folder, not a file', 'fs.is-a-folder'],
+    ['ENOSPC', 1, 'no space left on the device', 'fs.no-space'],
+    ['EMFILE', 1, 'too many open files', 'fs.too-many-files'],
+    ['EPIPE', 1, 'the reading end closed', 'fs.failed'],
+  ] as const)('%s → exit %i: "%s" (%s)', (errnoCode, exitCode, why, code) => {
+    const e = fsError(errno(errnoCode), '/nowhere/at/all/x.pem', 'read');
     expect(e).toBeInstanceOf(FsError);
     expect(e).toMatchObject({
       exitCode,
       message: `cannot read /nowhere/at/all/x.pem: ${why}`,
       path: '/nowhere/at/all/x.pem',
+      code,
     });
     expect(isMpbError(e) && e.hint).toBeTruthy();
   });
@@ -57,6 +58,7 @@ describe('fsError', () => {
     );
     await expect(attempt).rejects.toMatchObject({
       exitCode: 2,
+      code: 'fs.not-a-folder',
       message: `cannot create the lock folder ${dir}/F/locks: ${dir}/F is a file, not a folder`,
     });
   });

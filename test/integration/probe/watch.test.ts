@@ -31,6 +31,13 @@ function sleepingBuild(seconds: number): Runner {
     file === 'docker' ? real('sleep', [String(seconds)], options) : real(file, args, options);
 }
 
+/** `docker ARGV` becomes `false`: a build that fails at once, as buildx does when its node resets the connection. */
+function failingBuild(): Runner {
+  const real = createRunner();
+  return (file, args, options) =>
+    file === 'docker' ? real('false', [], options) : real(file, args, options);
+}
+
 const options = {
   builder: 'rt',
   driver: 'remote' as const,
@@ -63,11 +70,51 @@ describe('runWatched', () => {
       node: 'mute',
       platforms: ['linux/arm64'],
       builder: 'rt',
+      stoppedBuildx: true,
     });
     expect(died?.last).toMatchObject({ state: 'down', code: 'grpc.no-answer' });
     expect(result.exitCode).not.toBe(0);
     // Not past the named timeout by more than the probe and the SIGINT grace: far below the 60 s "build".
     expect(seconds).toBeLessThan(3 + 2 + 5 + 10);
+  });
+
+  it('names a building node that is down when buildx fails on its own, as when a daemon is killed', async () => {
+    const nodes = [
+      { name: 'alive', endpoint: await serve('buildkit'), tls, local: undefined, driverOpts: {} },
+      { name: 'gone', endpoint: await serve('silent'), tls, local: undefined, driverOpts: {} },
+    ];
+    const { result, died } = await runWatched(
+      { run: failingBuild() },
+      ['buildx', 'build', '.'],
+      nodes,
+      new Map([
+        ['alive', ['linux/amd64']],
+        ['gone', ['linux/arm64']],
+      ]),
+      options,
+    );
+    expect(result.exitCode).toBe(1);
+    expect(died).toMatchObject({
+      code: 'node.died',
+      node: 'gone',
+      platforms: ['linux/arm64'],
+      stoppedBuildx: false,
+    });
+  });
+
+  it('blames no node when buildx fails while every building node answers', async () => {
+    const nodes = [
+      { name: 'alive', endpoint: await serve('buildkit'), tls, local: undefined, driverOpts: {} },
+    ];
+    const { result, died } = await runWatched(
+      { run: failingBuild() },
+      ['buildx', 'build', '.'],
+      nodes,
+      new Map([['alive', ['linux/amd64']]]),
+      options,
+    );
+    expect(result.exitCode).toBe(1);
+    expect(died).toBeUndefined();
   });
 
   it('lets the build finish while every building node answers; a silent node that builds nothing is ignored', async () => {

@@ -53,6 +53,7 @@ describe('detectVersion', () => {
     const e = await rejection(detectVersion(run));
     expect(e).toBeInstanceOf(ToolMissingError);
     expect((e as ToolMissingError).message).toContain('v0.9.1 is too old');
+    expect((e as ToolMissingError).code).toBe('buildx.unusable');
   });
 
   it('says the plugin is missing when docker does not know `buildx`', async () => {
@@ -60,6 +61,7 @@ describe('detectVersion', () => {
     const e = await rejection(detectVersion(fakeRun([[VERSION, { exitCode: 1, stderr }]])));
     expect(e).toBeInstanceOf(ToolMissingError);
     expect((e as ToolMissingError).message).toBe('the docker buildx plugin is not installed');
+    expect((e as ToolMissingError).code).toBe('buildx.unusable');
   });
 
   it('quotes a version line it cannot read', async () => {
@@ -68,6 +70,7 @@ describe('detectVersion', () => {
     expect((e as BuildxFailedError).message).toBe(
       'could not read the output of `docker buildx version`: line 1: not a buildx version line\n  "buildx (devel)"',
     );
+    expect((e as BuildxFailedError).code).toBe('buildx.unusable');
   });
 });
 
@@ -95,6 +98,7 @@ describe('readBuilders: one `docker buildx ls`, JSON where the version has it', 
       /^could not read the output of `docker buildx ls --format json`: line 2: not JSON/,
     );
     expect((e as BuildxFailedError).message).toContain('\n  "not json"');
+    expect((e as BuildxFailedError).code).toBe('buildx.unreadable');
   });
 
   it('fails with buildx’s own words when `ls` fails', async () => {

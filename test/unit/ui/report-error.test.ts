@@ -85,6 +85,25 @@ describe('reportError', () => {
     expect(stderr()).toMatch(/^::error file=ci\/builders.yaml,line=7,col=9::/);
   });
 
+  it('under --json gives an error its diagnosis code, when it has one', () => {
+    const { ctx, stdout } = captureContext({ json: true });
+    const missing = new ToolMissingError('the docker buildx plugin is not installed', {
+      hint: 'Install buildx',
+      code: 'buildx.unusable',
+    });
+    expect(reportError(missing, ctx)).toBe(4);
+    expect(JSON.parse(stdout())).toEqual({
+      ok: false,
+      errors: [
+        {
+          code: 'buildx.unusable',
+          message: 'the docker buildx plugin is not installed',
+          hint: 'Install buildx',
+        },
+      ],
+    });
+  });
+
   it('colours only where colour is allowed', () => {
     const { ctx, stderr } = captureContext({ tty: true });
     reportError(new UsageError('bad'), ctx);
