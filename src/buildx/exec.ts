@@ -79,9 +79,13 @@ export interface RunnerSettings {
 /** A running child; `stop` signals it, or its whole process group when it has one. */
 const children = new Set<{ stop: (signal: NodeJS.Signals) => void }>();
 let signalsHooked = false;
+/** The exit code of the SIGINT/SIGTERM received, once one was. */
+let interrupted: number | undefined;
 
 // Ctrl-C reaches the whole foreground process group (but not a child in a group of its own), and a SIGTERM
-// from CI reaches only us: forward both to every child, then exit with the conventional 128+N code.
+// from CI reaches only us: forward both to every child, then exit with the conventional 128+N code as soon as
+// the last child has ended — not carry on to the next step with the children's failures (seen in tmux: Ctrl-C
+// during the preflight, then a "degraded" verdict and exit 3).
 function hookSignals(): void {
   if (signalsHooked) return;
   signalsHooked = true;
@@ -90,6 +94,7 @@ function hookSignals(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.on(signal, () => {
+      interrupted = code;
       for (const child of children) child.stop(signal);
       process.exitCode = code;
       if (children.size === 0) process.exit(code);
@@ -122,6 +127,7 @@ export function createRunner(settings: RunnerSettings = {}): Runner {
   return async (file, args, options = {}) => {
     const command = shellQuote([file, ...args]);
     hookSignals();
+    if (interrupted !== undefined) process.exit(interrupted);
     const stdio = options.stdio ?? 'pipe';
     const started = performance.now();
     const child = execa(file, args, {
@@ -179,6 +185,7 @@ export function createRunner(settings: RunnerSettings = {}): Runner {
     }
     for (const s of splitters) s.end();
     children.delete(running);
+    if (interrupted !== undefined && children.size === 0) process.exit(interrupted);
     const stdout = typeof r.stdout === 'string' ? r.stdout : '';
     const stderr = typeof r.stderr === 'string' ? r.stderr : '';
     const code = (r.cause as NodeJS.ErrnoException | undefined)?.code;

@@ -114,6 +114,9 @@ export function createOutput(ctx: Context): Output {
         stream: ctx.stderr,
         color: color.level === 0 ? false : 'cyan',
         isEnabled: true,
+        // ora's stdin discarder puts the terminal in raw mode and, on Node 20 and 24, never reads it: Ctrl-C then
+        // is a byte nobody sees instead of a SIGINT, and the run cannot be stopped (seen in tmux).
+        discardStdin: false,
       });
       const ticker = setInterval(() => {
         if (!spinner.isSpinning && performance.now() - started >= SPINNER_AFTER_MS) spinner.start();
