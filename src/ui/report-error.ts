@@ -43,6 +43,9 @@ function annotation(entry: ErrorEntry, cwd: string): string {
   return `::error${props}::${escapeData(entry.hint ? `${entry.message}\n${entry.hint}` : entry.message)}\n`;
 }
 
+/** A text of several lines (refusals of one kind, joined) with its later lines under `indent`. */
+const under = (text: string, indent: string) => text.replaceAll('\n', `\n${indent}`);
+
 /** Prints the error for humans (stderr) or as the --json document (stdout); returns the exit code. */
 export function reportError(e: unknown, ctx: Context): number {
   const code = isMpbError(e) ? e.exitCode : EXIT.internal;
@@ -54,10 +57,12 @@ export function reportError(e: unknown, ctx: Context): number {
     for (const entry of entries) {
       const where = entry.path ? `${entry.path}:${entry.line}:${entry.column}: ` : '';
       const width = widthOf(ctx.stderr);
-      const message = wrapLine(`error: ${where}${entry.message}`, width, '  ').join('\n');
+      const message = wrapLine(`error: ${where}${under(entry.message, '  ')}`, width, '  ').join('\n');
       ctx.stderr.write(`${out.color.red('error:')}${message.slice('error:'.length)}\n`);
-      if (entry.hint)
-        ctx.stderr.write(`${wrapLine(`  ${out.color.dim('→')} ${entry.hint}`, width, '    ').join('\n')}\n`);
+      if (entry.hint) {
+        const hint = `  ${out.color.dim('→')} ${under(entry.hint, '    ')}`;
+        ctx.stderr.write(`${wrapLine(hint, width, '    ').join('\n')}\n`);
+      }
     }
   }
   if (ctx.env['GITHUB_ACTIONS'] === 'true')

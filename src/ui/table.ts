@@ -89,6 +89,8 @@ export function renderTable(rows: readonly (readonly string[])[], width?: number
  * without a width the line is returned whole). A word longer than the line is left whole on a line of its own.
  */
 export function wrapLine(text: string, width: number | undefined, indent = ''): string[] {
+  // A text of several lines (a message that lists its causes) is wrapped line by line, each keeping its indent.
+  if (text.includes('\n')) return text.split('\n').flatMap((line) => wrapLine(line, width, indent));
   if (width === undefined || visibleLength(text) <= width) return [text];
   // The line's own indent stays on its first line.
   const lead = /^ */.exec(text)?.[0] ?? '';

@@ -153,6 +153,11 @@ describe('renderTable and wrapLine', () => {
     const text = 'one two three four five six seven';
     expect(wrapLine(text, 14, '  ')).toEqual(['one two three', '  four five', '  six seven']);
     expect(wrapLine(text, undefined, '  ')).toEqual([text]);
+    expect(wrapLine('one two three\n  four five six', 14, '  ')).toEqual([
+      'one two three',
+      '  four five',
+      '  six',
+    ]);
     expect(wrapLine('    → a b c', 8, '      ')).toEqual(['    → a', '      b', '      c']);
   });
 });

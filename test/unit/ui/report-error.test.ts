@@ -26,6 +26,19 @@ describe('reportError', () => {
     expect(stdout()).toBe('');
   });
 
+  it('puts the later lines of a message and of a hint under their first', () => {
+    const { ctx, stderr } = captureContext();
+    reportError(
+      new UsageError('node "a" is down\nnode "b" is down', {
+        hint: 'Run mpb doctor\nOr pass --allow-degraded',
+      }),
+      ctx,
+    );
+    expect(stderr()).toBe(
+      'error: node "a" is down\n  node "b" is down\n  → Run mpb doctor\n    Or pass --allow-degraded\n',
+    );
+  });
+
   it('prints config issues as FILE:LINE:COL', () => {
     const { ctx, stderr } = captureContext();
     expect(reportError(badConfig(), ctx)).toBe(2);
