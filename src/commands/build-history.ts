@@ -7,6 +7,7 @@ import { parseHistoryInspect, parseHistoryLs, splitBuildRef } from '../buildx/pa
 import { type BuildReport, type NodeBuild, nodeBuildsOf } from '../core/build-report.js';
 import type { Deps } from '../deps.js';
 import { explainErrno } from '../fs-errors.js';
+import { layoutOf } from '../ui/output.js';
 import { renderReport, renderReportMarkdown } from '../ui/render-report.js';
 
 /**
@@ -43,7 +44,7 @@ export async function readNodeBuilds(
 /** The report: the table on stdout (not under --json), its new warnings on stderr, and the Markdown in the GitHub job summary. */
 export async function showReport(deps: Deps, report: BuildReport, shown: readonly string[]): Promise<void> {
   if (!deps.json) {
-    deps.out.result(renderReport({ ...report, warnings: [] }, deps.out.color).join('\n'));
+    deps.out.result(renderReport({ ...report, warnings: [] }, deps.out.color, layoutOf(deps.out)).join('\n'));
   }
   // Warnings known before the build were printed then.
   for (const w of report.warnings.filter((w) => !shown.includes(w))) deps.out.warn(w);

@@ -30,9 +30,10 @@ import type { BuildOptions } from '../options.js';
 import { describeDeath, platformsByNodeOf, runWatched } from '../probe/watch.js';
 import type { CommandResult } from '../run-command.js';
 import type { Output } from '../ui/output.js';
-import { layoutOf } from '../ui/output.js';
+import { layoutOf, widthOf } from '../ui/output.js';
 import { type BuildSummary, renderRoutes, renderSummary } from '../ui/render-build.js';
 import { renderEnsure } from '../ui/render-ensure.js';
+import { wrapLine } from '../ui/table.js';
 import { readNodeBuilds, showReport } from './build-history.js';
 import { describeFailure, runSplit, type SplitWatch } from './build-split.js';
 import { type BuildTarget, resolveTarget } from './build-target.js';
@@ -258,7 +259,9 @@ export async function runBuild(
   };
   if (!deps.json) showRouting(out, target, routes, refusals);
   // Said in --json too: which strategy runs, and why, is what a CI log reader needs first.
-  deps.stderr.write(`strategy: ${strategy} (${reason})\n`);
+  deps.stderr.write(
+    `${wrapLine(`strategy: ${strategy} (${reason})`, widthOf(deps.stderr), '  ').join('\n')}\n`,
+  );
   for (const w of warnings) out.warn(w);
   const refusal = summarizeRefusals(refusals);
   if (refusal) return refuse(deps, doc, refusal);
@@ -311,7 +314,9 @@ export async function runBuild(
     const fields = { ...summary, ...(report ?? { platforms: doc.platforms }), exitCode: built.exitCode };
     return { outcome, data: builtDoc(doc, fields) };
   }
-  if (built.exitCode === 0) out.result(renderSummary(summary, out.color).join('\n'));
+  // The report that follows has the routing table's rows and more: the summary keeps to the image.
+  if (built.exitCode === 0)
+    out.result(renderSummary(report ? { ...summary, routes: [] } : summary, out.color).join('\n'));
   else deps.stderr.write(`${out.color.red('error:')} docker buildx build exited with ${built.exitCode}\n`);
   if (report) await showReport(deps, report, warnings);
   return { outcome };

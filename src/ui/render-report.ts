@@ -2,7 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { BuildReport, PlatformReport } from '../core/build-report.js';
 import { formatDuration } from './render-build.js';
-import { renderTable } from './table.js';
+import { type Layout, renderTable, wrapLine } from './table.js';
 
 const HEADER = ['PLATFORM', 'NODE', 'BUILT ON', 'BUILD', 'TIME', 'CACHED'];
 
@@ -28,13 +28,22 @@ function headline(report: BuildReport): string {
   return `${report.strategy} build in ${formatDuration(report.wallMs)}${digest} (${report.reason})`;
 }
 
-/** Terminal lines: a headline, the table (colour only outside it, so columns stay aligned), cost, warnings. */
-export function renderReport(report: BuildReport, c: ChalkInstance): string[] {
+/**
+ * Terminal lines: a headline, the table (colour only outside it, so columns stay aligned), cost, warnings; fitted
+ * to the layout's width where there is one.
+ */
+export function renderReport(
+  report: BuildReport,
+  c: ChalkInstance,
+  layout: Layout = { width: undefined, wide: false },
+): string[] {
+  const { width } = layout;
+  const inner = width === undefined ? undefined : width - 2;
   return [
-    headline(report),
-    ...renderTable([HEADER, ...report.platforms.map(cellsOf)]).map((l) => `  ${l}`),
-    ...(report.emulation ? [c.yellow(report.emulation)] : []),
-    ...report.warnings.map((w) => `${c.yellow('warning:')} ${w}`),
+    ...wrapLine(headline(report), width, '  '),
+    ...renderTable([HEADER, ...report.platforms.map(cellsOf)], inner).map((l) => `  ${l}`),
+    ...(report.emulation ? wrapLine(report.emulation, width, '  ').map((l) => c.yellow(l)) : []),
+    ...report.warnings.flatMap((w) => wrapLine(`${c.yellow('warning:')} ${w}`, width, '  ')),
   ];
 }
 

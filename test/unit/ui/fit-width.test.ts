@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
 import { shellQuote } from '../../../src/buildx/quote.js';
 import { versionOf } from '../../../src/buildx/version.js';
+import type { BuildReport } from '../../../src/core/build-report.js';
 import { describeDeclared } from '../../../src/core/drift.js';
 import { verifyBuilder } from '../../../src/core/health.js';
 import { planEnsure } from '../../../src/core/plan.js';
@@ -12,6 +13,7 @@ import type { EnsureReport } from '../../../src/reconcile/ensure.js';
 import { emulatedCell, foldVariants, nativeCell } from '../../../src/ui/platform-list.js';
 import { renderEnsure, renderHealth } from '../../../src/ui/render-ensure.js';
 import { renderLs } from '../../../src/ui/render-ls.js';
+import { renderReport } from '../../../src/ui/render-report.js';
 import { renderTable, visibleLength, wrapLine } from '../../../src/ui/table.js';
 import { builderFromCapture, FLEET, MIXED, mixedPinned } from './../core/fixtures.js';
 
@@ -78,6 +80,41 @@ describe('at 80 columns', () => {
     const lines = renderEnsure({ ...report, executed }, coloured, TTY80);
     expect(over80(lines)).toEqual([]);
     expect(renderEnsure({ ...report, executed }, plain, PIPE)).toContain(`✓ ${executed[0]!.command}`);
+  });
+
+  it('a build report with a long reason, an emulation line and a warning fits', () => {
+    const report: BuildReport = {
+      strategy: 'single',
+      reason:
+        'every platform is built natively where buildx sends it, and no per-platform cache needs one job per node',
+      digest: `sha256:${'a'.repeat(64)}`,
+      wallMs: 1300,
+      platforms: [
+        {
+          platform: 'linux/amd64',
+          node: 'intel-box-01',
+          builtOn: null,
+          verdict: 'native',
+          durationMs: null,
+          cachedSteps: null,
+          totalSteps: null,
+        },
+        {
+          platform: 'linux/arm64',
+          node: 'intel-box-01',
+          builtOn: 'intel-box-01',
+          verdict: 'emulated',
+          durationMs: 245_000,
+          cachedSteps: 3,
+          totalSteps: 12,
+        },
+      ],
+      emulation:
+        'linux/arm64 was emulated (QEMU) on "intel-box-01": 245.0 s. A node that runs it natively is typically 4–10× faster.',
+      warnings: ['linux/arm64 was built on "intel-box-01", not on "apple-m2-studio" as predicted'],
+    };
+    for (const c of [plain, coloured]) expect(over80(renderReport(report, c, TTY80))).toEqual([]);
+    expect(renderReport(report, plain, PIPE)[0]).toContain(report.reason);
   });
 
   it('ls of declared builders read from captures fits', () => {
