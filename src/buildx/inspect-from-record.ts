@@ -96,3 +96,35 @@ export function inspectFromRecord(
     throw e;
   }
 }
+
+/**
+ * A builder as `ls --format json` lists it, with the pins its record holds: what `inspect` shows. JSON's
+ * `Platforms` is buildx's Dedupe(pins, then worker platforms), the list inspect prints, and its first entries are
+ * the pins (builder/node.go MarshalJSON). Only running nodes without errors, whose JSON matches the record.
+ */
+export function withRecordPins(listed: BuildxBuilder, record: InstanceRecord): FromRecord {
+  if (listed.name !== record.name || listed.driver !== record.driver)
+    return { ok: false, why: 'the record is of another builder' };
+  if (listed.error !== undefined) return { ok: false, why: 'buildx could not load the builder' };
+  if (listed.lastActivity !== record.lastActivity) return { ok: false, why: 'the record changed meanwhile' };
+  if (listed.nodes.length !== record.nodes.length) return { ok: false, why: 'not the nodes of the record' };
+  const nodes: BuildxNode[] = [];
+  for (const [i, node] of listed.nodes.entries()) {
+    const kept = record.nodes[i]!;
+    const pins = node.platforms.slice(0, kept.pins.length).map((e) => e.platform);
+    if (
+      node.name !== kept.name ||
+      node.endpoint !== kept.endpoint ||
+      !sameOpts(node.driverOpts, kept.driverOpts) ||
+      node.buildkitdFlags !== undefined
+    )
+      return { ok: false, why: `node ${node.name} is not the one in the record` };
+    if (node.status !== 'running' || node.error !== undefined)
+      return { ok: false, why: `node ${node.name} is not running` };
+    if (pins.join(',') !== kept.pins.join(','))
+      return { ok: false, why: `node ${node.name} does not list its pins first` };
+    const platforms = node.platforms.map((e, k) => ({ platform: e.platform, pinned: k < kept.pins.length }));
+    nodes.push({ ...node, platforms, platformsComplete: true });
+  }
+  return { ok: true, builder: { ...listed, current: false, nodes } };
+}

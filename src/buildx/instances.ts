@@ -33,6 +33,9 @@ export function recordKnownFor(version: BuildxVersion): boolean {
   return version.major === 0 && version.minor >= 13 && version.minor <= 29;
 }
 
+/** `MPB_BUILDX_RECORD=0`: never read the record; every builder is read with `buildx inspect`. */
+export const recordReadingOff = (env: NodeJS.ProcessEnv): boolean => env['MPB_BUILDX_RECORD'] === '0';
+
 /**
  * buildx's config dir as buildx finds it (util/confutil/config.go): `$BUILDX_CONFIG`, else `buildx` beside the
  * docker CLI's config file (`$DOCKER_CONFIG`, else `~/.docker`). Undefined when neither names a place.

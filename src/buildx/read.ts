@@ -61,17 +61,20 @@ const isNoSuchBuilder = (stderr: string, name: string): boolean =>
  */
 export async function readBuilder(
   run: Runner,
-  version: BuildxVersion,
+  version: BuildxVersion | Promise<BuildxVersion>,
   name: string,
   options: ReadBuilderOptions = {},
 ): Promise<BuildxBuilder | undefined> {
   const bootstrap = options.bootstrap ?? false;
   const timeoutMs = options.timeoutMs ?? (bootstrap ? TIMEOUT_MS.bootstrap : TIMEOUT_MS.read);
+  // `inspect` reads the same way in every version: it starts while `buildx version` (a promise on a first
+  // run) is still answering; a version mpb refuses still wins over whatever inspect printed.
   const r = await run('docker', inspectArgs(name, { bootstrap }), { timeoutMs });
+  const known = await version;
   if (r.outcome.kind === 'failed' && isNoSuchBuilder(r.stderr, name)) return undefined;
-  if (r.outcome.kind === 'timed-out' && bootstrap && !version.caps.bootstrapTimesOut) {
+  if (r.outcome.kind === 'timed-out' && bootstrap && !known.caps.bootstrapTimesOut) {
     throw new BuildxFailedError(
-      `\`${r.command}\` did not finish in ${Math.round(timeoutMs / 1000)} s: buildx ${version.raw} waits forever for a node that does not answer`,
+      `\`${r.command}\` did not finish in ${Math.round(timeoutMs / 1000)} s: buildx ${known.raw} waits forever for a node that does not answer`,
       r.command,
       r.stderr,
       {

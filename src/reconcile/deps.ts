@@ -1,12 +1,9 @@
 // The world ensure-builder runs in, built the same way by every command that ensures a builder first.
-import { readRecord } from '../buildx/instances.js';
+import { readRecord, recordReadingOff } from '../buildx/instances.js';
 import type { BuildxVersion } from '../buildx/model.js';
 import type { Deps } from '../deps.js';
 import { probeAll } from '../probe/node.js';
 import type { EnsureDeps } from './ensure.js';
-
-/** `MPB_BUILDX_RECORD=0` turns the converged fast path off: every run reads the builder with `buildx inspect`. */
-export const RECORD_SWITCH = 'MPB_BUILDX_RECORD';
 
 /** Deps for ensureBuilder: the command's runner and locks, probes within `probeTimeoutSeconds`, progress lines. */
 export function ensureDepsOf(
@@ -25,7 +22,7 @@ export function ensureDepsOf(
         builder: spec.name,
         onWorkersReply,
       }),
-    readRecord: env[RECORD_SWITCH] === '0' ? undefined : (name) => readRecord(env, deps.cwd, name),
+    readRecord: recordReadingOff(env) ? undefined : (name) => readRecord(env, deps.cwd, name),
     note: deps.verbose ? (text) => deps.stderr.write(`${deps.out.color.dim(`# ${text}`)}\n`) : undefined,
     lock: deps.lock,
     onProgress: options.onProgress,

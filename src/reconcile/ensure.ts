@@ -117,7 +117,7 @@ function planFor(req: EnsureRequest, seen: Observed): Plan {
 
 // A builder with `use: true` needs to know whether it is current: one nameless `inspect` says so and, when it
 // is ours, gives the whole builder too, so a converged run still makes two buildx calls.
-async function readActual(run: Runner, version: BuildxVersion, spec: BuilderSpec) {
+async function readActual(run: Runner, version: Promise<BuildxVersion>, spec: BuilderSpec) {
   if (spec.use) {
     const current = await readCurrentBuilder(run);
     if (current?.name === spec.name) return current;
@@ -136,10 +136,13 @@ function observe(spec: BuilderSpec, req: EnsureRequest, deps: EnsureDeps): Promi
   );
 }
 
-function readByInspect(spec: BuilderSpec, deps: EnsureDeps) {
-  return deps.version.then((v) =>
-    Promise.all([readActual(deps.run, v, spec), readLocalContainers(deps.run, spec)]),
-  );
+// `inspect` does not wait for the version (readBuilder): on a first run the two buildx calls run side by side.
+// A version mpb refuses is still the error a run ends with, whatever the reads found.
+async function readByInspect(spec: BuilderSpec, deps: EnsureDeps) {
+  const read = Promise.all([readActual(deps.run, deps.version, spec), readLocalContainers(deps.run, spec)]);
+  read.catch(() => {}); // awaited below, once the version is known
+  await deps.version;
+  return read;
 }
 
 async function observeByInspect(spec: BuilderSpec, deps: EnsureDeps, why: string): Promise<Observed> {
@@ -167,6 +170,7 @@ async function observeByRecord(spec: BuilderSpec, req: EnsureRequest, deps: Ensu
     return inspect;
   };
   const answers = new Map<string, NodeAnswer>();
+  const unanswered: string[] = [];
   const record = deps.readRecord!(spec.name).then((r) => {
     if (!r.ok) byInspect();
     return r;
@@ -175,7 +179,10 @@ async function observeByRecord(spec: BuilderSpec, req: EnsureRequest, deps: Ensu
     deps
       .probe(spec, [node], (name, reply) => answers.set(name, answerOf(node, reply)))
       .then((results) => {
-        if (results.some((r) => r.state !== 'up')) byInspect();
+        if (results.some((r) => r.state !== 'up')) {
+          unanswered.push(node.name);
+          byInspect();
+        }
         return results;
       }),
   );
@@ -184,14 +191,16 @@ async function observeByRecord(spec: BuilderSpec, req: EnsureRequest, deps: Ensu
     deps.version,
     record,
   ]);
-  const verdict = convergedFromRecord(spec, { record: read, answers, version, ...req });
-  if (verdict.ok && !inspect) {
+  const { prune, recreate } = req;
+  const verdict = convergedFromRecord(spec, { record: read, answers, version, prune, recreate });
+  // Every node answered when the verdict is ok: `inspect` was never started.
+  if (verdict.ok) {
     deps.note?.(
       `builder ${spec.name}: converged by buildx's record and the nodes' own answers (no buildx inspect)`,
     );
     return { preflight, version, actual: verdict.actual, containers: new Map() };
   }
-  const why = verdict.ok ? 'a node did not answer' : verdict.why;
+  const why = unanswered.length > 0 ? `${unanswered.join(', ')} did not answer` : verdict.why;
   deps.note?.(`builder ${spec.name}: read with buildx inspect (buildx's record not used: ${why})`);
   const [actual, containers] = await byInspect();
   return { preflight, version, actual, containers };

@@ -3,9 +3,14 @@
 // v0.32.2 daemons gave (test/fixtures/captures-local/INDEX.md, "buildx's record and BuildKit's own answer").
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { inspectFromRecord, type NodeAnswer } from '../../../src/buildx/inspect-from-record.js';
+import {
+  inspectFromRecord,
+  type NodeAnswer,
+  withRecordPins,
+} from '../../../src/buildx/inspect-from-record.js';
 import { buildxConfigDir, parseRecord, recordKnownFor } from '../../../src/buildx/instances.js';
 import { parseInspect } from '../../../src/buildx/parse/inspect.js';
+import { parseLsJson } from '../../../src/buildx/parse/ls-json.js';
 import { parseBuildxVersion } from '../../../src/buildx/version.js';
 import { parseListWorkers } from '../../../src/probe/list-workers.js';
 
@@ -14,12 +19,12 @@ const bytes = (path: string) => readFileSync(new URL(path, LOCAL));
 const text = (path: string) => readFileSync(new URL(path, LOCAL), 'utf8');
 
 // The two daemons of the capture: a (amd64 worker) and b (arm64 worker, QEMU for the rest).
-const DAEMON = { a: 'tcp://127.0.0.1:46647', b: 'tcp://127.0.0.1:43925' } as const;
+const DAEMON = { a: 'tcp://127.0.0.1:45571', b: 'tcp://127.0.0.1:39469' } as const;
 const REPLY = {
   a: bytes('buildkit-v0.32.2/listworkers-a.bin'),
   b: bytes('buildkit-v0.32.2/listworkers-b.bin'),
 };
-const CERTS = '/tmp/mpb-bench-kit-NTYefS/certs';
+const CERTS = '/tmp/mpb-bench-kit-K8OKoH/certs';
 const TLS = { cacert: `${CERTS}/ca.pem`, cert: `${CERTS}/client-cert.pem`, key: `${CERTS}/client-key.pem` };
 
 const answers = (over: Partial<Record<'a' | 'b', Partial<NodeAnswer>>> = {}) =>
@@ -193,5 +198,49 @@ describe('inspectFromRecord: when the answers do not fit the record', () => {
 
   it('a record of another driver: not usable', () => {
     expect(inspectFromRecord({ ...duo(), driver: 'docker-container' }, answers()).ok).toBe(false);
+  });
+});
+
+describe.each(['v0.29.1', 'v0.13.1'])('buildx %s: `ls --format json` with the record', (v) => {
+  const listed = parseLsJson(text(`${v}/record-ls-json.stdout`));
+  const byName = (name: string) => (listed.ok ? listed.value.find((b) => b.name === name) : undefined);
+
+  it.each(['duo', 'cross'])('%s is the builder `inspect` printed, field for field', (builder) => {
+    const inspected = parseInspect(text(`${v}/record-${builder}-inspect.stdout`));
+    expect(inspected.ok && byName(builder)).toBeTruthy();
+    if (!inspected.ok) return;
+    expect(withRecordPins(byName(builder)!, recordOf(v, builder))).toEqual({
+      ok: true,
+      builder: inspected.value,
+    });
+  });
+
+  it.each([
+    ['the record of another builder', () => withRecordPins(byName('duo')!, recordOf(v, 'cross'))],
+    [
+      'a node not running',
+      () => {
+        const duo = byName('duo')!;
+        return withRecordPins(
+          { ...duo, nodes: duo.nodes.map((n, i) => (i === 1 ? { ...n, status: 'inactive' } : n)) },
+          recordOf(v, 'duo'),
+        );
+      },
+    ],
+    [
+      'pins the list does not start with',
+      () => {
+        const duo = byName('duo')!;
+        const [a, b] = duo.nodes;
+        const swapped = { ...b!, platforms: [...b!.platforms].reverse() };
+        return withRecordPins({ ...duo, nodes: [a!, swapped] }, recordOf(v, 'duo'));
+      },
+    ],
+    [
+      'an activity other than the record’s',
+      () => withRecordPins({ ...byName('duo')!, lastActivity: '2020-01-01T00:00:00Z' }, recordOf(v, 'duo')),
+    ],
+  ])('%s: not usable', (_, made) => {
+    expect(made().ok).toBe(false);
   });
 });
