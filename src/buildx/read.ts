@@ -4,7 +4,6 @@ import { inspectArgs, VERSION_ARGS } from './args.js';
 import { expectOk, type Runner, type RunResult, TIMEOUT_MS } from './exec.js';
 import type { BuildxBuilder, BuildxVersion, Parsed, ParseError } from './model.js';
 import { parseInspect } from './parse/inspect.js';
-import { parseLsJson } from './parse/ls-json.js';
 import { parseLsText } from './parse/ls-text.js';
 import { collapseReplicas } from './replicas.js';
 import { parseBuildxVersion, requireSupported } from './version.js';
@@ -97,8 +96,14 @@ export async function readBuilders(
 ): Promise<BuildxBuilder[]> {
   const json = version.caps.lsJson;
   const args = json ? ['buildx', 'ls', '--format', 'json'] : ['buildx', 'ls'];
-  const r = expectOk(await run('docker', args, { timeoutMs: options.timeoutMs ?? TIMEOUT_MS.read }));
-  return readValue(json ? parseLsJson(r.stdout) : parseLsText(r.stdout, r.stderr), r).map(collapseReplicas);
+  const running = run('docker', args, { timeoutMs: options.timeoutMs ?? TIMEOUT_MS.read });
+  // The JSON parser brings zod (~180 ms of CPU to load): it loads while buildx answers, not before, and not
+  // at all for commands that never list every builder (a converged ensure).
+  const jsonParser = json ? import('./parse/ls-json.js') : undefined;
+  jsonParser?.catch(() => {}); // awaited below
+  const r = expectOk(await running);
+  const parsed = jsonParser ? (await jsonParser).parseLsJson(r.stdout) : parseLsText(r.stdout, r.stderr);
+  return readValue(parsed, r).map(collapseReplicas);
 }
 
 /**

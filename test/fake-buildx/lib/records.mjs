@@ -9,7 +9,14 @@ import { dockerConfigDir } from './state.mjs';
 /** $BUILDX_CONFIG, else `buildx` in docker's config dir (util/confutil/config.go). */
 export const buildxDir = (env = process.env) => env.BUILDX_CONFIG || join(dockerConfigDir(env), 'buildx');
 
-const sorted = (map) => (map ? Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]])) : null);
+const sorted = (map) =>
+  map
+    ? Object.fromEntries(
+        Object.keys(map)
+          .sort()
+          .map((k) => [k, map[k]]),
+      )
+    : null;
 const nonEmpty = (v) => (v && Object.keys(v).length > 0 ? v : null);
 
 // An OCI platform as ocispecs.Platform marshals it: architecture, os, then variant when there is one.

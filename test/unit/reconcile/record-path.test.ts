@@ -136,7 +136,7 @@ describe('recordPathRefusal: builders never read from the record', () => {
     ],
     [
       'a local node',
-      builderSpec('duo', 'remote', [{ ...DUO.nodes[0]!, local: true }]),
+      builderSpec('duo', 'remote', [{ ...DUO.nodes[0]!, local: { image: 'moby/buildkit' } }]),
       'node a is not a tcp:// node with TLS',
     ],
     ['capitals in the name', { ...DUO, name: 'Duo' }, 'a builder name with capitals'],
