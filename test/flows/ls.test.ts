@@ -82,7 +82,7 @@ const mpb = (f: FakeDocker, config: string, ...args: string[]) =>
   runMpb(['--config', config, ...args], f.env);
 
 describe.each(VERSIONS)('buildx %s', (version) => {
-  it('a converged fleet: in sync, one ls and one inspect; undeclared default listed as such', async () => {
+  it('a converged fleet: in sync, one ls (and one inspect where buildx has no JSON); undeclared default listed as such', async () => {
     fake = await withFakeDocker({ version, mode: 'path' });
     const config = writeConfig(fake);
     createFleet(fake);
@@ -124,11 +124,9 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     ]);
     const ls =
       version === '0.10.5' ? ['docker', 'buildx', 'ls'] : ['docker', 'buildx', 'ls', '--format', 'json'];
-    expect(fake.calls().slice(before)).toEqual([
-      ['docker', 'buildx', 'version'],
-      ls,
-      ['docker', 'buildx', 'inspect', 'fleet'],
-    ]);
+    // From 0.13 `ls --format json` with buildx's record gives the pins (issue #15): no inspect of the fleet.
+    const inspect = version === '0.10.5' ? [['docker', 'buildx', 'inspect', 'fleet']] : [];
+    expect(fake.calls().slice(before)).toEqual([['docker', 'buildx', 'version'], ls, ...inspect]);
     expect((await mpb(fake, config, 'status')).exitCode).toBe(0);
   });
 
