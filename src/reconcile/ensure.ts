@@ -128,10 +128,14 @@ async function readActual(run: Runner, version: Promise<BuildxVersion>, spec: Bu
 // Probes, the version and the builder's state are read at once: a converged run costs the slowest of them.
 // Local nodes' containers may not exist yet: they are judged by the health check after the plan ran.
 function observe(spec: BuilderSpec, req: EnsureRequest, deps: EnsureDeps): Promise<Observed> {
-  const refusal = deps.readRecord ? recordPathRefusal(spec) : 'reading it is off';
+  const { readRecord } = deps;
+  const refusal = readRecord ? recordPathRefusal(spec) : 'reading it is off';
   return deps.step(
     `reading builder ${spec.name} and checking its endpoints`,
-    () => (refusal === undefined ? observeByRecord(spec, req, deps) : observeByInspect(spec, deps, refusal)),
+    () =>
+      readRecord && refusal === undefined
+        ? observeByRecord(spec, req, deps, readRecord)
+        : observeByInspect(spec, deps, refusal ?? ''),
     { plainLine: false },
   );
 }
@@ -160,7 +164,12 @@ async function observeByInspect(spec: BuilderSpec, deps: EnsureDeps, why: string
 
 // The record and the probes' answers first; `inspect` starts the moment either is found wanting (the record
 // missing or not understood, a node down), so a run that needs it waits for it about as long as before.
-async function observeByRecord(spec: BuilderSpec, req: EnsureRequest, deps: EnsureDeps): Promise<Observed> {
+async function observeByRecord(
+  spec: BuilderSpec,
+  req: EnsureRequest,
+  deps: EnsureDeps,
+  readRecord: (name: string) => Promise<RecordRead>,
+): Promise<Observed> {
   let inspect: ReturnType<typeof readByInspect> | undefined;
   const byInspect = () => {
     if (!inspect) {
@@ -171,7 +180,7 @@ async function observeByRecord(spec: BuilderSpec, req: EnsureRequest, deps: Ensu
   };
   const answers = new Map<string, NodeAnswer>();
   const unanswered: string[] = [];
-  const record = deps.readRecord!(spec.name).then((r) => {
+  const record = readRecord(spec.name).then((r) => {
     if (!r.ok) byInspect();
     return r;
   });
