@@ -108,11 +108,24 @@ export async function run({ runs }) {
       file: 'docker',
       args: ['buildx', 'inspect', BUILDER],
     };
+    // The same mpb command with buildx's record off (MPB_BUILDX_RECORD=0): what the record fast path saves.
+    const inspecting = { ...env, MPB_BUILDX_RECORD: '0' };
+    const verbose = await runOnce(NODE, mpb('--verbose', 'ensure-builder'), { env });
+    const fastPath = /converged by buildx's record/.test(verbose.stderr);
     const groups = [
       [
         'converged ensure',
         1.3,
-        [buildxInspect, { label: 'mpb ensure-builder', file: NODE, args: mpb('ensure-builder') }],
+        [
+          buildxInspect,
+          { label: 'mpb ensure-builder', file: NODE, args: mpb('ensure-builder') },
+          {
+            label: '  the same, MPB_BUILDX_RECORD=0',
+            file: NODE,
+            args: mpb('ensure-builder'),
+            env: inspecting,
+          },
+        ],
       ],
       [
         'build --dry-run',
@@ -132,6 +145,7 @@ export async function run({ runs }) {
         [
           { label: 'docker buildx ls', file: 'docker', args: ['buildx', 'ls'] },
           { label: 'mpb ls', file: NODE, args: mpb('ls') },
+          { label: '  the same, MPB_BUILDX_RECORD=0', file: NODE, args: mpb('ls'), env: inspecting },
         ],
       ],
       [
@@ -146,10 +160,10 @@ export async function run({ runs }) {
     const rows = [];
     const verdicts = [];
     for (const [name, target, commands] of groups) {
-      const [base, own] = await interleave(commands, n, { env });
+      const [base, own, ...more] = await interleave(commands, n, { env });
       rows.push(
         [base.label, ...spread(base.wall), '', '', ''],
-        [own.label, ...spread(own.wall), ...spread(own.ratio, ratio)],
+        ...[own, ...more].map((r) => [r.label, ...spread(r.wall), ...spread(r.ratio, ratio)]),
       );
       verdicts.push(
         `${name} ≤ ${target}×: ${ratio(own.ratio.median)} (${verdict(own.ratio.median <= target)})`,
@@ -184,6 +198,7 @@ export async function run({ runs }) {
     );
     return [
       `node for mpb: ${nodeVersion}; ${buildxVersion}; load average before: ${loadBefore}`,
+      `converged ensure-builder read the builder from buildx's record (--verbose): ${fastPath ? 'yes' : 'no'}`,
       `${n} runs each after one warm-up, interleaved in pairs; ratio = mpb's run / the buildx (or node) run beside it`,
       table(['command', 'median', 'min', 'max', 'ratio med', 'min', 'max'], rows),
       '',

@@ -1,6 +1,5 @@
 // The only place mpb starts a process. argv arrays only, never a shell; every call has a timeout.
 import { StringDecoder } from 'node:string_decoder';
-import { execa } from 'execa';
 import { BuildxFailedError, ToolMissingError } from '../errors.js';
 import { shellQuote } from './quote.js';
 
@@ -122,6 +121,14 @@ export function classify(
   return { kind: 'failed' };
 }
 
+// execa (one chunk of ~15 packages, the largest import of a start) loads with the first process, not with the
+// CLI: a run that starts none (`config validate`, a converged ensure read from buildx's record) never loads it.
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => {
+  execaModule ??= import('execa');
+  return execaModule;
+};
+
 /** Creates the runner every command uses; tests pass their own Runner instead. */
 export function createRunner(settings: RunnerSettings = {}): Runner {
   return async (file, args, options = {}) => {
@@ -129,6 +136,7 @@ export function createRunner(settings: RunnerSettings = {}): Runner {
     hookSignals();
     if (interrupted !== undefined) process.exit(interrupted);
     const stdio = options.stdio ?? 'pipe';
+    const { execa } = await loadExeca();
     const started = performance.now();
     const child = execa(file, args, {
       reject: false,

@@ -4,7 +4,6 @@ import { inspectArgs, VERSION_ARGS } from './args.js';
 import { expectOk, type Runner, type RunResult, TIMEOUT_MS } from './exec.js';
 import type { BuildxBuilder, BuildxVersion, Parsed, ParseError } from './model.js';
 import { parseInspect } from './parse/inspect.js';
-import { parseLsJson } from './parse/ls-json.js';
 import { parseLsText } from './parse/ls-text.js';
 import { collapseReplicas } from './replicas.js';
 import { parseBuildxVersion, requireSupported } from './version.js';
@@ -69,17 +68,20 @@ const isNoSuchBuilder = (stderr: string, name: string): boolean =>
  */
 export async function readBuilder(
   run: Runner,
-  version: BuildxVersion,
+  version: BuildxVersion | Promise<BuildxVersion>,
   name: string,
   options: ReadBuilderOptions = {},
 ): Promise<BuildxBuilder | undefined> {
   const bootstrap = options.bootstrap ?? false;
   const timeoutMs = options.timeoutMs ?? (bootstrap ? TIMEOUT_MS.bootstrap : TIMEOUT_MS.read);
+  // `inspect` reads the same way in every version: it starts while `buildx version` (a promise on a first
+  // run) is still answering; a version mpb refuses still wins over whatever inspect printed.
   const r = await run('docker', inspectArgs(name, { bootstrap }), { timeoutMs });
+  const known = await version;
   if (r.outcome.kind === 'failed' && isNoSuchBuilder(r.stderr, name)) return undefined;
-  if (r.outcome.kind === 'timed-out' && bootstrap && !version.caps.bootstrapTimesOut) {
+  if (r.outcome.kind === 'timed-out' && bootstrap && !known.caps.bootstrapTimesOut) {
     throw new BuildxFailedError(
-      `\`${r.command}\` did not finish in ${Math.round(timeoutMs / 1000)} s: buildx ${version.raw} waits forever for a node that does not answer`,
+      `\`${r.command}\` did not finish in ${Math.round(timeoutMs / 1000)} s: buildx ${known.raw} waits forever for a node that does not answer`,
       r.command,
       r.stderr,
       {
@@ -102,8 +104,14 @@ export async function readBuilders(
 ): Promise<BuildxBuilder[]> {
   const json = version.caps.lsJson;
   const args = json ? ['buildx', 'ls', '--format', 'json'] : ['buildx', 'ls'];
-  const r = expectOk(await run('docker', args, { timeoutMs: options.timeoutMs ?? TIMEOUT_MS.read }));
-  return readValue(json ? parseLsJson(r.stdout) : parseLsText(r.stdout, r.stderr), r).map(collapseReplicas);
+  const running = run('docker', args, { timeoutMs: options.timeoutMs ?? TIMEOUT_MS.read });
+  // The JSON parser brings zod (~180 ms of CPU to load): it loads while buildx answers, not before, and not
+  // at all for commands that never list every builder (a converged ensure).
+  const jsonParser = json ? import('./parse/ls-json.js') : undefined;
+  jsonParser?.catch(() => {}); // awaited below
+  const r = expectOk(await running);
+  const parsed = jsonParser ? (await jsonParser).parseLsJson(r.stdout) : parseLsText(r.stdout, r.stderr);
+  return readValue(parsed, r).map(collapseReplicas);
 }
 
 /**

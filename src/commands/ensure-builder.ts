@@ -36,9 +36,11 @@ export async function runEnsureBuilder(
   options: EnsureBuilderOptions,
 ): Promise<CommandResult> {
   const { out } = deps;
+  // `buildx version` (when not remembered) answers while the config loads; a bad config is still the error.
+  const version = detectVersion(deps.run, deps.env);
+  version.catch(() => {}); // awaited by ensureBuilder; a config error must not leave it unhandled
   const { config } = await configOf(deps);
   const targets = targetsOf(config, names, options, deps.env);
-  const version = detectVersion(deps.run, deps.env);
   const reports: EnsureReport[] = [];
   for (const spec of targets) {
     const { report } = await ensureBuilder(

@@ -1,9 +1,10 @@
 // mpb ls / mpb status: declared and actual builders side by side, with drift. Reads only: one `buildx ls`,
-// one `buildx inspect` per declared builder buildx has (for pins and driver options), one
+// buildx's record of each declared builder it has (pins, driver options) or else one `buildx inspect` of it, one
 // `docker container inspect` per local node, and a probe of each undeclared node buildx does not report running.
 
 import { readLocalContainers } from '../buildx/containers.js';
-import type { Runner } from '../buildx/exec.js';
+import { withRecordPins } from '../buildx/inspect-from-record.js';
+import { readRecord, recordKnownFor, recordReadingOff } from '../buildx/instances.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
@@ -64,17 +65,20 @@ function selectShown(config: ResolvedConfig, actual: readonly BuildxBuilder[], n
   };
 }
 
-// `ls --format json` has no pins (0.13+) and `ls` text no driver options: `inspect` has both. A builder
-// buildx cannot inspect is shown as `ls` saw it, with the reason.
+// `ls --format json` has no pins (0.13+) and `ls` text no driver options: `inspect` has both, and so has
+// buildx's record with JSON beside it (buildx/inspect-from-record.ts withRecordPins): a listed builder whose
+// record fits what JSON shows needs no `inspect`. A builder buildx cannot inspect is shown as `ls` saw it, with
+// the reason.
 async function inspectDeclared(
-  run: Runner,
+  deps: Deps,
   version: BuildxVersion,
   spec: BuilderSpec,
   listed: BuildxBuilder | undefined,
 ): Promise<BuilderView> {
+  const { run } = deps;
   const [actual, containers] = await Promise.all([
     listed
-      ? readBuilder(run, version, spec.name).catch(
+      ? readListed(deps, version, spec.name, listed).catch(
           (e: unknown): BuildxBuilder => ({ ...listed, error: e instanceof Error ? e.message : String(e) }),
         )
       : undefined,
@@ -83,16 +87,34 @@ async function inspectDeclared(
   return describeDeclared(spec, actual, { version, containers });
 }
 
+async function readListed(deps: Deps, version: BuildxVersion, name: string, listed: BuildxBuilder) {
+  if (version.caps.lsJson && recordKnownFor(version) && !recordReadingOff(deps.env)) {
+    const read = await readRecord(deps.env, deps.cwd, name);
+    const made = read.ok ? withRecordPins(listed, read.record) : read;
+    if (made.ok) return made.builder;
+    note(deps, `builder ${name}: read with buildx inspect (buildx's record not used: ${made.why})`);
+  }
+  return readBuilder(deps.run, version, name);
+}
+
+// --verbose: which way each declared builder was read.
+function note(deps: Deps, text: string): void {
+  if (deps.verbose) deps.stderr.write(`${deps.out.color.dim(`# ${text}`)}\n`);
+}
+
 async function collect(deps: Deps, names: readonly string[], probeTimeoutMs: number) {
   const { run } = deps;
+  // `buildx version` (when not remembered) answers while the config loads; a bad config is still the error.
+  const detected = detectVersion(run, deps.env);
+  detected.catch(() => {}); // awaited below, after the config
   const { config } = await configOf(deps);
-  const version = await detectVersion(run, deps.env);
+  const version = await detected;
   const actual = await readBuilders(run, version);
   const shown = selectShown(config, actual, names);
   const byName = new Map(actual.map((b) => [b.name, b]));
   const [declared, probes] = await Promise.all([
     mapLimit(shown.declared, PARALLEL_READS, (spec) =>
-      inspectDeclared(run, version, spec, byName.get(spec.name)),
+      inspectDeclared(deps, version, spec, byName.get(spec.name)),
     ),
     probeUndeclared(run, version, shown.undeclared, probeTimeoutMs),
   ]);

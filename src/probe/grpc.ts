@@ -11,7 +11,8 @@ const EMPTY_REQUEST = Buffer.alloc(5);
 const GRPC_UNIMPLEMENTED = '12';
 
 export type GrpcOutcome =
-  | { ok: true; answer: string }
+  /** `reply`: the response body as it came (gRPC frames of a ListWorkersResponse; probe/list-workers.ts reads it). */
+  | { ok: true; answer: string; reply: Buffer }
   | {
       ok: false;
       code: 'grpc.no-h2' | 'grpc.no-answer' | 'grpc.not-buildkit' | 'grpc.error';
@@ -31,8 +32,13 @@ export function describeHttpAnswer(headers: IncomingHttpHeaders): string {
   return parts.join(', ');
 }
 
-function verdictOf(status: string | undefined, message: string | undefined, ms: number): GrpcOutcome {
-  if (status === '0') return { ok: true, answer: `BuildKit answers (gRPC ListWorkers in ${ms} ms)` };
+function verdictOf(
+  status: string | undefined,
+  message: string | undefined,
+  ms: number,
+  reply: Buffer,
+): GrpcOutcome {
+  if (status === '0') return { ok: true, answer: `BuildKit answers (gRPC ListWorkers in ${ms} ms)`, reply };
   const said = `gRPC status ${status ?? 'missing'}${message ? ` "${decodeURIComponent(message)}"` : ''}`;
   return status === GRPC_UNIMPLEMENTED
     ? { ok: false, code: 'grpc.not-buildkit', answered: `a gRPC server without BuildKit's API (${said})` }
@@ -58,6 +64,7 @@ export function askBuildkit(socket: TLSSocket, authority: string, deadline: numb
   return new Promise((resolve) => {
     let done = false;
     let headers: IncomingHttpHeaders | undefined;
+    const chunks: Buffer[] = [];
     const session = connect(`https://${authority}`, { createConnection: () => socket });
     const finish = (outcome: GrpcOutcome) => {
       if (done) return;
@@ -101,15 +108,23 @@ export function askBuildkit(socket: TLSSocket, authority: string, deadline: numb
       // A gRPC error comes "trailers-only": its status is already in the headers.
       const status = h['grpc-status'];
       if (status !== undefined && status !== '0') {
-        finish(verdictOf(String(status), h['grpc-message'] as string | undefined, elapsed()));
+        finish(
+          verdictOf(String(status), h['grpc-message'] as string | undefined, elapsed(), Buffer.alloc(0)),
+        );
       }
     });
     call.on('trailers', (t) =>
       finish(
-        verdictOf(t['grpc-status'] as string | undefined, t['grpc-message'] as string | undefined, elapsed()),
+        verdictOf(
+          t['grpc-status'] as string | undefined,
+          t['grpc-message'] as string | undefined,
+          elapsed(),
+          Buffer.concat(chunks),
+        ),
       ),
     );
-    call.on('data', () => {}); // the workers themselves are not needed: that BuildKit answered is
+    // The workers: what a converged ensure reads instead of `buildx inspect` (buildx/inspect-from-record.ts).
+    call.on('data', (chunk: Buffer) => chunks.push(chunk));
     call.on('end', () =>
       finish(
         headers

@@ -20,6 +20,8 @@ export interface ProbeOptions {
   driver?: DriverName;
   /** The node's builder: names the BuildKit container of a `local: true` node. */
   builder?: string;
+  /** Given BuildKit's ListWorkers answer of each `tcp://` TLS node that answered it (a converged ensure reads it). */
+  onWorkersReply?: (node: string, reply: Buffer) => void;
 }
 
 /** What a probe reads of a node: a declared one, or one read from buildx's state (probe/buildx-nodes.ts). */
@@ -53,6 +55,7 @@ async function probeTcpNode(node: ProbeNodeSpec, host: string, port: number, opt
     files: { ca: node.tls.ca, cert: node.tls.cert, key: node.tls.key },
   });
   if (!tls.ok) return { steps, last: tls };
+  options.onWorkersReply?.(node.name, tls.reply);
   steps.checks.push(
     `${tls.protocol} with "${tls.server.subject}" (valid until ${tls.server.notAfter.slice(0, 10)}); client certificate accepted`,
   );

@@ -33,5 +33,7 @@ export type TlsOutcome =
       /** What answered over the TLS connection: `BuildKit answers (gRPC ListWorkers)`. */
       answer: string;
       ms: number;
+      /** BuildKit's ListWorkers response body, as it came. */
+      reply: Buffer;
     }
   | TlsFailure;

@@ -118,5 +118,12 @@ export async function probeTls(input: TlsProbeInput): Promise<TlsOutcome> {
   tcp.socket.destroy();
   if (!grpc.ok) return { ...grpcFailure(c, grpc), server: secured.server };
   const ms = Math.round(performance.now() - started);
-  return { ok: true, protocol: secured.protocol, server: secured.server, answer: grpc.answer, ms };
+  return {
+    ok: true,
+    protocol: secured.protocol,
+    server: secured.server,
+    answer: grpc.answer,
+    ms,
+    reply: grpc.reply,
+  };
 }

@@ -3,6 +3,8 @@
 import type { ContainerState } from '../buildx/container-args.js';
 import { readLocalContainers } from '../buildx/containers.js';
 import type { Runner } from '../buildx/exec.js';
+import type { NodeAnswer } from '../buildx/inspect-from-record.js';
+import type { RecordRead } from '../buildx/instances.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { type BootstrapError, parseBootstrapErrors } from '../buildx/parse/bootstrap-errors.js';
 import { readBuilder, readCurrentBuilder } from '../buildx/read.js';
@@ -18,6 +20,7 @@ import type { Step } from '../ui/output.js';
 import { withBootstrapErrors } from './bootstrap-verdicts.js';
 import { type ExecutedAction, executeActions } from './execute.js';
 import { withProbes } from './probe-verdicts.js';
+import { answerOf, convergedFromRecord, recordPathRefusal } from './record-path.js';
 
 export interface EnsureRequest {
   spec: BuilderSpec;
@@ -32,8 +35,19 @@ export interface EnsureDeps {
   run: Runner;
   /** A promise, so the version call runs alongside the probes instead of before them. */
   version: Promise<BuildxVersion>;
-  /** Probes nodes of this builder in parallel, within the probe timeout. */
-  probe: (spec: BuilderSpec, nodes: readonly NodeSpec[]) => Promise<ProbeResult[]>;
+  /**
+   * Probes nodes of this builder in parallel, within the probe timeout; BuildKit's ListWorkers answer of each
+   * TLS node that gave one goes to `onWorkersReply`.
+   */
+  probe: (
+    spec: BuilderSpec,
+    nodes: readonly NodeSpec[],
+    onWorkersReply?: (node: string, reply: Buffer) => void,
+  ) => Promise<ProbeResult[]>;
+  /** buildx's record of a builder (buildx/instances.ts); absent: the builder is always read with `inspect`. */
+  readRecord?: (name: string) => Promise<RecordRead>;
+  /** A --verbose note (which way the builder was read); absent without --verbose. */
+  note?: (text: string) => void;
   lock: LockSettings;
   /** A note that something waits on someone else (another mpb run's lock). */
   onProgress: (text: string) => void;
@@ -103,7 +117,7 @@ function planFor(req: EnsureRequest, seen: Observed): Plan {
 
 // A builder with `use: true` needs to know whether it is current: one nameless `inspect` says so and, when it
 // is ours, gives the whole builder too, so a converged run still makes two buildx calls.
-async function readActual(run: Runner, version: BuildxVersion, spec: BuilderSpec) {
+async function readActual(run: Runner, version: Promise<BuildxVersion>, spec: BuilderSpec) {
   if (spec.use) {
     const current = await readCurrentBuilder(run);
     if (current?.name === spec.name) return current;
@@ -113,28 +127,97 @@ async function readActual(run: Runner, version: BuildxVersion, spec: BuilderSpec
 
 // Probes, the version and the builder's state are read at once: a converged run costs the slowest of them.
 // Local nodes' containers may not exist yet: they are judged by the health check after the plan ran.
-async function observe(spec: BuilderSpec, deps: EnsureDeps): Promise<Observed> {
-  const [preflight, version, [actual, containers]] = await deps.step(
+function observe(spec: BuilderSpec, req: EnsureRequest, deps: EnsureDeps): Promise<Observed> {
+  const { readRecord } = deps;
+  const refusal = readRecord ? recordPathRefusal(spec) : 'reading it is off';
+  return deps.step(
     `reading builder ${spec.name} and checking its endpoints`,
     () =>
-      Promise.all([
-        deps.probe(
-          spec,
-          spec.nodes.filter((n) => !n.local),
-        ),
-        deps.version,
-        deps.version.then((v) =>
-          Promise.all([readActual(deps.run, v, spec), readLocalContainers(deps.run, spec)]),
-        ),
-      ]),
+      readRecord && refusal === undefined
+        ? observeByRecord(spec, req, deps, readRecord)
+        : observeByInspect(spec, deps, refusal ?? ''),
     { plainLine: false },
   );
+}
+
+// `inspect` does not wait for the version (readBuilder): on a first run the two buildx calls run side by side.
+// A version mpb refuses is still the error a run ends with, whatever the reads found.
+async function readByInspect(spec: BuilderSpec, deps: EnsureDeps) {
+  const read = Promise.all([readActual(deps.run, deps.version, spec), readLocalContainers(deps.run, spec)]);
+  read.catch(() => {}); // awaited below, once the version is known
+  await deps.version;
+  return read;
+}
+
+async function observeByInspect(spec: BuilderSpec, deps: EnsureDeps, why: string): Promise<Observed> {
+  deps.note?.(`builder ${spec.name}: read with buildx inspect (buildx's record not used: ${why})`);
+  const [preflight, version, [actual, containers]] = await Promise.all([
+    deps.probe(
+      spec,
+      spec.nodes.filter((n) => !n.local),
+    ),
+    deps.version,
+    readByInspect(spec, deps),
+  ]);
+  return { preflight, version, actual, containers };
+}
+
+// The record and the probes' answers first; `inspect` starts the moment either is found wanting (the record
+// missing or not understood, a node down), so a run that needs it waits for it about as long as before.
+async function observeByRecord(
+  spec: BuilderSpec,
+  req: EnsureRequest,
+  deps: EnsureDeps,
+  readRecord: (name: string) => Promise<RecordRead>,
+): Promise<Observed> {
+  let inspect: ReturnType<typeof readByInspect> | undefined;
+  const byInspect = () => {
+    if (!inspect) {
+      inspect = readByInspect(spec, deps);
+      inspect.catch(() => {}); // awaited below; a failure before that must not be an unhandled rejection
+    }
+    return inspect;
+  };
+  const answers = new Map<string, NodeAnswer>();
+  const unanswered: string[] = [];
+  const record = readRecord(spec.name).then((r) => {
+    if (!r.ok) byInspect();
+    return r;
+  });
+  const probes = spec.nodes.map((node) =>
+    deps
+      .probe(spec, [node], (name, reply) => answers.set(name, answerOf(node, reply)))
+      .then((results) => {
+        if (results.some((r) => r.state !== 'up')) {
+          unanswered.push(node.name);
+          byInspect();
+        }
+        return results;
+      }),
+  );
+  const [preflight, version, read] = await Promise.all([
+    Promise.all(probes).then((all) => all.flat()),
+    deps.version,
+    record,
+  ]);
+  const { prune, recreate } = req;
+  const verdict = convergedFromRecord(spec, { record: read, answers, version, prune, recreate });
+  // Every node answered when the verdict is ok: `inspect` was never started.
+  if (verdict.ok) {
+    deps.note?.(
+      `builder ${spec.name}: converged by buildx's record and the nodes' own answers (no buildx inspect)`,
+    );
+    return { preflight, version, actual: verdict.actual, containers: new Map() };
+  }
+  const why = unanswered.length > 0 ? `${unanswered.join(', ')} did not answer` : verdict.why;
+  deps.note?.(`builder ${spec.name}: read with buildx inspect (buildx's record not used: ${why})`);
+  const [actual, containers] = await byInspect();
   return { preflight, version, actual, containers };
 }
 
 async function converge(req: EnsureRequest, deps: EnsureDeps) {
   const { run } = deps;
-  const seen = await observe(req.spec, deps);
+  const seen = await observe(req.spec, req, deps);
   const { version, preflight } = seen;
   const plan = planFor(req, seen);
   const executed = await executeActions(run, plan.actions, deps.step).catch((e: unknown) => {
@@ -174,7 +257,7 @@ export interface Ensured {
 export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promise<Ensured> {
   const { spec } = req;
   if (req.dryRun) {
-    const seen = await observe(spec, deps);
+    const seen = await observe(spec, req, deps);
     const plan = planFor(req, seen);
     const { preflight } = seen;
     // A dry run answers "what would change": 0 once there is a plan. The preflight's findings are shown with

@@ -56,6 +56,9 @@ const live = (skip: string | undefined) => (title: string, fn: () => Promise<voi
   it.skipIf(skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, fn, timeout);
 /** Nonces of the builds below, whose arm64 markers B's root holds until it is restarted afresh. */
 const builtOnB: string[] = [];
+/** A --json document without the probe's timings (`gRPC ListWorkers in 12 ms`) and the build's wall time. */
+const withoutTimes = (json: string) =>
+  json.replace(/ in \d+ ms/g, ' in N ms').replace(/"wallMs": ?\d+/g, '"wallMs":0');
 const daemon = (name: 'a' | 'b') => (world as World).kit.daemons.find((d) => d.name === name)!;
 
 describe('two real BuildKit daemons', () => {
@@ -95,6 +98,28 @@ describe.each(SUITES)('mpb build on them with real buildx from Debian %s (%s)', 
 
     const ensured = await mpb('ensure-builder');
     expect(ensured.exitCode, ensured.stderr).toBe(0);
+
+    // Converged now: buildx's record with the daemons' own ListWorkers answers (ensure-builder, a build's dry
+    // run), or with `ls --format json` (ls), gives the very document `buildx inspect` gives (MPB_BUILDX_RECORD=0).
+    for (const args of [
+      ['ensure-builder'],
+      ['build', '--dry-run', '-p', 'linux/amd64,linux/arm64', context],
+      ['ls'],
+    ]) {
+      const byRecord = await mpb('--json', '--verbose', ...args);
+      const byInspect = await runMpb(['--config', config, '--json', '--verbose', ...args], {
+        ...env,
+        MPB_BUILDX_RECORD: '0',
+      });
+      if (args[0] !== 'ls')
+        expect(byRecord.stderr).toContain("converged by buildx's record and the nodes' own answers");
+      expect(byRecord.stderr).not.toContain('$ docker buildx inspect');
+      expect(byInspect.stderr).toContain(`$ docker buildx inspect duo-${suite}\n`);
+      expect([byRecord.exitCode, withoutTimes(byRecord.stdout)]).toEqual([
+        byInspect.exitCode,
+        withoutTimes(byInspect.stdout),
+      ]);
+    }
 
     const tag = `${base.registry.host}/app-${suite}:1`;
     const built = await mpb('build', '-p', 'linux/amd64,linux/arm64', '-t', tag, '--push', context);

@@ -83,7 +83,7 @@ const mpb = (f: FakeDocker, config: string, ...args: string[]) =>
   runMpb(['--config', config, ...args], f.env);
 
 describe.each(VERSIONS)('buildx %s', (version) => {
-  it('a converged fleet: in sync, one ls and one inspect; undeclared default listed as such', async () => {
+  it('a converged fleet: in sync, one ls (and one inspect where buildx has no JSON); undeclared default listed as such', async () => {
     fake = await withFakeDocker({ version, mode: 'path' });
     const config = writeConfig(fake);
     createFleet(fake);
@@ -125,13 +125,15 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     ]);
     const ls =
       version === '0.10.5' ? ['docker', 'buildx', 'ls'] : ['docker', 'buildx', 'ls', '--format', 'json'];
-    // `default` has no Docker daemon here: its context is probed (at once with the inspect) to say why.
+    // From 0.13 `ls --format json` with buildx's record gives the pins (issue #15): no inspect of the fleet.
+    const inspect = version === '0.10.5' ? [['docker', 'buildx', 'inspect', 'fleet']] : [];
+    // `default` has no Docker daemon here: its context is probed (at once with the reads) to say why.
     const sorted = (calls: string[][]) => calls.map((c) => c.join(' ')).sort();
     expect(sorted(fake.calls().slice(before))).toEqual(
       sorted([
         ['docker', 'buildx', 'version'],
         ls,
-        ['docker', 'buildx', 'inspect', 'fleet'],
+        ...inspect,
         ['docker', '--context', 'default', 'version', '--format', '{{.Server.Version}}'],
       ]),
     );

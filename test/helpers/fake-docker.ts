@@ -196,7 +196,12 @@ export async function withFakeDocker(options: FakeDockerOptions = {}): Promise<F
         .map((l) => l.argv),
     signals: () => logLines(logPath).flatMap((l) => (l.event === 'signal' && l.signal ? [l.signal] : [])),
     state: () => readState(statePath),
-    setState: (fn) => updateState((state) => fn(state as unknown as FakeState), stateEnv(statePath)),
+    // DOCKER_CONFIG too: the fake writes buildx's record files there after each change, as buildx would.
+    setState: (fn) =>
+      updateState((state) => fn(state as unknown as FakeState), {
+        ...stateEnv(statePath),
+        DOCKER_CONFIG: dockerConfig,
+      }),
     markContainer: (name, status) =>
       fake.setState((s) => {
         const c = s.containers[name];

@@ -12,6 +12,8 @@ export interface FleetNode {
   emulate?: string[];
   /** A port nothing listens on: the node is dead. */
   dead?: boolean;
+  /** The ListWorkers body its server answers with (default: no worker). */
+  workersReply?: Buffer;
 }
 
 export interface Fleet {
@@ -22,6 +24,8 @@ export interface Fleet {
   tls: { ca: string; cert: string; key: string };
   /** Rewrites builders.yaml with other nodes (same servers, by name) or extra YAML. */
   writeConfig(nodes: FleetNode[], options?: { builder?: string; use?: boolean }): Promise<void>;
+  /** Stops one node's server: its port then refuses connections. */
+  stopNode(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,7 +33,7 @@ function yamlOf(
   builder: string,
   use: boolean,
   nodes: FleetNode[],
-  fleet: Omit<Fleet, 'writeConfig' | 'close'>,
+  fleet: Omit<Fleet, 'writeConfig' | 'stopNode' | 'close'>,
 ): string {
   const tls = `{ ca: ${fleet.tls.ca}, cert: ${fleet.tls.cert}, key: ${fleet.tls.key} }`;
   const lines = [
@@ -58,7 +62,7 @@ export async function startFleet(
   const dir = await mkdtemp(join(tmpdir(), 'mpb-fleet-'));
   const certs = await createCertSet({ hosts: ['127.0.0.1'], days: 30 });
   const tls = await writePems({ ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key });
-  const servers: Running[] = [];
+  const servers = new Map<string, Running>();
   const endpoints: Record<string, string> = {};
   for (const n of nodes) {
     if (n.dead) {
@@ -69,8 +73,9 @@ export async function startFleet(
       cert: certs.server.cert,
       key: certs.server.key,
       ca: certs.ca.cert,
+      workersReply: n.workersReply,
     });
-    servers.push(server);
+    servers.set(n.name, server);
     endpoints[n.name] = `tcp://127.0.0.1:${server.port}`;
   }
   const configPath = join(dir, 'builders.yaml');
@@ -82,8 +87,12 @@ export async function startFleet(
         configPath,
         yamlOf(o.builder ?? options.builder ?? 'fleet', o.use ?? options.use ?? false, next, base),
       ),
+    stopNode: async (name) => {
+      await servers.get(name)?.close();
+      servers.delete(name);
+    },
     close: async () => {
-      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all([...servers.values()].map((s) => s.close()));
     },
   };
   await fleet.writeConfig(nodes);

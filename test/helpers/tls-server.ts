@@ -42,7 +42,11 @@ async function listen(server: Server): Promise<Running> {
  */
 export type TlsSpeaks = 'buildkit' | 'grpc-other' | 'h2-http' | 'http1' | 'silent';
 
-function answerGrpc(stream: ServerHttp2Stream, speaks: 'buildkit' | 'grpc-other'): void {
+function answerGrpc(
+  stream: ServerHttp2Stream,
+  speaks: 'buildkit' | 'grpc-other',
+  workersReply: Buffer | undefined,
+): void {
   stream.on('error', () => {});
   if (speaks === 'grpc-other') {
     // A trailers-only answer, as grpc-go gives for a service it does not have.
@@ -59,17 +63,21 @@ function answerGrpc(stream: ServerHttp2Stream, speaks: 'buildkit' | 'grpc-other'
   }
   stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
   stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0', 'grpc-message': '' }));
-  stream.end(Buffer.alloc(5)); // an empty ListWorkersResponse
+  stream.end(workersReply ?? Buffer.alloc(5)); // by default an empty ListWorkersResponse
 }
 
-/** A TLS server that requires a client certificate from `ca` and then speaks as `speaks` says (default: BuildKit). */
+/**
+ * A TLS server that requires a client certificate from `ca` and then speaks as `speaks` says (default: BuildKit).
+ * `workersReply`: the ListWorkers body BuildKit answers with (a real daemon's, from the captures).
+ */
 export function startTlsServer(options: {
   cert: string;
   key: string;
   ca: string;
   speaks?: TlsSpeaks;
+  workersReply?: Buffer;
 }): Promise<Running> {
-  const { speaks = 'buildkit', ...pems } = options;
+  const { speaks = 'buildkit', workersReply, ...pems } = options;
   const tls = { ...pems, requestCert: true, rejectUnauthorized: true };
   if (speaks === 'silent' || speaks === 'http1') {
     const server = createTlsServer(
@@ -95,7 +103,7 @@ export function startTlsServer(options: {
       stream.on('error', () => {});
       stream.respond({ ':status': 404, 'content-type': 'text/plain', server: 'nginx' });
       stream.end('not found');
-    } else answerGrpc(stream, speaks);
+    } else answerGrpc(stream, speaks, workersReply);
   });
   return listen(server);
 }

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { syncRecords } from './records.mjs';
 
 const LOCK_RETRY_MS = 10;
 const LOCK_WAIT_MS = 15_000;
@@ -77,6 +78,7 @@ export function updateState(fn, env = process.env) {
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
     renameSync(tmp, path);
+    syncRecords(state, env);
     return result;
   } finally {
     rmdirSync(lock);
