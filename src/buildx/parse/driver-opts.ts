@@ -27,5 +27,8 @@ export function parseDriverOpts(value: string): Record<string, string> | string 
     opts[m[1]!] = unquoteGo(m[2]!);
     at = OPTION.lastIndex;
   }
-  return opts;
+  // inspect prints them in Go's map order, which changes from run to run (captures-local: cacert first in one
+  // inspect, key first in the next); sorted, as `ls --format json` and buildx's record have them, two reads
+  // of one builder print the same.
+  return Object.fromEntries(Object.entries(opts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

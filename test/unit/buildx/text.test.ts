@@ -63,6 +63,15 @@ describe('parseDriverOpts', () => {
     expect(parseDriverOpts(value)).toStrictEqual(expected);
   });
 
+  it('gives the keys sorted: inspect prints them in Go map order, different from one run to the next', () => {
+    const [one, other] = [
+      'cacert="/c/ca.pem" cert="/c/cert.pem" key="/c/key.pem"',
+      'key="/c/key.pem" cacert="/c/ca.pem" cert="/c/cert.pem"',
+    ].map((v) => JSON.stringify(parseDriverOpts(v)));
+    expect(one).toBe(other);
+    expect(Object.keys(JSON.parse(one!))).toEqual(['cacert', 'cert', 'key']);
+  });
+
   it.each(['key=bare', 'k="unterminated', 'k="v"x="w"', '="v"'])('refuses %j', (value) => {
     expect(parseDriverOpts(value)).toMatch(/^driver options: cannot read from /);
   });
