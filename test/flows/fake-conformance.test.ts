@@ -371,7 +371,9 @@ function expectLikeCapture(version: FakeVersion, step: Step, got: Ran, certs: st
 // The replay checks the test double, not mpb: a CI run that runs the suite twice (Node 20, then Node 24) replays
 // once and sets MPB_FAKE_CHECKED=1 for the second run (.ci/run); every flow test still runs on the fake there.
 const CHECKED = process.env['MPB_FAKE_CHECKED'] === '1';
-const checkedNote = CHECKED ? ' (skipped: MPB_FAKE_CHECKED=1, the fake was replayed earlier in this CI run)' : '';
+const checkedNote = CHECKED
+  ? ' (skipped: MPB_FAKE_CHECKED=1, the fake was replayed earlier in this CI run)'
+  : '';
 
 for (const version of VERSIONS) {
   describe.skipIf(CHECKED)(`fake buildx ${version} replays the captures${checkedNote}`, () => {
