@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, MPB_BIN } from '../helpers/built-cli.js';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
-import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
+import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const servers: Server[] = [];
 let ports: { amd64: number; arm64: number; qemu: number; closed: number };

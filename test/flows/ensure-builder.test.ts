@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lockDirOf } from '../../src/state/lock.js';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { type Fleet, type FleetNode, startFleet } from '../helpers/fleet.js';
-import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
+import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const NODES: FleetNode[] = [
   { name: 'linux-amd64', platforms: ['linux/amd64'] },

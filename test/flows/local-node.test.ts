@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { type Fleet, startFleet } from '../helpers/fleet.js';
-import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
+import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const CONTAINER = 'mpb-buildkit-mac-mac-arm64';
 const VOLUME = `${CONTAINER}-state`;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDocker, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { closedPort } from '../helpers/tls-server.js';
-import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
+import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const AMD64_ALL = ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'];
 

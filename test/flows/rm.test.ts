@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
-import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
+import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 let fake: FakeDocker | undefined;
 afterEach(() => fake?.cleanup());
