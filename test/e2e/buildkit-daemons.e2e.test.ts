@@ -7,13 +7,11 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BaseImageRegistry, startBaseImageRegistry } from '../helpers/base-image.js';
-import { type BuildkitDaemons, startBuildkitDaemons } from '../helpers/buildkit.js';
+import { type BuildWorld, startBuildWorld } from '../helpers/build-world.js';
 import { cleanEnv } from '../helpers/built-cli.js';
 import { truthNonce, truthSteps, whoBuilt } from '../helpers/daemon-truth.js';
 import { runMpb } from '../helpers/fake-docker.js';
-import { ensureQemu } from '../helpers/qemu.js';
-import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
+import { dockerConfigWith, installRealBuildx } from '../helpers/real-buildx.js';
 import { readStore, writeRemoteConfig } from '../helpers/real-remote.js';
 import { REAL_BUILDX } from '../helpers/versions.js';
 
@@ -21,30 +19,12 @@ import { REAL_BUILDX } from '../helpers/versions.js';
 const SUITES = [...REAL_BUILDX].reverse().map((r) => [r.suite, r.version] as const);
 const PLATFORMS = { a: 'linux/amd64', b: 'linux/arm64' };
 
-type World = { kit: BuildkitDaemons; base: BaseImageRegistry };
+type World = BuildWorld;
 
-/** Everything but buildx, started once for the file; or why it cannot run here. */
-async function prepare(): Promise<World | { skip: string }> {
-  if (!(await hasDockerCli())) return { skip: 'no docker CLI on PATH' };
-  const qemu = await ensureQemu(['linux/arm64', 'linux/riscv64']);
-  if ('skip' in qemu) return qemu;
-  const base = await startBaseImageRegistry();
-  if ('skip' in base) return base;
-  const kit = await startBuildkitDaemons([
-    { name: 'a', platform: PLATFORMS.a },
-    { name: 'b', platform: PLATFORMS.b },
-  ]).catch(async (e) => {
-    await base.registry.stop();
-    throw e;
-  });
-  if ('skip' in kit) {
-    await base.registry.stop();
-    return kit;
-  }
-  return { kit, base };
-}
-
-const world = await prepare();
+const world = await startBuildWorld([
+  { name: 'a', platform: PLATFORMS.a },
+  { name: 'b', platform: PLATFORMS.b },
+]);
 const installed = { trixie: await installRealBuildx('trixie'), sid: await installRealBuildx('sid') };
 const temps: string[] = [];
 afterAll(async () => {

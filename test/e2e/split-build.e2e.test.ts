@@ -7,13 +7,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BaseImageRegistry, startBaseImageRegistry } from '../helpers/base-image.js';
-import { type BuildkitDaemons, startBuildkitDaemons } from '../helpers/buildkit.js';
+import { type BuildWorld, startBuildWorld } from '../helpers/build-world.js';
 import { cleanEnv } from '../helpers/built-cli.js';
 import { type Hold, truthNonce, truthSteps, waitForStep, whoBuilt } from '../helpers/daemon-truth.js';
 import { runMpb } from '../helpers/fake-docker.js';
-import { ensureQemu } from '../helpers/qemu.js';
-import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
+import { dockerConfigWith, installRealBuildx } from '../helpers/real-buildx.js';
 import { createUnpinnedBuilder, writeRemoteConfig } from '../helpers/real-remote.js';
 import { readTag, type TagIndex, tagsOf } from '../helpers/registry.js';
 import { REAL_BUILDX, type Suite } from '../helpers/versions.js';
@@ -28,30 +26,12 @@ const THREE = [AMD64, ARM64, RISCV64];
 const HAS_HISTORY: Record<Suite, boolean> = { sid: true, trixie: false };
 const BUILD_TIMEOUT_MS = 600_000;
 
-type World = { kit: BuildkitDaemons; base: BaseImageRegistry };
+type World = BuildWorld;
 
-/** Everything but buildx, started once for the file; or why it cannot run here. */
-async function prepare(): Promise<World | { skip: string }> {
-  if (!(await hasDockerCli())) return { skip: 'no docker CLI on PATH' };
-  const qemu = await ensureQemu([ARM64, RISCV64]);
-  if ('skip' in qemu) return qemu;
-  const base = await startBaseImageRegistry();
-  if ('skip' in base) return base;
-  const kit = await startBuildkitDaemons([
-    { name: 'alpha', platform: AMD64 },
-    { name: 'bravo', platform: ARM64 },
-  ]).catch(async (e) => {
-    await base.registry.stop();
-    throw e;
-  });
-  if ('skip' in kit) {
-    await base.registry.stop();
-    return kit;
-  }
-  return { kit, base };
-}
-
-const world = await prepare();
+const world = await startBuildWorld([
+  { name: 'alpha', platform: AMD64 },
+  { name: 'bravo', platform: ARM64 },
+]);
 const installed = { trixie: await installRealBuildx('trixie'), sid: await installRealBuildx('sid') };
 const temps: string[] = [];
 afterAll(async () => {
