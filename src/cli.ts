@@ -117,6 +117,9 @@ Examples:
   $ mpb ensure-builder fleet --dry-run      show what would run, and why
   $ mpb ensure-builder --all --allow-degraded
 
+A converged remote TLS builder is read from buildx's own record and the nodes' answers, without a buildx call
+(--verbose says which way; MPB_BUILDX_RECORD=0 always runs buildx inspect).
+
 Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docker/buildx missing.`,
       ),
     ENSURE_BUILDER_OPTIONS,
