@@ -570,6 +570,27 @@ describe('Ctrl-C', () => {
     expect(w.fake.state().builds).toEqual([]);
   }, 30_000);
 
+  it('during the preflight: mpb exits 130 once its docker calls end, and builds nothing', async () => {
+    const fake = await withFakeDocker({ version: '0.29.1', mode: 'path', slow: { inspect: 20_000 } });
+    const w = await setup('0.29.1', { fake });
+    const child = spawn(process.execPath, [MPB_BIN, 'build', '-p', 'amd64', 'app'], {
+      cwd: w.dir,
+      env: w.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    while (!w.fake.calls().some((c) => c[2] === 'inspect')) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    // Not carried on to a verdict or a build with the interrupted inspect's failure.
+    expect(stderr).not.toMatch(/strategy:|error:/);
+    expect(buildCalls(w)).toEqual([]);
+  }, 30_000);
+
   it('SIGINT to mpb alone is forwarded to docker: buildx stops, mpb exits 130', async () => {
     const { w, code } = await interrupt('path', false);
     expect(code).toBe(130);
