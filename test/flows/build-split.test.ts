@@ -2,29 +2,22 @@
 // report (JSON and GitHub summary), helper builders for a builder made by hand without pins.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/built-cli.js';
 import { type FakeDocker, type FakeDockerOptions, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { type Listener, loopbackListeners } from '../helpers/listeners.js';
 
-const servers: Server[] = [];
 let ports: { a: number; b: number };
-const listen = (): Promise<Server> =>
-  new Promise((resolve) => {
-    const server = createServer((socket) => socket.destroy()).listen(0, '127.0.0.1', () => resolve(server));
-  });
-const portOf = (s: Server) => (s.address() as { port: number }).port;
+let listeners: Listener[];
 
 beforeAll(async () => {
   ensureBuilt();
-  const [a, b] = await Promise.all([listen(), listen()]);
-  servers.push(a!, b!);
-  ports = { a: portOf(a!), b: portOf(b!) };
+  listeners = await loopbackListeners(2);
+  const [a, b] = listeners;
+  ports = { a: a!.port, b: b!.port };
 });
-afterAll(() => {
-  for (const s of servers) s.close();
-});
+afterAll(() => Promise.all(listeners.map((l) => l.close())));
 
 const config = (a = ports.a, b = ports.b) => `version: 1
 defaultBuilder: fleet
@@ -189,9 +182,9 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
     // is stopped about 1.5 s in (--node-timeout 1).
     // 'path': the fake docker gets mpb's SIGINT itself (how docker forwards it to a plugin is not tested here).
     const w = await setup(undefined, { slow: { build: 4_000 }, mode: 'path' });
-    const [a, b] = await Promise.all([listen(), listen()]);
-    const bPort = portOf(b!);
-    writeFileSync(join(w.dir, 'builders.yaml'), config(portOf(a!), bPort));
+    const [a, b] = await loopbackListeners(2);
+    const bPort = b!.port;
+    writeFileSync(join(w.dir, 'builders.yaml'), config(a!.port, bPort));
     w.fake.setState((s) => {
       s.workers[`tcp://127.0.0.1:${bPort}`] = { platforms: ['linux/arm64'] };
     });
@@ -199,7 +192,7 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
     const running = mpb(w, [...args, '--node-timeout', '1', 'app']);
     try {
       while (calls(w, 'build').length < 2) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => b!.close(r));
+      await b!.close();
       const r = await running;
       expect(r.exitCode, r.stderr).toBe(3);
       const doc = JSON.parse(r.stdout);
@@ -227,8 +220,7 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
       );
       expect(r.stderr).toContain('nothing was tagged.');
     } finally {
-      a!.close();
-      b!.close();
+      await Promise.all([a!.close(), b!.close()]);
     }
   });
 

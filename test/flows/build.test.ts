@@ -2,33 +2,23 @@
 // the exact `buildx build` argv per flag, the summary from the metadata file, exit codes and Ctrl-C.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, MPB_BIN } from '../helpers/built-cli.js';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { closedPort, type Listener, loopbackListeners } from '../helpers/listeners.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
-const servers: Server[] = [];
 let ports: { amd64: number; arm64: number; qemu: number; closed: number };
-
-function listen(): Promise<Server> {
-  return new Promise((resolve) => {
-    const server = createServer((socket) => socket.destroy()).listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-const portOf = (s: Server) => (s.address() as { port: number }).port;
+let listeners: Listener[];
 
 beforeAll(async () => {
   ensureBuilt();
-  const [amd64, arm64, qemu, closed] = await Promise.all([listen(), listen(), listen(), listen()]);
-  servers.push(amd64!, arm64!, qemu!);
-  ports = { amd64: portOf(amd64!), arm64: portOf(arm64!), qemu: portOf(qemu!), closed: portOf(closed!) };
-  await new Promise((r) => closed!.close(r));
+  listeners = await loopbackListeners(3);
+  const [amd64, arm64, qemu] = listeners.map((l) => l.port);
+  ports = { amd64: amd64!, arm64: arm64!, qemu: qemu!, closed: await closedPort() };
 });
-afterAll(() => {
-  for (const s of servers) s.close();
-});
+afterAll(() => Promise.all(listeners.map((l) => l.close())));
 
 // fleet: two remote nodes, each native for its platform (the fake's default worker is an amd64 host; arm64 is
 // set below). qemu: an amd64 host that serves arm64 by emulation. broken: its second node is down.
