@@ -2,8 +2,9 @@
 // for the remote driver, its TLS files (`cacert`/`cert`/`key`/`servername` driver options, docs/buildx.md).
 import type { BuildxBuilder, BuildxNode } from '../buildx/model.js';
 import { type DriverName, isKnownDriver, nodeStateOf } from '../drivers/registry.js';
-import { type ProbeNodeSpec, type ProbeOptions, probeAll } from './node.js';
-import type { ProbeResult } from './types.js';
+import { dockerDown } from './daemon.js';
+import { type ProbeNodeSpec, type ProbeOptions, probeAll, resultFromBuildx } from './node.js';
+import type { ProbeResult, StepOutcome } from './types.js';
 
 type Probed = Pick<BuildxBuilder, 'name' | 'driver' | 'nodes' | 'error'>;
 
@@ -54,6 +55,21 @@ function answeredBuildx(builder: string, node: BuildxNode): ProbeResult {
   };
 }
 
+// The Docker client's words when no daemon listens (docker CLI and buildx alike, every version).
+const DAEMON_DOWN = /^(?:.*: )?(Cannot connect to the Docker daemon at .*)$/m;
+
+/**
+ * A context's builder that buildx could not load because that context's Docker does not answer: buildx has just
+ * asked that daemon, and `docker version` would only say the same again (one docker start more per `mpb ls`).
+ */
+function knownDown(builder: Probed): StepOutcome | undefined {
+  if (!isUnloadedContextBuilder(builder)) return undefined;
+  const said = DAEMON_DOWN.exec(builder.error ?? '')?.[1];
+  return said === undefined
+    ? undefined
+    : dockerDown(['--context', builder.name], `context ${builder.name}`, said.trim());
+}
+
 export interface ProbeActualOptions extends Pick<ProbeOptions, 'run'> {
   /** Probe nodes buildx reports running too (doctor: it wants the TLS facts and warnings of every node). */
   recheckRunning?: boolean;
@@ -70,6 +86,8 @@ export async function probeActual(
   options: ProbeActualOptions = {},
 ): Promise<ProbeResult[]> {
   const specs = probeSpecsOf(builder);
+  const known = knownDown(builder);
+  if (known) return specs.map((s) => resultFromBuildx(s, { driver: 'docker', builder: builder.name }, known));
   const running = new Map(
     options.recheckRunning
       ? []

@@ -42,17 +42,22 @@ export async function checkDockerDaemon(
         fix: `Check: ${r.command}`,
       };
     case 'failed':
-      return {
-        ok: false,
-        reason: 'docker',
-        code: 'docker.down',
-        detail: dockerArgs.length > 0 ? `${where}: ${firstLine(r.stderr)}` : firstLine(r.stderr),
-        fix:
-          dockerArgs.length === 0
-            ? 'Start Docker (sudo systemctl start docker, or open Docker Desktop); check DOCKER_HOST and `docker context ls`.'
-            : `Check that the Docker daemon behind it answers: ${r.command}`,
-      };
+      return dockerDown(dockerArgs, where, firstLine(r.stderr));
   }
+}
+
+/** The Docker daemon behind `docker [dockerArgs]` does not answer; `said` is the Docker client's own words. */
+export function dockerDown(dockerArgs: readonly string[], where: string, said: string): StepOutcome {
+  return {
+    ok: false,
+    reason: 'docker',
+    code: 'docker.down',
+    detail: dockerArgs.length > 0 ? `${where}: ${said}` : said,
+    fix:
+      dockerArgs.length === 0
+        ? 'Start Docker (sudo systemctl start docker, or open Docker Desktop); check DOCKER_HOST and `docker context ls`.'
+        : `Check that the Docker daemon behind it answers: ${shellQuote(['docker', ...dockerArgs, ...SERVER_VERSION])}`,
+  };
 }
 
 // The code of each ssh failure: the network ones are ssh's (its port, its timeout), a name that does not

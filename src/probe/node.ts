@@ -84,6 +84,15 @@ function targetOf(node: ProbeNodeSpec, options: ProbeOptions): ProbeTarget {
   return { builder: options.builder, node: node.name, endpoint };
 }
 
+/** A node's result from what buildx itself just found, without probing it again. */
+export function resultFromBuildx(
+  node: ProbeNodeSpec,
+  options: Pick<ProbeOptions, 'driver' | 'builder'>,
+  outcome: StepOutcome,
+): ProbeResult {
+  return resultOf(targetOf(node, { ...options, timeoutMs: 0 }), { checks: [], warnings: [] }, outcome);
+}
+
 /** Probes one node within options.timeoutMs: up with what was checked, down with the reason and the fix. */
 export async function probeNode(node: ProbeNodeSpec, options: ProbeOptions): Promise<ProbeResult> {
   const target = targetOf(node, options);

@@ -88,15 +88,39 @@ describe('probeActual', () => {
     expect(rechecked.map((r) => r.code)).toEqual(['tls.files-unreadable', 'tls.files-unreadable']);
   });
 
-  it('names why an unloaded context builder is down: its Docker does not answer (docker.down)', async () => {
+  it("takes buildx's word that an unloaded context builder's Docker does not answer: docker.down, nothing run", async () => {
+    const run = fakeRun([]);
+    const [result] = await probeActual(unloadedDefault(), 1000, { run });
+    expect(result).toMatchObject({
+      builder: 'default',
+      node: 'default',
+      state: 'down',
+      code: 'docker.down',
+      detail:
+        'context default: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+      fix: "Check that the Docker daemon behind it answers: docker --context default version --format '{{.Server.Version}}'",
+    });
+    expect(run.calls).toEqual([]);
+  });
+
+  it('asks the Docker of an unloaded context builder that failed for another reason why (docker version)', async () => {
     const run = fakeRun([
       [
         ['docker', '--context', 'default', 'version'],
-        { exitCode: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n' },
+        {
+          exitCode: 1,
+          stderr: 'error during connect: Get "https://10.0.0.1:2376/v1.51/version": tls: bad certificate\n',
+        },
       ],
     ]);
-    const [result] = await probeActual(unloadedDefault(), 1000, { run });
-    expect(result).toMatchObject({ builder: 'default', node: 'default', state: 'down', code: 'docker.down' });
+    const builder = { ...unloadedDefault(), error: 'error during connect: tls: bad certificate' };
+    const [result] = await probeActual(builder, 1000, { run });
+    expect(result).toMatchObject({
+      state: 'down',
+      code: 'docker.down',
+      detail: expect.stringContaining('tls: bad certificate'),
+    });
+    expect(run.calls).toHaveLength(1);
   });
 });
 
