@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BuildArgsInput, buildArgs } from '../buildx/build-args.js';
 import { expectOk, TIMEOUT_MS } from '../buildx/exec.js';
-import { parseMetadataFile } from '../buildx/parse/metadata.js';
 import { shellQuote } from '../buildx/quote.js';
 import { pushRepositoryOf } from '../buildx/split-args.js';
 import { normalizePlatform } from '../config/normalize.js';
@@ -17,7 +16,6 @@ import {
   type Refusal,
   summarizeRefusals,
 } from '../core/build-gate.js';
-import { buildReport } from '../core/build-report.js';
 import { cacheFlagsOf, checkCacheRef } from '../core/cache-ref.js';
 import { type Route, routePlatforms } from '../core/routing.js';
 import { planSplit, routesOfPlan, type SplitPlan } from '../core/split-plan.js';
@@ -34,8 +32,7 @@ import { layoutOf, widthOf } from '../ui/output.js';
 import { type BuildSummary, renderRoutes, renderSummary } from '../ui/render-build.js';
 import { renderEnsure } from '../ui/render-ensure.js';
 import { wrapLine } from '../ui/table.js';
-import { readNodeBuilds, showReport } from './build-history.js';
-import { describeFailure, runSplit, type SplitWatch } from './build-split.js';
+import type { SplitWatch } from './build-split.js';
 import { type BuildTarget, resolveTarget } from './build-target.js';
 
 /**
@@ -106,14 +103,31 @@ function trackInterrupt(): { code: () => number | undefined; stop: () => void } 
   return { code: () => code, stop: () => process.off('SIGINT', onInt).off('SIGTERM', onTerm) };
 }
 
-async function readDigest(file: string, out: Output) {
+// What a build needs only once buildx runs — the metadata file's and the history's parsers (zod with them) and
+// the report — loads while buildx starts, not before it: buildx's first line comes that much sooner (issue #15).
+async function afterStart() {
+  const [metadata, report, history] = await Promise.all([
+    import('../buildx/parse/metadata.js'),
+    import('../core/build-report.js'),
+    import('./build-history.js'),
+  ]);
+  return {
+    parseMetadataFile: metadata.parseMetadataFile,
+    buildReport: report.buildReport,
+    readNodeBuilds: history.readNodeBuilds,
+    showReport: history.showReport,
+  };
+}
+type AfterStart = Awaited<ReturnType<typeof afterStart>>;
+
+async function readDigest(file: string, out: Output, after: AfterStart) {
   // Missing: buildx wrote none. Unreadable: the build stands, without its digest.
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'ENOENT')
       out.warn(`could not read ${file}: ${explainErrno(e.code ?? String(e), file).why}`);
   });
   if (text === undefined) return undefined;
-  const parsed = parseMetadataFile(text);
+  const parsed = after.parseMetadataFile(text);
   if (!parsed.ok) out.warn(`could not read ${file}: ${parsed.error.message}`);
   return parsed.ok ? parsed.value : undefined;
 }
@@ -150,18 +164,18 @@ async function runBuildx(deps: Deps, input: BuildArgsInput, watch: ReturnType<ty
   const interrupt = trackInterrupt();
   try {
     const argv = buildArgs({ ...input, flags: { ...input.flags, metadataFile } });
-    const { result: r, died } = await runWatched(
-      deps,
-      argv,
-      watch.nodes,
-      watch.platformsByNode,
-      watch.options,
-    );
+    const running = runWatched(deps, argv, watch.nodes, watch.platformsByNode, watch.options);
+    const loading = afterStart();
+    loading.catch(() => {}); // awaited below, once buildx has ended
+    const { result: r, died } = await running;
     if (r.outcome.kind === 'missing') expectOk(r);
     const exitCode = interrupt.code() ?? r.exitCode;
+    const after = await loading;
     const metadata =
-      exitCode === 0 && !died ? await readDigest(path.resolve(deps.cwd, metadataFile), deps.out) : undefined;
-    return { exitCode, durationMs: r.durationMs, metadata, died };
+      exitCode === 0 && !died
+        ? await readDigest(path.resolve(deps.cwd, metadataFile), deps.out, after)
+        : undefined;
+    return { exitCode, durationMs: r.durationMs, metadata, died, after };
   } finally {
     interrupt.stop();
     if (temp) await rm(temp, { recursive: true, force: true });
@@ -296,19 +310,24 @@ export async function runBuild(
   const outcome = { exited: built.exitCode };
   const report =
     built.exitCode === 0
-      ? buildReport({
+      ? built.after.buildReport({
           strategy,
           reason,
           digest: built.metadata?.digest,
           wallMs: Math.round(performance.now() - started),
           routes,
           nodes: target.nodes,
-          built: await readNodeBuilds(deps.run, target.version, target.name, built.metadata?.buildRef),
+          built: await built.after.readNodeBuilds(
+            deps.run,
+            target.version,
+            target.name,
+            built.metadata?.buildRef,
+          ),
         })
       : undefined;
   if (report) {
     report.warnings.unshift(...warnings);
-    if (deps.json) await showReport(deps, report, warnings);
+    if (deps.json) await built.after.showReport(deps, report, warnings);
   }
   if (deps.json) {
     const fields = { ...summary, ...(report ?? { platforms: doc.platforms }), exitCode: built.exitCode };
@@ -318,7 +337,7 @@ export async function runBuild(
   if (built.exitCode === 0)
     out.result(renderSummary(report ? { ...summary, routes: [] } : summary, out.color).join('\n'));
   else deps.stderr.write(`${out.color.red('error:')} docker buildx build exited with ${built.exitCode}\n`);
-  if (report) await showReport(deps, report, warnings);
+  if (report) await built.after.showReport(deps, report, warnings);
   return { outcome };
 }
 
@@ -362,6 +381,10 @@ async function finishSplit(
   plan: SplitPlan,
   ctx: SplitContext,
 ): Promise<CommandResult> {
+  const [{ runSplit, describeFailure }, { buildReport, readNodeBuilds, showReport }] = await Promise.all([
+    import('./build-split.js'),
+    afterStart(),
+  ]);
   const result = await runSplit(deps, target, input, plan.jobs, ctx.cacheRef, ctx.watch);
   const built = (
     await Promise.all(result.jobs.map((j) => readNodeBuilds(deps.run, target.version, j.builder, j.buildRef)))

@@ -14,18 +14,12 @@ import {
   requireLoaded,
 } from './discover.js';
 import { type NamedFile, normalizeConfig, pemTextHint } from './normalize.js';
+import { quote } from './quote-value.js';
 import { checkRules } from './rules.js';
 import { configSchema, DEFAULT_LOCAL_IMAGE, type RawConfig } from './schema.js';
 import { findingsOfSchema } from './schema-issues.js';
 import type { BuilderSpec, ResolvedConfig } from './types.js';
-import {
-  describePath,
-  type Finding,
-  parseYaml,
-  placeFinding,
-  quote,
-  type YamlSource,
-} from './yaml-source.js';
+import { describePath, type Finding, parseYaml, placeFinding, type YamlSource } from './yaml-source.js';
 
 export { configCandidates, displayPath, type LoadOptions, type LoadResult, requireLoaded };
 

@@ -5,8 +5,9 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { checkCacheRef } from '../core/cache-ref.js';
 import { normalizePlatform, normalizePlatforms } from './platform.js';
+import { quote } from './quote-value.js';
 import type { RawConfig, RawNode } from './schema.js';
-import { type Finding, quote, type YamlPath } from './yaml-source.js';
+import type { Finding, YamlPath } from './yaml-source.js';
 
 export { normalizePlatform, normalizePlatforms } from './platform.js';
 

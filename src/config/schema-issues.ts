@@ -1,7 +1,8 @@
 // zod's issues, rewritten as findings a person can act on: which key, what it holds, what to write instead.
 import { z } from 'zod';
+import { quote } from './quote-value.js';
 import { configSchema, NAME_PATTERN } from './schema.js';
-import { type Finding, quote, type YamlPath } from './yaml-source.js';
+import type { Finding, YamlPath } from './yaml-source.js';
 
 const EXAMPLES: Record<string, string> = {
   version: 'version: 1',

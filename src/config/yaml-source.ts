@@ -14,6 +14,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { ConfigIssue } from '../errors.js';
+import { quote } from './quote-value.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -61,12 +62,6 @@ export function placeFinding(source: YamlSource, finding: Finding): ConfigIssue 
     message: where ? `${where}: ${finding.message}` : finding.message,
     hint: finding.hint,
   };
-}
-
-/** The offending text, quoted and cut short: a value may be hostile or huge. */
-export function quote(value: unknown): string {
-  const text = JSON.stringify(typeof value === 'string' ? value : String(value));
-  return text.length > 64 ? `${text.slice(0, 60)}…"` : text;
 }
 
 function createLocator(doc: Document, counter: LineCounter) {
