@@ -30,8 +30,12 @@ function defineCommand<S extends Specs, A extends unknown[]>(
   cmd: Command,
   specs: S,
   load: () => Promise<CommandFn<A, OptionsOf<S>>>,
+  readAhead?: () => Promise<void>,
 ): Command {
   return addOptions(cmd, specs).action(async function (this: Command) {
+    // A read the command will make, started before its modules load (buildx/read-ahead.ts): awaited, as loading
+    // them alongside would delay it. Whatever fails here, the command meets again in its own time.
+    await readAhead?.().catch(() => {});
     const globals = this.optsWithGlobals<GlobalFlags>();
     const ctx = createContext({
       config: globals.config,
@@ -72,7 +76,10 @@ Examples:
   $ mpb doctor                                 find what is broken: docker, buildx, endpoints, TLS
 
 Exit codes: 0 ok, 1 a docker/buildx command failed, 2 usage or config error,
-            3 unhealthy (node down, platform not served or missing), 4 docker or buildx missing or too old.`,
+            3 unhealthy (node down, platform not served or missing), 4 docker or buildx missing or too old.
+
+mpb runs the docker-buildx plugin docker would run itself (buildx's standalone mode), without docker's own
+start in between; MPB_BUILDX_DIRECT=0 runs every buildx command through docker.`,
     );
 
   defineCommand(
@@ -145,6 +152,7 @@ Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docke
         const { runLs, runStatus } = await import('./commands/ls.js');
         return name === 'ls' ? runLs : runStatus;
       },
+      async () => (await import('./buildx/read-ahead.js')).listAhead(process.env),
     );
   }
 

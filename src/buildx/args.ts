@@ -76,3 +76,7 @@ export function inspectArgs(builderName: string, options: { bootstrap: boolean }
 }
 
 export const VERSION_ARGS = ['buildx', 'version'] as const;
+
+/** `buildx ls`: JSON from 0.13 (with driver options and each node's status), the table before. */
+export const lsArgs = (version: BuildxVersion): string[] =>
+  version.caps.lsJson ? ['buildx', 'ls', '--format', 'json'] : ['buildx', 'ls'];

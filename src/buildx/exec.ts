@@ -1,6 +1,7 @@
 // The only place mpb starts a process. argv arrays only, never a shell; every call has a timeout.
-import { StringDecoder } from 'node:string_decoder';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { BuildxFailedError, ToolMissingError } from '../errors.js';
+import { directPlugin } from './plugin.js';
 import { shellQuote } from './quote.js';
 
 /** Named timeouts: a docker call that hangs must not hang mpb. */
@@ -75,6 +76,19 @@ export interface RunnerSettings {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * What runs for `file args`: `docker buildx ARGS` as the plugin itself, `PLUGIN ARGS`, when `plugin` is known
+ * (plugin.ts directPlugin); anything else as given. Messages and --verbose keep the `docker buildx` form.
+ */
+export function spawnedAs(
+  file: string,
+  args: readonly string[],
+  plugin: string | undefined,
+): { file: string; args: readonly string[] } {
+  if (plugin === undefined || file !== 'docker' || args[0] !== 'buildx') return { file, args };
+  return { file: plugin, args: args.slice(1) };
+}
+
 /** A running child; `stop` signals it, or its whole process group when it has one. */
 const children = new Set<{ stop: (signal: NodeJS.Signals) => void }>();
 let signalsHooked = false;
@@ -88,6 +102,11 @@ let interrupted: number | undefined;
 function hookSignals(): void {
   if (signalsHooked) return;
   signalsHooked = true;
+  // A child still running when mpb exits (a read started ahead that no command took, an error thrown while
+  // one ran) must not outlive it.
+  process.once('exit', () => {
+    for (const child of children) child.stop('SIGTERM');
+  });
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
@@ -121,93 +140,172 @@ export function classify(
   return { kind: 'failed' };
 }
 
-// execa (one chunk of ~15 packages, the largest import of a start) loads with the first process, not with the
-// CLI: a run that starts none (`config validate`, a converged ensure read from buildx's record) never loads it.
-let execaModule: Promise<typeof import('execa')> | undefined;
-const loadExeca = () => {
-  execaModule ??= import('execa');
-  return execaModule;
-};
+/**
+ * Reads started before the command asked for them (startAhead), by command line. The first run of the same
+ * command takes its result; a run of any other command first drops them all, since it may change what they read.
+ */
+const ahead = new Map<string, Promise<RunResult>>();
+
+function takeAhead(command: string, options: RunOptions): Promise<RunResult> | undefined {
+  const plain = (options.stdio ?? 'pipe') === 'pipe' && !options.input && !options.onLine && !options.signal;
+  const early = plain ? ahead.get(command) : undefined;
+  ahead.clear();
+  return early;
+}
+
+/**
+ * Starts a read-only buildx call now, while the command that will ask for it is still loading: `mpb ls` starts
+ * its one `buildx ls` before its own modules (BENCHMARKS.md, issue #15). Its failure is the command's to see.
+ */
+export function startAhead(
+  settings: RunnerSettings,
+  file: string,
+  args: readonly string[],
+  options: Pick<RunOptions, 'timeoutMs'>,
+): void {
+  const running = createRunner(settings)(file, args, options);
+  running.catch(() => {}); // the taker awaits it; untaken, it is dropped
+  ahead.set(shellQuote([file, ...args]), running);
+}
 
 /** Creates the runner every command uses; tests pass their own Runner instead. */
 export function createRunner(settings: RunnerSettings = {}): Runner {
-  return async (file, args, options = {}) => {
-    const command = shellQuote([file, ...args]);
-    hookSignals();
-    if (interrupted !== undefined) process.exit(interrupted);
-    const stdio = options.stdio ?? 'pipe';
-    const { execa } = await loadExeca();
-    const started = performance.now();
-    const child = execa(file, args, {
-      reject: false,
-      env: settings.env ?? process.env,
-      extendEnv: settings.env === undefined,
-      timeout: options.timeoutMs ?? TIMEOUT_MS.read,
-      forceKillAfterDelay: 3_000,
-      stdin: options.input === undefined ? (stdio === 'pipe' ? 'ignore' : 'inherit') : 'pipe',
-      input: options.input,
-      stdout: stdio === 'inherit' ? 'inherit' : stdio === 'stderr' ? process.stderr : 'pipe',
-      stderr: stdio === 'pipe' ? 'pipe' : 'inherit',
-      stripFinalNewline: false,
-      encoding: 'utf8',
-      detached: options.signal !== undefined,
-    });
-    const group = options.signal !== undefined && child.pid !== undefined ? child.pid : undefined;
-    const stop = (signal: NodeJS.Signals) => {
-      if (group === undefined) return void child.kill(signal);
-      try {
-        process.kill(-group, signal);
-      } catch {
-        // the group has ended
-      }
-    };
-    const running = { stop };
-    children.add(running);
-    let killLater: NodeJS.Timeout | undefined;
-    const stopOnAbort = () => {
-      stop('SIGINT');
-      killLater = setTimeout(() => stop('SIGKILL'), options.abortGraceMs ?? 5_000).unref();
-    };
-    if (options.signal?.aborted) stopOnAbort();
-    else options.signal?.addEventListener('abort', stopOnAbort, { once: true });
-    const splitters = options.onLine
-      ? (['stdout', 'stderr'] as const).flatMap((stream) => {
-          const pipe = child[stream];
-          if (stdio !== 'pipe' || !pipe) return [];
-          const onLine = options.onLine!;
-          const splitter = lineSplitter((line) => onLine(line, stream));
-          // A chunk may end inside a multi-byte character: the decoder keeps it for the next one.
-          const decoder = new StringDecoder('utf8');
-          pipe.on('data', (chunk: Buffer | string) =>
-            splitter.push(typeof chunk === 'string' ? chunk : decoder.write(chunk)),
-          );
-          return [splitter];
-        })
-      : [];
-    const r = await child;
-    options.signal?.removeEventListener('abort', stopOnAbort);
-    if (killLater !== undefined) {
-      // docker may end on SIGINT before its plugin does: what is left of the group must not outlive the run.
-      clearTimeout(killLater);
-      stop('SIGKILL');
-    }
-    for (const s of splitters) s.end();
-    children.delete(running);
-    if (interrupted !== undefined && children.size === 0) process.exit(interrupted);
-    const stdout = typeof r.stdout === 'string' ? r.stdout : '';
-    const stderr = typeof r.stderr === 'string' ? r.stderr : '';
-    const code = (r.cause as NodeJS.ErrnoException | undefined)?.code;
-    return {
-      file,
-      args: [...args],
-      command,
-      exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
-      stdout,
-      stderr,
-      outcome: classify(file, args, { exitCode: r.exitCode, stderr, timedOut: r.timedOut, code }),
-      durationMs: Math.round(performance.now() - started),
-    };
+  // Resolved at the first buildx call, once: a few stat calls (plugin.ts).
+  let plugin: { path: string | undefined } | undefined;
+  const pluginOf = () => {
+    plugin ??= { path: directPlugin(settings.env ?? process.env) };
+    return plugin.path;
   };
+  const run: Runner = async (file, args, options = {}) => {
+    const early = takeAhead(shellQuote([file, ...args]), options);
+    if (early) return early;
+    const spawned = spawnedAs(file, args, pluginOf());
+    const r = await runOnce(file, args, spawned, settings, options);
+    // The plugin gone (or not executable) since it was found: docker's own way, and its own message.
+    if (spawned.file !== file && (r.cause === 'ENOENT' || r.cause === 'EACCES')) {
+      plugin = { path: undefined };
+      return run(file, args, options);
+    }
+    return r.result;
+  };
+  return run;
+}
+
+async function runOnce(
+  file: string,
+  args: readonly string[],
+  spawned: { file: string; args: readonly string[] },
+  settings: RunnerSettings,
+  options: RunOptions,
+): Promise<{ result: RunResult; cause: string | undefined }> {
+  const command = shellQuote([file, ...args]);
+  hookSignals();
+  if (interrupted !== undefined) process.exit(interrupted);
+  const stdio = options.stdio ?? 'pipe';
+  const started = performance.now();
+  const child = spawn(spawned.file, spawned.args, {
+    env: settings.env ?? process.env,
+    stdio: [
+      options.input === undefined ? (stdio === 'pipe' ? 'ignore' : 'inherit') : 'pipe',
+      stdio === 'inherit' ? 'inherit' : stdio === 'stderr' ? process.stderr.fd : 'pipe',
+      stdio === 'pipe' ? 'pipe' : 'inherit',
+    ],
+    detached: options.signal !== undefined,
+  });
+  const group = options.signal !== undefined && child.pid !== undefined ? child.pid : undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (group === undefined) return void child.kill(signal);
+    try {
+      process.kill(-group, signal);
+    } catch {
+      // the group has ended
+    }
+  };
+  const running = { stop };
+  children.add(running);
+  let killLater: NodeJS.Timeout | undefined;
+  const stopOnAbort = () => {
+    stop('SIGINT');
+    killLater = setTimeout(() => stop('SIGKILL'), options.abortGraceMs ?? 5_000).unref();
+  };
+  if (options.signal?.aborted) stopOnAbort();
+  else options.signal?.addEventListener('abort', stopOnAbort, { once: true });
+  const captured = { stdout: '', stderr: '' };
+  const splitters = (['stdout', 'stderr'] as const).flatMap((stream) => {
+    const pipe = child[stream];
+    if (!pipe) return [];
+    // A chunk may end inside a multi-byte character: the stream's decoder keeps it for the next one.
+    pipe.setEncoding('utf8');
+    const onLine = options.onLine;
+    const splitter = onLine ? lineSplitter((line) => onLine(line, stream)) : undefined;
+    pipe.on('data', (chunk: string) => {
+      captured[stream] += chunk;
+      splitter?.push(chunk);
+    });
+    return splitter ? [splitter] : [];
+  });
+  if (child.stdin) {
+    child.stdin.on('error', () => {}); // the child may end before reading it all (EPIPE): its exit code tells
+    child.stdin.end(options.input);
+  }
+  const r = await exited(child, options.timeoutMs ?? TIMEOUT_MS.read);
+  options.signal?.removeEventListener('abort', stopOnAbort);
+  if (killLater !== undefined) {
+    // docker may end on SIGINT before its plugin does: what is left of the group must not outlive the run.
+    clearTimeout(killLater);
+    stop('SIGKILL');
+  }
+  for (const s of splitters) s.end();
+  children.delete(running);
+  if (interrupted !== undefined && children.size === 0) process.exit(interrupted);
+  const { stdout, stderr } = captured;
+  const code = r.cause;
+  const result: RunResult = {
+    file,
+    args: [...args],
+    command,
+    exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
+    stdout,
+    stderr,
+    outcome: classify(file, args, { exitCode: r.exitCode, stderr, timedOut: r.timedOut, code }),
+    durationMs: Math.round(performance.now() - started),
+  };
+  return { result, cause: code };
+}
+
+// How long a child stopped by its timeout (SIGTERM) has before SIGKILL.
+const KILL_AFTER_MS = 3_000;
+
+/**
+ * The end of a child: its exit code (undefined when a signal ended it), whether its timeout (0: none) stopped
+ * it, or the errno code of a spawn that failed (ENOENT: no such program).
+ */
+function exited(
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<{ exitCode: number | undefined; timedOut: boolean; cause: string | undefined }> {
+  return new Promise((resolve) => {
+    let timedOut = false;
+    let forceKill: NodeJS.Timeout | undefined;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+            forceKill = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS).unref();
+          }, timeoutMs)
+        : undefined;
+    const done = (exitCode: number | undefined, cause: string | undefined) => {
+      clearTimeout(timer);
+      clearTimeout(forceKill);
+      resolve({ exitCode, timedOut, cause });
+    };
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      // A spawn that failed never closes; an error after the start (a kill that failed) is not the end.
+      if (child.pid === undefined) done(undefined, e.code ?? 'ESPAWN');
+    });
+    child.once('close', (code) => done(code ?? undefined, undefined));
+  });
 }
 
 /** The last few non-empty lines of stderr: enough to see why, short enough to read. */

@@ -1,13 +1,14 @@
 // What buildx has now: its version, one builder (`inspect`) or all of them (`ls`), in the fewest docker calls.
 import { BuildxFailedError } from '../errors.js';
-import { inspectArgs, VERSION_ARGS } from './args.js';
+import { inspectArgs, lsArgs, VERSION_ARGS } from './args.js';
 import { expectOk, type Runner, type RunResult, TIMEOUT_MS } from './exec.js';
 import type { BuildxBuilder, BuildxVersion, Parsed, ParseError } from './model.js';
 import { parseInspect } from './parse/inspect.js';
 import { parseLsText } from './parse/ls-text.js';
+import { resolvePlugin } from './plugin.js';
 import { collapseReplicas } from './replicas.js';
 import { parseBuildxVersion, requireSupported } from './version.js';
-import { rememberedVersion, rememberVersion, resolvePlugin } from './version-cache.js';
+import { knownVersion, rememberVersion } from './version-cache.js';
 
 const REPORT_HINT =
   'mpb may not know this buildx output yet: please report it with the output of `docker buildx version`.';
@@ -39,9 +40,8 @@ function describeParseError(e: ParseError, command: string): string {
  */
 export async function detectVersion(run: Runner, env?: NodeJS.ProcessEnv): Promise<BuildxVersion> {
   const plugin = env ? resolvePlugin(env) : undefined;
-  const remembered = env && plugin ? rememberedVersion(env, plugin) : undefined;
-  const parsedRemembered = remembered === undefined ? undefined : parseBuildxVersion(remembered);
-  if (parsedRemembered?.ok) return requireSupported(parsedRemembered.value);
+  const remembered = env && plugin ? knownVersion(env, plugin) : undefined;
+  if (remembered) return requireSupported(remembered);
   const r = expectOk(
     await run('docker', VERSION_ARGS, { timeoutMs: TIMEOUT_MS.read }),
     'docker buildx version',
@@ -103,8 +103,7 @@ export async function readBuilders(
   options: { timeoutMs?: number } = {},
 ): Promise<BuildxBuilder[]> {
   const json = version.caps.lsJson;
-  const args = json ? ['buildx', 'ls', '--format', 'json'] : ['buildx', 'ls'];
-  const running = run('docker', args, { timeoutMs: options.timeoutMs ?? TIMEOUT_MS.read });
+  const running = run('docker', lsArgs(version), { timeoutMs: options.timeoutMs ?? TIMEOUT_MS.read });
   // The JSON parser brings zod (~180 ms of CPU to load): it loads while buildx answers, not before, and not
   // at all for commands that never list every builder (a converged ensure).
   const jsonParser = json ? import('./parse/ls-json.js') : undefined;

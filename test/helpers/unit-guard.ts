@@ -1,6 +1,6 @@
 // Setup file of the unit tier: pure tests start no process and open no socket. A test that tries fails at once,
 // naming the call, instead of quietly slowing the tier or depending on the machine; it belongs in
-// test/integration (flows tier) instead. The patched functions are Node's own, so execa and net inside src/ see them.
+// test/integration (flows tier) instead. The patched functions are Node's own, so child_process and net inside src/ see them.
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 
 const require = createRequire(import.meta.url);

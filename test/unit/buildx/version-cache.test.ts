@@ -4,8 +4,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolvePlugin } from '../../../src/buildx/plugin.js';
 import { detectVersion } from '../../../src/buildx/read.js';
-import { resolvePlugin } from '../../../src/buildx/version-cache.js';
 import { capture, fakeRun } from '../../helpers/fake-run.js';
 
 const VERSION = ['docker', 'buildx', 'version'];
