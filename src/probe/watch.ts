@@ -80,6 +80,9 @@ async function watchNode(
 ): Promise<{ last: ProbeResult; silentMs: number } | undefined> {
   const interval = options.intervalMs ?? Math.min(2_000, options.nodeTimeoutMs / 2);
   lastAnswer.set(node.name, performance.now());
+  // The preflight has just heard from every node: the first probe waits one interval, leaving buildx's start
+  // the CPU (its first line comes sooner; BENCHMARKS.md, issue #15).
+  await sleep(interval, undefined, { signal: stop }).catch(() => {});
   while (!stop.aborted) {
     const last = await probeOnce(run, node, options);
     if (stop.aborted) return undefined;
