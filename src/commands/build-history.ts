@@ -24,19 +24,13 @@ export async function readNodeBuilds(
 ): Promise<NodeBuild[]> {
   const parts = buildRef === undefined ? undefined : splitBuildRef(buildRef);
   if (!version.caps.historyJson || parts === undefined) return [];
-  const ls = await run('docker', ['buildx', 'history', 'ls', '--builder', builder, '--format', 'json']);
+  // Two reads, side by side: the inspect names its record, so it need not wait for the list.
+  const [ls, inspect] = await Promise.all([
+    run('docker', ['buildx', 'history', 'ls', '--builder', builder, '--format', 'json']),
+    run('docker', ['buildx', 'history', 'inspect', '--builder', builder, parts.ref, '--format', 'json']),
+  ]);
   const records = ls.outcome.kind === 'ok' ? parseHistoryLs(ls.stdout) : undefined;
   if (!records?.ok) return [];
-  const inspect = await run('docker', [
-    'buildx',
-    'history',
-    'inspect',
-    '--builder',
-    builder,
-    parts.ref,
-    '--format',
-    'json',
-  ]);
   const detail = inspect.outcome.kind === 'ok' ? parseHistoryInspect(inspect.stdout) : undefined;
   return nodeBuildsOf(records.value, parts.ref, detail?.ok ? [detail.value] : []);
 }
