@@ -62,11 +62,20 @@ function timeToFirstProgress(file, args, env) {
   });
 }
 
+/** A row of the first-output table: to the first line (median, min, max, ratios), and to the end. */
+const firstRow = (r) => [
+  r.label,
+  ...spread(r.first),
+  ...spread(r.firstRatio, ratio),
+  ...spread(r.wall).slice(0, 1),
+  ratio(r.wallRatio.median),
+];
+
 async function firstOutput(pairs, runs, env) {
   const got = pairs.map(() => ({ first: [], wall: [] }));
   for (let round = -1; round < runs; round++) {
     for (const [i, p] of pairs.entries()) {
-      const r = await timeToFirstProgress(p.file, p.args, env);
+      const r = await timeToFirstProgress(p.file, p.args, p.env ?? env);
       if (round < 0) continue;
       got[i].first.push(r.firstMs);
       got[i].wall.push(r.wallMs);
@@ -108,8 +117,10 @@ export async function run({ runs }) {
       file: 'docker',
       args: ['buildx', 'inspect', BUILDER],
     };
-    // The same mpb command with buildx's record off (MPB_BUILDX_RECORD=0): what the record fast path saves.
+    // The same mpb command with buildx's record off (MPB_BUILDX_RECORD=0): what the record fast path saves;
+    // and through docker (MPB_BUILDX_DIRECT=0): what running the plugin itself saves.
     const inspecting = { ...env, MPB_BUILDX_RECORD: '0' };
+    const viaDocker = { ...env, MPB_BUILDX_DIRECT: '0' };
     const verbose = await runOnce(NODE, mpb('--verbose', 'ensure-builder'), { env });
     const fastPath = /converged by buildx's record/.test(verbose.stderr);
     const groups = [
@@ -146,6 +157,7 @@ export async function run({ runs }) {
           { label: 'docker buildx ls', file: 'docker', args: ['buildx', 'ls'] },
           { label: 'mpb ls', file: NODE, args: mpb('ls') },
           { label: '  the same, MPB_BUILDX_RECORD=0', file: NODE, args: mpb('ls'), env: inspecting },
+          { label: '  the same, MPB_BUILDX_DIRECT=0', file: NODE, args: mpb('ls'), env: viaDocker },
         ],
       ],
       [
@@ -171,7 +183,7 @@ export async function run({ runs }) {
     }
     const nb = Math.min(runs, 10);
     const build = ['-p', PLATFORMS.join(','), '--progress', 'plain'];
-    const [bx, mb] = await firstOutput(
+    const [bx, mb, mbDocker] = await firstOutput(
       [
         {
           label: 'docker buildx build',
@@ -189,6 +201,12 @@ export async function run({ runs }) {
           ],
         },
         { label: 'mpb build', file: NODE, args: mpb('build', ...build, context) },
+        {
+          label: '  the same, MPB_BUILDX_DIRECT=0',
+          file: NODE,
+          args: mpb('build', ...build, context),
+          env: viaDocker,
+        },
       ],
       nb,
       env,
@@ -207,13 +225,8 @@ export async function run({ runs }) {
         ['command', 'first med', 'min', 'max', 'ratio med', 'min', 'max', 'end med', 'ratio med'],
         [
           [bx.label, ...spread(bx.first), '', '', '', ...spread(bx.wall).slice(0, 1), ''],
-          [
-            mb.label,
-            ...spread(mb.first),
-            ...spread(mb.firstRatio, ratio),
-            ...spread(mb.wall).slice(0, 1),
-            ratio(mb.wallRatio.median),
-          ],
+          firstRow(mb),
+          firstRow(mbDocker),
         ],
       ),
       `targets — ${verdicts.join('; ')}`,
