@@ -47,12 +47,16 @@ function defineCommand<S extends Specs, A extends unknown[]>(
     // declare, and `load`'s type says the command takes exactly those.
     const operands = this.processedArgs as A;
     const options = this.opts<OptionsOf<S>>();
+    // The command's own modules load beside deps and run-command, not after them; a failure to load is
+    // reported by runCommand like any other.
+    const command = load();
+    command.catch(() => {});
     const [{ createDeps }, { runCommand }] = await Promise.all([
       import('./deps.js'),
       import('./run-command.js'),
     ]);
     const deps = createDeps(ctx);
-    process.exitCode = await runCommand(deps, async () => (await load())(deps, ...operands, options));
+    process.exitCode = await runCommand(deps, async () => (await command)(deps, ...operands, options));
   });
 }
 
