@@ -47,16 +47,30 @@ async function readPem(path: string, what: string): Promise<string | { detail: s
   }
 }
 
+// Nodes probed at once usually share one set of files: one check serves them all while it runs (a later
+// probe, the watchdog's every few seconds, reads the files again).
+const inFlight = new Map<string, Promise<TlsFilesOutcome>>();
+
 /** Reads tls.ca/cert/key and checks them locally; the handshake can then only fail for remote reasons. */
-export async function checkTlsFiles(tls: TlsSpec): Promise<TlsFilesOutcome> {
+export function checkTlsFiles(tls: TlsSpec): Promise<TlsFilesOutcome> {
+  const key = JSON.stringify([tls.ca, tls.cert, tls.key]);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const checking = checkFiles(tls).finally(() => inFlight.delete(key));
+  inFlight.set(key, checking);
+  return checking;
+}
+
+async function checkFiles(tls: TlsSpec): Promise<TlsFilesOutcome> {
   const warnings: ProbeWarning[] = [];
-  const keyWarning = await checkKeyPermissions(tls.key).catch(() => undefined);
+  const [keyWarning, ca, cert, key] = await Promise.all([
+    checkKeyPermissions(tls.key).catch(() => undefined),
+    readPem(tls.ca, 'CA file'),
+    readPem(tls.cert, 'client certificate'),
+    readPem(tls.key, 'client key'),
+  ]);
   if (keyWarning) warnings.push(keyWarning);
-  const read = {
-    ca: await readPem(tls.ca, 'CA file'),
-    cert: await readPem(tls.cert, 'client certificate'),
-    key: await readPem(tls.key, 'client key'),
-  };
+  const read = { ca, cert, key };
   for (const value of Object.values(read)) {
     if (typeof value !== 'string') {
       return { ok: false, reason: 'tls-files', code: 'tls.files-unreadable', ...value, warnings };
