@@ -181,7 +181,7 @@ export async function run({ runs }) {
         `${name} ≤ ${target}×: ${ratio(own.ratio.median)} (${verdict(own.ratio.median <= target)})`,
       );
     }
-    const nb = Math.min(runs, 10);
+    const nb = Math.min(runs, 15);
     const build = ['-p', PLATFORMS.join(','), '--progress', 'plain'];
     const [bx, mb, mbDocker] = await firstOutput(
       [
