@@ -72,6 +72,8 @@ exit $code
     MPB_FAKE_VERSION: version,
     MPB_FAKE_LOG: fakeLog,
     MPB_FAKE_LATENCY_MS: String(latencyMs),
+    // Through docker, so the wrapper above sees and times every buildx call (mpb would run the plugin itself).
+    MPB_BUILDX_DIRECT: '0',
   };
   return {
     dir,
