@@ -194,9 +194,15 @@ function mpb(args: string[], env: NodeJS.ProcessEnv, strike?: () => Promise<void
     const struck = strike?.().then(() => {
       started = performance.now();
     });
+    // What mpb wrote before it exited may still be in the pipes at 'exit': wait for their end, but no longer
+    // than a second, since a buildx left behind would hold them open.
+    const drained = Promise.all(
+      [child.stdout, child.stderr].map((stream) => new Promise((done) => stream.once('end', done))),
+    );
     child.on('error', reject);
     child.on('exit', async (exitCode) => {
       const ms = performance.now() - started;
+      await Promise.race([drained, new Promise((done) => setTimeout(done, 1_000))]);
       await struck;
       let doc: Outcome['doc'] = {};
       try {
