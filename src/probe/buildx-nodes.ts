@@ -2,7 +2,7 @@
 // for the remote driver, its TLS files (`cacert`/`cert`/`key`/`servername` driver options, docs/buildx.md).
 import type { BuildxBuilder, BuildxNode } from '../buildx/model.js';
 import { type DriverName, isKnownDriver, nodeStateOf } from '../drivers/registry.js';
-import { dockerDown } from './daemon.js';
+import { DAEMON_DOWN, dockerDown } from './daemon.js';
 import { type ProbeNodeSpec, type ProbeOptions, probeAll, resultFromBuildx } from './node.js';
 import type { ProbeResult, StepOutcome } from './types.js';
 
@@ -55,16 +55,13 @@ function answeredBuildx(builder: string, node: BuildxNode): ProbeResult {
   };
 }
 
-// The Docker client's words when no daemon listens (docker CLI and buildx alike, every version).
-const DAEMON_DOWN = /^(?:.*: )?(Cannot connect to the Docker daemon at .*)$/m;
-
 /**
  * A context's builder that buildx could not load because that context's Docker does not answer: buildx has just
  * asked that daemon, and `docker version` would only say the same again (one docker start more per `mpb ls`).
  */
 function knownDown(builder: Probed): StepOutcome | undefined {
   if (!isUnloadedContextBuilder(builder)) return undefined;
-  const said = DAEMON_DOWN.exec(builder.error ?? '')?.[1];
+  const said = DAEMON_DOWN.exec(builder.error ?? '')?.[0];
   return said === undefined
     ? undefined
     : dockerDown(['--context', builder.name], `context ${builder.name}`, said.trim());

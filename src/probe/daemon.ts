@@ -17,6 +17,9 @@ const DOCKER_MISSING: StepOutcome = {
   fix: 'Install the Docker CLI (docker-ce-cli or docker.io) and make sure `docker` is on PATH.',
 };
 
+/** The Docker client's words when no daemon answers (the docker CLI and buildx alike, every version). */
+export const DAEMON_DOWN = /Cannot connect to the Docker daemon\b.*$/im;
+
 /** `docker [--context X] version`: does the Docker daemon answer? */
 export async function checkDockerDaemon(
   run: Runner,
@@ -192,7 +195,7 @@ export async function checkContainer(
   const status = r.stdout.trim();
   if (r.outcome.kind !== 'ok' || status !== 'running') {
     const missing = /No such (container|object)/i.test(r.stderr);
-    const daemonDown = /Cannot connect to the Docker daemon/i.test(r.stderr);
+    const daemonDown = DAEMON_DOWN.test(r.stderr);
     return {
       ok: false,
       reason: daemonDown ? 'docker' : 'container',
