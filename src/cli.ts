@@ -30,12 +30,13 @@ function defineCommand<S extends Specs, A extends unknown[]>(
   cmd: Command,
   specs: S,
   load: () => Promise<CommandFn<A, OptionsOf<S>>>,
-  readAhead?: () => Promise<void>,
+  readAhead?: () => Promise<() => void>,
 ): Command {
   return addOptions(cmd, specs).action(async function (this: Command) {
     // A read the command will make, started before its modules load (buildx/read-ahead.ts): awaited, as loading
-    // them alongside would delay it. Whatever fails here, the command meets again in its own time.
-    await readAhead?.().catch(() => {});
+    // them alongside would delay it. Whatever fails here, the command meets again in its own time; one it did
+    // not take (a bad config stopped it first) is stopped when it ends.
+    const dropAhead = await readAhead?.().catch(() => undefined);
     const globals = this.optsWithGlobals<GlobalFlags>();
     const ctx = createContext({
       config: globals.config,
@@ -57,6 +58,7 @@ function defineCommand<S extends Specs, A extends unknown[]>(
     ]);
     const deps = createDeps(ctx);
     process.exitCode = await runCommand(deps, async () => (await command)(deps, ...operands, options));
+    dropAhead?.();
   });
 }
 

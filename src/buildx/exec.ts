@@ -144,13 +144,20 @@ export function classify(
  * Reads started before the command asked for them (startAhead), by command line. The first run of the same
  * command takes its result; a run of any other command first drops them all, since it may change what they read.
  */
-const ahead = new Map<string, Promise<RunResult>>();
+const ahead = new Map<string, { result: Promise<RunResult>; stop: AbortController }>();
 
 function takeAhead(command: string, options: RunOptions): Promise<RunResult> | undefined {
   const plain = (options.stdio ?? 'pipe') === 'pipe' && !options.input && !options.onLine && !options.signal;
   const early = plain ? ahead.get(command) : undefined;
+  ahead.delete(command);
+  dropAhead();
+  return early?.result;
+}
+
+/** Stops every read started ahead that no run took: a command that ended without it must not wait for it. */
+export function dropAhead(): void {
+  for (const { stop } of ahead.values()) stop.abort();
   ahead.clear();
-  return early;
 }
 
 /**
@@ -163,9 +170,10 @@ export function startAhead(
   args: readonly string[],
   options: Pick<RunOptions, 'timeoutMs'>,
 ): void {
-  const running = createRunner(settings)(file, args, options);
-  running.catch(() => {}); // the taker awaits it; untaken, it is dropped
-  ahead.set(shellQuote([file, ...args]), running);
+  const stop = new AbortController();
+  const result = createRunner(settings)(file, args, { ...options, signal: stop.signal, abortGraceMs: 1_000 });
+  result.catch(() => {}); // the taker awaits it; untaken, it is dropped
+  ahead.set(shellQuote([file, ...args]), { result, stop });
 }
 
 /** Creates the runner every command uses; tests pass their own Runner instead. */

@@ -1,7 +1,8 @@
 // `mpb ls` / `mpb status` against the fake buildx of each output generation: converged, drifted, missing and
 // undeclared builders, human output and the --json document, the exit codes and the buildx calls made.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDocker, findRealDocker, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
@@ -353,5 +354,51 @@ builders:
     expect(r.stdout).toContain(
       '  changed mac: BuildKit container mpb-buildkit-mixed-mac is exited; run: mpb ensure-builder mixed',
     );
+  });
+});
+
+describe('the buildx ls started ahead', () => {
+  it('a bad config is still the error (exit 2), and mpb stops the early ls instead of waiting for it', async () => {
+    // A plugin that answers `version`, and an `ls` that hangs once told to (what a stuck buildx does), noting
+    // the signal that ends it: SIGINT is mpb stopping it, SIGTERM would be its 30 s timeout.
+    const dir = mkdtempSync(join(tmpdir(), 'mpb-ahead-'));
+    const plugins = join(dir, 'docker', 'cli-plugins');
+    mkdirSync(plugins, { recursive: true });
+    mkdirSync(join(dir, 'bin'));
+    const signals = join(dir, 'signals');
+    const script = (body: string) => `#!/bin/sh\n${body}\n`;
+    writeFileSync(join(dir, 'bin', 'docker'), script('exit 1'), { mode: 0o755 });
+    writeFileSync(
+      join(plugins, 'docker-buildx'),
+      script(`case "$1" in
+  version) echo 'github.com/docker/buildx v0.29.1 abc1234' ;;
+  ls) [ -e '${dir}/hang' ] || exit 0
+    trap "echo INT >> '${signals}'; exit 130" INT
+    trap "echo TERM >> '${signals}'; exit 143" TERM
+    while :; do sleep 0.1; done ;;
+esac`),
+      { mode: 0o755 },
+    );
+    const config = join(dir, 'builders.yaml');
+    const env = {
+      PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`,
+      HOME: dir,
+      DOCKER_CONFIG: join(dir, 'docker'),
+    };
+    try {
+      // The first run remembers buildx's version (asked beside the config load); then `ls` is started ahead.
+      writeFileSync(config, 'version: 1\n');
+      await runMpb(['--config', config, 'ls'], env);
+      writeFileSync(join(dir, 'hang'), '');
+      writeFileSync(config, 'version: 1\nbuilders:\n  fleet:\n    driver: remote\n    nodes: [oops\n');
+      const r = await runMpb(['--config', config, 'ls'], env);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('builders.yaml:');
+      for (let i = 0; i < 100 && !existsSync(signals); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(readFileSync(signals, 'utf8')).toBe('INT\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
