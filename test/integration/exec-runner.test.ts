@@ -1,6 +1,6 @@
 // The runner on real processes (node:child_process, no wrapper library): what a child printed, how it ended, its
 // timeout, a program that is not there; `docker buildx` run as the plugin itself; reads started ahead.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -67,7 +67,7 @@ function dockerWithPlugin() {
   write(join(config, 'cli-plugins', 'docker-buildx'), 'plugin');
   const env = { PATH: `${bin}:/usr/bin:/bin`, DOCKER_CONFIG: config, HOME: dir };
   const calls = () => readFileSync(log, 'utf8').trim().split('\n');
-  return { env, calls, plugin: join(config, 'cli-plugins', 'docker-buildx') };
+  return { env, calls, log, plugin: join(config, 'cli-plugins', 'docker-buildx') };
 }
 
 describe.skipIf(process.platform === 'win32')('createRunner: docker buildx', () => {
@@ -118,6 +118,8 @@ describe.skipIf(process.platform === 'win32')('startAhead', () => {
     const world = dockerWithPlugin();
     startAhead({ env: world.env }, 'docker', ['buildx', 'ls'], { timeoutMs: 5_000 });
     const run = createRunner({ env: world.env });
+    // Once the early ls has run (a dropped read is stopped, and could be stopped before it logs).
+    for (let i = 0; i < 250 && !existsSync(world.log); i++) await new Promise((r) => setTimeout(r, 20));
     await run('docker', ['buildx', 'rm', 'old']);
     await run('docker', ['buildx', 'ls']);
     // The early ls ran (it was started), and the ls after the rm ran again.
