@@ -21,6 +21,7 @@ import {
   type Specs,
 } from './options.js';
 import type { CommandFn } from './run-command.js';
+import { trapSignals } from './shutdown.js';
 
 /**
  * Gives `cmd` the options of `specs` and an action that imports the command only when it runs. The command's
@@ -33,17 +34,21 @@ function defineCommand<S extends Specs, A extends unknown[]>(
   readAhead?: () => Promise<() => void>,
 ): Command {
   return addOptions(cmd, specs).action(async function (this: Command) {
+    const shutdown = trapSignals();
     // A read the command will make, started before its modules load (buildx/read-ahead.ts): awaited, as loading
     // them alongside would delay it. Whatever fails here, the command meets again in its own time; one it did
     // not take (a bad config stopped it first) is stopped when it ends.
     const dropAhead = await readAhead?.().catch(() => undefined);
     const globals = this.optsWithGlobals<GlobalFlags>();
-    const ctx = createContext({
-      config: globals.config,
-      json: Boolean(globals.json),
-      verbose: Boolean(globals.verbose),
-      color: globals.color !== false,
-    });
+    const ctx = createContext(
+      {
+        config: globals.config,
+        json: Boolean(globals.json),
+        verbose: Boolean(globals.verbose),
+        color: globals.color !== false,
+      },
+      shutdown.signal,
+    );
     // commander types operands as any[] and options as a record: they are what the .argument()s and `specs`
     // declare, and `load`'s type says the command takes exactly those.
     const operands = this.processedArgs as A;
@@ -59,6 +64,12 @@ function defineCommand<S extends Specs, A extends unknown[]>(
     const deps = createDeps(ctx);
     process.exitCode = await runCommand(deps, async () => (await command)(deps, ...operands, options));
     dropAhead?.();
+    if (shutdown.signal.aborted) {
+      // Stopped: the command's cleanups have run; its children were told to stop, and are waited for.
+      await (await import('./buildx/exec.js')).childrenEnded();
+      process.exit(process.exitCode);
+    }
+    shutdown.release();
   });
 }
 

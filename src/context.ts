@@ -13,8 +13,17 @@ export interface Context extends GlobalOptions {
   cwd: string;
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean };
+  /** Aborted by Ctrl-C or SIGTERM (shutdown.ts): stops every child the command started. */
+  signal?: AbortSignal;
 }
 
-export function createContext(globals: GlobalOptions): Context {
-  return { ...globals, env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr };
+export function createContext(globals: GlobalOptions, signal?: AbortSignal): Context {
+  return {
+    ...globals,
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    ...(signal ? { signal } : {}),
+  };
 }

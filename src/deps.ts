@@ -44,7 +44,11 @@ export function createDeps(ctx: Context, replace: Partial<World> = {}): Deps {
     lock: lockSettingsOf(ctx.env),
     ...replace,
     out,
-    run: echoing(ctx, out, replace.run ?? createRunner({ env: ctx.env })),
+    run: echoing(
+      ctx,
+      out,
+      replace.run ?? createRunner({ env: ctx.env, ...(ctx.signal ? { signal: ctx.signal } : {}) }),
+    ),
   };
 }
 

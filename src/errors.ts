@@ -1,7 +1,16 @@
 // One error vocabulary for mpb. Only src/cli.ts catches these and turns them into exit codes.
 import type { FaultCode } from './probe/codes.js';
 
-export const EXIT = { ok: 0, buildxFailed: 1, usage: 2, unhealthy: 3, toolMissing: 4, internal: 70 } as const;
+export const EXIT = {
+  ok: 0,
+  buildxFailed: 1,
+  usage: 2,
+  unhealthy: 3,
+  toolMissing: 4,
+  internal: 70,
+  interrupted: 130, // 128 + SIGINT, as a shell reports it
+  terminated: 143, // 128 + SIGTERM
+} as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /**
@@ -88,6 +97,16 @@ export class ToolMissingError extends errorOf('ToolMissingError', EXIT.toolMissi
 /** The error a refusal stands for when it is not reported as a --json document. */
 export function refusalError(outcome: 'usage' | 'unhealthy', message: string, hint: string): MpbError {
   return outcome === 'usage' ? new UsageError(message, { hint }) : new UnhealthyError(message, { hint });
+}
+
+/** Ctrl-C (exit 130) or a SIGTERM (exit 143) stopped the command; what it had started was stopped and cleaned. */
+export class InterruptedError extends MpbError {
+  override readonly name = 'InterruptedError';
+  readonly exitCode: ExitCode;
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : 'SIGTERM'}: stopped what was running`);
+    this.exitCode = signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
+  }
 }
 
 /** Something mpb did not expect: a bug. */

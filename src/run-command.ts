@@ -17,10 +17,12 @@ export type CommandFn<A extends unknown[], O> = (deps: Deps, ...args: [...A, O])
 export async function runCommand(deps: Deps, command: () => Promise<CommandResult>): Promise<number> {
   try {
     const { outcome, data } = await command();
+    // Ctrl-C while nothing was running (a probe, a read of a file): the command ended, but was still stopped.
+    deps.signal?.throwIfAborted();
     const code = exitCodeOf(outcome);
     if (deps.json && data !== undefined) deps.out.json({ ok: code === 0, ...data });
     return code;
   } catch (e) {
-    return reportError(e, deps);
+    return reportError(deps.signal?.aborted ? deps.signal.reason : e, deps);
   }
 }

@@ -1,5 +1,12 @@
-// The only place mpb starts a process. argv arrays only, never a shell; every call has a timeout.
-import { type ChildProcess, spawn } from 'node:child_process';
+// The only place mpb starts a process, through execa: argv arrays only, never a shell; every call has a timeout.
+// execa spawns, feeds stdin, decodes and splits output into lines, and says how a child ended (exit code,
+// signal, duration, the errno of a spawn that failed). mpb's own part: stopping a child's whole process group
+// (below), the tail kept of a long output, the buildx plugin run directly (plugin.ts), reads started ahead, and
+// the command's Ctrl-C (RunnerSettings.signal), which this module obeys but never handles: signals belong to
+// the command layer (src/shutdown.ts).
+
+import { constants } from 'node:os';
+import type { Options as ExecaOptions } from 'execa';
 import { BuildxFailedError, ToolMissingError } from '../errors.js';
 import { directPlugin } from './plugin.js';
 import { shellQuote } from './quote.js';
@@ -12,44 +19,26 @@ export const TIMEOUT_MS = {
   build: 0, // builds run as long as they need; Ctrl-C stops them
 } as const;
 
+/** How long a stopped child has to exit before SIGKILL, unless the run says otherwise. */
+const GRACE_MS = 5_000;
+
+/** The most of each stream a result keeps: the tail, in whole lines (a build's log can be any size). */
+const KEEP_BYTES = { whole: 16 * 1024 * 1024, lines: 256 * 1024 } as const;
+
 export interface RunOptions {
   timeoutMs?: number;
   /** 'pipe' captures output; 'inherit' streams it live (builds); 'stderr' streams both to our stderr. */
   stdio?: 'pipe' | 'inherit' | 'stderr';
   input?: string;
-  /**
-   * Aborting stops the child: SIGINT first (buildx cancels cleanly), SIGKILL after `abortGraceMs`. Such a child
-   * runs in a process group of its own, and the signals go to the group: `docker buildx` is two processes, and
-   * docker does not pass a signal on to its plugin (it expects the terminal to have sent it to both), so a
-   * signal to docker alone leaves buildx running, hung on a frozen node (docs/buildx.md#signals-to-the-plugin).
-   */
+  /** Aborting stops the child and its process group: SIGINT, then SIGKILL after `abortGraceMs`. */
   signal?: AbortSignal;
-  /** How long a child stopped by `signal` has to exit before SIGKILL; 5 s when not given. */
+  /** How long a child stopped by `signal` or its timeout has to exit before SIGKILL; 5 s when not given. */
   abortGraceMs?: number;
   /**
-   * With 'pipe': each complete line of stdout and stderr as it arrives (a split build prefixes and shows them
-   * live); the output is still captured whole in the result.
+   * With 'pipe': each line of stdout and stderr as it arrives (a split build prefixes and shows them live); the
+   * result then keeps only the last 256 KiB of each stream, enough for the messages that quote it.
    */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-}
-
-/** Feeds complete lines to `emit`, keeping a partial one until its end arrives (or `end` is called). */
-export function lineSplitter(emit: (line: string) => void): {
-  push: (chunk: string) => void;
-  end: () => void;
-} {
-  let partial = '';
-  return {
-    push: (chunk) => {
-      const lines = (partial + chunk).split(/\r?\n/);
-      partial = lines.pop() ?? '';
-      for (const line of lines) emit(line);
-    },
-    end: () => {
-      if (partial !== '') emit(partial);
-      partial = '';
-    },
-  };
 }
 
 export type RunOutcome =
@@ -63,7 +52,10 @@ export interface RunResult {
   args: string[];
   /** The command, shell-quoted, for messages and --verbose. */
   command: string;
+  /** The child's exit code; 128+N when signal N ended it, 124 when its timeout did (as shells and timeout(1)). */
   exitCode: number;
+  /** The signal that ended the child, when one did. */
+  signal?: NodeJS.Signals;
   stdout: string;
   stderr: string;
   outcome: RunOutcome;
@@ -74,6 +66,11 @@ export type Runner = (file: string, args: readonly string[], options?: RunOption
 
 export interface RunnerSettings {
   env?: NodeJS.ProcessEnv;
+  /**
+   * The command's own stop (Ctrl-C, SIGTERM): aborting it stops every child; a run that it stopped, or that
+   * starts after it, throws its reason once the child has ended, so the callers' `finally`s run in order.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -89,36 +86,33 @@ export function spawnedAs(
   return { file: plugin, args: args.slice(1) };
 }
 
-/** A running child; `stop` signals it, or its whole process group when it has one. */
-const children = new Set<{ stop: (signal: NodeJS.Signals) => void }>();
-let signalsHooked = false;
-/** The exit code of the SIGINT/SIGTERM received, once one was. */
-let interrupted: number | undefined;
+// Every child runs in a process group of its own, and mpb stops the group, not just the child: `docker buildx`
+// is two processes, and docker passes no signal on to its plugin (it expects the terminal to have sent it to
+// both), so stopping docker alone would leave buildx running, hung on a frozen node
+// (docs/buildx.md#signals-to-the-plugin). execa stops the child it started; the rest of the group is ours.
+const groups = new Map<number, Promise<unknown>>();
 
-// Ctrl-C reaches the whole foreground process group (but not a child in a group of its own), and a SIGTERM
-// from CI reaches only us: forward both to every child, then exit with the conventional 128+N code as soon as
-// the last child has ended — not carry on to the next step with the children's failures (seen in tmux: Ctrl-C
-// during the preflight, then a "degraded" verdict and exit 3).
-function hookSignals(): void {
-  if (signalsHooked) return;
-  signalsHooked = true;
-  // A child still running when mpb exits (a read started ahead that no command took, an error thrown while
-  // one ran) must not outlive it.
-  process.once('exit', () => {
-    for (const child of children) child.stop('SIGTERM');
-  });
-  for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const) {
-    process.on(signal, () => {
-      interrupted = code;
-      for (const child of children) child.stop(signal);
-      process.exitCode = code;
-      if (children.size === 0) process.exit(code);
-      setTimeout(() => process.exit(code), 5_000).unref();
-    });
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group has ended
   }
+}
+
+let exitHooked = false;
+/** No child outlives mpb (a read started ahead that nothing took, an error thrown while one ran). */
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const pid of groups.keys()) signalGroup(pid, 'SIGKILL');
+  });
+}
+
+/** Resolves once every child started so far has ended (the command layer waits for it after Ctrl-C). */
+export async function childrenEnded(): Promise<void> {
+  while (groups.size > 0) await Promise.allSettled([...groups.values()]);
 }
 
 // `docker buildx` without the plugin: docker's own message, exit 1 (docker CLI 20–28).
@@ -138,6 +132,26 @@ export function classify(
     return { kind: 'missing', tool: 'buildx' };
   }
   return { kind: 'failed' };
+}
+
+/** The last `limit` bytes (about) of a stream, in whole lines: the oldest lines go first. */
+export function tailKeeper(limit: number): { push: (line: string) => void; text: () => string } {
+  const lines: string[] = [];
+  let size = 0;
+  let first = 0;
+  return {
+    push: (line) => {
+      lines.push(line);
+      size += line.length;
+      while (size > limit && first < lines.length - 1) size -= lines[first++]!.length;
+      // Compact now and then, not on every drop.
+      if (first > 1024 && first * 2 > lines.length) {
+        lines.splice(0, first);
+        first = 0;
+      }
+    },
+    text: () => lines.slice(first).join(''),
+  };
 }
 
 /**
@@ -176,6 +190,14 @@ export function startAhead(
   ahead.set(shellQuote([file, ...args]), { result, stop });
 }
 
+// execa (one chunk, the largest import of a command's start) loads with the first process, not with the CLI: a
+// run that starts none (`config validate`, a converged ensure read from buildx's record) never loads it.
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => {
+  execaModule ??= import('execa');
+  return execaModule;
+};
+
 /** Creates the runner every command uses; tests pass their own Runner instead. */
 export function createRunner(settings: RunnerSettings = {}): Runner {
   // Resolved at the first buildx call, once: a few stat calls (plugin.ts).
@@ -185,10 +207,12 @@ export function createRunner(settings: RunnerSettings = {}): Runner {
     return plugin.path;
   };
   const run: Runner = async (file, args, options = {}) => {
+    settings.signal?.throwIfAborted();
     const early = takeAhead(shellQuote([file, ...args]), options);
     if (early) return early;
     const spawned = spawnedAs(file, args, pluginOf());
     const r = await runOnce(file, args, spawned, settings, options);
+    settings.signal?.throwIfAborted();
     // The plugin gone (or not executable) since it was found: docker's own way, and its own message.
     if (spawned.file !== file && (r.cause === 'ENOENT' || r.cause === 'EACCES')) {
       plugin = { path: undefined };
@@ -199,6 +223,16 @@ export function createRunner(settings: RunnerSettings = {}): Runner {
   return run;
 }
 
+/** execa's stdio for ours: captured through `capture` (a line transform), inherited, or all sent to stderr. */
+function stdioOf(options: RunOptions, capture: (stream: 'stdout' | 'stderr') => ExecaOptions['stdout']) {
+  const stdio = options.stdio ?? 'pipe';
+  return {
+    stdin: options.input !== undefined ? 'pipe' : stdio === 'pipe' ? 'ignore' : 'inherit',
+    stdout: stdio === 'pipe' ? capture('stdout') : stdio === 'stderr' ? process.stderr : 'inherit',
+    stderr: stdio === 'pipe' ? capture('stderr') : 'inherit',
+  } as const;
+}
+
 async function runOnce(
   file: string,
   args: readonly string[],
@@ -206,114 +240,71 @@ async function runOnce(
   settings: RunnerSettings,
   options: RunOptions,
 ): Promise<{ result: RunResult; cause: string | undefined }> {
-  const command = shellQuote([file, ...args]);
-  hookSignals();
-  if (interrupted !== undefined) process.exit(interrupted);
-  const stdio = options.stdio ?? 'pipe';
-  const started = performance.now();
-  const child = spawn(spawned.file, spawned.args, {
+  const { execa } = await loadExeca();
+  hookExit();
+  const timeoutMs = options.timeoutMs ?? TIMEOUT_MS.read;
+  // One stop for the three reasons a child is stopped early: its caller, its timeout, the command's Ctrl-C.
+  const deadline = new AbortController();
+  const timer = timeoutMs > 0 ? setTimeout(() => deadline.abort(), timeoutMs) : undefined;
+  const stop = AbortSignal.any(
+    [options.signal, settings.signal, deadline.signal].filter((s): s is AbortSignal => s !== undefined),
+  );
+  const keep = options.onLine ? KEEP_BYTES.lines : KEEP_BYTES.whole;
+  const kept = { stdout: tailKeeper(keep), stderr: tailKeeper(keep) };
+  const capture = (stream: 'stdout' | 'stderr') => ({
+    // biome-ignore lint/correctness/useYield: each line is kept and shown, none passed on: the tail is the output
+    *transform(chunk: unknown) {
+      const line = chunk as string; // text mode: execa hands a string
+      kept[stream].push(line);
+      options.onLine?.(line.replace(/\r?\n$/, ''), stream);
+    },
+    preserveNewlines: true,
+  });
+  const child = execa(spawned.file, spawned.args, {
+    reject: false,
     env: settings.env ?? process.env,
-    stdio: [
-      options.input === undefined ? (stdio === 'pipe' ? 'ignore' : 'inherit') : 'pipe',
-      stdio === 'inherit' ? 'inherit' : stdio === 'stderr' ? process.stderr.fd : 'pipe',
-      stdio === 'pipe' ? 'pipe' : 'inherit',
-    ],
-    detached: options.signal !== undefined,
+    extendEnv: false,
+    detached: true,
+    cleanup: false, // execa's own exit cleanup skips detached children: hookExit does it, for the whole group
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...stdioOf(options, capture),
   });
-  const group = options.signal !== undefined && child.pid !== undefined ? child.pid : undefined;
-  const stop = (signal: NodeJS.Signals) => {
-    if (group === undefined) return void child.kill(signal);
-    try {
-      process.kill(-group, signal);
-    } catch {
-      // the group has ended
-    }
+  const pid = child.pid;
+  // Stopped early, the group gets SIGINT (buildx cancels the build cleanly) or, at a timeout, SIGTERM; what is
+  // left of it after the grace period, SIGKILL. Not execa's cancelSignal: it signals the child alone.
+  let forceKill: NodeJS.Timeout | undefined;
+  const stopGroup = () => {
+    if (pid === undefined) return;
+    signalGroup(pid, deadline.signal.aborted ? 'SIGTERM' : 'SIGINT');
+    forceKill = setTimeout(() => signalGroup(pid, 'SIGKILL'), options.abortGraceMs ?? GRACE_MS).unref();
   };
-  const running = { stop };
-  children.add(running);
-  let killLater: NodeJS.Timeout | undefined;
-  const stopOnAbort = () => {
-    stop('SIGINT');
-    killLater = setTimeout(() => stop('SIGKILL'), options.abortGraceMs ?? 5_000).unref();
-  };
-  if (options.signal?.aborted) stopOnAbort();
-  else options.signal?.addEventListener('abort', stopOnAbort, { once: true });
-  const captured = { stdout: '', stderr: '' };
-  const splitters = (['stdout', 'stderr'] as const).flatMap((stream) => {
-    const pipe = child[stream];
-    if (!pipe) return [];
-    // A chunk may end inside a multi-byte character: the stream's decoder keeps it for the next one.
-    pipe.setEncoding('utf8');
-    const onLine = options.onLine;
-    const splitter = onLine ? lineSplitter((line) => onLine(line, stream)) : undefined;
-    pipe.on('data', (chunk: string) => {
-      captured[stream] += chunk;
-      splitter?.push(chunk);
-    });
-    return splitter ? [splitter] : [];
-  });
-  if (child.stdin) {
-    child.stdin.on('error', () => {}); // the child may end before reading it all (EPIPE): its exit code tells
-    child.stdin.end(options.input);
+  if (stop.aborted) stopGroup();
+  else stop.addEventListener('abort', stopGroup, { once: true });
+  if (pid !== undefined) groups.set(pid, child);
+  const r = await child;
+  clearTimeout(timer);
+  clearTimeout(forceKill);
+  stop.removeEventListener('abort', stopGroup);
+  if (pid !== undefined) {
+    // docker may end before its plugin: what is left of a stopped group does not outlive the run.
+    if (stop.aborted) signalGroup(pid, 'SIGKILL');
+    groups.delete(pid);
   }
-  const r = await exited(child, options.timeoutMs ?? TIMEOUT_MS.read);
-  options.signal?.removeEventListener('abort', stopOnAbort);
-  if (killLater !== undefined) {
-    // docker may end on SIGINT before its plugin does: what is left of the group must not outlive the run.
-    clearTimeout(killLater);
-    stop('SIGKILL');
-  }
-  for (const s of splitters) s.end();
-  children.delete(running);
-  if (interrupted !== undefined && children.size === 0) process.exit(interrupted);
-  const { stdout, stderr } = captured;
-  const code = r.cause;
+  const timedOut = deadline.signal.aborted;
+  const cause = r.failed && r.exitCode === undefined && !r.signal ? r.code : undefined;
+  const stderr = kept.stderr.text();
   const result: RunResult = {
     file,
     args: [...args],
-    command,
-    exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
-    stdout,
+    command: shellQuote([file, ...args]),
+    exitCode: timedOut ? 124 : (r.exitCode ?? (r.signal ? 128 + constants.signals[r.signal] : 1)),
+    ...(r.signal ? { signal: r.signal } : {}),
+    stdout: kept.stdout.text(),
     stderr,
-    outcome: classify(file, args, { exitCode: r.exitCode, stderr, timedOut: r.timedOut, code }),
-    durationMs: Math.round(performance.now() - started),
+    outcome: classify(file, args, { exitCode: r.exitCode, stderr, timedOut, code: cause }),
+    durationMs: Math.round(r.durationMs),
   };
-  return { result, cause: code };
-}
-
-// How long a child stopped by its timeout (SIGTERM) has before SIGKILL.
-const KILL_AFTER_MS = 3_000;
-
-/**
- * The end of a child: its exit code (undefined when a signal ended it), whether its timeout (0: none) stopped
- * it, or the errno code of a spawn that failed (ENOENT: no such program).
- */
-function exited(
-  child: ChildProcess,
-  timeoutMs: number,
-): Promise<{ exitCode: number | undefined; timedOut: boolean; cause: string | undefined }> {
-  return new Promise((resolve) => {
-    let timedOut = false;
-    let forceKill: NodeJS.Timeout | undefined;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGTERM');
-            forceKill = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS).unref();
-          }, timeoutMs)
-        : undefined;
-    const done = (exitCode: number | undefined, cause: string | undefined) => {
-      clearTimeout(timer);
-      clearTimeout(forceKill);
-      resolve({ exitCode, timedOut, cause });
-    };
-    child.once('error', (e: NodeJS.ErrnoException) => {
-      // A spawn that failed never closes; an error after the start (a kill that failed) is not the end.
-      if (child.pid === undefined) done(undefined, e.code ?? 'ESPAWN');
-    });
-    child.once('close', (code) => done(code ?? undefined, undefined));
-  });
+  return { result, cause };
 }
 
 /** The last few non-empty lines of stderr: enough to see why, short enough to read. */

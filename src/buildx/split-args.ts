@@ -7,8 +7,8 @@ export interface SplitJobArgs {
   /** The builder the job runs on: the builder itself, or its `mpb-via-…` helper for the node. */
   builder: string;
   platforms: readonly string[];
-  /** The job's own metadata file: its `containerimage.digest` is what the merge takes. */
-  metadataFile: string;
+  /** The job's own metadata file (its `containerimage.digest` is what the merge takes); the runner adds it. */
+  metadataFile?: string;
   /** Per-platform cache flags (cache-ref.ts), added after the user's own. */
   cacheFrom: readonly string[];
   cacheTo: readonly string[];
@@ -34,8 +34,13 @@ export function digestOutputOf(repo: string): string {
  * and metadata file, no `--tag`/`--push`/`--load`, and the digest exporter in place of any `--output`.
  */
 export function splitJobArgs(input: BuildArgsInput, job: SplitJobArgs, repo: string): string[] {
+  return buildArgs(splitJobInput(input, job, repo));
+}
+
+/** What splitJobArgs builds its argv from. */
+export function splitJobInput(input: BuildArgsInput, job: SplitJobArgs, repo: string): BuildArgsInput {
   const { flags } = input;
-  return buildArgs({
+  return {
     ...input,
     builder: job.builder,
     platforms: job.platforms,
@@ -49,7 +54,7 @@ export function splitJobArgs(input: BuildArgsInput, job: SplitJobArgs, repo: str
       cacheTo: [...(flags.cacheTo ?? []), ...job.cacheTo],
       metadataFile: job.metadataFile,
     },
-  });
+  };
 }
 
 /** `imagetools create`: one index of every job's pushed digest (attestations come with them), under each tag. */

@@ -3,31 +3,12 @@ import { inspectImage, parsedOrBug, rawManifest } from '../buildx/images.js';
 import { type ImageReport, parseRawManifest } from '../buildx/parse/imagetools.js';
 import { detectVersion } from '../buildx/read.js';
 import { normalizePlatform } from '../config/normalize.js';
+import { checkPlatforms, type PlatformCheck } from '../core/platform-check.js';
 import type { Deps } from '../deps.js';
 import { UnhealthyError, UsageError } from '../errors.js';
 import type { InspectOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
 import { renderImageReport } from '../ui/render-image.js';
-
-export interface PlatformCheck {
-  expected: string[];
-  exact: boolean;
-  missing: string[];
-  /** Platforms the image has and nobody asked for; a failure only with `exact`. */
-  extra: string[];
-  ok: boolean;
-}
-
-/** Compares the image's platforms with the expected ones, both normalised (`linux/arm64/v8` ≡ `linux/arm64`). */
-export function checkPlatforms(report: ImageReport, expected: string[], exact: boolean): PlatformCheck {
-  // `unknown` (an entry without a platform) must not turn into `linux/unknown` by the short-form rule.
-  const present = report.platforms.map((p) =>
-    p.platform.includes('/') ? (normalizePlatform(p.platform) ?? p.platform) : p.platform,
-  );
-  const missing = expected.filter((p) => !present.includes(p));
-  const extra = [...new Set(present.filter((p) => !expected.includes(p)))];
-  return { expected, exact, missing, extra, ok: missing.length === 0 && (!exact || extra.length === 0) };
-}
 
 /** What a failed check says, and what to do about it. */
 function describeFailure(ref: string, check: PlatformCheck): { message: string; hint: string } {

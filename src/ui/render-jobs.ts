@@ -1,6 +1,5 @@
 // The output of a split build's concurrent jobs. Plain (pipes, CI, --json): every buildx line whole, with its
 // platforms in front, on stderr. On a TTY: one live status line per job (node, last step, elapsed).
-import type { SplitJob } from '../core/split-plan.js';
 import type { Deps } from '../deps.js';
 import { isInteractive } from './output.js';
 import { formatDuration } from './render-build.js';
@@ -11,12 +10,18 @@ export interface JobView {
   stop(): void;
 }
 
-export const jobPrefixOf = (job: Pick<SplitJob, 'platforms'>): string => `[${job.platforms.join(',')}] `;
+/** What the view shows of a job: its platforms, and the node it builds on. */
+interface ShownJob {
+  node: string | undefined;
+  platforms: readonly string[];
+}
+
+export const jobPrefixOf = (job: Pick<ShownJob, 'platforms'>): string => `[${job.platforms.join(',')}] `;
 
 // buildx's plain progress names each step `#N [stage k/n] INSTRUCTION` (captures build-*).
 const STEP = /^#\d+ \[[^\]]+\] .+/;
 
-function plainView(deps: Deps, jobs: readonly SplitJob[]): JobView {
+function plainView(deps: Deps, jobs: readonly ShownJob[]): JobView {
   return {
     line: (i, text) => deps.stderr.write(`${jobPrefixOf(jobs[i]!)}${text}\n`),
     done: () => {},
@@ -24,7 +29,7 @@ function plainView(deps: Deps, jobs: readonly SplitJob[]): JobView {
   };
 }
 
-function liveView(deps: Deps, jobs: readonly SplitJob[]): JobView {
+function liveView(deps: Deps, jobs: readonly ShownJob[]): JobView {
   const started = performance.now();
   const steps = jobs.map(() => 'starting');
   const ends: (string | undefined)[] = jobs.map(() => undefined);
@@ -33,7 +38,7 @@ function liveView(deps: Deps, jobs: readonly SplitJob[]): JobView {
   const draw = () => {
     const elapsed = formatDuration(performance.now() - started);
     const lines = jobs.map((j, i) => {
-      const text = `${jobPrefixOf(j)}${j.node}  ${ends[i] ?? elapsed}  ${steps[i]}`;
+      const text = `${jobPrefixOf(j)}${j.node ?? ''}  ${ends[i] ?? elapsed}  ${steps[i]}`;
       return text.length > width() - 1 ? `${text.slice(0, width() - 2)}…` : text;
     });
     // Back to the first status line, then each line rewritten in place.
@@ -59,6 +64,6 @@ function liveView(deps: Deps, jobs: readonly SplitJob[]): JobView {
   };
 }
 
-export function jobView(deps: Deps, jobs: readonly SplitJob[]): JobView {
+export function jobView(deps: Deps, jobs: readonly ShownJob[]): JobView {
   return isInteractive(deps) ? liveView(deps, jobs) : plainView(deps, jobs);
 }

@@ -1,7 +1,7 @@
 // The one catch: every error becomes a message, a hint and an exit code. Stacks only for bugs or --verbose.
 import path from 'node:path';
 import type { Context } from '../context.js';
-import { ConfigError, EXIT, isMpbError } from '../errors.js';
+import { ConfigError, EXIT, InterruptedError, isMpbError } from '../errors.js';
 import { createOutput, widthOf } from './output.js';
 import { wrapLine } from './table.js';
 
@@ -53,6 +53,8 @@ export function reportError(e: unknown, ctx: Context): number {
   const out = createOutput(ctx);
   if (ctx.json) {
     out.json({ ok: false, errors: entries });
+  } else if (e instanceof InterruptedError) {
+    // The user pressed Ctrl-C (the terminal shows ^C) or CI stopped the job: the exit code says it all.
   } else {
     for (const entry of entries) {
       const where = entry.path ? `${entry.path}:${entry.line}:${entry.column}: ` : '';

@@ -1,7 +1,8 @@
 // `mpb inspect` end to end over a fake runner answering with real captures: output, exit codes, refusals.
 import { describe, expect, it } from 'vitest';
 import { parseImagetoolsJson } from '../../src/buildx/parse/imagetools.js';
-import { checkPlatforms, runInspect } from '../../src/commands/inspect.js';
+import { runInspect } from '../../src/commands/inspect.js';
+import { checkPlatforms } from '../../src/core/platform-check.js';
 import type { InspectOptions } from '../../src/options.js';
 import { capture, type FakeRow, fakeRun } from '../helpers/fake-run.js';
 import type { CapturedVersion } from '../helpers/versions.js';

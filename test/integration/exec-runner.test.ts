@@ -1,5 +1,5 @@
-// The runner on real processes (node:child_process, no wrapper library): what a child printed, how it ended, its
-// timeout, a program that is not there; `docker buildx` run as the plugin itself; reads started ahead.
+// The runner on real processes (execa): what a child printed, how it ended, its timeout and its process group, a
+// program that is not there, the command's own stop; `docker buildx` run as the plugin itself; reads started ahead.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,16 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const sh = (script: string) => ['-c', script] as const;
 
-describe.skipIf(process.platform === 'win32')('createRunner', () => {
+/** Running, not a zombie waiting for a reaper (linux: /proc/PID/stat's third field). */
+function isAlive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(process.platform !== 'linux')('createRunner', () => {
   it('captures stdout and stderr whole, a character split across chunks included, and the exit code', async () => {
     // "é" is two bytes: printf writes the first, sleeps, then the second, so they arrive in two chunks.
     const r = await createRunner()(
@@ -44,6 +53,45 @@ describe.skipIf(process.platform === 'win32')('createRunner', () => {
     expect(r.outcome).toEqual({ kind: 'timed-out' });
     expect(r.exitCode).toBe(124);
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
+  it('stops the whole process group at a timeout: a grandchild (buildx under docker) does not survive it', async () => {
+    const pidFile = join(dir, 'grandchild');
+    const r = await createRunner()('sh', sh(`sleep 30 & echo $! > '${pidFile}'; wait`), { timeoutMs: 300 });
+    expect(r.outcome).toEqual({ kind: 'timed-out' });
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    expect(isAlive(grandchild)).toBe(false);
+  });
+
+  it('says which signal ended a child, and gives it the exit code a shell would (128+N)', async () => {
+    const r = await createRunner()('sh', sh('kill -TERM $$'));
+    expect(r).toMatchObject({ signal: 'SIGTERM', exitCode: 143, outcome: { kind: 'failed' } });
+  });
+
+  it('keeps only the tail of a long output when its lines are shown as they come', async () => {
+    let shown = 0;
+    const r = await createRunner()(
+      'sh',
+      sh('i=0; while [ $i -lt 40000 ]; do echo "line $i"; i=$((i+1)); done'),
+      {
+        onLine: () => shown++,
+      },
+    );
+    expect(shown).toBe(40_000);
+    expect(r.stdout.length).toBeLessThanOrEqual(256 * 1024);
+    expect(r.stdout.endsWith('line 39999\n')).toBe(true);
+  });
+
+  it("obeys the command's stop: the child ends, then the run throws its reason; later runs start nothing", async () => {
+    const stop = new AbortController();
+    const run = createRunner({ signal: stop.signal });
+    const reason = new Error('interrupted');
+    setTimeout(() => stop.abort(reason), 200);
+    const pidFile = join(dir, 'child');
+    await expect(run('sh', sh(`echo $$ > '${pidFile}'; sleep 30`), { timeoutMs: 0 })).rejects.toBe(reason);
+    expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    await expect(run('sh', sh(`echo started > '${join(dir, 'later')}'`))).rejects.toBe(reason);
+    expect(existsSync(join(dir, 'later'))).toBe(false);
   });
 
   it('says a program that is not on PATH is missing', async () => {

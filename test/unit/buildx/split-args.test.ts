@@ -5,7 +5,7 @@ import { repositoryOf } from '../../../src/buildx/image-ref.js';
 import { parseRawManifest } from '../../../src/buildx/parse/imagetools.js';
 import { parseMetadataFile } from '../../../src/buildx/parse/metadata.js';
 import { digestOutputOf, mergeArgs, pushRepositoryOf, splitJobArgs } from '../../../src/buildx/split-args.js';
-import { checkPlatforms } from '../../../src/commands/inspect.js';
+import { checkPlatforms } from '../../../src/core/platform-check.js';
 
 const input: BuildArgsInput = {
   builder: 'fleet',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitOperands } from '../../../src/commands/build.js';
+import { splitOperands } from '../../../src/build/request.js';
 
 describe('splitOperands', () => {
   // What commander hands runBuild for each command line: [context, buildxArgs].

@@ -1,0 +1,79 @@
+// What `mpb build` is asked for, read from its operands and flags: the context and the words after `--`, the
+// platforms, the strategy and the cache repository. Pure; a bad value is a UsageError naming the flag.
+import type { BuildFlags } from '../buildx/build-flags.js';
+import { normalizePlatform } from '../config/normalize.js';
+import { checkCacheRef } from '../core/cache-ref.js';
+import type { StrategyAsked } from '../core/strategy.js';
+import { UsageError } from '../errors.js';
+
+export interface BuildRequest {
+  context: string;
+  /** The words after `--`, passed to buildx untouched. */
+  extra: string[];
+  /** `--platform`, normalised; undefined when not given. */
+  platforms: string[] | undefined;
+  /** The pass-through flags, under build-flags.ts's names. */
+  flags: BuildFlags;
+  /** `--strategy`; undefined leaves it to the builder's `strategy:`, then `auto`. */
+  strategy: StrategyAsked | undefined;
+  /** `--cache-ref`, checked; undefined leaves it to the builder's `cache:`. */
+  cacheRef: string | undefined;
+  nativeOnly: boolean;
+  allowDegraded: boolean;
+}
+
+/**
+ * commander gives `mpb build . -- --attest type=sbom` as context `.` plus the rest, but `mpb build -- --foo`
+ * as context `--foo`: before `--` it takes every word starting with `-` as an option, so a context that looks
+ * like one came after `--`. `-` alone is buildx's context from stdin.
+ */
+export function splitOperands(
+  context: string,
+  rest: readonly string[],
+): { context: string; extra: string[] } {
+  if (context.startsWith('-') && context !== '-') return { context: '.', extra: [context, ...rest] };
+  return { context, extra: [...rest] };
+}
+
+/** `--platform` values in the config's short forms, normalised and deduplicated; undefined when not given. */
+export function parsePlatforms(list: readonly string[] | undefined): string[] | undefined {
+  if (list === undefined) return undefined;
+  if (list.length === 0) throw new UsageError('--platform needs at least one platform');
+  const platforms = list.map((text) => {
+    const platform = normalizePlatform(text);
+    if (platform === undefined) {
+      throw new UsageError(`--platform: "${text}" is not a platform`, {
+        hint: 'Write os/arch[/variant], e.g. linux/amd64,linux/arm64,linux/arm/v7 (amd64 and arm64 alone work too).',
+      });
+    }
+    return platform;
+  });
+  return [...new Set(platforms)];
+}
+
+export interface RequestFlags extends BuildFlags {
+  platform?: string[];
+  strategy?: StrategyAsked;
+  cacheRef?: string;
+  nativeOnly?: boolean;
+  allowDegraded?: boolean;
+}
+
+/** The request of `mpb build CONTEXT [-- ARGS]` with these flags. */
+export function readRequest(context: string, rest: readonly string[], flags: RequestFlags): BuildRequest {
+  let cacheRef: string | undefined;
+  if (flags.cacheRef !== undefined) {
+    const check = checkCacheRef(flags.cacheRef);
+    if (!check.ok) throw new UsageError(check.message, { hint: check.hint });
+    cacheRef = check.repo;
+  }
+  return {
+    ...splitOperands(context, rest),
+    platforms: parsePlatforms(flags.platform),
+    flags,
+    strategy: flags.strategy,
+    cacheRef,
+    nativeOnly: Boolean(flags.nativeOnly),
+    allowDegraded: Boolean(flags.allowDegraded),
+  };
+}
