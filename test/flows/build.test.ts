@@ -1,7 +1,7 @@
 // `mpb build` end to end on the fake buildx (each version): ensure, routing, refusals before anything is built,
 // the exact `buildx build` argv per flag, the summary from the metadata file, exit codes and Ctrl-C.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, MPB_BIN } from '../helpers/built-cli.js';
@@ -539,10 +539,12 @@ describe('Ctrl-C', () => {
   async function interrupt(mode: 'plugin' | 'path', signalGroup: boolean) {
     const fake = await withFakeDocker({ version: '0.29.1', mode, slow: { build: 20_000 } });
     const w = await setup('0.29.1', { fake });
+    // mpb's temp folder (the metadata file) goes here: nothing may be left in it.
+    const tmp = mkdtempSync(join(w.dir, 'tmp-'));
     // detached: mpb leads its own process group, as a shell's foreground job does.
     const child = spawn(process.execPath, [MPB_BIN, 'build', '-p', 'amd64', 'app'], {
       cwd: w.dir,
-      env: w.env,
+      env: { ...w.env, TMPDIR: tmp },
       stdio: 'ignore',
       detached: signalGroup,
     });
@@ -550,7 +552,9 @@ describe('Ctrl-C', () => {
     while (buildCalls(w).length === 0) await new Promise((r) => setTimeout(r, 50));
     if (signalGroup) process.kill(-child.pid!, 'SIGINT');
     else child.kill('SIGINT');
-    return { w, code: await exited };
+    const code = await exited;
+    expect(readdirSync(tmp)).toEqual([]);
+    return { w, code };
   }
 
   it('in a terminal (the whole process group gets SIGINT): buildx stops, mpb exits 130', async () => {
