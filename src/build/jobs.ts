@@ -4,12 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildArgs } from '../buildx/build-args.js';
-import { expectOk, lastLines } from '../buildx/exec.js';
-import { parseMetadataFile } from '../buildx/parse/metadata.js';
+import { expectOk } from '../buildx/exec.js';
 import type { Deps } from '../deps.js';
 import { explainErrno } from '../fs-errors.js';
 import type { ProbeNodeSpec } from '../probe/node.js';
-import { describeDeath, type NodeDeath, runWatched, type WatchOptions } from '../probe/watch.js';
+import { type NodeDeath, runWatched, type WatchOptions } from '../probe/watch.js';
 import { jobView } from '../ui/render-jobs.js';
 import type { BuildJob } from './plan.js';
 
@@ -44,6 +43,9 @@ const argvWith = (job: BuildJob, file: string) =>
     ? job.argv
     : buildArgs({ ...job.input, flags: { ...job.input.flags, metadataFile: file } });
 
+// The metadata file's parser (zod with it) loads while buildx starts, not before it (BENCHMARKS.md, issue #15).
+const metadataParser = () => import('../buildx/parse/metadata.js');
+
 async function readMetadata(deps: Deps, file: string) {
   // Missing: buildx wrote none. Unreadable: the build stands, without its digest.
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
@@ -51,7 +53,7 @@ async function readMetadata(deps: Deps, file: string) {
       deps.out.warn(`could not read ${file}: ${explainErrno(e.code ?? String(e), file).why}`);
   });
   if (text === undefined) return undefined;
-  const parsed = parseMetadataFile(text);
+  const parsed = (await metadataParser()).parseMetadataFile(text);
   if (!parsed.ok) deps.out.warn(`could not read ${file}: ${parsed.error.message}`);
   return parsed.ok ? parsed.value : undefined;
 }
@@ -94,6 +96,7 @@ export async function runJobs(
       durationMs: r.durationMs,
     };
   });
+  metadataParser().catch(() => {}); // started now; awaited as each job ends
   try {
     // Every job ends before any error goes on: Ctrl-C stops them all, and the temp folder goes after them.
     const settled = await Promise.allSettled(runs);
@@ -103,29 +106,4 @@ export async function runJobs(
   } finally {
     view?.stop();
   }
-}
-
-/** What a failed split says: which platforms failed where, their buildx output, and what was pushed untagged. */
-export function describeFailure(results: readonly JobResult[], repo: string): string[] {
-  const failed = results.filter(isFailed);
-  const pushed = results.filter((r) => !isFailed(r));
-  const platformsOf = (r: JobResult) => r.job.platforms.join(', ');
-  return [
-    ...failed.flatMap((r) => [
-      r.died
-        ? `${describeDeath(r.died).message}:`
-        : `${platformsOf(r)} on node "${r.job.node}" failed (exit ${r.exitCode}${r.digest === undefined && r.exitCode === 0 ? ', no digest in its metadata' : ''}):`,
-      ...lastLines(r.stderr, 20)
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => `  [${r.job.platforms.join(',')}] ${l}`),
-    ]),
-    'nothing was tagged.',
-    ...(pushed.length > 0
-      ? [
-          'pushed by digest, untagged:',
-          ...pushed.map((r) => `  ${repo}@${r.digest} (${platformsOf(r)} on "${r.job.node}")`),
-        ]
-      : []),
-  ];
 }

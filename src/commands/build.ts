@@ -3,15 +3,13 @@
 import { planBuild } from '../build/plan.js';
 import { readRequest } from '../build/request.js';
 import { resolveTarget } from '../build/target.js';
-import { shellQuote } from '../buildx/quote.js';
 import { REFUSAL_OUTCOME } from '../core/build-gate.js';
 import type { Deps } from '../deps.js';
 import { refusalError, UnhealthyError } from '../errors.js';
 import type { BuildOptions } from '../options.js';
-import { describeDeath } from '../probe/watch.js';
 import type { CommandResult } from '../run-command.js';
 import { layoutOf, widthOf } from '../ui/output.js';
-import { renderRoutes, renderSummary } from '../ui/render-build.js';
+import { renderDryRun, renderRoutes, renderSummary, summaryOf } from '../ui/render-build.js';
 import { renderEnsure } from '../ui/render-ensure.js';
 import { wrapLine } from '../ui/table.js';
 
@@ -49,74 +47,36 @@ export async function runBuild(
   }
   if (options.dryRun) {
     if (deps.json) return { outcome: 'ok', data: { dryRun: true, ...doc } };
-    out.result(dryRunLines(plan).join('\n'));
+    out.result(renderDryRun(plan).join('\n'));
     return { outcome: 'ok' };
   }
 
   const { runPlan } = await import('../build/run.js');
   const title = plan.merge ? `split build on ${target.name}` : `docker buildx build on ${target.name}`;
   const run = await out.group(title, () => runPlan(deps, target, plan, options));
-  const failure =
-    run.ok || !plan.merge
-      ? []
-      : (await import('../build/jobs.js')).describeFailure(run.results, plan.merge.repo);
-  const death = run.died && describeDeath(run.died);
-  const hint = plan.merge
-    ? `The tags were not moved. ${death?.hint ?? 'Fix that node and build again.'}`
-    : (death?.hint ?? '');
-  const message = death?.message ?? failure[0];
-  const errors =
-    run.ok || message === undefined ? [] : [{ ...(run.died ? { code: run.died.code } : {}), message, hint }];
-  const single = plan.merge ? undefined : run.results[0]!;
-  const outcome = run.died ? ('unhealthy' as const) : { exited: single ? single.exitCode : run.ok ? 0 : 1 };
-
+  // Loaded once buildx has run (run.ts loads the history's parsers while it starts).
+  const [{ judgeRun }, { showReport }] = await Promise.all([
+    import('../build/verdict.js'),
+    import('../build/history.js'),
+  ]);
+  const { outcome, errors, failure } = judgeRun(plan, run);
   if (deps.json) {
     if (failure.length > 0) deps.stderr.write(`${failure.join('\n')}\n`);
-    if (run.report) await (await import('../build/history.js')).showReport(deps, run.report, plan.warnings);
+    if (run.report) await showReport(deps, run.report, plan.warnings);
     return { outcome, data: runDocument(doc, plan, run, errors) };
   }
-  if (death && single) throw new UnhealthyError(death.message, { hint: death.hint });
-  if (run.ok) {
-    const images = single?.imageNames.length ? single.imageNames : plan.tags;
-    const digest = run.index?.digest ?? single?.digest;
-    const durationMs = single?.durationMs ?? run.report?.wallMs ?? 0;
-    const summary = {
-      builder: target.name,
-      images,
-      digest,
-      routes: run.report ? [] : plan.routes,
-      durationMs,
-    };
-    // The report that follows has the routing table's rows and more: the summary keeps to the image.
-    if (single) out.result(renderSummary(summary, out.color).join('\n'));
-  } else if (single) {
-    deps.stderr.write(`${out.color.red('error:')} docker buildx build exited with ${single.exitCode}\n`);
-  } else {
-    deps.stderr.write(`${out.color.red('error:')} split build failed: ${failure.join('\n')}\n`);
-    if (run.died) deps.stderr.write(`  ${out.color.dim('→')} ${hint}\n`);
+  const single = plan.merge ? undefined : run.results[0];
+  if (single && run.died) throw new UnhealthyError(errors[0]!.message, { hint: errors[0]!.hint });
+  if (!run.ok) {
+    const what = single
+      ? `docker buildx build exited with ${single.exitCode}`
+      : `split build failed: ${failure.join('\n')}`;
+    deps.stderr.write(`${out.color.red('error:')} ${what}\n`);
+    if (run.died) deps.stderr.write(`  ${out.color.dim('→')} ${errors[0]!.hint}\n`);
+    return { outcome };
   }
-  if (run.report && run.ok)
-    await (await import('../build/history.js')).showReport(deps, run.report, plan.warnings);
+  // The report that follows has the routing table's rows and more: the summary keeps to the image.
+  if (single) out.result(renderSummary(summaryOf(target.name, plan, run, single), out.color).join('\n'));
+  if (run.report) await showReport(deps, run.report, plan.warnings);
   return { outcome };
-}
-
-/** What a dry run prints: each job's command; for a split, the merge that would follow. */
-function dryRunLines(plan: ReturnType<typeof planBuild>): string[] {
-  if (!plan.merge) return [shellQuote(['docker', ...plan.jobs[0]!.argv])];
-  const digests = plan.jobs.map((j) => `${plan.merge!.repo}@<digest of ${j.platforms.join(',')}>`);
-  return [
-    ...plan.jobs.flatMap((j) => [
-      `# ${j.platforms.join(', ')} on node "${j.node}"${j.helper ? ` (through helper builder ${j.builder})` : ''}`,
-      shellQuote(['docker', ...j.argv]),
-    ]),
-    '# then, once every job has pushed its digest: the tags move together',
-    shellQuote([
-      'docker',
-      'buildx',
-      'imagetools',
-      'create',
-      ...plan.merge.tags.flatMap((t) => ['--tag', t]),
-      ...digests,
-    ]),
-  ];
 }
