@@ -1,7 +1,7 @@
 // planBuild: the whole decision of a build as data, from builders read out of real `inspect` captures.
 import { describe, expect, it } from 'vitest';
-import { type BuildRequest, readRequest } from '../../../src/build/request.js';
 import { planBuild } from '../../../src/build/plan.js';
+import { type BuildRequest, readRequest } from '../../../src/build/request.js';
 import type { BuildTarget } from '../../../src/build/target.js';
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
 import { versionOf } from '../../../src/buildx/version.js';
