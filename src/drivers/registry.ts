@@ -48,6 +48,11 @@ export function isKnownDriver(name: string): name is DriverName {
   return Object.hasOwn(DRIVERS, name);
 }
 
+/** buildx reaches this driver's nodes with TLS files named in their driver options (remote's cacert/cert/key). */
+export function tlsInDriverOpts(name: string): boolean {
+  return (driverOf(name)?.tlsDriverOpts.length ?? 0) > 0;
+}
+
 /** The rules of a declared builder's driver. */
 export function rulesOf(name: DeclarableDriver) {
   return DRIVERS[name].rules;

@@ -15,6 +15,8 @@ export const remote = {
   defaultBuildkitdFlags: [],
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
+  tlsDriverOpts: ['cacert', 'cert', 'key', 'servername'],
+  inspectFromRecord: true,
   reachFromRemote: (node) => ({
     ok: true,
     endpoint: node.endpoint,
