@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { type EndpointScheme, endpointPatternOf, readEndpoint } from '../drivers/endpoint.js';
 import { DECLARABLE_DRIVERS, type DeclarableDriver, DRIVERS, rulesOf } from '../drivers/registry.js';
 import type { DeclaredNodeRules } from '../drivers/types.js';
-import { TLS_DRIVER_OPTS } from './node-rules.js';
 import { PLATFORM_PATTERN } from './platform.js';
 
 /** buildx's name rule (util/buildflags ValidateName): a letter, then letters, digits, `.`, `_` or `-`. */
@@ -219,7 +218,7 @@ function nodesOf(driver: DeclarableDriver): z.ZodType {
   const rules = rulesOf(driver);
   const { name, platforms, emulate, buildkitdFlags, buildkitdConfig, image } = nodeFields;
   const daemon = DRIVERS[driver].startsBuildkitd ? { buildkitdFlags, buildkitdConfig } : {};
-  const driverOpts = rules.tls ? driverOptsWithout(TLS_DRIVER_OPTS) : nodeFields.driverOpts;
+  const driverOpts = rules.tls ? driverOptsWithout(DRIVERS[driver].tlsDriverOpts) : nodeFields.driverOpts;
   // `local: false` is what no `local` means, on every node that is not local.
   const notLocal = z
     .literal(false)
