@@ -1,5 +1,5 @@
 // What `docker buildx inspect NAME` would show of a remote builder, made without running buildx: its record
-// (instances.ts) plus each node's own answer to BuildKit's ListWorkers (probe/list-workers.ts), the call buildx
+// (instances.ts) plus each node's own answer to BuildKit's ListWorkers (parse/list-workers.ts), the call buildx
 // makes itself. The rules are buildx's (0.13.1 … 0.29.1, builder/node.go loadData, commands/inspect.go):
 // - a remote node is `running` exactly when ListWorkers answers (driver/remote Info);
 // - Platforms: the pinned ones first (marked `*`), then every worker platform not already shown, in BuildKit's
@@ -10,9 +10,9 @@
 // not in printed form, driver options the probe does not use — gives `ok: false` and the reason.
 
 import { driverOf } from '../drivers/registry.js';
-import { parseListWorkers } from '../probe/list-workers.js';
 import { canonicalPlatform, type InstanceRecord } from './instances.js';
 import type { BuildxBuilder, BuildxNode, PlatformEntry } from './model.js';
+import { parseListWorkers } from './parse/list-workers.js';
 
 /** How a node was asked (the declared endpoint and the TLS options it used) and what BuildKit answered. */
 export interface NodeAnswer {

@@ -1,5 +1,5 @@
 // remote: buildx connects to a buildkitd someone else runs (or mpb, for a `local: true` node).
-import { quote } from '../config/quote-value.js';
+import { quote } from '../quote-value.js';
 import { LOCAL_TRUE, MISMATCH } from './endpoint.js';
 import type { Driver } from './types.js';
 
