@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { normalizePlatform, normalizePlatforms } from '../buildx/platform.js';
 import { checkCacheRef } from '../core/cache-ref.js';
 import { quote } from '../quote-value.js';
+import { builderCertsDirOf } from '../state/pem-files.js';
 import type { RawConfig, RawNode } from './schema.js';
 import type { Finding, YamlPath } from './yaml-source.js';
 
@@ -34,9 +35,6 @@ export interface PemFile {
 }
 
 export type TlsFileKey = 'ca' | 'cert' | 'key';
-
-/** The folder of one builder's PEM files: `mpb rm` removes it with the builder. */
-export const builderCertsDirOf = (certsDir: string, builder: string) => join(certsDir, builder);
 
 /**
  * Where the PEM text of one tls value goes: one file per builder, node and key, so that the path, and with it
