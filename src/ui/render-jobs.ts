@@ -1,7 +1,8 @@
 // The output of a split build's concurrent jobs. Plain (pipes, CI, --json): every buildx line whole, with its
 // platforms in front, on stderr. On a TTY: one live status line per job (node, last step, elapsed).
+
+import type { Context } from '../context.js';
 import type { SplitJob } from '../core/split-plan.js';
-import type { Deps } from '../deps.js';
 import { isInteractive } from './output.js';
 import { formatDuration } from './render-build.js';
 
@@ -16,7 +17,7 @@ export const jobPrefixOf = (job: Pick<SplitJob, 'platforms'>): string => `[${job
 // buildx's plain progress names each step `#N [stage k/n] INSTRUCTION` (captures build-*).
 const STEP = /^#\d+ \[[^\]]+\] .+/;
 
-function plainView(deps: Deps, jobs: readonly SplitJob[]): JobView {
+function plainView(deps: Pick<Context, 'env' | 'stderr' | 'json'>, jobs: readonly SplitJob[]): JobView {
   return {
     line: (i, text) => deps.stderr.write(`${jobPrefixOf(jobs[i]!)}${text}\n`),
     done: () => {},
@@ -24,7 +25,7 @@ function plainView(deps: Deps, jobs: readonly SplitJob[]): JobView {
   };
 }
 
-function liveView(deps: Deps, jobs: readonly SplitJob[]): JobView {
+function liveView(deps: Pick<Context, 'env' | 'stderr' | 'json'>, jobs: readonly SplitJob[]): JobView {
   const started = performance.now();
   const steps = jobs.map(() => 'starting');
   const ends: (string | undefined)[] = jobs.map(() => undefined);
@@ -59,6 +60,6 @@ function liveView(deps: Deps, jobs: readonly SplitJob[]): JobView {
   };
 }
 
-export function jobView(deps: Deps, jobs: readonly SplitJob[]): JobView {
+export function jobView(deps: Pick<Context, 'env' | 'stderr' | 'json'>, jobs: readonly SplitJob[]): JobView {
   return isInteractive(deps) ? liveView(deps, jobs) : plainView(deps, jobs);
 }
