@@ -1,8 +1,8 @@
 // The resolved config: what the rest of mpb reads. Paths absolute, platforms normalised, defaults filled.
-// On the types floor (test/unit/architecture/import-order.test.ts): every layer reads it, so it imports nothing.
+// On the types floor (test/unit/architecture/import-order.test.ts): read by every layer, it imports nothing.
 
 /**
- * A driver a builder can declare, by buildx's name. What each does is the registry's (src/drivers/registry.ts),
+ * A driver a builder can declare, by buildx's name. What each does is the registry's (drivers/registry.ts),
  * which does not compile unless its declarable drivers are exactly these.
  */
 export type Driver = 'docker-container' | 'remote' | 'kubernetes';
