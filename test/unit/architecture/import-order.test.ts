@@ -4,10 +4,10 @@
 // Layers, top to bottom. A file imports files of its own layer or of a layer below, never above:
 //
 //   entry      cli.ts           commander; loads each command lazily
-//   commands   commands/, run-command.ts, options.ts: thin, flags in, one capability called, a result out
+//   commands   commands/        thin: flags in, one capability called, an outcome out
 //   build      build/           build plan, run and report (empty until build moves there); may take ensure
 //   reconcile  reconcile/       ensure-builder as a workflow: lock, probe, plan, execute, verify
-//   world      deps.ts          what every command is given: runner, output, env, config, locks
+//   world      deps.ts, options.ts, run-command.ts: what a command is given (deps, its flags) and returns
 //   ui         ui/              the output sink and the renderers
 //   probe      probe/           reaching nodes: TCP, TLS, gRPC, ssh, Docker, kubectl
 //   config     config/          builders.yaml: discover, load, check, resolve
@@ -52,10 +52,10 @@ const FLOOR: readonly string[] = ['config/types.ts', 'buildx/model.ts', 'probe/t
 /** Top first; see the comment at the top. */
 const LAYERS: readonly Layer[] = [
   { name: 'entry', paths: ['cli.ts'] },
-  { name: 'commands', paths: ['commands/', 'run-command.ts', 'options.ts'] },
+  { name: 'commands', paths: ['commands/'] },
   { name: 'build', paths: ['build/'] },
   { name: 'reconcile', paths: ['reconcile/'] },
-  { name: 'world', paths: ['deps.ts'] },
+  { name: 'world', paths: ['deps.ts', 'options.ts', 'run-command.ts'] },
   { name: 'ui', paths: ['ui/'] },
   { name: 'probe', paths: ['probe/'] },
   { name: 'config', paths: ['config/'] },
