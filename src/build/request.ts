@@ -1,7 +1,7 @@
 // What `mpb build` is asked for, read from its operands and flags: the context and the words after `--`, the
 // platforms, the strategy and the cache repository. Pure; a bad value is a UsageError naming the flag.
 import type { BuildFlags } from '../buildx/build-flags.js';
-import { normalizePlatform } from '../config/normalize.js';
+import { normalizePlatform } from '../buildx/platform.js';
 import { checkCacheRef } from '../core/cache-ref.js';
 import type { StrategyAsked } from '../core/strategy.js';
 import { UsageError } from '../errors.js';

@@ -1,5 +1,5 @@
 // What `docker buildx inspect NAME` would show of a remote builder, made without running buildx: its record
-// (instances.ts) plus each node's own answer to BuildKit's ListWorkers (probe/list-workers.ts), the call buildx
+// (instances.ts) plus each node's own answer to BuildKit's ListWorkers (parse/list-workers.ts), the call buildx
 // makes itself. The rules are buildx's (0.13.1 … 0.29.1, builder/node.go loadData, commands/inspect.go):
 // - a remote node is `running` exactly when ListWorkers answers (driver/remote Info);
 // - Platforms: the pinned ones first (marked `*`), then every worker platform not already shown, in BuildKit's
@@ -9,9 +9,10 @@
 // Anything outside what was checked against real buildx — another driver, more than one worker, a platform
 // not in printed form, driver options the probe does not use — gives `ok: false` and the reason.
 
-import { parseListWorkers } from '../probe/list-workers.js';
+import { driverOf } from '../drivers/registry.js';
 import { canonicalPlatform, type InstanceRecord } from './instances.js';
 import type { BuildxBuilder, BuildxNode, PlatformEntry } from './model.js';
+import { parseListWorkers } from './parse/list-workers.js';
 
 /** How a node was asked (the declared endpoint and the TLS options it used) and what BuildKit answered. */
 export interface NodeAnswer {
@@ -23,9 +24,6 @@ export interface NodeAnswer {
 
 export type FromRecord = { ok: true; builder: BuildxBuilder } | { ok: false; why: string };
 
-// The remote driver's TLS options: the probe connects with exactly these (probe/tls.ts).
-const TLS_OPTS = new Set(['cacert', 'cert', 'key', 'servername']);
-
 function sameOpts(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
@@ -33,11 +31,16 @@ function sameOpts(a: Record<string, string>, b: Record<string, string>): boolean
 
 class Unusable extends Error {}
 
-function nodeOf(node: InstanceRecord['nodes'][number], answer: NodeAnswer | undefined): BuildxNode {
+// tlsOpts: the driver's TLS options (remote's), the only ones the probe connects with (probe/tls.ts).
+function nodeOf(
+  node: InstanceRecord['nodes'][number],
+  answer: NodeAnswer | undefined,
+  tlsOpts: readonly string[],
+): BuildxNode {
   if (!answer) throw new Unusable(`node ${node.name} was not asked`);
   if (answer.endpoint !== node.endpoint)
     throw new Unusable(`node ${node.name}: buildx has ${node.endpoint}, asked ${answer.endpoint}`);
-  if (Object.keys(node.driverOpts).some((k) => !TLS_OPTS.has(k)))
+  if (Object.keys(node.driverOpts).some((k) => !tlsOpts.includes(k)))
     throw new Unusable(`node ${node.name} has driver options besides TLS`);
   if (!sameOpts(node.driverOpts, answer.driverOpts))
     throw new Unusable(`node ${node.name}: buildx's TLS options are not the ones asked with`);
@@ -76,9 +79,10 @@ export function inspectFromRecord(
   record: InstanceRecord,
   answers: ReadonlyMap<string, NodeAnswer>,
 ): FromRecord {
-  if (record.driver !== 'remote') return { ok: false, why: `driver ${record.driver}, not remote` };
+  const driver = driverOf(record.driver);
+  if (!driver?.inspectFromRecord) return { ok: false, why: `driver ${record.driver}, not remote` };
   try {
-    const nodes = record.nodes.map((n) => nodeOf(n, answers.get(n.name)));
+    const nodes = record.nodes.map((n) => nodeOf(n, answers.get(n.name), driver.tlsDriverOpts));
     if (new Set(nodes.map((n) => n.name)).size !== nodes.length) throw new Unusable('two nodes of one name');
     return {
       ok: true,

@@ -4,8 +4,8 @@
 // Real bytes: test/fixtures/captures-local/{v0.29.1,v0.13.1}/record-* (byte-identical between the two).
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { normalizePlatform } from '../config/platform.js';
 import type { BuildxVersion } from './model.js';
+import { normalizePlatform } from './platform.js';
 
 export interface RecordNode {
   name: string;

@@ -1,4 +1,5 @@
 // The one model of buildx state that every parser produces and every planner reads.
+// On the types floor (test/unit/architecture/import-order.test.ts): read by every layer, it imports nothing.
 
 export interface PlatformEntry {
   /** Normalised `os/arch[/variant]`, as buildx printed it. */

@@ -1,6 +1,7 @@
 // mpb build: read the request, ensure and read the builder, plan (routing, strategy, jobs), show the plan, then
 // run it and report. Each step is its own module in src/build/; this file only puts them in order and prints.
 import { planBuild } from '../build/plan.js';
+import { renderDryRun, summaryOf } from '../build/render.js';
 import { readRequest } from '../build/request.js';
 import { resolveTarget } from '../build/target.js';
 import { REFUSAL_OUTCOME } from '../core/build-gate.js';
@@ -9,7 +10,7 @@ import { refusalError, UnhealthyError } from '../errors.js';
 import type { BuildOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
 import { layoutOf, widthOf } from '../ui/output.js';
-import { renderDryRun, renderRoutes, renderSummary, summaryOf } from '../ui/render-build.js';
+import { renderRoutes, renderSummary } from '../ui/render-build.js';
 import { renderEnsure } from '../ui/render-ensure.js';
 import { wrapLine } from '../ui/table.js';
 

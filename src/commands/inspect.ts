@@ -1,8 +1,8 @@
 // `mpb inspect IMAGE`: what the registry holds — platforms, digests, sizes, attestations — checked against expectations.
 import { inspectImage, parsedOrBug, rawManifest } from '../buildx/images.js';
 import { type ImageReport, parseRawManifest } from '../buildx/parse/imagetools.js';
+import { normalizePlatform } from '../buildx/platform.js';
 import { detectVersion } from '../buildx/read.js';
-import { normalizePlatform } from '../config/normalize.js';
 import { checkPlatforms, type PlatformCheck } from '../core/platform-check.js';
 import type { Deps } from '../deps.js';
 import { UnhealthyError, UsageError } from '../errors.js';

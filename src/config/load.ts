@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { Context } from '../context.js';
 import type { ConfigIssue } from '../errors.js';
 import { explainErrno } from '../fs-errors.js';
+import { quote } from '../quote-value.js';
 import { certsDirOf, writePemFile } from '../state/pem-files.js';
 import {
   configCandidates,
@@ -14,7 +15,6 @@ import {
   requireLoaded,
 } from './discover.js';
 import { type NamedFile, normalizeConfig, pemTextHint } from './normalize.js';
-import { quote } from './quote-value.js';
 import { checkRules } from './rules.js';
 import { configSchema, DEFAULT_LOCAL_IMAGE, type RawConfig } from './schema.js';
 import { findingsOfSchema } from './schema-issues.js';

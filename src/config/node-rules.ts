@@ -5,9 +5,6 @@ import type { DeclaredNodeRules } from '../drivers/types.js';
 import type { RawBuilder, RawNode } from './schema.js';
 import type { YamlPath } from './yaml-source.js';
 
-// TLS files go in the tls block, where mpb checks them and makes their paths absolute.
-export const TLS_DRIVER_OPTS = ['cacert', 'cert', 'key', 'servername'];
-
 export type Report = (at: YamlPath, text: string, hint: string, on?: 'key' | 'value') => void;
 
 interface NodeCheck {
@@ -107,8 +104,10 @@ function checkDaemonOptions({ driver, rules, node, at, local, error }: NodeCheck
   if (node.image !== undefined && !local) {
     error([...at, 'image'], 'image is only for local: true nodes', rules.imageHint, 'key');
   }
+  // TLS files go in the tls block, where mpb checks them and makes their paths absolute.
   if (rules.tls) {
-    for (const key of Object.keys(node.driverOpts ?? {}).filter((k) => TLS_DRIVER_OPTS.includes(k))) {
+    const tlsOpts: readonly string[] = DRIVERS[driver].tlsDriverOpts;
+    for (const key of Object.keys(node.driverOpts ?? {}).filter((k) => tlsOpts.includes(k))) {
       error(
         [...at, 'driverOpts', key],
         `${key} is a TLS file or name: write it in the tls block`,

@@ -3,13 +3,14 @@
 // config names are returned for load.ts to check on disk, and the PEM text of tls values for it to write.
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { normalizePlatform, normalizePlatforms } from '../buildx/platform.js';
 import { checkCacheRef } from '../core/cache-ref.js';
-import { normalizePlatform, normalizePlatforms } from './platform.js';
-import { quote } from './quote-value.js';
+import { quote } from '../quote-value.js';
+import { builderCertsDirOf } from '../state/pem-files.js';
 import type { RawConfig, RawNode } from './schema.js';
 import type { Finding, YamlPath } from './yaml-source.js';
 
-export { normalizePlatform, normalizePlatforms } from './platform.js';
+export { normalizePlatform, normalizePlatforms } from '../buildx/platform.js';
 
 export interface NormalizeContext {
   env: NodeJS.ProcessEnv;
@@ -34,9 +35,6 @@ export interface PemFile {
 }
 
 export type TlsFileKey = 'ca' | 'cert' | 'key';
-
-/** The folder of one builder's PEM files: `mpb rm` removes it with the builder. */
-export const builderCertsDirOf = (certsDir: string, builder: string) => join(certsDir, builder);
 
 /**
  * Where the PEM text of one tls value goes: one file per builder, node and key, so that the path, and with it

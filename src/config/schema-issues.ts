@@ -1,6 +1,6 @@
 // zod's issues, rewritten as findings a person can act on: which key, what it holds, what to write instead.
 import { z } from 'zod';
-import { quote } from './quote-value.js';
+import { quote } from '../quote-value.js';
 import { configSchema, NAME_PATTERN } from './schema.js';
 import type { Finding, YamlPath } from './yaml-source.js';
 

@@ -1,11 +1,10 @@
 // The shape of builders.yaml, version 1: one zod schema for validation and for `mpb config schema`.
 // Cross-field rules live in rules.ts; this file only says what each key may hold.
 import { z } from 'zod';
+import { PLATFORM_PATTERN } from '../buildx/platform.js';
 import { type EndpointScheme, endpointPatternOf, readEndpoint } from '../drivers/endpoint.js';
 import { DECLARABLE_DRIVERS, type DeclarableDriver, DRIVERS, rulesOf } from '../drivers/registry.js';
 import type { DeclaredNodeRules } from '../drivers/types.js';
-import { TLS_DRIVER_OPTS } from './node-rules.js';
-import { PLATFORM_PATTERN } from './platform.js';
 
 /** buildx's name rule (util/buildflags ValidateName): a letter, then letters, digits, `.`, `_` or `-`. */
 export const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9._-]*$/;
@@ -219,7 +218,7 @@ function nodesOf(driver: DeclarableDriver): z.ZodType {
   const rules = rulesOf(driver);
   const { name, platforms, emulate, buildkitdFlags, buildkitdConfig, image } = nodeFields;
   const daemon = DRIVERS[driver].startsBuildkitd ? { buildkitdFlags, buildkitdConfig } : {};
-  const driverOpts = rules.tls ? driverOptsWithout(TLS_DRIVER_OPTS) : nodeFields.driverOpts;
+  const driverOpts = rules.tls ? driverOptsWithout(DRIVERS[driver].tlsDriverOpts) : nodeFields.driverOpts;
   // `local: false` is what no `local` means, on every node that is not local.
   const notLocal = z
     .literal(false)

@@ -1,9 +1,16 @@
 // The resolved config: what the rest of mpb reads. Paths absolute, platforms normalised, defaults filled.
-import type { StrategyAsked } from '../core/strategy.js';
-import type { DeclarableDriver } from '../drivers/registry.js';
+// On the types floor (test/unit/architecture/import-order.test.ts): read by every layer, it imports nothing.
 
-/** A driver a builder can declare. */
-export type Driver = DeclarableDriver;
+/**
+ * A driver a builder can declare, by buildx's name. What each does is the registry's (drivers/registry.ts),
+ * which does not compile unless its declarable drivers are exactly these.
+ */
+export type Driver = 'docker-container' | 'remote' | 'kubernetes';
+
+/** How `mpb build` runs: one buildx build, or one per node's platforms merged into one image. */
+export type Strategy = 'single' | 'split';
+/** `strategy:` or `--strategy`: a strategy, or `auto` to let mpb choose (core/strategy.ts). */
+export type StrategyAsked = Strategy | 'auto';
 
 export interface TlsSpec {
   ca: string;

@@ -14,7 +14,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { ConfigIssue } from '../errors.js';
-import { quote } from './quote-value.js';
+import { quote } from '../quote-value.js';
 
 export type YamlPath = readonly (string | number)[];
 

@@ -1,6 +1,6 @@
 // Does an image hold the platforms expected of it? `mpb inspect --expect-platforms` and a split build's merge ask.
 import type { ImageReport } from '../buildx/parse/imagetools.js';
-import { normalizePlatform } from '../config/normalize.js';
+import { normalizePlatform } from '../buildx/platform.js';
 
 export interface PlatformCheck {
   expected: string[];

@@ -1,10 +1,11 @@
 // `--strategy auto|split|single` → the strategy that runs, and why. Pure: single's routes come from routing.ts.
+import type { Strategy, StrategyAsked } from '../config/types.js';
 import type { Refusal } from './build-gate.js';
 import { nativePlatformsOf, runsNatively } from './platforms.js';
 import type { Route, RoutingNode } from './routing.js';
 
-export type Strategy = 'single' | 'split';
-export type StrategyAsked = Strategy | 'auto';
+// Declared with the config that names them (the types floor); here too, where the choice is made.
+export type { Strategy, StrategyAsked };
 
 export interface StrategyFacts {
   asked: StrategyAsked;

@@ -37,6 +37,8 @@ export const dockerContainer = {
   defaultBuildkitdFlags: [ALLOW_NETWORK_HOST],
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
+  tlsDriverOpts: [],
+  inspectFromRecord: false,
   reachFromRemote: containerTarget,
   driverOptsSince: undefined,
   diagnose: () => undefined,

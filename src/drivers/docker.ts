@@ -12,6 +12,8 @@ export const docker = {
   defaultBuildkitdFlags: [],
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
+  tlsDriverOpts: [],
+  inspectFromRecord: false,
   // Its BuildKit lives inside dockerd, with no address of its own.
   reachFromRemote: () => ({
     ok: false,

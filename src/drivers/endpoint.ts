@@ -1,5 +1,5 @@
 // The one reader of a node's endpoint: config validation refuses what it cannot read, probing reads the parts.
-import { quote } from '../config/quote-value.js';
+import { quote } from '../quote-value.js';
 
 export type EndpointScheme = 'tcp' | 'ssh' | 'unix' | 'docker-container' | 'kube-pod' | 'context';
 

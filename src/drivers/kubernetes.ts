@@ -148,6 +148,8 @@ export const kubernetes = {
   defaultBuildkitdFlags: [ALLOW_NETWORK_HOST],
   probeWithoutEndpoint: { kind: 'kubectl' },
   labelWithoutEndpoint: 'kubernetes pods',
+  tlsDriverOpts: [],
+  inspectFromRecord: false,
   reachFromRemote: podTarget,
   driverOptsSince: KUBERNETES_DRIVER_OPTS,
   diagnose: diagnoseKubernetesError,

@@ -1,5 +1,6 @@
 // Every buildx driver mpb knows, by name: the one place a driver name turns into what the driver does.
 import type { NodeStatus } from '../buildx/model.js';
+import type { Driver as Declared } from '../config/types.js';
 import { docker } from './docker.js';
 import { dockerContainer } from './docker-container.js';
 import { kubernetes } from './kubernetes.js';
@@ -7,7 +8,15 @@ import { remote } from './remote.js';
 import type { Driver, NodeState } from './types.js';
 
 // Each entry must be a whole Driver named by its key: a missing capability or a wrong name does not compile.
-const registry = <const T extends { [Name in keyof T]: Driver<Name & string> }>(drivers: T): T => drivers;
+// The config's own list of declarable names (config/types.ts, on the types floor) must be exactly the drivers
+// marked declarable here: one missing from either side does not compile.
+const registry = <
+  const T extends {
+    [Name in keyof T]: Driver<Name & string> & { declarable: Name extends Declared ? true : false };
+  } & Record<Declared, unknown>,
+>(
+  drivers: T,
+): T => drivers;
 
 // Declarable drivers first, in the order the config's hints list them.
 export const DRIVERS = registry({
@@ -37,6 +46,11 @@ export function driverOf(name: string): Driver | undefined {
 /** Whether this mpb knows the driver of that name. */
 export function isKnownDriver(name: string): name is DriverName {
   return Object.hasOwn(DRIVERS, name);
+}
+
+/** buildx reaches this driver's nodes with TLS files named in their driver options (remote's cacert/cert/key). */
+export function tlsInDriverOpts(name: string): boolean {
+  return (driverOf(name)?.tlsDriverOpts.length ?? 0) > 0;
 }
 
 /** The rules of a declared builder's driver. */

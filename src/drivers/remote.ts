@@ -1,5 +1,5 @@
 // remote: buildx connects to a buildkitd someone else runs (or mpb, for a `local: true` node).
-import { quote } from '../config/quote-value.js';
+import { quote } from '../quote-value.js';
 import { LOCAL_TRUE, MISMATCH } from './endpoint.js';
 import type { Driver } from './types.js';
 
@@ -15,6 +15,8 @@ export const remote = {
   defaultBuildkitdFlags: [],
   probeWithoutEndpoint: { kind: 'local-docker' },
   labelWithoutEndpoint: 'local Docker',
+  tlsDriverOpts: ['cacert', 'cert', 'key', 'servername'],
+  inspectFromRecord: true,
   reachFromRemote: (node) => ({
     ok: true,
     endpoint: node.endpoint,

@@ -56,6 +56,17 @@ interface DriverBase<Name extends string> {
   probeWithoutEndpoint: { kind: 'local-docker' } | { kind: 'kubectl' } | { kind: 'skip'; why: string };
   /** What output shows for a node without endpoint. */
   labelWithoutEndpoint: string;
+  /**
+   * The driver options that name the TLS files and server name buildx reaches this driver's BuildKit with
+   * (driver/remote: `cacert`, `cert`, `key`, `servername`); empty: TLS is not given in driver options.
+   */
+  tlsDriverOpts: readonly string[];
+  /**
+   * buildx's `inspect` of a builder of this driver is its stored record plus each node's ListWorkers answer
+   * (driver/remote Info only dials the endpoint), so mpb can make it without running buildx
+   * (buildx/inspect-from-record.ts).
+   */
+  inspectFromRecord: boolean;
   /** The endpoint (and driver options) the remote driver reaches this node's BuildKit with, or why it cannot. */
   reachFromRemote(node: BuildxNode): HelperTarget;
   /**

@@ -1,7 +1,7 @@
 // A builder the config does not declare is probed from what buildx itself stores: each node's endpoint and,
 // for the remote driver, its TLS files (`cacert`/`cert`/`key`/`servername` driver options, docs/buildx.md).
 import type { BuildxBuilder, BuildxNode } from '../buildx/model.js';
-import { type DriverName, isKnownDriver, nodeStateOf } from '../drivers/registry.js';
+import { type DriverName, isKnownDriver, nodeStateOf, tlsInDriverOpts } from '../drivers/registry.js';
 import { DAEMON_DOWN, dockerDown } from './daemon.js';
 import { type ProbeNodeSpec, type ProbeOptions, probeAll, resultFromBuildx } from './node.js';
 import type { ProbeResult, StepOutcome } from './types.js';
@@ -26,7 +26,7 @@ function driverOfProbed(builder: Probed): DriverName | undefined {
 function specOf(driver: string, n: Pick<BuildxNode, 'name' | 'endpoint' | 'driverOpts'>): ProbeNodeSpec {
   const { cacert, cert, key, servername } = n.driverOpts;
   const tls =
-    driver === 'remote' && cacert && cert && key ? { ca: cacert, cert, key, servername } : undefined;
+    tlsInDriverOpts(driver) && cacert && cert && key ? { ca: cacert, cert, key, servername } : undefined;
   return { name: n.name, endpoint: n.endpoint || undefined, tls, local: undefined, driverOpts: n.driverOpts };
 }
 

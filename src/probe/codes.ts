@@ -1,6 +1,7 @@
 // The stable diagnosis codes: what each probe result, doctor check and node verdict says in `--json`, for
 // scripts. The prose (`detail`, `fix`) is for people and may change; a code and its meaning do not.
 // README.md lists this table under "Diagnosis codes" (a unit test keeps the two equal).
+// On the types floor (test/unit/architecture/import-order.test.ts): any layer may name a code; no imports.
 
 export const DIAGNOSES = {
   ok: 'the check passed',

@@ -11,7 +11,7 @@ const EMPTY_REQUEST = Buffer.alloc(5);
 const GRPC_UNIMPLEMENTED = '12';
 
 export type GrpcOutcome =
-  /** `reply`: the response body as it came (gRPC frames of a ListWorkersResponse; probe/list-workers.ts reads it). */
+  /** `reply`: the response body as it came (gRPC frames of a ListWorkersResponse; buildx/parse/list-workers.ts reads it). */
   | { ok: true; answer: string; reply: Buffer }
   | {
       ok: false;

@@ -1,4 +1,5 @@
 // What a probe finds: a node is up (with what was checked) or down for one named reason, with the fix.
+// On the types floor (test/unit/architecture/import-order.test.ts): it imports nothing but codes.ts.
 import type { FaultCode } from './codes.js';
 
 /** Network failures: before any protocol is spoken. */

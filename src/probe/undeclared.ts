@@ -3,6 +3,7 @@
 import type { Runner } from '../buildx/exec.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { readBuilder } from '../buildx/read.js';
+import { tlsInDriverOpts } from '../drivers/registry.js';
 import { isReportedRunning, probeActual } from './buildx-nodes.js';
 import type { ProbeResult } from './types.js';
 
@@ -10,7 +11,7 @@ import type { ProbeResult } from './types.js';
 // for a builder that has a node to probe (docs/buildx.md, `ls` formats).
 function lacksTlsFiles(version: BuildxVersion, b: BuildxBuilder): boolean {
   return (
-    !version.caps.lsJson && b.driver === 'remote' && b.nodes.some((n) => !isReportedRunning(b.driver, n))
+    !version.caps.lsJson && tlsInDriverOpts(b.driver) && b.nodes.some((n) => !isReportedRunning(b.driver, n))
   );
 }
 

@@ -9,16 +9,16 @@ import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { type BootstrapError, parseBootstrapErrors } from '../buildx/parse/bootstrap-errors.js';
 import { readBuilder, readCurrentBuilder } from '../buildx/read.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
-import { type HealthReport, healthOutcome, verifyBuilder } from '../core/health.js';
+import { healthOutcome, verifyBuilder } from '../core/health.js';
 import { planEnsure } from '../core/plan.js';
-import type { Plan } from '../core/plan-types.js';
+import type { EnsureReport, Plan } from '../core/plan-types.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { BuildxFailedError, exitCodeOf, UsageError } from '../errors.js';
 import type { ProbeResult } from '../probe/types.js';
 import { type LockSettings, withLock } from '../state/lock.js';
 import type { Step } from '../ui/output.js';
 import { withBootstrapErrors } from './bootstrap-verdicts.js';
-import { type ExecutedAction, executeActions } from './execute.js';
+import { executeActions } from './execute.js';
 import { withProbes } from './probe-verdicts.js';
 import { answerOf, convergedFromRecord, recordPathRefusal } from './record-path.js';
 
@@ -55,18 +55,8 @@ export interface EnsureDeps {
   step: Step;
 }
 
-export interface EnsureReport {
-  builder: string;
-  dryRun: boolean;
-  plan: Plan;
-  preflight: ProbeResult[];
-  executed: ExecutedAction[];
-  /** Absent in a dry run: nothing was bootstrapped, so only the preflight speaks of health. */
-  health: HealthReport | undefined;
-  outcome: 'ok' | 'unhealthy';
-  /** The outcome as mpb's exit number, kept for the --json document. */
-  exitCode: number;
-}
+// Declared with the plan (core/plan-types.ts), below ui/, which renders it; here too, beside what makes it.
+export type { EnsureReport };
 
 // Remote nodes answer `inspect` without a bootstrap when reachable; docker-container nodes show `inactive`
 // until their container exists (captures ls-two-nodes-not-bootstrapped, dc-inspect-before-bootstrap). Nodes the

@@ -8,6 +8,7 @@ import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { verifyBuilder } from '../core/health.js';
 import { planEnsure } from '../core/plan.js';
+import { DRIVERS } from '../drivers/registry.js';
 
 /**
  * Why this builder is never read from the record, or undefined when it may be. Remote `tcp://` nodes with
@@ -15,7 +16,7 @@ import { planEnsure } from '../core/plan.js';
  * `use: true` needs to know the current builder, which only a nameless `inspect` says in every version.
  */
 export function recordPathRefusal(spec: BuilderSpec): string | undefined {
-  if (spec.driver !== 'remote') return `driver ${spec.driver}`;
+  if (!DRIVERS[spec.driver].inspectFromRecord) return `driver ${spec.driver}`;
   if (spec.use) return '`use: true`';
   // buildx keeps names in lower case (store/util.go ValidateName); the record file has that name.
   if (spec.name !== spec.name.toLowerCase()) return 'a builder name with capitals';

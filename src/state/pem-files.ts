@@ -3,8 +3,6 @@
 // converged builder keeps the same driver options and stays converged.
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { builderCertsDirOf, type PemFile } from '../config/normalize.js';
-import type { Finding } from '../config/yaml-source.js';
 import { explainErrno } from '../fs-errors.js';
 import { buildxConfigDirOf } from './private-cache.js';
 
@@ -13,7 +11,17 @@ export function certsDirOf(env: NodeJS.ProcessEnv): string {
   return join(buildxConfigDirOf(env), 'mpb-certs');
 }
 
-function isCurrent({ path, pem }: PemFile): boolean {
+/** The folder of one builder's PEM files: `mpb rm` removes it with the builder. */
+export const builderCertsDirOf = (certsDir: string, builder: string) => join(certsDir, builder);
+
+/** A PEM file to write: its path and text, and `at`, the config value a failure is reported on. */
+interface PemWrite<At> {
+  at: At;
+  path: string;
+  pem: string;
+}
+
+function isCurrent({ path, pem }: PemWrite<unknown>): boolean {
   try {
     return (statSync(path).mode & 0o777) === 0o600 && readFileSync(path, 'utf8') === pem;
   } catch {
@@ -25,7 +33,7 @@ function isCurrent({ path, pem }: PemFile): boolean {
  * Writes one PEM file unless it already holds that text (mode 0600, folders 0700, replaced at once: buildx
  * never reads half a key). A failure is a finding at the tls value; it names the file, never the text.
  */
-export function writePemFile(file: PemFile): Finding | undefined {
+export function writePemFile<At>(file: PemWrite<At>): { at: At; message: string; hint: string } | undefined {
   if (isCurrent(file)) return undefined;
   const tmp = `${file.path}.${process.pid}.tmp`;
   let syscall = 'mkdir';

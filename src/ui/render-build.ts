@@ -1,9 +1,5 @@
-// mpb build for people: the routing table shown before the build, a dry run's commands, and the summary after.
+// mpb build for people: the routing table shown before the build, and the summary after it.
 import type { ChalkInstance } from 'chalk';
-import type { JobResult } from '../build/jobs.js';
-import type { BuildPlan } from '../build/plan.js';
-import type { BuildRun } from '../build/run.js';
-import { shellQuote } from '../buildx/quote.js';
 import type { Route } from '../core/routing.js';
 import { renderTable } from './table.js';
 
@@ -49,32 +45,5 @@ export function renderSummary(s: BuildSummary, c: ChalkInstance): string[] {
     ...[...renderTable(facts), ...(s.routes.length > 0 ? renderRoutes(s.routes, c) : [])].map(
       (l) => `  ${l}`,
     ),
-  ];
-}
-
-/** A single build's summary: the images from its metadata file (else the tags), the digest, its time. */
-export function summaryOf(builder: string, plan: BuildPlan, run: BuildRun, job: JobResult): BuildSummary {
-  return {
-    builder,
-    images: job.imageNames.length > 0 ? job.imageNames : plan.tags,
-    digest: job.digest,
-    routes: run.report ? [] : plan.routes,
-    durationMs: job.durationMs,
-  };
-}
-
-/** What a dry run prints: each job's command; for a split, the merge that would follow. */
-export function renderDryRun(plan: BuildPlan): string[] {
-  const { merge } = plan;
-  if (!merge) return [shellQuote(['docker', ...plan.jobs[0]!.argv])];
-  const digests = plan.jobs.map((j) => `${merge.repo}@<digest of ${j.platforms.join(',')}>`);
-  const create = ['docker', 'buildx', 'imagetools', 'create', ...merge.tags.flatMap((t) => ['--tag', t])];
-  return [
-    ...plan.jobs.flatMap((j) => [
-      `# ${j.platforms.join(', ')} on node "${j.node}"${j.helper ? ` (through helper builder ${j.builder})` : ''}`,
-      shellQuote(['docker', ...j.argv]),
-    ]),
-    '# then, once every job has pushed its digest, the tags move together:',
-    shellQuote([...create, ...digests]),
   ];
 }

@@ -2,9 +2,8 @@
 import type { ChalkInstance } from 'chalk';
 import { shellQuote } from '../buildx/quote.js';
 import type { HealthReport, NodeHealth } from '../core/health.js';
-import type { Plan } from '../core/plan-types.js';
+import type { EnsureReport, Plan } from '../core/plan-types.js';
 import type { ProbeResult } from '../probe/types.js';
-import type { EnsureReport } from '../reconcile/ensure.js';
 import { emulatedCell, nativeCell } from './platform-list.js';
 import { type Layout, renderTable, wrapLine } from './table.js';
 

@@ -1,6 +1,6 @@
 // The output of a split build's concurrent jobs. Plain (pipes, CI, --json): every buildx line whole, with its
 // platforms in front, on stderr. On a TTY: one live status line per job (node, last step, elapsed).
-import type { Deps } from '../deps.js';
+import type { Context } from '../context.js';
 import { isInteractive } from './output.js';
 import { formatDuration } from './render-build.js';
 
@@ -21,7 +21,7 @@ export const jobPrefixOf = (job: Pick<ShownJob, 'platforms'>): string => `[${job
 // buildx's plain progress names each step `#N [stage k/n] INSTRUCTION` (captures build-*).
 const STEP = /^#\d+ \[[^\]]+\] .+/;
 
-function plainView(deps: Deps, jobs: readonly ShownJob[]): JobView {
+function plainView(deps: Pick<Context, 'env' | 'stderr' | 'json'>, jobs: readonly ShownJob[]): JobView {
   return {
     line: (i, text) => deps.stderr.write(`${jobPrefixOf(jobs[i]!)}${text}\n`),
     done: () => {},
@@ -29,7 +29,7 @@ function plainView(deps: Deps, jobs: readonly ShownJob[]): JobView {
   };
 }
 
-function liveView(deps: Deps, jobs: readonly ShownJob[]): JobView {
+function liveView(deps: Pick<Context, 'env' | 'stderr' | 'json'>, jobs: readonly ShownJob[]): JobView {
   const started = performance.now();
   const steps = jobs.map(() => 'starting');
   const ends: (string | undefined)[] = jobs.map(() => undefined);
@@ -64,6 +64,6 @@ function liveView(deps: Deps, jobs: readonly ShownJob[]): JobView {
   };
 }
 
-export function jobView(deps: Deps, jobs: readonly ShownJob[]): JobView {
+export function jobView(deps: Pick<Context, 'env' | 'stderr' | 'json'>, jobs: readonly ShownJob[]): JobView {
   return isInteractive(deps) ? liveView(deps, jobs) : plainView(deps, jobs);
 }

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseListWorkers } from '../../src/buildx/parse/list-workers.js';
 import { createCertSet } from '../../src/certs/generate.js';
-import { parseListWorkers } from '../../src/probe/list-workers.js';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { type FleetNode, startFleet } from '../helpers/fleet.js';
 

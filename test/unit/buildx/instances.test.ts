@@ -10,9 +10,9 @@ import {
 } from '../../../src/buildx/inspect-from-record.js';
 import { buildxConfigDir, parseRecord, recordKnownFor } from '../../../src/buildx/instances.js';
 import { parseInspect } from '../../../src/buildx/parse/inspect.js';
+import { parseListWorkers } from '../../../src/buildx/parse/list-workers.js';
 import { parseLsJson } from '../../../src/buildx/parse/ls-json.js';
 import { parseBuildxVersion } from '../../../src/buildx/version.js';
-import { parseListWorkers } from '../../../src/probe/list-workers.js';
 
 const LOCAL = new URL('../../fixtures/captures-local/', import.meta.url);
 const bytes = (path: string) => readFileSync(new URL(path, LOCAL));

@@ -1,7 +1,6 @@
 // Platform names in containerd's normal form: the config, --platform and --expect-platforms all use these.
 import { describe, expect, it } from 'vitest';
-import { normalizePlatform, normalizePlatforms } from '../../../src/config/normalize.js';
-import { PLATFORM_PATTERN } from '../../../src/config/platform.js';
+import { normalizePlatform, normalizePlatforms, PLATFORM_PATTERN } from '../../../src/buildx/platform.js';
 
 describe('normalizePlatform', () => {
   it.each([

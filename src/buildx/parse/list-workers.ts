@@ -1,4 +1,4 @@
-// BuildKit's answer to `moby.buildkit.v1.Control/ListWorkers`, read from the gRPC body the probe kept (grpc.ts):
+// BuildKit's answer to `moby.buildkit.v1.Control/ListWorkers`, read from the gRPC body the probe kept (probe/grpc.ts):
 // each worker's platforms, labels and BuildKit version — what `buildx inspect` shows of a running node.
 // Protobuf by hand (a few fields of three messages; api/types/worker.proto, solver/pb/ops.proto in BuildKit).
 // Strict: a field this reader does not know, or a body that is not one plain gRPC frame, is "not understood".
