@@ -3,16 +3,18 @@
 // makes itself. The rules are buildx's (0.13.1 … 0.29.1, builder/node.go loadData, commands/inspect.go):
 // - a remote node is `running` exactly when ListWorkers answers (driver/remote Info);
 // - Platforms: the pinned ones first (marked `*`), then every worker platform not already shown, in BuildKit's
-//   order (util/platformutil FormatInGroups, Dedupe: no sorting);
+//   order, each normalised by containerd (`{arm, linux}` is `linux/arm/v7`; util/platformutil FormatInGroups,
+//   Dedupe: no sorting);
 // - Labels: those of the first worker; the BuildKit version: BuildKit's own (Control/Info in buildx, the same
 //   `version.Version` each worker record carries).
 // Anything outside what was checked against real buildx — another driver, more than one worker, a platform
-// not in printed form, driver options the probe does not use — gives `ok: false` and the reason.
+// mpb cannot print as buildx does, driver options the probe does not use — gives `ok: false` and the reason.
 
 import { driverOf } from '../drivers/registry.js';
-import { canonicalPlatform, type InstanceRecord } from './instances.js';
+import type { InstanceRecord } from './instances.js';
 import type { BuildxBuilder, BuildxNode, PlatformEntry } from './model.js';
 import { parseListWorkers } from './parse/list-workers.js';
+import { printedPlatform } from './platform.js';
 
 /** How a node was asked (the declared endpoint and the TLS options it used) and what BuildKit answered. */
 export interface NodeAnswer {
@@ -54,10 +56,10 @@ function nodeOf(
   for (const p of worker.platforms) {
     const text =
       p.osVersion === '' && p.osFeatures.length === 0
-        ? canonicalPlatform({ os: p.os, architecture: p.architecture, variant: p.variant })
+        ? printedPlatform({ os: p.os, architecture: p.architecture, variant: p.variant })
         : undefined;
     if (text === undefined)
-      throw new Unusable(`node ${node.name}: a worker platform not in buildx's printed form`);
+      throw new Unusable(`node ${node.name}: a worker platform mpb cannot print as buildx does`);
     if (!platforms.some((e) => e.platform === text)) platforms.push({ platform: text, pinned: false });
   }
   return {

@@ -5,12 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BuildxVersion } from './model.js';
-import { normalizePlatform } from './platform.js';
+import { printedPlatform } from './platform.js';
 
 export interface RecordNode {
   name: string;
   endpoint: string;
-  /** Pinned with `create --platform`, as `os/arch[/variant]` in containerd's normal form. */
+  /** Pinned with `create --platform`, as buildx prints them (containerd's normal form), without duplicates. */
   pins: string[];
   driverOpts: Record<string, string>;
 }
@@ -81,31 +81,18 @@ function string(v: unknown, what: string): string {
   return v;
 }
 
-/**
- * An OCI platform (`{architecture, os[, variant]}`) as `os/arch[/variant]`, only when that is already the form
- * buildx prints (containerd's Normalize changes nothing): then mpb's text and buildx's are the same.
- */
-export function canonicalPlatform(p: {
-  os: string;
-  architecture: string;
-  variant?: string | undefined;
-}): string | undefined {
-  const text = [p.os, p.architecture, ...(p.variant ? [p.variant] : [])].join('/');
-  return normalizePlatform(text) === text ? text : undefined;
-}
-
 function pinOf(v: unknown, what: string): string {
   if (!isObject(v)) throw new NotUnderstood(`${what} is not an object`);
   const keys = Object.keys(v);
   if (!['architecture', 'os'].every((k) => keys.includes(k)) || keys.some((k) => !PIN_KEYS.includes(k)))
     throw new NotUnderstood(`${what} has the keys ${keys.join(',')}`);
   const variant = v['variant'] === undefined ? undefined : string(v['variant'], `${what}.variant`);
-  const text = canonicalPlatform({
+  const text = printedPlatform({
     os: string(v['os'], `${what}.os`),
     architecture: string(v['architecture'], `${what}.architecture`),
     variant,
   });
-  if (text === undefined) throw new NotUnderstood(`${what} is not a platform in buildx's printed form`);
+  if (text === undefined) throw new NotUnderstood(`${what} is not a platform mpb prints as buildx does`);
   return text;
 }
 const PIN_KEYS = ['architecture', 'os', 'variant'];
@@ -130,7 +117,8 @@ function nodeOf(v: unknown, i: number): RecordNode {
   return {
     name: string(n['Name'], `${what}.Name`),
     endpoint: string(n['Endpoint'], `${what}.Endpoint`),
-    pins: (platforms ?? []).map((p, k) => pinOf(p, `${what}.Platforms[${k}]`)),
+    // buildx prints the pins normalised and once each (util/platformutil FormatInGroups).
+    pins: [...new Set((platforms ?? []).map((p, k) => pinOf(p, `${what}.Platforms[${k}]`)))],
     driverOpts: stringMap(n['DriverOpts'], `${what}.DriverOpts`),
   };
 }

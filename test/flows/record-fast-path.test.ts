@@ -20,6 +20,18 @@ const NODES: FleetNode[] = [
   { name: 'amd', platforms: ['linux/amd64'], workersReply: REPLY.a },
   { name: 'arm', platforms: ['linux/arm64'], workersReply: REPLY.b },
 ];
+// A daemon on a machine with every QEMU emulator registered: it lists `{arm, linux}` with no variant, which real
+// buildx prints `linux/arm/v7` (captures-local, "every QEMU emulator registered"); the fake is given buildx's list.
+const ALL_QEMU = {
+  reply: readFileSync(new URL('buildkit-v0.32.2/listworkers-amd64-all-qemu.bin', LOCAL)),
+  printed: (
+    JSON.parse(
+      readFileSync(new URL('v0.29.1/record-allqemu-ls-json.stdout', LOCAL), 'utf8').split('\n')[0]!,
+    ) as {
+      Nodes: { Platforms: string[] }[];
+    }
+  ).Nodes[0]!.Platforms,
+};
 const FAST = "converged by buildx's record and the nodes' own answers (no buildx inspect)";
 
 /** The platforms a captured answer lists, for the fake's worker behind the same endpoint. */
@@ -41,16 +53,16 @@ const buildxCalls = (fake: FakeDocker) =>
 const withoutTimes = (json: string) => json.replace(/ in \d+ ms/g, ' in N ms');
 
 /** The fleet, the fake's workers answering as the served bytes say, and a first run that created the builder. */
-async function converged(version: FakeVersion, done: Done) {
+async function converged(version: FakeVersion, done: Done, nodes = NODES) {
   const fake = await withFakeDocker({ version });
-  const fleet = await startFleet(NODES);
+  const fleet = await startFleet(nodes);
   done(fleet.close);
   done(fake.cleanup);
   fake.setState((s) => {
-    for (const n of NODES)
+    for (const n of nodes)
       s.workers[fleet.endpoints[n.name]!] = {
         preset: 'buildkit-v0.32.2',
-        platforms: platformsOf(n.workersReply!),
+        platforms: n.workersReply === ALL_QEMU.reply ? ALL_QEMU.printed : platformsOf(n.workersReply!),
       };
   });
   const env = { ...fake.env, MPB_CONFIG: fleet.configPath };
@@ -80,6 +92,18 @@ describe.each(['0.29.1', '0.13.1'] as const)('buildx %s: a converged remote buil
     expect([byRecord.exitCode, withoutTimes(byRecord.stdout)]).toEqual([0, withoutTimes(byInspect.stdout)]);
     expect(JSON.parse(byRecord.stdout).builders[0].health.state).toBe('healthy');
   });
+});
+
+it.concurrent('a node listing linux/arm without a variant (every QEMU emulator registered) is still read from the record', async ({
+  onTestFinished,
+}) => {
+  const nodes = [{ ...NODES[0]!, workersReply: ALL_QEMU.reply }, NODES[1]!];
+  const { ensure } = await converged('0.29.1', onTestFinished, nodes);
+  const [byRecord, byInspect] = [await ensure(), await ensure({ MPB_BUILDX_RECORD: '0' })];
+  expect(byRecord.stderr).toContain(FAST);
+  expect(byRecord.calls).toEqual([]);
+  expect([byRecord.exitCode, withoutTimes(byRecord.stdout)]).toEqual([0, withoutTimes(byInspect.stdout)]);
+  expect(withoutTimes(byRecord.stdout)).toContain('linux/arm/v7');
 });
 
 describe('buildx 0.29.1: anything that differs reads with buildx inspect', () => {

@@ -125,6 +125,80 @@ describe.each(['v0.29.1', 'v0.13.1'])('buildx %s: the record', (v) => {
   );
 });
 
+// Daemon c: BuildKit v0.32.2 started with `--oci-worker-platform linux/amd64` on a machine with every Debian QEMU
+// emulator registered (captures-local INDEX, "every QEMU emulator registered"). It lists 32-bit Arm as
+// `{arm, linux}`, without a variant, before `{arm, linux, v6}`; buildx prints it `linux/arm/v7`.
+const ALL_QEMU = {
+  endpoint: 'tcp://127.0.0.1:38019',
+  reply: bytes('buildkit-v0.32.2/listworkers-amd64-all-qemu.bin'),
+  certs: '/tmp/mpb-capture-allqemu/certs',
+};
+const ALL_QEMU_SENT = [
+  'linux/amd64',
+  'linux/amd64/v2',
+  'linux/amd64/v3',
+  'linux/amd64/v4',
+  'linux/arm64',
+  'linux/riscv64',
+  'linux/ppc64',
+  'linux/ppc64le',
+  'linux/s390x',
+  'linux/loong64',
+  'linux/arm',
+  'linux/arm/v6',
+];
+
+describe('a daemon with every QEMU emulator registered: arm without a variant, ppc64, loong64', () => {
+  const joined = (p: { os: string; architecture: string; variant?: string }) =>
+    [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+
+  it('ListWorkers lists them as BuildKit sent them, as buildctl printed its JSON', () => {
+    const read = parseListWorkers(ALL_QEMU.reply);
+    expect(read.ok && read.workers.length).toBe(1);
+    if (!read.ok) return;
+    expect(read.workers[0]!.platforms.map(joined)).toEqual(ALL_QEMU_SENT);
+    const json = JSON.parse(text('buildkit-v0.32.2/workers-amd64-all-qemu.json')) as {
+      platforms: { os: string; architecture: string; variant?: string }[];
+    }[];
+    expect(json[0]!.platforms.map(joined)).toEqual(ALL_QEMU_SENT);
+  });
+
+  describe.each(['v0.29.1', 'v0.13.1'])('buildx %s', (v) => {
+    const record = () => recordOf(v, 'allqemu');
+    const tls = {
+      cacert: `${ALL_QEMU.certs}/ca.pem`,
+      cert: `${ALL_QEMU.certs}/client-cert.pem`,
+      key: `${ALL_QEMU.certs}/client-key.pem`,
+    };
+    const inspected = () => {
+      const read = parseInspect(text(`${v}/record-allqemu-inspect.stdout`));
+      if (!read.ok) throw new Error(read.error.message);
+      return read.value;
+    };
+
+    it('printed linux/arm/v7 for it, in the daemon’s order', () => {
+      expect(inspected().nodes[0]!.platforms.map((e) => e.platform)).toEqual(
+        ALL_QEMU_SENT.map((p) => (p === 'linux/arm' ? 'linux/arm/v7' : p)),
+      );
+    });
+
+    it('the record with the answer is the builder `inspect` printed, field for field', () => {
+      const answer = { endpoint: ALL_QEMU.endpoint, driverOpts: tls, reply: ALL_QEMU.reply };
+      expect(inspectFromRecord(record(), new Map([['a', answer]]))).toEqual({
+        ok: true,
+        builder: inspected(),
+      });
+    });
+
+    it('`ls --format json` with the record is that builder too', () => {
+      const listed = parseLsJson(text(`${v}/record-allqemu-ls-json.stdout`));
+      const allqemu = listed.ok ? listed.value.find((b) => b.name === 'allqemu') : undefined;
+      expect(allqemu).toBeTruthy();
+      expect(withRecordPins(allqemu!, record())).toEqual({ ok: true, builder: inspected() });
+    });
+  });
+});
+
 describe('what the record reader does not take', () => {
   const duo = text('v0.29.1/record-buildx-instances-duo.json');
   const edit = (fn: (j: { Nodes: Record<string, unknown>[] } & Record<string, unknown>) => void) => {
@@ -150,9 +224,15 @@ describe('what the record reader does not take', () => {
       ),
     ],
     [
-      'a pin not in printed form (arm64/v8)',
+      'a pin that buildx 0.13 … 0.19 and 0.20 … 0.29 print apart (arm64/v9.0)',
       edit((j) =>
-        Object.assign(j.Nodes[0]!, { Platforms: [{ architecture: 'arm64', os: 'linux', variant: 'v8' }] }),
+        Object.assign(j.Nodes[0]!, { Platforms: [{ architecture: 'arm64', os: 'linux', variant: 'v9.0' }] }),
+      ),
+    ],
+    [
+      'a pin whose variant has no v (amd64/2: buildx prints linux/amd64/2, mpb linux/amd64/v2)',
+      edit((j) =>
+        Object.assign(j.Nodes[0]!, { Platforms: [{ architecture: 'amd64', os: 'linux', variant: '2' }] }),
       ),
     ],
     [
@@ -161,6 +241,19 @@ describe('what the record reader does not take', () => {
     ],
   ])('%s', (_, instance) => {
     expect(parseRecord(instance, undefined).ok).toBe(false);
+  });
+
+  it('a pin not in normal form is read as buildx prints it (containerd Normalize), once', () => {
+    const pins = [
+      { architecture: 'arm64', os: 'linux', variant: 'v8' },
+      { architecture: 'arm', os: 'linux' },
+      { architecture: 'arm64', os: 'linux' },
+    ];
+    const read = parseRecord(
+      edit((j) => Object.assign(j.Nodes[0]!, { Platforms: pins })),
+      undefined,
+    );
+    expect(read.ok && read.record.nodes[0]!.pins).toEqual(['linux/arm64', 'linux/arm/v7']);
   });
 
   it('an activity file that is not buildx RFC 3339 UTC', () => {

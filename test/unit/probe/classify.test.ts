@@ -1,4 +1,5 @@
 // Pure classification tables: handshake errors as node reports them, endpoints as the config writes them.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEndpoint } from '../../../src/probe/endpoint.js';
 import { classifyTlsError, type HandshakeContext } from '../../../src/probe/tls-verdicts.js';
@@ -143,5 +144,25 @@ describe('parseBuildctlWorkers', () => {
   });
   it('is empty without workers', () => {
     expect(parseBuildctlWorkers('ID\tPLATFORMS\n')).toEqual([]);
+  });
+  it('reads a real daemon with every QEMU emulator registered; buildctl already prints arm as linux/arm/v7', () => {
+    const table = readFileSync(
+      new URL('../../fixtures/captures-local/buildkit-v0.32.2/workers-amd64-all-qemu.txt', import.meta.url),
+      'utf8',
+    );
+    expect(parseBuildctlWorkers(table).slice(-5)).toEqual([
+      'linux/ppc64le',
+      'linux/s390x',
+      'linux/loong64',
+      'linux/arm/v7',
+      'linux/arm/v6',
+    ]);
+  });
+  it('puts what it reads in mpb’s form (a buildctl of another containerd)', () => {
+    expect(parseBuildctlWorkers('w1\tlinux/arm,linux/arm64/v8,linux/arm/v7,linux/mystery\n')).toEqual([
+      'linux/arm/v7',
+      'linux/arm64',
+      'linux/mystery',
+    ]);
   });
 });
