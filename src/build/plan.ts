@@ -13,7 +13,8 @@ import {
 } from '../core/build-gate.js';
 import { cacheFlagsOf, cacheTagOf } from '../core/cache-ref.js';
 import { helperNameOf } from '../core/helper-builder.js';
-import { type Route, routePlatforms } from '../core/routing.js';
+import { declarationMismatches } from '../core/platforms.js';
+import { nativeTruthOfNode, type Route, routePlatforms } from '../core/routing.js';
 import { planSplit, routesOfPlan } from '../core/split-plan.js';
 import { chooseStrategy, type Strategy } from '../core/strategy.js';
 import { platformsByNodeOf } from '../probe/watch.js';
@@ -91,6 +92,12 @@ function singleJob(
     cacheRefs: cache.refs,
   };
 }
+
+/** Declared-native platforms that a node's hardware emulates, by the node's own word. */
+const mismatchesOf = (target: BuildTarget) =>
+  target.nodes.flatMap((n) =>
+    declarationMismatches(n.name, n.declared, nativeTruthOfNode(n)).map((m) => m.message),
+  );
 
 /** Plans `request` on `target`, the builder as ensured and read (target.ts). */
 export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan {
@@ -179,7 +186,7 @@ export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan
     reason,
     jobs,
     merge: split && repo ? { tags, repo, metadataFile: request.flags.metadataFile } : undefined,
-    warnings: [...(split?.warnings ?? []), ...gate.warnings],
+    warnings: [...mismatchesOf(target), ...(split?.warnings ?? []), ...gate.warnings],
     refusal,
   };
 }

@@ -15,7 +15,7 @@ import { probeActual, probeSpecsOf } from '../probe/buildx-nodes.js';
 import type { ProbeNodeSpec } from '../probe/node.js';
 import type { ProbeResult } from '../probe/types.js';
 import { ensureDepsOf } from '../reconcile/deps.js';
-import { type EnsureReport, ensureBuilder } from '../reconcile/ensure.js';
+import { type EnsureReport, ensureBuilder, observedNatives } from '../reconcile/ensure.js';
 
 export interface BuildTarget {
   name: string;
@@ -116,7 +116,8 @@ async function declaredTarget(
   const actual = ensured ? ensured.builder : await readBuilder(run, version, spec.name);
   // A dry run changed nothing: when ensure would, route on what the config declares instead.
   const changes = ensure?.dryRun === true && ensure.plan.actions.length > 0;
-  let nodes = routingNodesOf(spec, changes ? undefined : actual);
+  const observed = observedNatives(ensure?.preflight ?? []);
+  let nodes = routingNodesOf(spec, changes ? undefined : actual, observed);
   if (ensure === undefined || ensure.dryRun) {
     const dead = new Set(ensure?.preflight.filter((p) => p.state === 'down').map((p) => p.node));
     nodes = settleStatuses(actual?.driver ?? spec.driver, nodes, dead);
@@ -173,7 +174,11 @@ async function undeclaredTarget(
   // Every node gets a result; the ones buildx reports running are taken at its word (probe/buildx-nodes.ts).
   const preflight = await probeActual(actual, options.probeTimeout * 1000, { run });
   const dead = new Set(preflight.filter((p) => p.state === 'down').map((p) => p.node));
-  const nodes = settleStatuses(actual.driver, routingNodesOf(undefined, actual), dead);
+  const nodes = settleStatuses(
+    actual.driver,
+    routingNodesOf(undefined, actual, observedNatives(preflight)),
+    dead,
+  );
   const shownPlatforms = platforms.length > 0 ? platforms : defaultPlatformOf(nodes);
   return {
     name,

@@ -3,7 +3,15 @@
 import type { BuildxBuilder, BuildxNode, NodeStatus } from '../buildx/model.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { codeOfNodeStatus, type FaultCode } from '../probe/codes.js';
-import { effectivePinsOf, familyOf, isCompatible, nativePlatformsOf, runsNatively } from './platforms.js';
+import type { NativeTruth } from '../probe/types.js';
+import {
+  declarationMismatches,
+  effectivePinsOf,
+  familyOf,
+  isCompatible,
+  nativeTruthOf,
+  runsNatively,
+} from './platforms.js';
 
 export type NodeVerdict =
   | { result: 'ok'; code: 'ok' }
@@ -24,6 +32,10 @@ export interface NodeHealth {
   declared: string[];
   /** Pinned (`*`) in buildx. */
   pinned: string[];
+  /** Who says what it runs natively: the node itself (`worker`, `docker-host`) or only the config. */
+  nativeSource: NativeTruth['source'];
+  /** Declared native, emulated by the node's hardware: each a warning with what to write instead. */
+  mismatches: string[];
   verdict: NodeVerdict;
 }
 
@@ -69,8 +81,16 @@ function missingFix(spec: NodeSpec, missing: string[], endpoint: string): string
   return fixes.join('; ');
 }
 
-function judgeNode(spec: NodeSpec, actual: BuildxNode | undefined, pins: string[]): NodeHealth {
+function judgeNode(
+  spec: NodeSpec,
+  actual: BuildxNode | undefined,
+  pins: string[],
+  observed: NativeTruth | undefined,
+): NodeHealth {
   const declared = [...spec.platforms, ...spec.emulate];
+  const truth = nativeTruthOf(actual?.platforms ?? [], spec, observed);
+  const mismatches = declarationMismatches(spec.name, spec, truth).map((m) => m.message);
+  const told = { nativeSource: truth.source, mismatches };
   if (!actual) {
     const verdict: NodeVerdict = {
       result: 'absent',
@@ -78,10 +98,10 @@ function judgeNode(spec: NodeSpec, actual: BuildxNode | undefined, pins: string[
       fix: `buildx has no node "${spec.name}"; ${ENSURE}`,
     };
     const empty = { endpoint: spec.endpoint, status: undefined, buildkitVersion: undefined };
-    return { node: spec.name, ...empty, native: [], emulated: [], declared, pinned: [], verdict };
+    return { node: spec.name, ...empty, native: [], emulated: [], declared, pinned: [], ...told, verdict };
   }
   const listed = actual.platforms.map((e) => e.platform);
-  const nativeSet = nativePlatformsOf(actual.platforms, { platforms: spec.platforms, emulate: spec.emulate });
+  const nativeSet = truth.platforms;
   const pinned = actual.platforms.filter((e) => e.pinned).map((e) => e.platform);
   const missing = declared.filter((p) => !listed.some((l) => isCompatible(l, p)));
   const pinsDiffer =
@@ -113,15 +133,25 @@ function judgeNode(spec: NodeSpec, actual: BuildxNode | undefined, pins: string[
     emulated: listed.filter((p) => !runsNatively(nativeSet, p)),
     declared,
     pinned,
+    ...told,
     verdict,
   };
 }
 
-/** Verifies a builder (after bootstrap) against its declaration. */
-export function verifyBuilder(spec: BuilderSpec, actual: BuildxBuilder): HealthReport {
+/**
+ * Verifies a builder (after bootstrap) against its declaration; `observed`: what the probes heard each node say
+ * it runs natively (probe/native.ts), which the declaration is checked against.
+ */
+export function verifyBuilder(
+  spec: BuilderSpec,
+  actual: BuildxBuilder,
+  observed: ReadonlyMap<string, NativeTruth> = new Map(),
+): HealthReport {
   const pins = effectivePinsOf(spec.nodes);
   const byName = new Map(actual.nodes.map((n) => [n.name, n]));
-  const nodes = spec.nodes.map((n) => judgeNode(n, byName.get(n.name), pins.get(n.name) ?? []));
+  const nodes = spec.nodes.map((n) =>
+    judgeNode(n, byName.get(n.name), pins.get(n.name) ?? [], observed.get(n.name)),
+  );
   const running = actual.nodes.filter((n) => n.status === 'running');
   const declared = [...new Set(spec.nodes.flatMap((n) => [...n.platforms, ...n.emulate]))];
   const uncovered = declared.filter(

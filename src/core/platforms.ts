@@ -3,6 +3,7 @@
 import { pinnedPlatformsOf } from '../buildx/args.js';
 import type { PlatformEntry } from '../buildx/model.js';
 import type { NodeSpec } from '../config/types.js';
+import type { NativeTruth } from '../probe/types.js';
 
 /** `linux/amd64/v2` → `linux/amd64`. */
 export function familyOf(platform: string): string {
@@ -43,15 +44,52 @@ export interface DeclaredPlatforms {
 }
 
 /**
- * The platforms a node runs natively. Declared nodes: their `platforms`. Otherwise a heuristic: the first
- * platform buildx lists for the node. buildx lists pins first (a pin is normally the node's own platform),
- * then BuildKit's workers, which put the host's platforms before emulated ones. It is wrong for a node that
- * pins a platform it emulates (capture inspect: `linux-arm64` is an amd64 daemon with arm64 pinned).
+ * What a node runs natively, and who says so. First what the node itself answered (`observed`: its BuildKit's
+ * worker list, or the Docker host under its container; probe/native.ts). Then buildx's list of an unpinned
+ * running node, which is BuildKit's own order, native first. A pinned node's list cannot tell: buildx prints
+ * the pins first, and a pin may be a platform the node emulates (capture inspect: `linux-arm64` is an amd64
+ * daemon with arm64 pinned; on a Mac the amd64 pin comes before the worker's own arm64). Then the declaration;
+ * then, for a node nobody declared, the first platform buildx lists.
  */
-export function nativePlatformsOf(listed: readonly PlatformEntry[], declared?: DeclaredPlatforms): string[] {
-  if (declared && declared.platforms.length > 0) return declared.platforms;
-  const first = listed.find((e) => !declared?.emulate.includes(e.platform));
-  return first ? [first.platform] : [];
+export function nativeTruthOf(
+  listed: readonly PlatformEntry[],
+  declared?: DeclaredPlatforms,
+  observed?: NativeTruth,
+): NativeTruth {
+  if (observed) return observed;
+  const [first] = listed;
+  if (first && !listed.some((e) => e.pinned)) return { platforms: [first.platform], source: 'worker' };
+  if (declared && declared.platforms.length > 0) return { platforms: declared.platforms, source: 'declared' };
+  const guess = listed.find((e) => !declared?.emulate.includes(e.platform));
+  return { platforms: guess ? [guess.platform] : [], source: 'listed' };
+}
+
+/** The platforms a node runs natively (nativeTruthOf). */
+export function nativePlatformsOf(
+  listed: readonly PlatformEntry[],
+  declared?: DeclaredPlatforms,
+  observed?: NativeTruth,
+): string[] {
+  return nativeTruthOf(listed, declared, observed).platforms;
+}
+
+/**
+ * The declared-native platforms of a node that its hardware emulates, by what the node said (never by the
+ * declaration itself): each with a sentence that says what runs there and what to write instead.
+ */
+export function declarationMismatches(
+  node: string,
+  declared: DeclaredPlatforms | undefined,
+  truth: NativeTruth,
+): { platform: string; message: string }[] {
+  if (!declared || truth.source === 'declared' || truth.source === 'listed') return [];
+  const said = truth.source === 'worker' ? "its BuildKit worker's native platform" : 'its Docker host';
+  return declared.platforms
+    .filter((p) => !runsNatively(truth.platforms, p))
+    .map((platform) => ({
+      platform,
+      message: `node "${node}" declares ${platform} native, but it runs ${truth.platforms.join(', ')} (${said}): ${platform} is emulated there; write it under emulate: (or declare platforms: [${truth.platforms.join(', ')}])`,
+    }));
 }
 
 /**

@@ -2,11 +2,12 @@
 // served at all. Mirrors buildx's own choice; it does not change it.
 import type { BuildxBuilder, BuildxVersion, NodeStatus, PlatformEntry } from '../buildx/model.js';
 import type { BuilderSpec } from '../config/types.js';
+import type { NativeTruth } from '../probe/types.js';
 import {
   type DeclaredPlatforms,
   effectivePinsOf,
   isCompatible,
-  nativePlatformsOf,
+  nativeTruthOf,
   runsNatively,
 } from './platforms.js';
 
@@ -18,6 +19,8 @@ export interface RoutingNode {
   listed: PlatformEntry[];
   /** From the config, when the builder is declared there. */
   declared?: DeclaredPlatforms;
+  /** What the node said it runs natively (its worker list, its Docker host), when a probe asked it. */
+  native?: NativeTruth;
 }
 
 export type RouteVerdict = 'native' | 'emulated' | 'not-served';
@@ -36,14 +39,20 @@ export interface Route {
 export function routingNodesOf(
   spec: BuilderSpec | undefined,
   actual: BuildxBuilder | undefined,
+  observed: ReadonlyMap<string, NativeTruth> = new Map(),
 ): RoutingNode[] {
   const declared = new Map(spec?.nodes.map((n) => [n.name, { platforms: n.platforms, emulate: n.emulate }]));
+  const truth = (name: string) => {
+    const native = observed.get(name);
+    return native ? { native } : {};
+  };
   if (actual) {
     return actual.nodes.map((n) => ({
       name: n.name,
       status: n.status,
       listed: n.platforms,
       declared: declared.get(n.name),
+      ...truth(n.name),
     }));
   }
   const pins = effectivePinsOf(spec?.nodes ?? []);
@@ -52,8 +61,13 @@ export function routingNodesOf(
     status: undefined,
     listed: (pins.get(n.name) ?? []).map((platform) => ({ platform, pinned: true })),
     declared: declared.get(n.name),
+    ...truth(n.name),
   }));
 }
+
+/** What each node runs natively and who says so (platforms.ts nativeTruthOf). */
+export const nativeTruthOfNode = (n: RoutingNode): NativeTruth =>
+  nativeTruthOf(n.listed, n.declared, n.native);
 
 const pinsOf = (n: RoutingNode) => n.listed.filter((e) => e.pinned).map((e) => e.platform);
 const isDown = (n: RoutingNode) => n.status !== undefined && n.status !== 'running';
@@ -95,7 +109,7 @@ function firstListingIndex(platform: string, nodes: RoutingNode[]): number {
 }
 
 function verdictOf(platform: string, n: RoutingNode): RouteVerdict {
-  if (runsNatively(nativePlatformsOf(n.listed, n.declared), platform)) return 'native';
+  if (runsNatively(nativeTruthOfNode(n).platforms, platform)) return 'native';
   return offersOf(n).some((o) => isCompatible(o, platform)) ? 'emulated' : 'not-served';
 }
 

@@ -1,8 +1,14 @@
 // Requested platforms → one job per node with exactly the platforms that node builds. Declared nodes build what
 // they declare; other platforms go to the first node that runs them natively, else the first that emulates them.
 import type { BuildxVersion } from '../buildx/model.js';
-import { isCompatible, nativePlatformsOf, runsNatively } from './platforms.js';
-import { type Route, type RouteVerdict, type RoutingNode, routePlatforms } from './routing.js';
+import { isCompatible, runsNatively } from './platforms.js';
+import {
+  nativeTruthOfNode,
+  type Route,
+  type RouteVerdict,
+  type RoutingNode,
+  routePlatforms,
+} from './routing.js';
 import { isUp, nativeNodeOf } from './strategy.js';
 
 export interface SplitJob {
@@ -24,9 +30,9 @@ export interface SplitPlan {
   warnings: string[];
 }
 
-/** Native or emulated on this node: its declared platforms, else what it lists first (platforms.ts). */
+/** Native or emulated on this node: what it said it runs, else its declaration (platforms.ts nativeTruthOf). */
 export const verdictOn = (node: RoutingNode, platform: string): 'native' | 'emulated' =>
-  runsNatively(nativePlatformsOf(node.listed, node.declared), platform) ? 'native' : 'emulated';
+  runsNatively(nativeTruthOfNode(node).platforms, platform) ? 'native' : 'emulated';
 
 type Placement = { node: RoutingNode; verdict: 'native' | 'emulated'; warning?: string };
 
@@ -35,10 +41,11 @@ function place(
   nodes: readonly RoutingNode[],
   declaredBuilder: boolean,
 ): Placement | undefined {
+  // A declared platform goes where it is declared; whether that is native is the node's word, not the file's.
   const declaredNative = nodes.find((n) => n.declared?.platforms.includes(platform));
-  if (declaredNative) return { node: declaredNative, verdict: 'native' };
+  if (declaredNative) return { node: declaredNative, verdict: verdictOn(declaredNative, platform) };
   const declaredEmulated = nodes.find((n) => n.declared?.emulate.includes(platform));
-  if (declaredEmulated) return { node: declaredEmulated, verdict: 'emulated' };
+  if (declaredEmulated) return { node: declaredEmulated, verdict: verdictOn(declaredEmulated, platform) };
   const undeclared = declaredBuilder ? `${platform} is declared on no node; ` : '';
   const native = nativeNodeOf(platform, nodes);
   if (native) {

@@ -1,8 +1,8 @@
 // `--strategy auto|split|single` → the strategy that runs, and why. Pure: single's routes come from routing.ts.
 import type { Strategy, StrategyAsked } from '../config/types.js';
 import type { Refusal } from './build-gate.js';
-import { nativePlatformsOf, runsNatively } from './platforms.js';
-import type { Route, RoutingNode } from './routing.js';
+import { runsNatively } from './platforms.js';
+import { nativeTruthOfNode, type Route, type RoutingNode } from './routing.js';
 
 // Declared with the config that names them (the types floor); here too, where the choice is made.
 export type { Strategy, StrategyAsked };
@@ -38,7 +38,7 @@ export function nativeNodeOf(
   except?: string,
 ): RoutingNode | undefined {
   return nodes.find(
-    (n) => n.name !== except && isUp(n) && runsNatively(nativePlatformsOf(n.listed, n.declared), platform),
+    (n) => n.name !== except && isUp(n) && runsNatively(nativeTruthOfNode(n).platforms, platform),
   );
 }
 

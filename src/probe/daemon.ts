@@ -3,11 +3,20 @@
 import { lastLines, type Runner } from '../buildx/exec.js';
 import { shellQuote } from '../buildx/quote.js';
 import type { FaultCode } from './codes.js';
+import { nativeOfDockerHost, nativeOfWorkers } from './native.js';
 import { netFix } from './tcp.js';
-import type { DownReason, StepOutcome } from './types.js';
+import type { DownReason, NativeTruth, StepOutcome } from './types.js';
 import { parseBuildctlWorkers } from './workers.js';
 
-const SERVER_VERSION = ['version', '--format', '{{.Server.Version}}'];
+// The engine's version, then the OS and CPU of its host: what a BuildKit container there runs natively.
+const SERVER_VERSION = ['version', '--format', '{{.Server.Version}} {{.Server.Os}}/{{.Server.Arch}}'];
+
+/** `28.2.2 linux/amd64` → the version, and the host as a native truth. */
+function serverOf(stdout: string): { version: string; native: NativeTruth | undefined } {
+  const [version = '', host = ''] = stdout.trim().split(' ');
+  const [os = '', arch = ''] = host.split('/');
+  return { version, native: nativeOfDockerHost(os, arch) };
+}
 const firstLine = (text: string) => lastLines(text, 1) || 'no output';
 const DOCKER_MISSING: StepOutcome = {
   ok: false,
@@ -29,11 +38,14 @@ export async function checkDockerDaemon(
 ): Promise<StepOutcome> {
   const r = await run('docker', [...dockerArgs, ...SERVER_VERSION], { timeoutMs });
   switch (r.outcome.kind) {
-    case 'ok':
+    case 'ok': {
+      const { version, native } = serverOf(r.stdout);
       return {
         ok: true,
-        check: `Docker Engine ${r.stdout.trim()} answers${dockerArgs.length > 0 ? ` (${where})` : ''}`,
+        check: `Docker Engine ${version} on ${native?.platforms[0] ?? 'an unknown CPU'} answers${dockerArgs.length > 0 ? ` (${where})` : ''}`,
+        ...(native ? { native } : {}),
       };
+    }
     case 'missing':
       return DOCKER_MISSING;
     case 'timed-out':
@@ -139,8 +151,14 @@ function sshFix(reason: DownReason, target: SshTarget, dest: string): string {
 export async function checkSsh(run: Runner, target: SshTarget, timeoutMs: number): Promise<StepOutcome> {
   const dest = target.user ? `${target.user}@${target.host}` : target.host;
   const r = await run('ssh', sshArgs(target, timeoutMs), { timeoutMs });
-  if (r.outcome.kind === 'ok')
-    return { ok: true, check: `ssh ${dest}: Docker Engine ${r.stdout.trim()} answers` };
+  if (r.outcome.kind === 'ok') {
+    const { version, native } = serverOf(r.stdout);
+    return {
+      ok: true,
+      check: `ssh ${dest}: Docker Engine ${version} on ${native?.platforms[0] ?? 'an unknown CPU'} answers`,
+      ...(native ? { native } : {}),
+    };
+  }
   if (r.outcome.kind === 'missing') {
     return {
       ok: false,
@@ -220,8 +238,10 @@ export async function checkContainer(
       fix: `See why in its log: docker logs --tail 50 ${container}`,
     };
   }
+  const native = nativeOfWorkers(workers.platforms);
   return {
     ok: true,
     check: `container ${container} runs; BuildKit serves ${workers.platforms.join(', ') || 'no platform'}`,
+    ...(native ? { native } : {}),
   };
 }

@@ -7,10 +7,11 @@ import { DRIVERS, type DriverName } from '../drivers/registry.js';
 import { checkContainer, checkDockerDaemon, checkSsh } from './daemon.js';
 import { parseEndpoint } from './endpoint.js';
 import { checkKubernetesNode } from './kubectl.js';
+import { nativeOfWorkerReply } from './native.js';
 import { probeTcp } from './tcp.js';
 import { probeTls } from './tls.js';
 import { checkTlsFiles } from './tls-files.js';
-import type { ProbeResult, ProbeTarget, ProbeWarning, StepOutcome } from './types.js';
+import type { NativeTruth, ProbeResult, ProbeTarget, ProbeWarning, StepOutcome } from './types.js';
 
 export interface ProbeOptions {
   timeoutMs: number;
@@ -27,11 +28,22 @@ export interface ProbeOptions {
 /** What a probe reads of a node: a declared one, or one read from buildx's state (probe/buildx-nodes.ts). */
 export type ProbeNodeSpec = Pick<NodeSpec, 'name' | 'endpoint' | 'tls' | 'local' | 'driverOpts'>;
 
-type Steps = { checks: string[]; warnings: ProbeWarning[] };
+/** What the steps before the last found; `native`: what one of them learnt of the node's hardware. */
+type Steps = { checks: string[]; warnings: ProbeWarning[]; native?: NativeTruth };
 
 function resultOf(target: ProbeTarget, steps: Steps, last: StepOutcome): ProbeResult {
   const checks = last.ok ? [...steps.checks, last.check] : steps.checks;
-  if (last.ok) return { ...target, state: 'up', code: 'ok', checks, warnings: steps.warnings };
+  if (last.ok) {
+    const native = last.native ?? steps.native;
+    return {
+      ...target,
+      state: 'up',
+      code: 'ok',
+      checks,
+      warnings: steps.warnings,
+      ...(native ? { native } : {}),
+    };
+  }
   const { reason, code, detail, fix } = last;
   return { ...target, state: 'down', reason, code, detail, fix, checks, warnings: steps.warnings };
 }
@@ -59,7 +71,8 @@ async function probeTcpNode(node: ProbeNodeSpec, host: string, port: number, opt
   steps.checks.push(
     `${tls.protocol} with "${tls.server.subject}" (valid until ${tls.server.notAfter.slice(0, 10)}); client certificate accepted`,
   );
-  return { steps, last: { ok: true as const, check: tls.answer } };
+  const native = nativeOfWorkerReply(tls.reply);
+  return { steps, last: { ok: true as const, check: tls.answer, ...(native ? { native } : {}) } };
 }
 
 async function probeUnix(path: string): Promise<StepOutcome> {
@@ -160,7 +173,7 @@ export async function probeNode(node: ProbeNodeSpec, options: ProbeOptions): Pro
       const container = containerNameOf(options.builder, node.name);
       return resultOf(
         target,
-        { checks: [daemon.check], warnings: [] },
+        { checks: [daemon.check], warnings: [], ...(daemon.native ? { native: daemon.native } : {}) },
         await checkContainer(run, container, true, deadline),
       );
     }

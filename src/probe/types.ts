@@ -42,6 +42,16 @@ export interface ProbeWarning {
   fix: string;
 }
 
+/**
+ * What a node's hardware runs without an emulator, and who said so: BuildKit's own worker list (native platform
+ * first; a worker started with an explicit platform list is taken at its word), the Docker host its BuildKit
+ * container runs on (`Server.Arch`), or, where no signal answers, the config's declaration.
+ */
+export interface NativeTruth {
+  platforms: string[];
+  source: 'worker' | 'docker-host' | 'declared' | 'listed';
+}
+
 export interface ProbeTarget {
   builder: string | undefined;
   node: string;
@@ -51,7 +61,7 @@ export interface ProbeTarget {
 
 export type ProbeResult = ProbeTarget &
   (
-    | { state: 'up'; code: 'ok'; checks: string[]; warnings: ProbeWarning[] }
+    | { state: 'up'; code: 'ok'; checks: string[]; warnings: ProbeWarning[]; native?: NativeTruth }
     | {
         state: 'down';
         reason: DownReason;
@@ -66,5 +76,5 @@ export type ProbeResult = ProbeTarget &
 
 /** What a check found before it is placed on a node: a step's own verdict. */
 export type StepOutcome =
-  | { ok: true; check: string }
+  | { ok: true; check: string; native?: NativeTruth }
   | { ok: false; reason: DownReason; code: FaultCode; detail: string; fix: string };

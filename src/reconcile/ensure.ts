@@ -14,13 +14,18 @@ import { planEnsure } from '../core/plan.js';
 import type { EnsureReport, Plan } from '../core/plan-types.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { BuildxFailedError, exitCodeOf, UsageError } from '../errors.js';
-import type { ProbeResult } from '../probe/types.js';
+import type { NativeTruth, ProbeResult } from '../probe/types.js';
 import { type LockSettings, withLock } from '../state/lock.js';
 import type { Step } from '../ui/output.js';
 import { withBootstrapErrors } from './bootstrap-verdicts.js';
 import { executeActions } from './execute.js';
 import { withProbes } from './probe-verdicts.js';
 import { answerOf, convergedFromRecord, recordPathRefusal } from './record-path.js';
+
+/** What each node that answered a probe said it runs natively (its worker list, its Docker host). */
+export function observedNatives(preflight: readonly ProbeResult[]): Map<string, NativeTruth> {
+  return new Map(preflight.flatMap((p) => (p.state === 'up' && p.native ? [[p.node, p.native]] : [])));
+}
 
 export interface EnsureRequest {
   spec: BuilderSpec;
@@ -276,16 +281,21 @@ export async function ensureBuilder(req: EnsureRequest, deps: EnsureDeps): Promi
     },
     () => converge(req, deps),
   );
+  const observed = observedNatives(preflight);
   const verified = state
-    ? verifyBuilder(spec, state)
-    : verifyBuilder(spec, {
-        name: spec.name,
-        driver: spec.driver,
-        current: false,
-        error: 'the builder does not exist',
-        lastActivity: undefined,
-        nodes: [],
-      });
+    ? verifyBuilder(spec, state, observed)
+    : verifyBuilder(
+        spec,
+        {
+          name: spec.name,
+          driver: spec.driver,
+          current: false,
+          error: 'the builder does not exist',
+          lastActivity: undefined,
+          nodes: [],
+        },
+        observed,
+      );
   const health = withProbes(withBootstrapErrors(verified, spec, bootstrapErrors), preflight);
   const outcome = healthOutcome(health, { allowDegraded: req.allowDegraded });
   const exitCode = exitCodeOf(outcome);

@@ -130,7 +130,8 @@ export function renderHealth(h: HealthReport, c: ChalkInstance, layout: Layout =
     n.node,
     n.status ?? '-',
     n.buildkitVersion ?? '-',
-    nativeCell(n.native, layout.wide),
+    // Where the node said nothing of its hardware, the column is the config's word and says so.
+    `${nativeCell(n.native, layout.wide)}${n.nativeSource === 'declared' && n.native.length > 0 ? ' (declared)' : ''}`,
     emulatedCell(n.emulated, layout.wide),
     verdictCell(n, c),
   ]);
@@ -140,6 +141,11 @@ export function renderHealth(h: HealthReport, c: ChalkInstance, layout: Layout =
     `builder "${h.builder}": ${state}`,
     ...renderTable([header, ...rows], inner).map((l) => `${INDENT}${l}`),
     ...h.nodes.flatMap((n) => verdictLines(n, c, layout.width)),
+    ...h.nodes.flatMap((n) =>
+      n.mismatches.flatMap((m) =>
+        wrapLine(`${INDENT}${c.yellow('warning:')} ${m}`, layout.width, `${INDENT}  `),
+      ),
+    ),
   ];
   if (h.error) lines.push(...wrapLine(`${INDENT}${c.red(h.error)}`, layout.width, `${INDENT}  `));
   if (h.uncovered.length > 0)

@@ -13,7 +13,7 @@ import { closedPort, leaf, type Running, startTlsServer, writePems } from '../he
 import { captureDeps } from '../unit/ui/capture.js';
 
 const DOCKER_VERSION = 'Docker version 28.2.2, build e6534b4\n';
-const SSH_OK = "docker version --format '{{.Server.Version}}'";
+const SSH_OK = "docker version --format '{{.Server.Version}} {{.Server.Os}}/{{.Server.Arch}}'";
 
 let dir: string;
 let ports: { good: number; expired: number; dead: number };
@@ -58,7 +58,7 @@ const BASE_ROWS: FakeRow[] = [
   [['docker', 'version', '--format'], { stdout: '28.2.2\n' }],
   [
     ['ssh'],
-    (args) => (args.at(-1) === SSH_OK ? { stdout: '20.10.24\n' } : { exitCode: 255, stderr: 'unexpected\n' }),
+    (args) => (args.at(-1) === SSH_OK ? { stdout: '20.10.24 linux/amd64\n' } : { exitCode: 255, stderr: 'unexpected\n' }),
   ],
 ];
 
@@ -131,7 +131,7 @@ describe('mpb doctor', () => {
       detail: `connection to 127.0.0.1:${ports.dead} refused`,
       fix: `Nothing listens on 127.0.0.1:${ports.dead}: start buildkitd there (mpb certs create prints the docker run command) or correct the port.`,
     });
-    expect(byId['node:mac/amd64-box'].detail).toBe('ssh root@127.0.0.1: Docker Engine 20.10.24 answers');
+    expect(byId['node:mac/amd64-box'].detail).toBe('ssh root@127.0.0.1: Docker Engine 20.10.24 on linux/amd64 answers');
   });
 
   it('--json: every check carries its stable code, so a script can tell the faults apart', async () => {

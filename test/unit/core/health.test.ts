@@ -46,10 +46,12 @@ describe('verifyBuilder', () => {
           emulated: [],
           declared: ['linux/amd64'],
           pinned: ['linux/amd64'],
+          nativeSource: 'declared',
+          mismatches: [],
           verdict: { result: 'ok', code: 'ok' },
         },
         {
-          // The capture's "arm64" daemon is an amd64 machine: declared arm64 is native, the rest emulated.
+          // The capture's "arm64" daemon is an amd64 machine; asked nothing, the declaration stands.
           node: 'linux-arm64',
           endpoint: 'tcp://127.0.0.1:1235',
           status: 'running',
@@ -58,10 +60,28 @@ describe('verifyBuilder', () => {
           emulated: ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'],
           declared: ['linux/arm64'],
           pinned: ['linux/arm64'],
+          nativeSource: 'declared',
+          mismatches: [],
           verdict: { result: 'ok', code: 'ok' },
         },
       ],
     });
+  });
+
+  it("takes the node's word over the declaration: the amd64 daemon declared arm64 emulates it, and says so", () => {
+    const worker = { platforms: ['linux/amd64'], source: 'worker' } as const;
+    const h = verifyBuilder(FLEET, fleet, new Map([['linux-arm64', worker]]));
+    const arm64 = h.nodes.find((n) => n.node === 'linux-arm64')!;
+    expect(arm64).toMatchObject({
+      nativeSource: 'worker',
+      native: ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'],
+      emulated: ['linux/arm64'],
+      verdict: { result: 'ok' },
+    });
+    expect(arm64.mismatches).toEqual([
+      'node "linux-arm64" declares linux/arm64 native, but it runs linux/amd64 (its BuildKit worker\'s native platform): linux/arm64 is emulated there; write it under emulate: (or declare platforms: [linux/amd64])',
+    ]);
+    expect(h.state).toBe('healthy');
   });
 
   it.each([

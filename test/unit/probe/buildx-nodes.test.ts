@@ -98,7 +98,7 @@ describe('probeActual', () => {
       code: 'docker.down',
       detail:
         'context default: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
-      fix: "Check that the Docker daemon behind it answers: docker --context default version --format '{{.Server.Version}}'",
+      fix: "Check that the Docker daemon behind it answers: docker --context default version --format '{{.Server.Version}} {{.Server.Os}}/{{.Server.Arch}}'",
     });
     expect(run.calls).toEqual([]);
   });

@@ -14,7 +14,7 @@ const brief = (r: ProbeResult) =>
   r.state === 'down'
     ? { state: r.state, reason: r.reason, detail: r.detail, fix: r.fix }
     : r.state === 'up'
-      ? { state: r.state, checks: r.checks }
+      ? { state: r.state, checks: r.checks, ...(r.native ? { native: r.native } : {}) }
       : r;
 
 const DAEMON_DOWN =
@@ -24,8 +24,12 @@ const SSH = ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=2'];
 describe('ssh nodes', () => {
   it.each([
     [
-      { exitCode: 0, stdout: '28.2.2\n' },
-      { state: 'up', checks: ['ssh root@box: Docker Engine 28.2.2 answers'] },
+      { exitCode: 0, stdout: '28.2.2 linux/arm64\n' },
+      {
+        state: 'up',
+        checks: ['ssh root@box: Docker Engine 28.2.2 on linux/arm64 answers'],
+        native: { platforms: ['linux/arm64'], source: 'docker-host' },
+      },
     ],
     [
       { exitCode: 255, stderr: 'ssh: connect to host box port 2222: Connection refused\r\n' },
@@ -65,7 +69,16 @@ describe('ssh nodes', () => {
     ],
   ] as const)('answer %j', async (answer, expected) => {
     const run = fakeRun([
-      [[...SSH, '-p', '2222', 'root@box', "docker version --format '{{.Server.Version}}'"], answer],
+      [
+        [
+          ...SSH,
+          '-p',
+          '2222',
+          'root@box',
+          "docker version --format '{{.Server.Version}} {{.Server.Os}}/{{.Server.Arch}}'",
+        ],
+        answer,
+      ],
     ]);
     const r = await probeNode(node('box', 'ssh://root@box:2222'), {
       timeoutMs: 2000,
@@ -133,14 +146,16 @@ describe('docker-reached nodes', () => {
       'up',
       {
         checks: [
-          'Docker Engine 28.2.2 answers',
+          'Docker Engine 28.2.2 on linux/amd64 answers',
           'container mpb-buildkit-fleet-mac runs; BuildKit serves linux/arm64, linux/amd64',
         ],
+        // The worker's own list, native first, over the Docker host's CPU: BuildKit's word comes last and wins.
+        native: { platforms: ['linux/arm64'], source: 'worker' },
       },
     ],
   ] as const)('local node: container answers %j', async (answers, state, expected) => {
     const run = fakeRun([
-      [['docker', 'version'], { stdout: '28.2.2\n' }],
+      [['docker', 'version'], { stdout: '28.2.2 linux/amd64\n' }],
       [['docker', 'container', 'inspect'], answers[0]],
       [['docker', 'exec', 'mpb-buildkit-fleet-mac', 'buildctl', 'debug', 'workers'], answers[1] ?? {}],
     ]);
