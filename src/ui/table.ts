@@ -24,15 +24,21 @@ const BREAKS = [
     text[i] === '(' || (text[i] !== '/' && text[i] !== ':' && '/:'.includes(text[i - 1]!)),
   (text: string, i: number) => '-.'.includes(text[i - 1]!) && !isMark(text[i]) && !isMark(text[i - 2]),
 ];
-const breaksAt = (text: string, i: number) => BREAKS.some((fits) => fits(text, i));
+const breaksAt = (text: string, i: number, kinds = BREAKS.length) =>
+  BREAKS.slice(0, kinds).some((fits) => fits(text, i));
+// The kinds of break that keep a name whole: a column is narrowed past them only when the table cannot fit.
+const WHOLE_NAMES = 2;
 
-/** The longest part of `text` between two places it may break: its column can be no narrower. */
-export function longestUnbreakable(text: string): number {
+/**
+ * The longest part of `text` between two places it may break (with the first `kinds` kinds of break): its
+ * column can be no narrower.
+ */
+export function longestUnbreakable(text: string, kinds = BREAKS.length): number {
   const plain = stripVTControlCharacters(text);
   let longest = 0;
   let start = 0;
   for (let i = 1; i <= plain.length; i++) {
-    if (i === plain.length || breaksAt(plain, i)) {
+    if (i === plain.length || breaksAt(plain, i, kinds)) {
       longest = Math.max(longest, plain.slice(start, i).trim().length);
       start = i;
     }
@@ -99,10 +105,15 @@ export function renderTable(rows: readonly (readonly string[])[], width?: number
   const natural = Array.from({ length: columns }, (_, i) =>
     Math.max(...rows.map((r) => visibleLength(r[i] ?? ''))),
   );
-  const floors = Array.from({ length: columns }, (_, i) =>
-    Math.max(...rows.map((r) => longestUnbreakable(r[i] ?? ''))),
-  );
-  const widths = width === undefined ? natural : fitWidths(natural, floors, gap.length, width);
+  const floors = (kinds?: number) =>
+    Array.from({ length: columns }, (_, i) =>
+      Math.max(...rows.map((r) => longestUnbreakable(r[i] ?? '', kinds))),
+    );
+  // Names whole if the table can fit so; else broken after a `-` or `.` too.
+  const widths =
+    width === undefined
+      ? natural
+      : fitWidths(fitWidths(natural, floors(WHOLE_NAMES), gap.length, width), floors(), gap.length, width);
   return rows.flatMap((r) => {
     const cells = r.map((cell, i) => wrapCell(cell, widths[i]!));
     const height = Math.max(1, ...cells.map((c) => c.length));

@@ -186,19 +186,26 @@ describe('renderTable and wrapLine', () => {
     expect(renderTable(rows)[1]).toContain(`${'y'.repeat(13)} ${'y'.repeat(16)}`);
   });
 
-  it('break a cell only at a space, after a comma, a / or a :, never inside a word or a ://', () => {
+  it('break a cell at a space, after a comma, a / or a :, never inside a word or a ://', () => {
     const rows = [
       ['NODE', 'ENDPOINT', 'STATUS'],
       ['default', 'unix:///var/run/docker.sock', 'running'],
     ];
-    const lines = renderTable(rows, 24);
+    const lines = renderTable(rows, 29);
     expect(lines).toEqual([
       'NODE     ENDPOINT     STATUS',
       'default  unix:///     running',
       '         var/run/',
       '         docker.sock',
     ]);
-    expect(longestUnbreakable('unix:///var/run/docker.sock')).toBe('docker.sock'.length);
+    expect(longestUnbreakable('unix:///var/run/docker.sock', 2)).toBe('docker.sock'.length);
+    // A table that cannot fit so breaks a name after a - or a . too.
+    expect(renderTable([['mpb-buildkit-mac-arm64', 'build-amd64.example.com']], 20)).toEqual([
+      'mpb-       build-',
+      'buildkit-  amd64.',
+      'mac-arm64  example.',
+      '           com',
+    ]);
     // A word wider than any column can be stays whole: the line runs long instead.
     expect(renderTable([['a', 'abcdefghijklmnop']], 8)).toEqual(['a  abcdefghijklmnop']);
   });
