@@ -121,14 +121,14 @@ export function createOutput(ctx: Context): Output {
       // The spinner or mark and a space come first: the text wraps at spaces under them, never at the
       // terminal's edge in the middle of a word.
       const width = widthOf(ctx.stderr);
-      const fit = (text: string) => wrapLine(text, width && width - 2).join('\n  ');
+      const wrapped = (text: string) => wrapLine(text, width && width - 2).join('\n  ');
       const ticker = setInterval(() => {
         if (!spinner.isSpinning && performance.now() - started >= SPINNER_AFTER_MS) spinner.start();
-        if (spinner.isSpinning) spinner.text = fit(`${label} ${color.dim(elapsed(started))}`);
+        if (spinner.isSpinning) spinner.text = wrapped(`${label} ${color.dim(elapsed(started))}`);
       }, 100);
       const finish = (ok: boolean) => {
         clearInterval(ticker);
-        const text = fit(`${label} ${color.dim(elapsed(started))}`);
+        const text = wrapped(`${label} ${color.dim(elapsed(started))}`);
         const mark = ok ? color.green('✓') : color.red('✗');
         spinner.stopAndPersist({ symbol: mark, text });
       };
