@@ -176,13 +176,14 @@ export const ROWS: [string, string, [number, number, string]][] = [
     ],
   ],
   [
-    'missing TLS file',
+    // A TLS file that does not exist yet is a warning (example.test.ts); one that cannot be a file is an error.
+    'TLS path of a folder',
     builder(
       'remote',
       'endpoint: tcp://h:1234',
-      'tls: { ca: ./ca.pem, cert: "${CERTS}/client-cert.pem", key: "${CERTS}/client-key.pem" }',
+      'tls: { ca: ./, cert: "${CERTS}/client-cert.pem", key: "${CERTS}/client-key.pem" }',
     ),
-    [8, 20, 'builders.b.nodes[0].tls.ca: "./ca.pem": cannot read $DIR/ca.pem'],
+    [8, 20, 'builders.b.nodes[0].tls.ca: "./": $DIR is not a file'],
   ],
   [
     '~user path',

@@ -14,7 +14,7 @@ const validate = new Ajv2020({ allErrors: true, strict: true }).compile(configJs
 // Why JSON Schema cannot say it, by row.
 const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'unset variable': 'whether ${VAR} is set is in the environment mpb loads the file in',
-  'missing TLS file': 'whether a file exists is on the disk, not in the document',
+  'TLS path of a folder': 'whether a path is a file is on the disk, not in the document',
   '~user path': 'a path value may be any text; ~user is refused when mpb expands it',
   'duplicate node names': 'uniqueness of one property across list items (uniqueItems compares whole items)',
   'duplicate endpoints': 'uniqueness of one property across list items',
