@@ -105,6 +105,15 @@ function unknownKeyHint(path: YamlPath, key: string): string {
   return near ? `Did you mean "${near}"? ${list}` : list;
 }
 
+/** The allowed value `text` was probably meant to be: the same but for case and `_`/`-`/space, or 2 edits away. */
+export function nearValue(text: string, allowed: readonly string[]): string | undefined {
+  const plain = (v: string) => v.toLowerCase().replace(/[_\s-]+/g, '');
+  return (
+    allowed.find((v) => plain(v) === plain(text)) ??
+    allowed.find((v) => distance(v.toLowerCase(), text.toLowerCase()) <= 2)
+  );
+}
+
 /** A valid name close to `text`, to suggest in place of an invalid one. */
 export function suggestName(text: string): string {
   const cleaned = text
@@ -151,6 +160,22 @@ function findingOf(issue: z.core.$ZodIssue, data: unknown): Finding[] {
         return issue.message;
     }
   })();
+  // `docker_container`, `Remote`, `kubernets`: one of the allowed values, mistyped.
+  const near =
+    issue.code === 'invalid_value' && typeof value === 'string'
+      ? nearValue(
+          value,
+          issue.values.filter((v): v is string => typeof v === 'string'),
+        )
+      : undefined;
+  if (near !== undefined)
+    return [
+      {
+        at: path,
+        message: `${message}: did you mean ${near}?`,
+        hint: `Write ${String(path.at(-1))}: ${near}`,
+      },
+    ];
   const hint =
     fieldOf(path) === 'name' && typeof value === 'string'
       ? `Write e.g. name: ${suggestName(value)}`

@@ -197,7 +197,31 @@ export const ROWS: [string, string, [number, number, string]][] = [
   [
     'not a platform',
     builder('docker-container', 'platforms: [linux/amd64, linux/amd46]'),
-    [7, 34, 'builders.b.nodes[0].platforms[1]: "linux/amd46" is not a platform'],
+    [7, 34, 'builders.b.nodes[0].platforms[1]: "linux/amd46" is not a platform: did you mean linux/amd64?'],
+  ],
+  [
+    "Docker Hub's arm64v8",
+    builder('docker-container', 'platforms: [arm64v8]'),
+    [7, 21, 'builders.b.nodes[0].platforms[0]: "arm64v8" is not a platform: did you mean linux/arm64?'],
+  ],
+  [
+    'a platform with the wrong separator',
+    builder('docker-container', 'platforms: [linux-x86_64]'),
+    [7, 21, 'builders.b.nodes[0].platforms[0]: "linux-x86_64" is not a platform: did you mean linux/amd64?'],
+  ],
+  [
+    'driver docker_container',
+    'version: 1\nbuilders:\n  b:\n    driver: docker_container\n    nodes: [{ name: n0 }]\n',
+    [
+      4,
+      13,
+      'builders.b.driver: must be docker-container, remote, kubernetes (one of them), not the string "docker_container": did you mean docker-container?',
+    ],
+  ],
+  [
+    'a buildkitd (port 1234) under docker-container',
+    builder('docker-container', 'endpoint: tcp://build:1234'),
+    [7, 19, 'builders.b.nodes[0].endpoint: endpoint "tcp://build:1234" needs the remote driver'],
   ],
   // cross-field rules
   [

@@ -24,6 +24,8 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'platform native and emulated': 'a value of one list appearing in another list of the same item',
   'defaultBuilder not declared': 'a value that must be one of the keys of another mapping',
   'one container for two builders': 'the same node name across two builders on the same Docker',
+  'a buildkitd (port 1234) under docker-container':
+    "a Docker host's tcp:// endpoint may name any port; 1234 is refused by mpb's rules",
 };
 
 /** The row's text as the data an editor validates; undefined when it is not YAML mpb reads. */
