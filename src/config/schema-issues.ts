@@ -183,7 +183,43 @@ function findingOf(issue: z.core.$ZodIssue, data: unknown): Finding[] {
   return [{ at: path, message, hint }];
 }
 
+const BUILDER_KEYS = ['driver', 'use', 'nodes', 'strategy', 'cache'];
+
+/**
+ * A builder's key written at the level of builder names (`nodes:` dedented under `builders:`): the builder above
+ * it then lacks the key and a "builder" named like the key holds a list. One finding says what happened, and
+ * which issues it explains.
+ */
+function dedentedKeys(data: unknown): { findings: Finding[]; explains: (path: YamlPath) => boolean } {
+  const builders = valueAt(data, ['builders']);
+  const names =
+    builders !== null && typeof builders === 'object' && !Array.isArray(builders)
+      ? Object.keys(builders)
+      : [];
+  const dedented = names.flatMap((name, i) => {
+    const value = (builders as Record<string, unknown>)[name];
+    const isBuilder = value !== null && typeof value === 'object' && !Array.isArray(value);
+    const above = names.slice(0, i).at(-1);
+    return BUILDER_KEYS.includes(name) && !isBuilder && above !== undefined ? [{ name, above }] : [];
+  });
+  const findings = dedented.map(({ name, above }) => ({
+    at: ['builders', name],
+    on: 'key' as const,
+    message: `"${name}:" is indented as a builder's name, but it is a key of builder "${above}"`,
+    hint: `Indent ${name}: under ${above}: (two spaces deeper, at the column of its driver:), and the lines under it as much.`,
+  }));
+  const explains = (path: YamlPath) =>
+    dedented.some(
+      ({ name, above }) =>
+        (path[0] === 'builders' && path[1] === name) ||
+        (path.length === 3 && path[0] === 'builders' && path[1] === above && path[2] === name),
+    );
+  return { findings, explains };
+}
+
 /** Every zod issue as findings, in file order as zod reports them. */
 export function findingsOfSchema(issues: readonly z.core.$ZodIssue[], data: unknown): Finding[] {
-  return issues.flatMap((issue) => findingOf(issue, data));
+  const dedented = dedentedKeys(data);
+  const rest = issues.flatMap((issue) => findingOf(issue, data)).filter((f) => !dedented.explains(f.at));
+  return [...dedented.findings, ...rest];
 }

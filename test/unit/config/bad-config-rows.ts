@@ -28,6 +28,21 @@ export const ROWS: [string, string, [number, number, string]][] = [
     [3, 1, 'YAML: Tabs are not allowed as indentation'],
   ],
   ['duplicate key', 'version: 1\nversion: 1\nbuilders: {}\n', [2, 1, 'YAML: duplicate key "version"']],
+  [
+    'a key one space deeper than its siblings',
+    'version: 1\nbuilders:\n  b:\n    driver: docker-container\n    nodes:\n      - name: n0\n         platforms: [linux/amd64]\n',
+    [7, 10, 'YAML: "platforms:" is indented 9 spaces, but its block is at 8 (name: on line 6)'],
+  ],
+  [
+    'a builder key between two levels',
+    'version: 1\nbuilders:\n  b:\n    driver: docker-container\n    nodes: [{ name: n0 }]\n   use: true\n',
+    [6, 4, 'YAML: "use:" is indented 3 spaces, but its block is at 4 (driver: on line 4)'],
+  ],
+  [
+    'nodes: dedented to the level of builder names',
+    'version: 1\nbuilders:\n  local:\n    driver: docker-container\n  nodes:\n    - name: n0\n',
+    [5, 3, 'builders: "nodes:" is indented as a builder\'s name, but it is a key of builder "local"'],
+  ],
   ['unterminated quote', 'version: 1\ndefaultBuilder: "b\n', [3, 1, 'YAML: Missing closing "quote']],
   [
     'two documents',

@@ -96,6 +96,8 @@ builders:
       'unclosed flow list',
       'tab indentation',
       'duplicate key',
+      'a key one space deeper than its siblings',
+      'a builder key between two levels',
       'unterminated quote',
       'two documents',
       'alias without anchor',
