@@ -107,6 +107,14 @@ describe('usage errors', () => {
     expect(doc.errors[0]!.hint).toMatch(/--help/);
   });
 
+  it('an image reference docker would refuse exits 2 with what to write, before buildx is asked', () => {
+    const r = runMpb(['inspect', 'not a ref'], { env: cleanEnv({ PATH: '/nonexistent' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: "not a ref" is not an image reference\n  → Write [REGISTRY/]REPOSITORY[:TAG][@DIGEST], e.g. registry.example.com/app:1 (no spaces).\n',
+    );
+  });
+
   it('a missing option value exits 2', () => {
     const r = runMpb(['ensure-builder', '--probe-timeout', 'soon']);
     expect(r.code).toBe(2);
