@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfigCached } from '../../../src/config/config-cache.js';
+import { loadConfigCached, MAX_ENTRIES } from '../../../src/config/config-cache.js';
 import { loadConfig } from '../../../src/config/load.js';
 
 let dir: string;
@@ -35,6 +35,20 @@ describe('loadConfigCached', () => {
     const [entry] = readdirSync(cache);
     expect(statSync(join(cache, entry!)).mode & 0o777).toBe(0o600);
     expect(await loadConfigCached(options(), cache)).toEqual(fresh);
+  });
+
+  it('keeps one entry per config file, and at most MAX_ENTRIES in all', async () => {
+    for (const port of [1234, 1235, 1236]) {
+      writeFileSync(join(dir, 'builders.yaml'), yaml(`tcp://127.0.0.1:${port}`));
+      expect((await loadConfigCached(options(), cache)).ok).toBe(true);
+    }
+    expect(readdirSync(cache)).toHaveLength(1);
+    for (let i = 0; i < MAX_ENTRIES + 4; i++) {
+      const file = join(dir, `b${i}.yaml`);
+      writeFileSync(file, yaml('tcp://127.0.0.1:1234'));
+      expect((await loadConfigCached({ ...options(), configPath: file }, cache)).ok).toBe(true);
+    }
+    expect(readdirSync(cache).filter((f) => f.endsWith('.json'))).toHaveLength(MAX_ENTRIES);
   });
 
   it('validates again when the file, a variable it reads or a file it names changed', async () => {
