@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { Command, type CommanderError } from 'commander';
 import { createContext } from './context.js';
+import { configureHelpLayout, helpAfter } from './help.js';
 import {
   addOptions,
   BUILD_COMMAND_OPTIONS,
@@ -75,35 +76,42 @@ function defineCommand<S extends Specs, A extends unknown[]>(
 
 export function buildProgram(): Command {
   const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-  const program = new Command('mpb')
+  const program = configureHelpLayout(new Command('mpb'))
     .description(
       'Declarative multi-platform container builds on docker buildx: one YAML file of builders and nodes.',
     )
     .version(version, '-V, --version');
   addOptions(program, GLOBAL_OPTIONS)
+    .configureOutput({ outputError: usageErrorOutput(program) })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      `
-Examples:
-  $ mpb init                                   write a commented starter builders.yaml
-  $ mpb ensure-builder                         make buildx match builders.yaml, then prove every node is healthy
-  $ mpb build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1 --push .
-  $ mpb inspect registry.example.com/app:1 --expect-platforms linux/amd64,linux/arm64
-  $ mpb doctor                                 find what is broken: docker, buildx, endpoints, TLS
-
-Exit codes: 0 ok, 1 a docker/buildx command failed, 2 usage or config error,
-            3 unhealthy (node down, platform not served or missing), 4 docker or buildx missing or too old.
-
-mpb runs the docker-buildx plugin docker would run itself (buildx's standalone mode), without docker's own
-start in between; MPB_BUILDX_DIRECT=0 runs every buildx command through docker.`,
+      helpAfter({
+        examples: [
+          ['mpb init', 'write a commented starter builders.yaml'],
+          ['mpb config validate', 'check it: FILE:LINE:COL errors with what to write'],
+          ['mpb doctor', 'find what is broken: docker, buildx, endpoints, TLS'],
+          ['mpb ensure-builder', 'make buildx match the file, prove every node healthy'],
+          ['mpb build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1 --push .'],
+          ['mpb inspect registry.example.com/app:1 --expect-platforms linux/amd64,linux/arm64'],
+        ],
+        notes: [
+          `Exit codes:
+  0  ok
+  1  a docker/buildx command failed
+  2  usage or config error
+  3  unhealthy: a node down, a platform not served or missing
+  4  docker or buildx missing or too old`,
+          'Run mpb COMMAND --help for a command, its options and examples.',
+        ],
+      }),
     );
 
   defineCommand(
     program
       .command('init')
       .description('write a commented starter builders.yaml')
-      .addHelpText('after', '\nExample:\n  $ mpb init && mpb config validate'),
+      .addHelpText('after', helpAfter({ examples: [['mpb init && mpb config validate']] })),
     INIT_OPTIONS,
     async () => (await import('./commands/init.js')).runInit,
   );
@@ -113,7 +121,15 @@ start in between; MPB_BUILDX_DIRECT=0 runs every buildx command through docker.`
     config
       .command('validate')
       .description('validate the config file: exit 0 when valid, 2 with FILE:LINE:COL errors otherwise')
-      .addHelpText('after', '\nExample:\n  $ mpb config validate --config builders.example.yaml'),
+      .addHelpText(
+        'after',
+        helpAfter({
+          examples: [['mpb config validate --config builders.example.yaml']],
+          notes: [
+            'TLS files that do not exist yet are warnings here, with the mpb certs create line that makes them; the node cannot connect until they do.',
+          ],
+        }),
+      ),
     NO_OPTIONS,
     async () => (await import('./commands/config-validate.js')).runConfigValidate,
   );
@@ -123,7 +139,7 @@ start in between; MPB_BUILDX_DIRECT=0 runs every buildx command through docker.`
       .description(
         'print the JSON Schema of builders.yaml (for editors: # yaml-language-server: $schema=...)',
       )
-      .addHelpText('after', '\nExample:\n  $ mpb config schema > builders.schema.json'),
+      .addHelpText('after', helpAfter({ examples: [['mpb config schema > builders.schema.json']] })),
     NO_OPTIONS,
     async () => (await import('./commands/config-schema.js')).runConfigSchema,
   );
@@ -135,16 +151,16 @@ start in between; MPB_BUILDX_DIRECT=0 runs every buildx command through docker.`
       .description('make buildx match the config, bootstrap every node, and verify each serves its platforms')
       .addHelpText(
         'after',
-        `
-Examples:
-  $ mpb ensure-builder                      the default builder
-  $ mpb ensure-builder fleet --dry-run      show what would run, and why
-  $ mpb ensure-builder --all --allow-degraded
-
-A converged remote TLS builder is read from buildx's own record and the nodes' answers, without a buildx call
-(--verbose says which way; MPB_BUILDX_RECORD=0 always runs buildx inspect).
-
-Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docker/buildx missing.`,
+        helpAfter({
+          examples: [
+            ['mpb ensure-builder', 'the default builder'],
+            ['mpb ensure-builder fleet --dry-run', 'show what would run, and why'],
+            ['mpb ensure-builder --all --allow-degraded'],
+          ],
+          notes: [
+            'Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docker/buildx missing.',
+          ],
+        }),
       ),
     ENSURE_BUILDER_OPTIONS,
     async () => (await import('./commands/ensure-builder.js')).runEnsureBuilder,
@@ -162,7 +178,21 @@ Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docke
         )
         .addHelpText(
           'after',
-          `\nExamples:\n  $ mpb ${name} --wide     every platform, not the summary\n  $ mpb ${name} --json | jq '.builders[].drift'\n\nBuilders the config does not declare are probed like build's preflight: each node buildx does not\nreport running, from buildx's own endpoint and TLS options, all at once (--probe-timeout); a node down shows\nits diagnosis code.${name === 'status' ? '\nExit 3: a declared builder missing, drifted or with a node down; without names undeclared builders\nare not judged, but one named (mpb status NAME) is: exit 3 when a node of it is down.' : ''}\n\nOn a terminal tables fit its width; pipes and files get every cell whole.`,
+          helpAfter({
+            examples: [
+              [`mpb ${name} --wide`, 'every platform, not the summary'],
+              [`mpb ${name} --json | jq '.builders[].drift'`],
+            ],
+            notes: [
+              'Builders the config does not declare are listed too: each of their nodes that buildx does not report running is probed (--probe-timeout), and a node down shows its diagnosis code.',
+              ...(name === 'status'
+                ? [
+                    'Exit 3: a declared builder missing, drifted or with a node down. Without names, undeclared builders are not judged; one named (mpb status NAME) is: exit 3 when a node of it is down.',
+                  ]
+                : []),
+              'On a terminal tables fit its width; pipes and files get every cell whole.',
+            ],
+          }),
         ),
       LS_OPTIONS,
       async () => {
@@ -178,7 +208,7 @@ Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docke
       .command('rm')
       .argument('[names...]', 'declared builders to remove')
       .description('remove declared builders (never one the config does not declare)')
-      .addHelpText('after', '\nExamples:\n  $ mpb rm fleet\n  $ mpb rm --all --yes --keep-state'),
+      .addHelpText('after', helpAfter({ examples: [['mpb rm fleet'], ['mpb rm --all --yes --keep-state']] })),
     RM_OPTIONS,
     async () => (await import('./commands/rm.js')).runRm,
   );
@@ -191,25 +221,32 @@ Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docke
       .description('ensure the builder, show which node builds each platform, then run docker buildx build')
       .addHelpText(
         'after',
-        `
-Examples:
-  $ mpb build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1 --push .
-  $ mpb build -p arm64 --load -t app:dev .
-  $ mpb build -p amd64,arm64 -t app:1 --push . -- --attest type=sbom
-  $ mpb build --builder default -p arm64 --load -t app:dev .   buildx's own builder, used as it is
-  $ mpb build --strategy split -p amd64,arm64 -t reg.example.com/app:1 --push .   one job per node, merged
-  $ mpb build --cache-ref reg.example.com/app/cache -p amd64,arm64 -t reg.example.com/app:1 --push .
-  $ mpb --json build -p amd64,arm64 -t reg.example.com/app:1 --push . | jq '.platforms[] | {platform, builtOn}'
-
-Strategy: auto (default) splits when --push is given and single would emulate a platform another node runs
-natively, or a cache ref spans several nodes; it says which and why. The report (table, --json, and
-$GITHUB_STEP_SUMMARY) shows where each platform was built, native or emulated, time and cached steps.
-
-The context goes before --; everything after -- is passed to docker buildx build as it is.
-Exit: buildx's own exit code; 3 when a platform has no node, would be emulated under --native-only or
-needs a node that is down (nothing is built), or when a building node stops answering for --node-timeout
-(a split build then stops that job and tags nothing); 2 usage (e.g. --load with several platforms); 130 on
-Ctrl-C.`,
+        helpAfter({
+          examples: [
+            ['mpb build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1 --push .'],
+            ['mpb build -p arm64 --load -t app:dev .'],
+            ['mpb build -p amd64,arm64 -t app:1 --push . -- --attest type=sbom'],
+            [
+              'mpb build --builder default -p arm64 --load -t app:dev .',
+              "buildx's own builder, used as it is",
+            ],
+            [
+              'mpb build --strategy split -p amd64,arm64 -t reg.example.com/app:1 --push .',
+              'one job per node, merged',
+            ],
+            [
+              'mpb build --cache-ref reg.example.com/app/cache -p amd64,arm64 -t reg.example.com/app:1 --push .',
+            ],
+            [
+              "mpb --json build -p amd64,arm64 -t reg.example.com/app:1 --push . | jq '.platforms[] | {platform, builtOn}'",
+            ],
+          ],
+          notes: [
+            'Strategy: auto (default) splits when --push is given and single would emulate a platform another node runs natively, or a cache ref spans several nodes; it says which and why. The report (table, --json, and $GITHUB_STEP_SUMMARY) shows where each platform was built, native or emulated, time and cached steps.',
+            'The context goes before --; everything after -- is passed to docker buildx build as it is.',
+            "Exit: buildx's own exit code; 3 when a platform has no node, would be emulated under --native-only or needs a node that is down (nothing is built), or when a building node stops answering for --node-timeout (a split build then stops that job and tags nothing); 2 usage (e.g. --load with several platforms); 130 on Ctrl-C.",
+          ],
+        }),
       ),
     BUILD_COMMAND_OPTIONS,
     async () => (await import('./commands/build.js')).runBuild,
@@ -222,7 +259,12 @@ Ctrl-C.`,
       .description("show an image's manifest list: platforms, digests, sizes, attestations")
       .addHelpText(
         'after',
-        '\nExamples:\n  $ mpb inspect registry.example.com/app:1\n  $ mpb inspect registry.example.com/app:1 --expect-platforms linux/amd64,linux/arm64 --exact',
+        helpAfter({
+          examples: [
+            ['mpb inspect registry.example.com/app:1'],
+            ['mpb inspect registry.example.com/app:1 --expect-platforms linux/amd64,linux/arm64 --exact'],
+          ],
+        }),
       ),
     INSPECT_OPTIONS,
     async () => (await import('./commands/inspect.js')).runInspect,
@@ -238,7 +280,13 @@ Ctrl-C.`,
       .description('check docker, buildx, the config, every endpoint and TLS setup, all nodes at once')
       .addHelpText(
         'after',
-        "\nExamples:\n  $ mpb doctor\n  $ mpb doctor fleet --json\n  $ mpb doctor default      buildx's own builder, not in the config",
+        helpAfter({
+          examples: [
+            ['mpb doctor'],
+            ['mpb doctor fleet --json'],
+            ['mpb doctor default', "buildx's own builder, not in the config"],
+          ],
+        }),
       ),
     DOCTOR_OPTIONS,
     async () => (await import('./commands/doctor.js')).runDoctor,
@@ -253,7 +301,12 @@ Ctrl-C.`,
       .description('write a CA, a server certificate for --host and a client certificate (keys 0600)')
       .addHelpText(
         'after',
-        '\nExample:\n  $ mpb certs create --host build-amd64.example.com --host 10.0.0.5 --out ~/.mpb/certs',
+        helpAfter({
+          examples: [['mpb certs create --host build-amd64.example.com --host 10.0.0.5']],
+          notes: [
+            'Without --out the files go to ~/.config/mpb/certs ($XDG_CONFIG_HOME/mpb/certs), never to the working folder. The docker run it prints mounts only the CA certificate and the server certificate and key.',
+          ],
+        }),
       ),
     CERTS_CREATE_OPTIONS,
     async () => (await import('./commands/certs-create.js')).runCertsCreate,
@@ -263,7 +316,10 @@ Ctrl-C.`,
       .command('show')
       .argument('<file>', 'a PEM certificate')
       .description("print a certificate's subject, SANs, issuer, validity and usage")
-      .addHelpText('after', '\nExample:\n  $ mpb certs show ~/.mpb/certs/server.pem'),
+      .addHelpText(
+        'after',
+        helpAfter({ examples: [['mpb certs show ~/.config/mpb/certs/server-cert.pem']] }),
+      ),
     NO_OPTIONS,
     async () => (await import('./commands/certs-show.js')).runCertsShow,
   );
@@ -275,7 +331,12 @@ Ctrl-C.`,
       .description('print a shell completion script')
       .addHelpText(
         'after',
-        '\nExamples:\n  $ mpb completion bash > /etc/bash_completion.d/mpb\n  $ mpb completion zsh > "${fpath[1]}/_mpb"',
+        helpAfter({
+          examples: [
+            ['mpb completion bash > /etc/bash_completion.d/mpb'],
+            ['mpb completion zsh > "${fpath[1]}/_mpb"'],
+          ],
+        }),
       ),
     NO_OPTIONS,
     async () => {
@@ -290,7 +351,38 @@ Ctrl-C.`,
     async () => (await import('./commands/completion.js')).runCompleteBuilders,
   );
 
+  // `mpb` alone, or with global flags only (`mpb -v`): its help, on stdout, exit 0. Set after the commands, which
+  // would otherwise inherit allowExcessArguments; a word that is no command stays commander's usage error.
+  // An action of its own would drop commander's implicit `help [command]`: it is asked for by name.
+  program.helpCommand(true);
+  program.allowExcessArguments().action(function (this: Command) {
+    if (this.args.length > 0) (this as unknown as { unknownCommand(): never }).unknownCommand();
+    this.outputHelp();
+  });
+
   return program;
+}
+
+/** --json was given: on the command line before any `--`, or as parsed so far. */
+function jsonRequested(program: Command, argv: readonly string[]): boolean {
+  if (program.getOptionValue('json') === true) return true;
+  const args = argv.slice(2);
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).includes('--json');
+}
+
+/**
+ * commander's usage errors (an unknown flag, a missing operand): under --json one JSON document on stdout, as
+ * every other error of mpb (`{ ok: false, errors: [{ message, hint }] }`); otherwise its text on stderr.
+ * Either way commander then exits through main's override: 2.
+ */
+function usageErrorOutput(program: Command): (text: string, write: (text: string) => void) => void {
+  return (text, write) => {
+    if (!jsonRequested(program, process.argv)) return write(text);
+    const message = text.trim().replace(/^error: /, '');
+    const error = { message, hint: 'Run the command with --help for its usage.' };
+    process.stdout.write(`${JSON.stringify({ ok: false, errors: [error] }, null, 2)}\n`);
+  };
 }
 
 export async function main(argv: string[]): Promise<void> {

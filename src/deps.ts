@@ -24,12 +24,16 @@ export interface Deps extends Context {
 export type World = Omit<Deps, keyof Context>;
 
 // --verbose: every command, --json or not, echoes each docker command on stderr before it runs. stdout holds
-// results or the --json document only.
+// results or the --json document only. A failed kubectl's whole stderr follows it: messages keep only the line
+// that explains (tool-noise.ts), the klog retries before it are here.
 function echoing(ctx: Context, out: Output, run: Runner): Runner {
   if (!ctx.verbose) return run;
-  return (file, args, options) => {
+  return async (file, args, options) => {
     ctx.stderr.write(`${out.color.dim(`$ ${shellQuote([file, ...args])}`)}\n`);
-    return run(file, args, options);
+    const result = await run(file, args, options);
+    if (file === 'kubectl' && result.outcome.kind !== 'ok' && result.stderr.trim() !== '')
+      ctx.stderr.write(`${out.color.dim(result.stderr.trimEnd().replace(/^/gm, '  | '))}\n`);
+    return result;
   };
 }
 

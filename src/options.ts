@@ -203,7 +203,10 @@ export const CERTS_CREATE_OPTIONS = {
     parse: collect,
     required: true,
   } satisfies OptionSpec<string[]>,
-  out: textOr('--out <dir>', 'where to write the files', '.'),
+  out: text(
+    '--out <dir>',
+    'where to write the files (default: ~/.config/mpb/certs, or $XDG_CONFIG_HOME/mpb/certs)',
+  ),
   days: {
     flags: '--days <n>',
     help: 'validity of the certificates in days',

@@ -1,7 +1,7 @@
 // Platform names as buildx and containerd normalise them, so that `amd64`, `linux/amd64` and `LINUX/x86_64`
 // are one platform everywhere in mpb: in the config, in `--platform` and in `--expect-platforms`.
 
-const OSES = new Set([
+export const OSES = new Set([
   'linux',
   'windows',
   'darwin',

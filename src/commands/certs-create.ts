@@ -1,14 +1,15 @@
 // mpb certs create: a CA, a server certificate for --host and a client certificate, then how to use them.
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
-import { shellQuote } from '../buildx/quote.js';
-import { type CertPaths, writeCertSet } from '../certs/files.js';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CERT_FILES, type CertPaths, writeCertSet } from '../certs/files.js';
 import { createCertSet } from '../certs/generate.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import type { CertsCreateOptions } from '../options.js';
 import { certFacts, shortDate } from '../probe/cert-facts.js';
 import type { CommandResult } from '../run-command.js';
+import { argvLines } from '../ui/command-line.js';
 
 const DNS_NAME =
   /^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*$/;
@@ -26,8 +27,12 @@ function checkOptions(options: CertsCreateOptions): void {
   }
 }
 
-/** The command that starts buildkitd with these files, mounted at /certs. */
+/**
+ * The command that starts buildkitd with the files it needs, and only those: the CA certificate, the server
+ * certificate and the server key, each mounted read-only under /certs. The CA key and the client key stay here.
+ */
 export function buildkitdRunArgs(dir: string): string[] {
+  const mount = (name: string) => ['-v', `${join(dir, name)}:/certs/${name}:ro`];
   return [
     'docker',
     'run',
@@ -37,18 +42,25 @@ export function buildkitdRunArgs(dir: string): string[] {
     '--privileged',
     '-p',
     '1234:1234',
-    '-v',
-    `${dir}:/certs`,
+    ...mount(CERT_FILES.ca),
+    ...mount(CERT_FILES.serverCert),
+    ...mount(CERT_FILES.serverKey),
     'moby/buildkit',
     '--addr',
     'tcp://0.0.0.0:1234',
     '--tlscacert',
-    '/certs/ca.pem',
+    `/certs/${CERT_FILES.ca}`,
     '--tlscert',
-    '/certs/server-cert.pem',
+    `/certs/${CERT_FILES.serverCert}`,
     '--tlskey',
-    '/certs/server-key.pem',
+    `/certs/${CERT_FILES.serverKey}`,
   ];
+}
+
+/** Where `mpb certs create` writes without --out: mpb's own config folder, never the working folder. */
+export function defaultCertsDir(env: NodeJS.ProcessEnv): string {
+  const config = env['XDG_CONFIG_HOME'] || join(env['HOME'] || homedir(), '.config');
+  return join(config, 'mpb', 'certs');
 }
 
 /** The node entry for builders.yaml that uses the client side of these files. */
@@ -76,7 +88,7 @@ export function nodeSnippet(
 
 export async function runCertsCreate(deps: Deps, options: CertsCreateOptions): Promise<CommandResult> {
   checkOptions(options);
-  const dir = resolve(deps.cwd, options.out);
+  const dir = options.out === undefined ? defaultCertsDir(deps.env) : resolve(deps.cwd, options.out);
   const set = await createCertSet({ hosts: options.host, days: options.days });
   const paths = await writeCertSet(dir, set, { force: Boolean(options.force) });
   const notAfter = certFacts(set.server.cert).notAfter;
@@ -102,8 +114,11 @@ export async function runCertsCreate(deps: Deps, options: CertsCreateOptions): P
   client-cert.pem   client certificate (clientAuth), for buildx
   client-key.pem    client key (0600)
 
-On the buildkitd host (copy ca.pem, server-cert.pem and server-key.pem there if it is another machine):
-  ${shellQuote(dockerRun)}
+On the buildkitd host (copy ca.pem, server-cert.pem and server-key.pem there if it is another machine;
+the command mounts only those three):
+${argvLines(dockerRun, deps.out.width && deps.out.width - 2)
+  .map((l) => `  ${l}`)
+  .join('\n')}
 
 In builders.yaml, as a node of a builder with driver: remote:
 ${node.yaml}

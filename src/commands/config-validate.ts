@@ -4,15 +4,21 @@ import type { Deps } from '../deps.js';
 import { ConfigError, type ConfigIssue, UsageError } from '../errors.js';
 import type { NoOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
+import { widthOf } from '../ui/output.js';
+import { wrapLine } from '../ui/table.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 // Unlike other commands, validate shows each warning with its hint: finding them is what it is for.
 function printWarnings(deps: Deps, warnings: readonly ConfigIssue[]): void {
   const { color } = deps.out;
+  // On a terminal, wrapped at spaces to its width like errors (ui/report-error.ts); whole for pipes.
+  const width = widthOf(deps.stderr);
   for (const w of warnings) {
-    deps.stderr.write(`${w.path}:${w.line}:${w.column}: ${color.yellow('warning:')} ${w.message}\n`);
-    deps.stderr.write(`  ${color.dim('→')} ${w.hint}\n`);
+    const where = `${w.path}:${w.line}:${w.column}: `;
+    const line = wrapLine(`${where}warning: ${w.message}`, width, '  ').join('\n');
+    deps.stderr.write(`${where}${color.yellow('warning:')}${line.slice(where.length + 'warning:'.length)}\n`);
+    deps.stderr.write(`${wrapLine(`  ${color.dim('→')} ${w.hint}`, width, '    ').join('\n')}\n`);
   }
 }
 

@@ -3,14 +3,22 @@
 import { type Runner, TIMEOUT_MS } from '../buildx/exec.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { parseBootstrapErrors } from '../buildx/parse/bootstrap-errors.js';
-import { detectVersion, readBuilder } from '../buildx/read.js';
+import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { configOf, type Deps } from '../deps.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { BuildxFailedError, ConfigError, isMpbError, UsageError } from '../errors.js';
 import type { DoctorOptions } from '../options.js';
 import { probeActual } from '../probe/buildx-nodes.js';
-import { type Check, checkDockerCli, emulationChecks, fail, pass, probeChecks } from '../probe/checklist.js';
+import {
+  type Check,
+  checkDockerCli,
+  emulationChecks,
+  fail,
+  pass,
+  probeChecks,
+  warning,
+} from '../probe/checklist.js';
 import { probeBuilders } from '../probe/node.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { CommandResult } from '../run-command.js';
@@ -195,15 +203,45 @@ async function bootstrapChecks(
   return (await Promise.all(jobs)).flat();
 }
 
+/**
+ * A declared builder buildx does not have yet: nothing is broken, but ensure-builder (or a build) has yet to
+ * create it; said so, with the command. None when buildx cannot list its builders (its own check says why).
+ */
+async function absentBuilders(run: Runner, selected: readonly BuilderSpec[]): Promise<Check[]> {
+  if (selected.length === 0) return [];
+  const version = await detectVersion(run).catch(() => undefined);
+  if (!version) return [];
+  const present = await readBuilders(run, version).then(
+    (builders) => new Set(builders.map((b) => b.name)),
+    () => undefined,
+  );
+  if (!present) return [];
+  return selected
+    .filter((b) => !present.has(b.name))
+    .map((b) =>
+      warning(
+        `builder:${b.name}`,
+        'builder.absent',
+        `builder ${b.name}`,
+        'declared, but buildx has no builder by this name yet',
+        `Create it: mpb ensure-builder ${b.name}   (mpb build creates it too)`,
+      ),
+    );
+}
+
 function render(out: Output, checks: readonly Check[], width: number | undefined): void {
   for (const c of checks) {
-    const mark = c.ok ? out.color.green('✓') : out.color.red('✗');
+    const mark = !c.ok ? out.color.red('✗') : c.warning ? out.color.yellow('!') : out.color.green('✓');
     out.result(wrapLine(`${mark} ${out.color.bold(c.title)}: ${c.detail}`, width, '    ').join('\n'));
     if (c.fix) out.result(wrapLine(`    ${out.color.dim('→')} ${c.fix}`, width, '      ').join('\n'));
   }
   const failed = checks.filter((c) => !c.ok).length;
+  const warned = checks.filter((c) => c.warning).length;
+  const warnings = warned === 0 ? '' : ` (${warned} warning${warned === 1 ? '' : 's'})`;
   out.result(
-    failed === 0 ? `all ${checks.length} checks passed` : `${failed} of ${checks.length} checks failed`,
+    failed === 0
+      ? `all ${checks.length} checks passed${warnings}`
+      : `${failed} of ${checks.length} checks failed${warnings}`,
   );
 }
 
@@ -218,20 +256,21 @@ export async function runDoctor(
   const configured = (async () => {
     const loaded = await checkConfig(deps);
     const { selected, undeclared } = selectBuilders(loaded.config, builders);
-    const [probes, others] = await Promise.all([
+    const [probes, others, absent] = await Promise.all([
       probeBuilders(selected, { timeoutMs, run }),
       readUndeclared(run, undeclared, loaded.config).then((found) =>
         Promise.all(found.map((b) => undeclaredChecks(run, b, timeoutMs))),
       ),
+      absentBuilders(run, selected),
     ]);
-    return { loaded, selected, probes, others: others.flat() };
+    return { loaded, selected, probes, others: others.flat(), absent };
   })();
-  const [docker, buildx, { loaded, selected, probes, others }] = await deps.out.step(
+  const [docker, buildx, { loaded, selected, probes, others, absent }] = await deps.out.step(
     'checking docker, buildx, the config and every endpoint',
     () => Promise.all([checkDockerCli(run, timeoutMs), checkBuildx(run), configured]),
     { plainLine: false },
   );
-  const checks = [docker, buildx.check, loaded.check, ...probes.flatMap(probeChecks), ...others];
+  const checks = [docker, buildx.check, loaded.check, ...probes.flatMap(probeChecks), ...others, ...absent];
   if (options.bootstrap && buildx.version) {
     const version = buildx.version;
     const booted = await deps.out.step(

@@ -45,9 +45,9 @@ ${emulate}
   #       endpoint: tcp://build-amd64.example.com:1234
   #       platforms: [linux/amd64]
   #       tls:
-  #         ca: ~/.mpb/certs/ca.pem
-  #         cert: ~/.mpb/certs/client-cert.pem
-  #         key: ~/.mpb/certs/client-key.pem
+  #         ca: ~/.config/mpb/certs/ca.pem
+  #         cert: ~/.config/mpb/certs/client-cert.pem
+  #         key: ~/.config/mpb/certs/client-key.pem
   #     # This machine's own BuildKit in the same builder: mpb runs its container.
   #     - name: here
   #       local: true

@@ -1,4 +1,5 @@
 // `mpb inspect IMAGE`: what the registry holds — platforms, digests, sizes, attestations — checked against expectations.
+import { imageRefProblem } from '../buildx/image-ref.js';
 import { inspectImage, parsedOrBug, rawManifest } from '../buildx/images.js';
 import { type ImageReport, parseRawManifest } from '../buildx/parse/imagetools.js';
 import { normalizePlatform } from '../buildx/platform.js';
@@ -50,6 +51,9 @@ export async function runInspect(deps: Deps, image: string, options: InspectOpti
       hint: '--raw prints the manifest as the registry has it, which is JSON already.',
     });
   }
+  // A usage error (exit 2) before buildx or the registry is asked: they would say less, later.
+  const bad = imageRefProblem(image);
+  if (bad) throw new UsageError(bad.message, { hint: bad.hint });
   const expected = parseExpected(options.expectPlatforms, options.exact);
   const { out, run } = deps;
 

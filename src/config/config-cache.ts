@@ -2,9 +2,11 @@
 // (~260 ms CPU before the first buildx call, BENCHMARKS.md). An entry is served only while everything the
 // validation read is as it was: the file's bytes, every environment variable it expanded (set or not), the
 // stat of every file it names, and mpb's own code. Anything else, or an unreadable entry, validates again.
-// Variables are kept as hashes: one may hold a private key (a tls value given as PEM text).
+// Variables are kept as hashes: one may hold a private key (a tls value given as PEM text). One entry per config
+// file (and working folder), replaced when the file changes, and at most MAX_ENTRIES of them: the cache does not
+// grow with every version of a file, nor with every file ever used.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPrivate, writePrivate } from '../state/private-cache.js';
@@ -14,6 +16,9 @@ import type { ResolvedConfig } from './types.js';
 type Stamp = [size: number, mtimeMs: number, ctimeMs: number] | null;
 
 interface Entry {
+  /** mpb's code and the file's bytes (SHA-256) this entry was validated with. */
+  code: string;
+  text: string;
   /** What the validation read: variables' SHA-256 (null: unset) and named files' stats (null: absent). */
   env: Record<string, string | null>;
   files: Record<string, Stamp>;
@@ -71,6 +76,22 @@ function recording(env: NodeJS.ProcessEnv) {
   return { proxy, read, enumerated: () => enumerated };
 }
 
+/** Entries kept: more than anyone switches between; the least recently written go first. */
+export const MAX_ENTRIES = 16;
+
+/** Removes the oldest entries beyond MAX_ENTRIES (and any left by an older naming). Best effort. */
+function prune(cacheDir: string): void {
+  try {
+    const entries = readdirSync(cacheDir)
+      .filter((f) => /^config-[0-9a-f]+\.json$/.test(f))
+      .map((f) => ({ path: join(cacheDir, f), mtime: statSync(join(cacheDir, f)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const old of entries.slice(MAX_ENTRIES)) rmSync(old.path, { force: true });
+  } catch {
+    // another run pruning at once, an unreadable folder: the next run tries again
+  }
+}
+
 function fresh(entry: Entry, env: NodeJS.ProcessEnv): boolean {
   return (
     Object.entries(entry.env).every(([k, v]) => digestOf(env[k]) === v) &&
@@ -93,14 +114,11 @@ export async function loadConfigCached(options: LoadOptions, cacheDir: string): 
       ? undefined
       : join(
           cacheDir,
-          `config-${createHash('sha256')
-            .update(`${CODE}\0${file}\0${options.cwd}\0`)
-            .update(text)
-            .digest('hex')
-            .slice(0, 32)}.json`,
+          `config-${createHash('sha256').update(`${file}\0${options.cwd}`).digest('hex').slice(0, 32)}.json`,
         );
+  const textDigest = text === undefined ? '' : createHash('sha256').update(text).digest('hex');
   const cached = entryFile ? readPrivate<Entry>(entryFile) : undefined;
-  if (cached && fresh(cached, options.env)) {
+  if (cached && cached.code === CODE && cached.text === textDigest && fresh(cached, options.env)) {
     return { ok: true, config: cached.config, warnings: cached.warnings };
   }
   const { loadConfigNaming } = await import('./load.js');
@@ -109,12 +127,15 @@ export async function loadConfigCached(options: LoadOptions, cacheDir: string): 
   // Stored only for the bytes that were validated: a file rewritten meanwhile is validated again next time.
   if (result.ok && entryFile && !env.enumerated() && sameBytes(file, text)) {
     const entry: Entry = {
+      code: CODE,
+      text: textDigest,
       env: Object.fromEntries([...env.read].map((k) => [k, digestOf(options.env[k])])),
       files: Object.fromEntries(named.map((p) => [p, stampOf(p)])),
       config: result.config,
       warnings: result.warnings,
     };
     writePrivate(entryFile, JSON.stringify(entry));
+    prune(cacheDir);
   }
   return result;
 }

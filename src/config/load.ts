@@ -1,7 +1,8 @@
 // Finds builders.yaml and turns it into a ResolvedConfig: YAML with positions → schema → normalise → rules.
 // Every stage reports all of its problems, each with file, line, column and a hint.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname } from 'node:path';
 import type { Context } from '../context.js';
 import type { ConfigIssue } from '../errors.js';
 import { explainErrno } from '../fs-errors.js';
@@ -16,10 +17,17 @@ import {
 } from './discover.js';
 import { type NamedFile, normalizeConfig, pemTextHint } from './normalize.js';
 import { checkRules } from './rules.js';
-import { configSchema, DEFAULT_LOCAL_IMAGE, type RawConfig } from './schema.js';
+import { configSchema, DEFAULT_LOCAL_IMAGE, type RawConfig, type RawNode } from './schema.js';
 import { findingsOfSchema } from './schema-issues.js';
 import type { BuilderSpec, ResolvedConfig } from './types.js';
-import { describePath, type Finding, parseYaml, placeFinding, type YamlSource } from './yaml-source.js';
+import {
+  describePath,
+  type Finding,
+  parseYaml,
+  placeFinding,
+  type YamlPath,
+  type YamlSource,
+} from './yaml-source.js';
 
 export { configCandidates, displayPath, type LoadOptions, type LoadResult, requireLoaded };
 
@@ -82,6 +90,72 @@ function unreadableFile({ at, text, path }: NamedFile): Finding | undefined {
     };
   }
   return { at, message: `${quote(text)}: ${path} is not a file`, hint: 'Point it at the file itself.' };
+}
+
+/** `~/x` for a path under the home folder: how a person would type it. */
+function tildePath(path: string, env: NodeJS.ProcessEnv): string {
+  const home = env['HOME'] || homedir();
+  return path === home || path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
+}
+
+/** The TLS files of the config that do not exist (yet): any other unreadable file stays an error. */
+const isMissingTlsFile = ({ at, path }: NamedFile) => at.at(-2) === 'tls' && !existsSync(path);
+
+/** The host names a node's server certificate must hold: its servername, and the endpoint's host. */
+function certHostsOf(node: RawNode | undefined): string[] {
+  const hosts: string[] = [];
+  if (node?.tls?.servername) hosts.push(node.tls.servername);
+  try {
+    const host = node?.endpoint ? new URL(node.endpoint).hostname.replace(/^\[|\]$/g, '') : '';
+    if (host !== '') hosts.push(host);
+  } catch {
+    // An endpoint that is not a URL is reported by the rules.
+  }
+  return hosts;
+}
+
+/**
+ * TLS files that do not exist yet, as one warning per node (not one error per file): the config is right, the
+ * files are still to be made. The hint is the `mpb certs create` line that makes them, with the hosts of every
+ * node that expects its files in that folder, so one run serves them all. The node cannot connect until then:
+ * doctor and the preflight of ensure-builder and build say so.
+ */
+function missingTlsWarnings(
+  missing: readonly NamedFile[],
+  config: RawConfig,
+  env: NodeJS.ProcessEnv,
+): Finding[] {
+  const nodeOf = (at: YamlPath) =>
+    config.builders[String(at[1])]?.nodes[Number(at[3])] as RawNode | undefined;
+  const byNode = new Map<string, { at: YamlPath; files: NamedFile[] }>();
+  for (const f of missing) {
+    const at = f.at.slice(0, -2);
+    const key = describePath(at);
+    const entry = byNode.get(key) ?? { at, files: [] };
+    entry.files.push(f);
+    byNode.set(key, entry);
+  }
+  const hostsIn = new Map<string, Set<string>>();
+  for (const { at, files } of byNode.values()) {
+    for (const dir of new Set(files.map((f) => dirname(f.path)))) {
+      const hosts = hostsIn.get(dir) ?? new Set<string>();
+      for (const host of certHostsOf(nodeOf(at))) hosts.add(host);
+      hostsIn.set(dir, hosts);
+    }
+  }
+  return [...byNode.values()].map(({ at, files }) => {
+    const dirs = [...new Set(files.map((f) => dirname(f.path)))];
+    const names = files.map((f) => (dirs.length === 1 ? basename(f.path) : tildePath(f.path, env)));
+    const where = dirs.length === 1 ? ` in ${tildePath(dirs[0]!, env)}` : '';
+    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+    const hosts = [...(hostsIn.get(dirs[0]!) ?? [])];
+    const command = `mpb certs create ${(hosts.length > 0 ? hosts : ['HOST']).map((h) => `--host ${h}`).join(' ')} --out ${dirs.length === 1 ? tildePath(dirs[0]!, env) : 'DIR'}`;
+    return {
+      at: [...at, 'tls'],
+      message: `${list} ${names.length === 1 ? 'does' : 'do'} not exist yet${where}: this node cannot connect until ${names.length === 1 ? 'it does' : 'they do'}`,
+      hint: `Make them: ${command}   (or point tls at your own files)`,
+    };
+  });
 }
 
 function toResolved(file: string, raw: RawConfig, source: YamlSource): ResolvedConfig {
@@ -159,13 +233,20 @@ function load(options: LoadOptions, named: string[]): { result: LoadResult; file
     certsDir: certsDirOf(options.env),
   });
   named.push(...normalized.files.map((f) => f.path), ...normalized.pems.map((f) => f.path));
-  const unreadable = normalized.files.map(unreadableFile).filter((f) => f !== undefined);
+  const missingTls = normalized.files.filter(isMissingTlsFile);
+  const unreadable = normalized.files
+    .filter((f) => !missingTls.includes(f))
+    .map(unreadableFile)
+    .filter((f) => f !== undefined);
   const rules = checkRules(normalized.config);
   // A value that failed to expand (or names no readable file) is reported once: the rules would add noise there.
   const failed = new Set([...normalized.findings, ...unreadable].map((f) => describePath(f.at)));
   const fresh = (f: Finding) => !failed.has(describePath(f.at));
   const errors = place([...normalized.findings, ...unreadable, ...rules.errors.filter(fresh)]);
-  const warnings = place(rules.warnings.filter(fresh));
+  const warnings = place([
+    ...rules.warnings.filter(fresh),
+    ...missingTlsWarnings(missingTls, normalized.config, options.env),
+  ]);
   if (errors.length > 0) return fail(errors, warnings);
   // Written only for a valid config, so a mistake elsewhere leaves no file behind.
   const unwritten = normalized.pems.map(writePemFile).filter((f) => f !== undefined);

@@ -1,7 +1,14 @@
 // Rules about one node: where it runs, its TLS, the daemon options it may carry, its platforms.
-import { MISMATCH, type Misfit, type ReadEndpoint, readEndpoint } from '../drivers/endpoint.js';
+import {
+  type Endpoint,
+  MISMATCH,
+  type Misfit,
+  type ReadEndpoint,
+  readEndpoint,
+} from '../drivers/endpoint.js';
 import { DRIVERS, rulesOf } from '../drivers/registry.js';
 import type { DeclaredNodeRules } from '../drivers/types.js';
+import { quote } from '../quote-value.js';
 import type { RawBuilder, RawNode } from './schema.js';
 import type { YamlPath } from './yaml-source.js';
 
@@ -20,6 +27,9 @@ interface NodeCheck {
   error: Report;
   warn: Report;
 }
+
+/** tcp://HOST:1234, the port buildkitd listens on (mpb certs create and BuildKit's docs use it). */
+const isBuildkitdPort = (endpoint: Endpoint) => endpoint.scheme === 'tcp' && endpoint.port === 1234;
 
 function endpointMisfit({ rules, read, local }: NodeCheck): Misfit | undefined {
   if (read && !read.ok) return { message: read.why, hint: read.hint };
@@ -44,6 +54,14 @@ function checkPlacement(check: NodeCheck): void {
       `a tcp:// endpoint with tls is a remote buildkitd (driver remote), but this builder is ${driver}, and ${MISMATCH}`,
       'Make the builder driver: remote and give its node on this machine local: true; or move this node to a remote builder.',
       'key',
+    );
+  } else if (tcp && rules.tcpIsDockerHost && check.read?.ok && isBuildkitdPort(check.read.endpoint)) {
+    // tcp://HOST:1234 is BuildKit's own port: a buildkitd, which only the remote driver reaches. A Docker
+    // host listens on 2375/2376.
+    error(
+      [...at, 'endpoint'],
+      `endpoint ${quote(node.endpoint ?? '')} needs the remote driver`,
+      `write \`driver: remote\` for builder "${String(at[1])}", or use an ssh:// Docker host for a docker-container node`,
     );
   } else {
     const fit = endpointMisfit(check);

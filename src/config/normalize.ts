@@ -8,6 +8,7 @@ import { checkCacheRef } from '../core/cache-ref.js';
 import { quote } from '../quote-value.js';
 import { builderCertsDirOf } from '../state/pem-files.js';
 import type { RawConfig, RawNode } from './schema.js';
+import { suggestPlatform } from './suggest-platform.js';
 import type { Finding, YamlPath } from './yaml-source.js';
 
 export { normalizePlatform, normalizePlatforms } from '../buildx/platform.js';
@@ -171,10 +172,13 @@ export function normalizeConfig(
     if (list === undefined) return undefined;
     list.forEach((text, i) => {
       if (normalizePlatform(text) !== undefined) return;
+      const near = suggestPlatform(text);
       findings.push({
         at: [...at, i],
-        message: `${quote(text)} is not a platform`,
-        hint: 'Write os/arch[/variant], e.g. linux/amd64, linux/arm64, linux/arm/v7 (amd64 alone means linux/amd64).',
+        message: `${quote(text)} is not a platform${near ? `: did you mean ${near}?` : ''}`,
+        hint: near
+          ? `Write ${near} (os/arch[/variant]; amd64 alone means linux/amd64).`
+          : 'Write os/arch[/variant], e.g. linux/amd64, linux/arm64, linux/arm/v7 (amd64 alone means linux/amd64).',
       });
     });
     return normalizePlatforms(list).platforms;

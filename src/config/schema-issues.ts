@@ -19,10 +19,10 @@ const EXAMPLES: Record<string, string> = {
   endpoint: 'endpoint: tcp://build-amd64.example.com:1234',
   platforms: 'platforms: [linux/amd64, linux/386]',
   emulate: 'emulate: [linux/amd64]',
-  tls: 'tls: { ca: ~/.mpb/certs/ca.pem, cert: ~/.mpb/certs/client-cert.pem, key: ~/.mpb/certs/client-key.pem }',
-  ca: 'ca: ~/.mpb/certs/ca.pem',
-  cert: 'cert: ~/.mpb/certs/client-cert.pem',
-  key: 'key: ~/.mpb/certs/client-key.pem',
+  tls: 'tls: { ca: ~/.config/mpb/certs/ca.pem, cert: ~/.config/mpb/certs/client-cert.pem, key: ~/.config/mpb/certs/client-key.pem }',
+  ca: 'ca: ~/.config/mpb/certs/ca.pem',
+  cert: 'cert: ~/.config/mpb/certs/client-cert.pem',
+  key: 'key: ~/.config/mpb/certs/client-key.pem',
   servername: 'servername: buildkitd',
   driverOpts: 'driverOpts: { image: moby/buildkit:buildx-stable-1 }',
   driverOpt: 'image: moby/buildkit:buildx-stable-1',
@@ -105,6 +105,15 @@ function unknownKeyHint(path: YamlPath, key: string): string {
   return near ? `Did you mean "${near}"? ${list}` : list;
 }
 
+/** The allowed value `text` was probably meant to be: the same but for case and `_`/`-`/space, or 2 edits away. */
+export function nearValue(text: string, allowed: readonly string[]): string | undefined {
+  const plain = (v: string) => v.toLowerCase().replace(/[_\s-]+/g, '');
+  return (
+    allowed.find((v) => plain(v) === plain(text)) ??
+    allowed.find((v) => distance(v.toLowerCase(), text.toLowerCase()) <= 2)
+  );
+}
+
 /** A valid name close to `text`, to suggest in place of an invalid one. */
 export function suggestName(text: string): string {
   const cleaned = text
@@ -151,6 +160,22 @@ function findingOf(issue: z.core.$ZodIssue, data: unknown): Finding[] {
         return issue.message;
     }
   })();
+  // `docker_container`, `Remote`, `kubernets`: one of the allowed values, mistyped.
+  const near =
+    issue.code === 'invalid_value' && typeof value === 'string'
+      ? nearValue(
+          value,
+          issue.values.filter((v): v is string => typeof v === 'string'),
+        )
+      : undefined;
+  if (near !== undefined)
+    return [
+      {
+        at: path,
+        message: `${message}: did you mean ${near}?`,
+        hint: `Write ${String(path.at(-1))}: ${near}`,
+      },
+    ];
   const hint =
     fieldOf(path) === 'name' && typeof value === 'string'
       ? `Write e.g. name: ${suggestName(value)}`
@@ -158,7 +183,43 @@ function findingOf(issue: z.core.$ZodIssue, data: unknown): Finding[] {
   return [{ at: path, message, hint }];
 }
 
+const BUILDER_KEYS = ['driver', 'use', 'nodes', 'strategy', 'cache'];
+
+/**
+ * A builder's key written at the level of builder names (`nodes:` dedented under `builders:`): the builder above
+ * it then lacks the key and a "builder" named like the key holds a list. One finding says what happened, and
+ * which issues it explains.
+ */
+function dedentedKeys(data: unknown): { findings: Finding[]; explains: (path: YamlPath) => boolean } {
+  const builders = valueAt(data, ['builders']);
+  const names =
+    builders !== null && typeof builders === 'object' && !Array.isArray(builders)
+      ? Object.keys(builders)
+      : [];
+  const dedented = names.flatMap((name, i) => {
+    const value = (builders as Record<string, unknown>)[name];
+    const isBuilder = value !== null && typeof value === 'object' && !Array.isArray(value);
+    const above = names.slice(0, i).at(-1);
+    return BUILDER_KEYS.includes(name) && !isBuilder && above !== undefined ? [{ name, above }] : [];
+  });
+  const findings = dedented.map(({ name, above }) => ({
+    at: ['builders', name],
+    on: 'key' as const,
+    message: `"${name}:" is indented as a builder's name, but it is a key of builder "${above}"`,
+    hint: `Indent ${name}: under ${above}: (two spaces deeper, at the column of its driver:), and the lines under it as much.`,
+  }));
+  const explains = (path: YamlPath) =>
+    dedented.some(
+      ({ name, above }) =>
+        (path[0] === 'builders' && path[1] === name) ||
+        (path.length === 3 && path[0] === 'builders' && path[1] === above && path[2] === name),
+    );
+  return { findings, explains };
+}
+
 /** Every zod issue as findings, in file order as zod reports them. */
 export function findingsOfSchema(issues: readonly z.core.$ZodIssue[], data: unknown): Finding[] {
-  return issues.flatMap((issue) => findingOf(issue, data));
+  const dedented = dedentedKeys(data);
+  const rest = issues.flatMap((issue) => findingOf(issue, data)).filter((f) => !dedented.explains(f.at));
+  return [...dedented.findings, ...rest];
 }

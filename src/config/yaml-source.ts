@@ -15,6 +15,7 @@ import {
 } from 'yaml';
 import type { ConfigIssue } from '../errors.js';
 import { quote } from '../quote-value.js';
+import { findMisindent } from './indentation.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -45,6 +46,9 @@ const SYNTAX_HINTS: Record<string, string> = {
   BLOCK_AS_IMPLICIT_KEY: 'Put a nested mapping on its own lines, indented under its key.',
   TAG_RESOLVE_FAILED: 'Remove the "!tag": builders.yaml uses plain strings, numbers, lists and mappings.',
 };
+// The parser's words for an indentation mistake (a key deeper or shallower than its siblings).
+const INDENT_ERRORS =
+  /indent|compact mappings|Implicit keys need to be on a single line|same column|Implicit map keys need to be followed/;
 const QUOTE_HINT = 'Inside { } or [ ], quote a value that holds ${VAR}: ca: "${CERTS}/ca.pem".';
 const SYNTAX_HINT = 'Check the YAML syntax here: "key: value" pairs, "- item" lists, spaces for indentation.';
 
@@ -167,9 +171,12 @@ export function parseYaml(
     };
   }
   // After a few syntax errors the rest are mostly their echoes; hostile input can make thousands.
-  const syntax = [...doc.errors, ...doc.warnings]
-    .slice(0, MAX_SYNTAX_ISSUES)
-    .map((e) => syntaxIssue(file, text, counter, e));
+  const errors = [...doc.errors, ...doc.warnings];
+  // An indentation mistake: the parser reports it late, elsewhere, often twice; the lines say where it is.
+  const misindent = errors.some((e) => INDENT_ERRORS.test(e.message)) ? findMisindent(file, text) : undefined;
+  const syntax = misindent
+    ? [misindent]
+    : errors.slice(0, MAX_SYNTAX_ISSUES).map((e) => syntaxIssue(file, text, counter, e));
   const issues = syntax.length > 0 ? syntax : aliasIssues(file, doc, counter);
   if (issues.length > 0) return { ok: false, issues };
   const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES });

@@ -2,6 +2,7 @@
 // kubeconfig context's), and starts it on demand (capture kubernetes/inspect-before-bootstrap: `inactive`).
 
 import type { BuildxNode } from '../buildx/model.js';
+import { explainingLine } from '../tool-noise.js';
 import { ALLOW_NETWORK_HOST } from './docker-container.js';
 import type { Diagnosis, Driver, HelperTarget, NodeFacts } from './types.js';
 
@@ -98,7 +99,7 @@ export function diagnoseKubernetesError(message: string, facts: NodeFacts): Diag
   ) {
     return {
       code: 'kube.kubeconfig-unreadable',
-      why: `the kubeconfig cannot be read: ${message.trim()}`,
+      why: `the kubeconfig cannot be read: ${explainingLine(message)}`,
       fix: 'point KUBECONFIG at a readable kubeconfig (or create ~/.kube/config), then check: kubectl cluster-info',
     };
   }
@@ -109,7 +110,7 @@ export function diagnoseKubernetesError(message: string, facts: NodeFacts): Diag
   ) {
     return {
       code: 'kube.cluster-unreachable',
-      why: `the Kubernetes API server does not answer: ${message.trim()}`,
+      why: `the Kubernetes API server does not answer: ${explainingLine(message)}`,
       fix: 'check the kubeconfig context and credentials: kubectl cluster-info',
     };
   }

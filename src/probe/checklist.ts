@@ -8,7 +8,10 @@ import type { ProbeResult } from './types.js';
 
 export interface Check {
   id: string;
+  /** false fails doctor (exit 3); a warning is ok: something to fix or do, but nothing is broken. */
   ok: boolean;
+  /** A warning (`!`): a key readable by others, a builder not created yet. Absent on other checks. */
+  warning?: true;
   /** Stable, for scripts (codes.ts); `ok` when the check passed. */
   code: DiagnosisCode;
   title: string;
@@ -27,6 +30,17 @@ export const pass = (id: string, title: string, detail: string): Check => ({
 export const fail = (id: string, code: FaultCode, title: string, detail: string, fix: string): Check => ({
   id,
   ok: false,
+  code,
+  title,
+  detail,
+  fix,
+});
+
+/** A warning: ok, so it does not fail doctor, but shown with what to do. */
+export const warning = (id: string, code: FaultCode, title: string, detail: string, fix: string): Check => ({
+  id,
+  ok: true,
+  warning: true,
   code,
   title,
   detail,
@@ -68,7 +82,10 @@ export function probeChecks(result: ProbeResult): Check[] {
         result.state === 'up'
           ? pass(id, title, result.checks.join('; '))
           : fail(id, result.code, title, result.detail, result.fix);
-      return [main, ...result.warnings.map((w) => fail(`${id}:${w.reason}`, w.code, title, w.detail, w.fix))];
+      return [
+        main,
+        ...result.warnings.map((w) => warning(`${id}:${w.reason}`, w.code, title, w.detail, w.fix)),
+      ];
     }
   }
 }

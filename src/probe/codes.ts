@@ -56,6 +56,7 @@ export const DIAGNOSES = {
   'fs.no-space': 'no space left, or the disk quota used up, where mpb writes (ENOSPC, EDQUOT)',
   'fs.too-many-files': 'too many open files (EMFILE, ENFILE)',
   'fs.failed': 'another file system or OS failure on a path mpb reads or writes (EPIPE, EIO, ...)',
+  'builder.absent': 'buildx has no builder by the declared name yet (a note: mpb ensure-builder creates it)',
   'builder.not-bootstrapped': 'doctor --bootstrap skipped the builder: a node of it is down',
   'builder.bootstrap-failed': 'buildx could not bootstrap or inspect the builder',
   'emulation.unserved':

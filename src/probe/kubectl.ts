@@ -3,6 +3,7 @@
 import type { Runner } from '../buildx/exec.js';
 import { diagnoseKubernetesError } from '../drivers/kubernetes.js';
 import type { NodeFacts } from '../drivers/types.js';
+import { explainingLine } from '../tool-noise.js';
 import type { StepOutcome } from './types.js';
 
 /** What `kubectl get deployment NODE -o json` says about readiness (apps/v1 Deployment). */
@@ -67,13 +68,14 @@ export function podProblems(json: string): string[] {
 }
 
 function failed(facts: NodeFacts, stderr: string, fallbackFix: string): StepOutcome {
+  // klog's retries (a dozen lines per call) say nothing the last line does not: --verbose shows them.
   const found = diagnoseKubernetesError(stderr, facts);
   if (found) return { ok: false, reason: 'kubernetes', code: found.code, detail: found.why, fix: found.fix };
   return {
     ok: false,
     reason: 'kubernetes',
     code: 'kube.cluster-unreachable',
-    detail: stderr.trim() || 'kubectl failed',
+    detail: explainingLine(stderr) || 'kubectl failed',
     fix: fallbackFix,
   };
 }

@@ -1,5 +1,6 @@
 // Local checks of a node's TLS files, before any connection: present, PEM, the key fits, the client cert in date.
 import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { TlsSpec } from '../config/types.js';
 import { certFacts, keyMatchesCert, shortDate, splitPemCertificates, validityFault } from './cert-facts.js';
 import type { FaultCode } from './codes.js';
@@ -42,7 +43,7 @@ async function readPem(path: string, what: string): Promise<string | { detail: s
     const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
     return {
       detail: `cannot read the ${what} ${path} (${code})`,
-      fix: `Fix the ${what} path in the node's tls block, or create the files with: mpb certs create --host HOST --out DIR`,
+      fix: `Fix the ${what} path in the node's tls block, or create the files with: mpb certs create --host HOST --out ${dirname(path)}`,
     };
   }
 }

@@ -2,6 +2,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
+import { opensslReason } from '../tool-noise.js';
 import { certFacts, namesOf, validityFault } from './cert-facts.js';
 import type { TlsFailure, TlsProbeInput } from './tls-types.js';
 
@@ -155,7 +156,9 @@ export function classifyTlsError(
 ): TlsFailure {
   const code = e.code ?? '';
   if (CLIENT_ALERTS.test(code)) return clientRejected(c, `alert "${alertName(code)}"`);
-  if (NOT_TLS_CODE.test(code)) return notTls(c, `OpenSSL: ${e.message.split('\n')[0]}`);
+  // The reason OpenSSL gives, without its internals (`…:error:0A00010B:SSL routines:ssl3_get_record:`).
+  if (NOT_TLS_CODE.test(code))
+    return notTls(c, `its first bytes are not a TLS record: ${opensslReason(e.message)}`);
   if (code.endsWith('ALERT_NO_APPLICATION_PROTOCOL')) {
     return noBuildkit(c, 'grpc.no-h2', 'the server refused HTTP/2 (ALPN h2), which gRPC needs');
   }

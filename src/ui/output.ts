@@ -118,13 +118,17 @@ export function createOutput(ctx: Context): Output {
         // is a byte nobody sees instead of a SIGINT, and the run cannot be stopped (seen in tmux).
         discardStdin: false,
       });
+      // The spinner or mark and a space come first: the text wraps at spaces under them, never at the
+      // terminal's edge in the middle of a word.
+      const width = widthOf(ctx.stderr);
+      const wrapped = (text: string) => wrapLine(text, width && width - 2).join('\n  ');
       const ticker = setInterval(() => {
         if (!spinner.isSpinning && performance.now() - started >= SPINNER_AFTER_MS) spinner.start();
-        if (spinner.isSpinning) spinner.text = `${label} ${color.dim(elapsed(started))}`;
+        if (spinner.isSpinning) spinner.text = wrapped(`${label} ${color.dim(elapsed(started))}`);
       }, 100);
       const finish = (ok: boolean) => {
         clearInterval(ticker);
-        const text = `${label} ${color.dim(elapsed(started))}`;
+        const text = wrapped(`${label} ${color.dim(elapsed(started))}`);
         const mark = ok ? color.green('✓') : color.red('✗');
         spinner.stopAndPersist({ symbol: mark, text });
       };

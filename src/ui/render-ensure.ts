@@ -4,27 +4,12 @@ import { shellQuote } from '../buildx/quote.js';
 import type { HealthReport, NodeHealth } from '../core/health.js';
 import type { EnsureReport, Plan } from '../core/plan-types.js';
 import type { ProbeResult } from '../probe/types.js';
+import { commandLines, shellWords } from './command-line.js';
 import { emulatedCell, nativeCell } from './platform-list.js';
 import { type Layout, renderTable, wrapLine } from './table.js';
 
 const PLAIN: Layout = { width: undefined, wide: false };
 const INDENT = '  ';
-
-/** A command as pasteable shell lines: broken between arguments with ` \` to fit `width`. */
-function commandLines(words: readonly string[], width: number | undefined): string[] {
-  if (width === undefined) return [words.join(' ')];
-  const lines: string[] = [];
-  let current = '';
-  for (const word of words) {
-    const prefix = lines.length === 0 ? '' : '    ';
-    if (current !== '' && prefix.length + current.length + 1 + word.length + 2 > width) {
-      lines.push(`${prefix}${current} \\`);
-      current = word;
-    } else current = current === '' ? word : `${current} ${word}`;
-  }
-  lines.push(`${lines.length === 0 ? '' : '    '}${current}`);
-  return lines;
-}
 
 /** The plan as commands a person could paste, each under the reason it is needed. */
 export function renderPlan(plan: Plan, c: ChalkInstance, width: number | undefined = undefined): string[] {
@@ -169,7 +154,7 @@ export function renderEnsure(r: EnsureReport, c: ChalkInstance, layout: Layout =
   // `command` is already quoted for a shell: its words are split at the spaces between arguments.
   else
     for (const e of r.executed) {
-      const [first = '', ...rest] = commandLines(e.command.split(' '), layout.width && layout.width - 2);
+      const [first = '', ...rest] = commandLines(shellWords(e.command), layout.width && layout.width - 2);
       lines.push(`${c.green('✓')} ${first}`, ...rest.map((l) => `  ${l}`));
     }
   if (r.preflight.length > 0 && (r.dryRun || r.preflight.some((p) => p.state === 'down'))) {

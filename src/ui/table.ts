@@ -14,23 +14,53 @@ export const visibleLength = (text: string): number => stripVTControlCharacters(
 const padVisible = (cell: string, width: number) =>
   cell + ' '.repeat(Math.max(0, width - visibleLength(cell)));
 
-// Where a cell may break, best first: between list items and words, then inside a platform or an endpoint.
+// Where a cell may break, best first: between list items and words; then inside a platform or an endpoint,
+// after a `/` or `:` (never inside `://`, which reads as one mark) or before a `(`; last, after a `-` or `.`
+// of a host or container name. Never inside a run of letters and digits.
+const isMark = (c: string | undefined) => c !== undefined && !/[A-Za-z0-9]/.test(c);
 const BREAKS = [
   (text: string, i: number) => text[i] === ' ' || text[i - 1] === ',',
-  (text: string, i: number) => text[i] === '(' || '/:'.includes(text[i - 1]!),
+  (text: string, i: number) =>
+    text[i] === '(' || (text[i] !== '/' && text[i] !== ':' && '/:'.includes(text[i - 1]!)),
+  (text: string, i: number) => '-.'.includes(text[i - 1]!) && !isMark(text[i]) && !isMark(text[i - 2]),
 ];
+const breaksAt = (text: string, i: number, kinds = BREAKS.length) =>
+  BREAKS.slice(0, kinds).some((fits) => fits(text, i));
+// The kinds of break that keep a name whole: a column is narrowed past them only when the table cannot fit.
+const WHOLE_NAMES = 2;
 
-/** The best place to break `text` at or before `width`: late enough to fill a third of the line, else mid-word. */
-function breakAt(text: string, width: number): number {
-  for (const fits of BREAKS) {
-    for (let i = width; i > width / 3; i--) if (fits(text, i)) return i;
+/**
+ * The longest part of `text` between two places it may break (with the first `kinds` kinds of break): its
+ * column can be no narrower.
+ */
+export function longestUnbreakable(text: string, kinds = BREAKS.length): number {
+  const plain = stripVTControlCharacters(text);
+  let longest = 0;
+  let start = 0;
+  for (let i = 1; i <= plain.length; i++) {
+    if (i === plain.length || breaksAt(plain, i, kinds)) {
+      longest = Math.max(longest, plain.slice(start, i).trim().length);
+      start = i;
+    }
   }
-  return width;
+  return longest;
 }
 
 /**
- * A cell as lines of at most `width` columns: nothing is cut. A broken cell loses its colour, which cannot be
- * split safely.
+ * The best place to break `text` at or before `width`: the best kind of break late enough to fill a third of
+ * the line, else the last place it may break, else the first one after `width` (a word is never cut: the line
+ * then runs long).
+ */
+function breakAt(text: string, width: number): number {
+  for (const fits of BREAKS) for (let i = width; i > width / 3; i--) if (fits(text, i)) return i;
+  for (let i = width; i > 0; i--) if (breaksAt(text, i)) return i;
+  for (let i = width + 1; i < text.length; i++) if (breaksAt(text, i)) return i;
+  return text.length;
+}
+
+/**
+ * A cell as lines of at most `width` columns (longer only for a word wider than that): nothing is cut. A broken
+ * cell loses its colour, which cannot be split safely.
  */
 function wrapCell(cell: string, width: number): string[] {
   if (visibleLength(cell) <= width) return [cell];
@@ -41,20 +71,24 @@ function wrapCell(cell: string, width: number): string[] {
     lines.push(rest.slice(0, at).trimEnd());
     rest = rest.slice(at).trimStart();
   }
-  lines.push(rest);
+  if (rest !== '') lines.push(rest);
   return lines;
 }
 
 // No column shrinks below this: a header and a few characters stay readable.
 const MIN_COLUMN = 6;
 
-/** Narrows the widest columns, one character at a time, until the row fits `width` (or nothing can give). */
-function fitWidths(widths: number[], gap: number, width: number): number[] {
+/**
+ * Narrows the widest columns, one character at a time, until the row fits `width`, or nothing can give: no
+ * column goes below MIN_COLUMN or below its longest word (`floors`).
+ */
+function fitWidths(widths: number[], floors: readonly number[], gap: number, width: number): number[] {
   const fitted = [...widths];
   const total = () => fitted.reduce((a, b) => a + b, 0) + gap * Math.max(0, fitted.length - 1);
   while (total() > width) {
-    const widest = fitted.indexOf(Math.max(...fitted));
-    if (fitted[widest]! <= MIN_COLUMN) break;
+    const narrowable = fitted.map((w, i) => (w > Math.max(MIN_COLUMN, floors[i]!) ? w : -1));
+    const widest = narrowable.indexOf(Math.max(...narrowable));
+    if (narrowable[widest]! < 0) break;
     fitted[widest]! -= 1;
   }
   return fitted;
@@ -71,7 +105,15 @@ export function renderTable(rows: readonly (readonly string[])[], width?: number
   const natural = Array.from({ length: columns }, (_, i) =>
     Math.max(...rows.map((r) => visibleLength(r[i] ?? ''))),
   );
-  const widths = width === undefined ? natural : fitWidths(natural, gap.length, width);
+  const floors = (kinds?: number) =>
+    Array.from({ length: columns }, (_, i) =>
+      Math.max(...rows.map((r) => longestUnbreakable(r[i] ?? '', kinds))),
+    );
+  // Names whole if the table can fit so; else broken after a `-` or `.` too.
+  const widths =
+    width === undefined
+      ? natural
+      : fitWidths(fitWidths(natural, floors(WHOLE_NAMES), gap.length, width), floors(), gap.length, width);
   return rows.flatMap((r) => {
     const cells = r.map((cell, i) => wrapCell(cell, widths[i]!));
     const height = Math.max(1, ...cells.map((c) => c.length));

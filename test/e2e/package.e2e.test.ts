@@ -1,4 +1,5 @@
-// The npm tarball as a user gets it: only what runs, installed into an empty folder, started through its shebang.
+// The npm tarball as a user gets it: only what runs (and the docs and example the README names), installed
+// globally into an empty prefix as the README's install line does, started through its shebang from PATH.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,14 +26,14 @@ interface PackResult {
 
 let packed: PackResult;
 let installDir: string;
+let prefix: string;
+let home: string;
 
-/** Runs the installed mpb the way a shell would: the .bin link, through its shebang. */
+/** Runs the installed mpb the way a shell would: found on PATH in the prefix's bin/, through its shebang. */
 const mpb = (...args: string[]) => {
-  const r = spawnSync(join(installDir, 'node_modules', '.bin', 'mpb'), args, {
-    cwd: installDir,
-    env: cleanEnv(),
-    encoding: 'utf8',
-  });
+  const env = cleanEnv({ HOME: home, PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}` });
+  delete env['XDG_CONFIG_HOME'];
+  const r = spawnSync('mpb', args, { cwd: installDir, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -47,10 +48,12 @@ beforeAll(() => {
   });
   packed = (JSON.parse(json.slice(json.indexOf('['))) as PackResult[])[0]!;
   installDir = mkdtempSync(join(tmpdir(), 'mpb-install-'));
-  writeFileSync(join(installDir, 'package.json'), '{ "private": true }\n');
+  prefix = mkdtempSync(join(tmpdir(), 'mpb-prefix-'));
+  home = mkdtempSync(join(tmpdir(), 'mpb-home-'));
+  // The README's install line: npm install -g of the packed tarball (from the npm cache `npm ci` filled).
   execFileSync(
     'npm',
-    ['install', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', join(packDir, packed.filename)],
+    ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', join(packDir, packed.filename)],
     { cwd: installDir, stdio: 'pipe' },
   );
   writeFileSync(join(installDir, 'builders.yaml'), VALID);
@@ -61,7 +64,7 @@ describe('npm pack', () => {
   it('holds only what runs: bin, the built code, docs, example and licence', () => {
     const paths = packed.files.map((f) => f.path);
     const allowed =
-      /^(bin\/mpb\.js|dist\/.+\.js|package\.json|README\.md|CHANGELOG\.md|LICENSE|builders\.example\.yaml)$/;
+      /^(bin\/mpb\.js|dist\/.+\.js|package\.json|README\.md|CHANGELOG\.md|LICENSE|builders\.example\.yaml|docs\/buildx\.md)$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(test|src|bench|fixtures)\/|\.test\.|\.ts$|\.map$/.test(p))).toEqual(
       [],
@@ -69,10 +72,20 @@ describe('npm pack', () => {
     expect(paths).toEqual(expect.arrayContaining(['bin/mpb.js', 'dist/cli.js', 'package.json', 'LICENSE']));
   });
 
+  it('holds every file the README links to and the example names', () => {
+    const paths = new Set(packed.files.map((f) => f.path));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\(((?!https?:|#)[^)#\s]+)/g)].map((m) =>
+      m[1]!.replace(/^\.\//, ''),
+    );
+    expect(linked.filter((p) => !paths.has(p))).toEqual([]);
+    expect(paths.has('builders.example.yaml')).toBe(true);
+  });
+
   it('ships bin/mpb.js executable, with a node shebang', () => {
     const bin = packed.files.find((f) => f.path === 'bin/mpb.js')!;
     expect(bin.mode & 0o111).toBe(0o111);
-    expect(readFileSync(join(installDir, 'node_modules/mpb/bin/mpb.js'), 'utf8')).toMatch(
+    expect(readFileSync(join(prefix, 'lib/node_modules/mpb/bin/mpb.js'), 'utf8')).toMatch(
       /^#!\/usr\/bin\/env node\n/,
     );
   });
@@ -87,6 +100,15 @@ describe('installed from the tarball into an empty folder', () => {
     const r = mpb('--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: mpb \[options\] \[command\]/);
+  });
+
+  it('mpb config validate passes on the example it ships, in an empty HOME (warning that the certificates are to be made)', () => {
+    const example = join(prefix, 'lib/node_modules/mpb/builders.example.yaml');
+    const r = mpb('config', 'validate', '--config', example);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: 5 builders, 9 nodes\n$/);
+    expect(r.stderr).toContain('Make them: mpb certs create --host build-amd64.example.com');
+    expect(r.stderr).not.toMatch(/^error/m);
   });
 
   it('mpb config validate accepts a valid file (exit 0) and rejects a bad one (exit 2)', () => {

@@ -1,6 +1,6 @@
 // `mpb certs create` and `mpb certs show`: files, modes, refusals, the printed commands, and a real handshake.
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,9 +72,11 @@ describe('mpb certs create', () => {
     expect(keyMatchesCert(await read('server-key.pem'), await read('server-cert.pem'))).toBe(true);
     expect(keyMatchesCert(await read('client-key.pem'), await read('client-cert.pem'))).toBe(true);
     expect(Math.round((Date.parse(server.validTo) - Date.now()) / 86_400_000)).toBe(30);
+    // Only what buildkitd needs is mounted, read-only: never the CA key or the client key.
     expect(r.stdout).toContain(
-      `  docker run -d --name buildkitd --privileged -p 1234:1234 -v ${dir}:/certs moby/buildkit --addr tcp://0.0.0.0:1234 --tlscacert /certs/ca.pem --tlscert /certs/server-cert.pem --tlskey /certs/server-key.pem\n`,
+      `  docker run -d --name buildkitd --privileged -p 1234:1234 -v ${dir}/ca.pem:/certs/ca.pem:ro -v ${dir}/server-cert.pem:/certs/server-cert.pem:ro -v ${dir}/server-key.pem:/certs/server-key.pem:ro moby/buildkit --addr tcp://0.0.0.0:1234 --tlscacert /certs/ca.pem --tlscert /certs/server-cert.pem --tlskey /certs/server-key.pem\n`,
     );
+    expect(r.stdout).not.toMatch(/ca-key\.pem:|client-key\.pem:|-v \S+:\/certs /);
     expect(r.stdout).toContain(
       [
         '      - name: build-example-com',
@@ -86,6 +88,23 @@ describe('mpb certs create', () => {
         `          key: ${dir}/client-key.pem`,
       ].join('\n'),
     );
+  });
+
+  it("without --out writes under mpb's config folder ($XDG_CONFIG_HOME/mpb/certs), never the working folder", async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'mpb-certs-'));
+    const home = await mkdtemp(join(tmpdir(), 'mpb-home-'));
+    const captured = captureDeps({ json: true, color: false, cwd, env: { HOME: home } });
+    const code = await captured.exit(() => runCertsCreate(captured.deps, { host: ['127.0.0.1'], days: 7 }));
+    expect(code).toBe(0);
+    const dir = join(home, '.config', 'mpb', 'certs');
+    expect(JSON.parse(captured.stdout()).dir).toBe(dir);
+    expect(((await stat(dir)).mode & 0o777).toString(8)).toBe('700');
+    expect(((await stat(join(dir, 'client-key.pem'))).mode & 0o777).toString(8)).toBe('600');
+    expect(await readdir(cwd)).toEqual([]);
+    const xdg = await mkdtemp(join(tmpdir(), 'mpb-xdg-'));
+    const other = captureDeps({ json: true, color: false, cwd, env: { HOME: home, XDG_CONFIG_HOME: xdg } });
+    await other.exit(() => runCertsCreate(other.deps, { host: ['127.0.0.1'], days: 7 }));
+    expect(JSON.parse(other.stdout()).dir).toBe(join(xdg, 'mpb', 'certs'));
   });
 
   it('refuses to overwrite without --force, and replaces (keys 0600 again) with it', async () => {

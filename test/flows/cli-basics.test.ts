@@ -29,10 +29,26 @@ describe('mpb --help', () => {
     expect(r.stdout).toMatch(/^Usage: mpb \[options\] \[command\]\n/);
     for (const name of [...COMMANDS, 'completion']) expect(r.stdout).toMatch(new RegExp(`\\n  ${name} `));
     expect(r.stdout).toContain('\nExamples:\n  $ mpb init ');
-    expect(r.stdout).toContain(
-      '\nExit codes: 0 ok, 1 a docker/buildx command failed, 2 usage or config error,',
-    );
+    expect(r.stdout).toContain('\nExit codes:\n  0  ok\n  1  a docker/buildx command failed\n');
+    // Internals are in the README and docs/buildx.md, not in a user's help.
+    expect(r.stdout).not.toMatch(/MPB_BUILDX|standalone/);
     expect(r.stderr).toBe('');
+  });
+
+  it.each([[[]], [['-v']], [['--no-color']]])(
+    'mpb %j alone prints the help on stdout and exits 0',
+    (args) => {
+      const r = runMpb(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: mpb \[options\] \[command\]\n/);
+      expect(r.stderr).toBe('');
+    },
+  );
+
+  it('mpb help COMMAND is still the help of that command', () => {
+    const r = runMpb(['help', 'ls']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: mpb ls /);
   });
 
   const commands = [
@@ -48,6 +64,11 @@ describe('mpb --help', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: mpb ${command} [options]`);
     expect(r.stdout).toMatch(/\nExamples?:\n {2}\$ mpb /);
+    // The global flags, in every command's help.
+    expect(r.stdout).toMatch(
+      /\nGlobal Options:\n {2}-c, --config <path> [\s\S]*\n {2}--json [\s\S]*\n {2}-v, --verbose /,
+    );
+    expect(r.stdout).not.toContain('--version');
   });
 });
 
@@ -70,6 +91,28 @@ describe('usage errors', () => {
     const r = runMpb(['ls', '--frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("error: unknown option '--frobnicate'\n(run with --help for usage)\n");
+  });
+
+  it.each([
+    [['--json', 'ls', '--frobnicate'], "unknown option '--frobnicate'"],
+    [['ls', '--frobnicate', '--json'], "unknown option '--frobnicate'"],
+    [['--json', 'frobnicate'], "unknown command 'frobnicate'"],
+    [['--json', 'certs', 'create'], "required option '--host <name-or-ip>' not specified"],
+  ])('under --json, mpb %j writes one JSON document and exits 2', (args, message) => {
+    const r = runMpb(args);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; errors: { message: string; hint: string }[] };
+    expect(doc.ok).toBe(false);
+    expect(doc.errors[0]!.message).toContain(message);
+    expect(doc.errors[0]!.hint).toMatch(/--help/);
+  });
+
+  it('an image reference docker would refuse exits 2 with what to write, before buildx is asked', () => {
+    const r = runMpb(['inspect', 'not a ref'], { env: cleanEnv({ PATH: '/nonexistent' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: "not a ref" is not an image reference\n  → Write [REGISTRY/]REPOSITORY[:TAG][@DIGEST], e.g. registry.example.com/app:1 (no spaces).\n',
+    );
   });
 
   it('a missing option value exits 2', () => {

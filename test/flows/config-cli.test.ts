@@ -13,12 +13,20 @@ const validate = (file: string, ...flags: string[]) =>
 beforeAll(ensureBuilt);
 
 describe('mpb config validate', () => {
-  it('accepts builders.example.yaml from a fresh clone: exit 0 and a one-line summary', () => {
-    expect(runMpb(['config', 'validate', '--config', 'builders.example.yaml'])).toEqual({
-      code: 0,
-      stdout: '✓ builders.example.yaml: 5 builders, 9 nodes\n',
-      stderr: '',
+  it('accepts builders.example.yaml from a fresh clone in an empty HOME: exit 0, a one-line summary, and one warning per TLS node with the command that makes its files', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mpb-home-'));
+    const r = runMpb(['config', 'validate', '--config', 'builders.example.yaml'], {
+      env: cleanEnv({ HOME: home, XDG_CONFIG_HOME: '' }),
     });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('✓ builders.example.yaml: 5 builders, 9 nodes\n');
+    const hints = r.stderr.split('\n').filter((l) => l.startsWith('  → '));
+    expect(hints).toEqual(
+      Array(3).fill(
+        '  → Make them: mpb certs create --host build-amd64.example.com --host buildkitd --host build-arm64.example.com --out ~/.config/mpb/certs   (or point tls at your own files)',
+      ),
+    );
+    expect(r.stderr).not.toMatch(/^error/m);
   });
 
   it.each([

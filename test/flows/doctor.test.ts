@@ -58,7 +58,10 @@ const BASE_ROWS: FakeRow[] = [
   [['docker', 'version', '--format'], { stdout: '28.2.2\n' }],
   [
     ['ssh'],
-    (args) => (args.at(-1) === SSH_OK ? { stdout: '20.10.24 linux/amd64\n' } : { exitCode: 255, stderr: 'unexpected\n' }),
+    (args) =>
+      args.at(-1) === SSH_OK
+        ? { stdout: '20.10.24 linux/amd64\n' }
+        : { exitCode: 255, stderr: 'unexpected\n' },
   ],
 ];
 
@@ -131,7 +134,9 @@ describe('mpb doctor', () => {
       detail: `connection to 127.0.0.1:${ports.dead} refused`,
       fix: `Nothing listens on 127.0.0.1:${ports.dead}: start buildkitd there (mpb certs create prints the docker run command) or correct the port.`,
     });
-    expect(byId['node:mac/amd64-box'].detail).toBe('ssh root@127.0.0.1: Docker Engine 20.10.24 on linux/amd64 answers');
+    expect(byId['node:mac/amd64-box'].detail).toBe(
+      'ssh root@127.0.0.1: Docker Engine 20.10.24 on linux/amd64 answers',
+    );
   });
 
   it('--json: every check carries its stable code, so a script can tell the faults apart', async () => {
@@ -190,7 +195,7 @@ describe('mpb doctor', () => {
     expect(r.code).toBe(0);
   });
 
-  it('reports a key readable by others as its own ✗ with the chmod', async () => {
+  it('reports a key readable by others as its own warning with the chmod: doctor still passes it', async () => {
     await chmod(client.key!, 0o644);
     try {
       const r = await doctor(['fleet'], {}, { json: true });
@@ -199,7 +204,8 @@ describe('mpb doctor', () => {
       );
       expect(check).toEqual({
         id: 'node:fleet/good:key-permissions',
-        ok: false,
+        ok: true,
+        warning: true,
         code: 'tls.key-permissions',
         title: `fleet/good (tcp://127.0.0.1:${ports.good})`,
         detail: `${client.key} is readable by other users (mode 0644)`,

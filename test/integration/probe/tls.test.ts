@@ -127,7 +127,7 @@ describe('probeNode over mutual TLS', () => {
   it.each([
     [
       'garbage',
-      /^127\.0\.0\.1:\d+ does not speak TLS \(OpenSSL: .*(wrong version number|packet length too long)/,
+      /^127\.0\.0\.1:\d+ does not speak TLS \(its first bytes are not a TLS record: (wrong version number|packet length too long)\)$/,
     ],
     [
       'close',
@@ -194,7 +194,7 @@ describe('probeNode local TLS file checks (no connection needed)', () => {
     expect(r).toEqual({
       reason: 'tls-files',
       detail: 'cannot read the client key /nonexistent/client.key (ENOENT)',
-      fix: "Fix the client key path in the node's tls block, or create the files with: mpb certs create --host HOST --out DIR",
+      fix: "Fix the client key path in the node's tls block, or create the files with: mpb certs create --host HOST --out /nonexistent",
     });
   });
 

@@ -3,7 +3,8 @@
 //
 // Layers, top to bottom. A file imports files of its own layer or of a layer below, never above:
 //
-//   entry      cli.ts           commander; loads each command lazily; shutdown.ts, the owner of SIGINT/SIGTERM
+//   entry      cli.ts           commander; loads each command lazily; help.ts fits help to the terminal;
+//                               shutdown.ts, the owner of SIGINT/SIGTERM
 //   commands   commands/        thin: flags in, one capability called, an outcome out
 //   build      build/           build: request, plan, run, report, rendering; may take ensure
 //   reconcile  reconcile/       ensure-builder as a workflow: lock, probe, plan, execute, verify
@@ -16,7 +17,7 @@
 //   drivers    drivers/         one module per buildx driver behind one interface, and the registry
 //   certs      certs/           the certificates `mpb certs create` makes
 //   state      state/           mpb's own files beside buildx's: caches, locks, PEM files
-//   base       errors.ts, fs-errors.ts, context.ts, quote-value.ts: what every layer may use
+//   base       errors.ts, fs-errors.ts, context.ts, quote-value.ts, tool-noise.ts: what every layer may use
 //   types      the floor (FLOOR): the types modules that several layers share, each left in the folder whose
 //              shapes it declares (config/types.ts, buildx/model.ts, probe/types.ts, probe/codes.ts; moving
 //              them into one folder would rewrite an import in most files of src/ and test/ for the same
@@ -51,7 +52,7 @@ const FLOOR: readonly string[] = ['config/types.ts', 'buildx/model.ts', 'probe/t
 
 /** Top first; see the comment at the top. */
 const LAYERS: readonly Layer[] = [
-  { name: 'entry', paths: ['cli.ts', 'shutdown.ts'] },
+  { name: 'entry', paths: ['cli.ts', 'help.ts', 'shutdown.ts'] },
   { name: 'commands', paths: ['commands/'] },
   { name: 'build', paths: ['build/'] },
   { name: 'reconcile', paths: ['reconcile/'] },
@@ -64,7 +65,7 @@ const LAYERS: readonly Layer[] = [
   { name: 'drivers', paths: ['drivers/'] },
   { name: 'certs', paths: ['certs/'] },
   { name: 'state', paths: ['state/'] },
-  { name: 'base', paths: ['errors.ts', 'fs-errors.ts', 'context.ts', 'quote-value.ts'] },
+  { name: 'base', paths: ['errors.ts', 'fs-errors.ts', 'context.ts', 'quote-value.ts', 'tool-noise.ts'] },
   { name: 'types', paths: FLOOR },
 ];
 

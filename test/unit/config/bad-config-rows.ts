@@ -28,6 +28,21 @@ export const ROWS: [string, string, [number, number, string]][] = [
     [3, 1, 'YAML: Tabs are not allowed as indentation'],
   ],
   ['duplicate key', 'version: 1\nversion: 1\nbuilders: {}\n', [2, 1, 'YAML: duplicate key "version"']],
+  [
+    'a key one space deeper than its siblings',
+    'version: 1\nbuilders:\n  b:\n    driver: docker-container\n    nodes:\n      - name: n0\n         platforms: [linux/amd64]\n',
+    [7, 10, 'YAML: "platforms:" is indented 9 spaces, but its block is at 8 (name: on line 6)'],
+  ],
+  [
+    'a builder key between two levels',
+    'version: 1\nbuilders:\n  b:\n    driver: docker-container\n    nodes: [{ name: n0 }]\n   use: true\n',
+    [6, 4, 'YAML: "use:" is indented 3 spaces, but its block is at 4 (driver: on line 4)'],
+  ],
+  [
+    'nodes: dedented to the level of builder names',
+    'version: 1\nbuilders:\n  local:\n    driver: docker-container\n  nodes:\n    - name: n0\n',
+    [5, 3, 'builders: "nodes:" is indented as a builder\'s name, but it is a key of builder "local"'],
+  ],
   ['unterminated quote', 'version: 1\ndefaultBuilder: "b\n', [3, 1, 'YAML: Missing closing "quote']],
   [
     'two documents',
@@ -176,13 +191,14 @@ export const ROWS: [string, string, [number, number, string]][] = [
     ],
   ],
   [
-    'missing TLS file',
+    // A TLS file that does not exist yet is a warning (example.test.ts); one that cannot be a file is an error.
+    'TLS path of a folder',
     builder(
       'remote',
       'endpoint: tcp://h:1234',
-      'tls: { ca: ./ca.pem, cert: "${CERTS}/client-cert.pem", key: "${CERTS}/client-key.pem" }',
+      'tls: { ca: ./, cert: "${CERTS}/client-cert.pem", key: "${CERTS}/client-key.pem" }',
     ),
-    [8, 20, 'builders.b.nodes[0].tls.ca: "./ca.pem": cannot read $DIR/ca.pem'],
+    [8, 20, 'builders.b.nodes[0].tls.ca: "./": $DIR is not a file'],
   ],
   [
     '~user path',
@@ -196,7 +212,31 @@ export const ROWS: [string, string, [number, number, string]][] = [
   [
     'not a platform',
     builder('docker-container', 'platforms: [linux/amd64, linux/amd46]'),
-    [7, 34, 'builders.b.nodes[0].platforms[1]: "linux/amd46" is not a platform'],
+    [7, 34, 'builders.b.nodes[0].platforms[1]: "linux/amd46" is not a platform: did you mean linux/amd64?'],
+  ],
+  [
+    "Docker Hub's arm64v8",
+    builder('docker-container', 'platforms: [arm64v8]'),
+    [7, 21, 'builders.b.nodes[0].platforms[0]: "arm64v8" is not a platform: did you mean linux/arm64?'],
+  ],
+  [
+    'a platform with the wrong separator',
+    builder('docker-container', 'platforms: [linux-x86_64]'),
+    [7, 21, 'builders.b.nodes[0].platforms[0]: "linux-x86_64" is not a platform: did you mean linux/amd64?'],
+  ],
+  [
+    'driver docker_container',
+    'version: 1\nbuilders:\n  b:\n    driver: docker_container\n    nodes: [{ name: n0 }]\n',
+    [
+      4,
+      13,
+      'builders.b.driver: must be docker-container, remote, kubernetes (one of them), not the string "docker_container": did you mean docker-container?',
+    ],
+  ],
+  [
+    'a buildkitd (port 1234) under docker-container',
+    builder('docker-container', 'endpoint: tcp://build:1234'),
+    [7, 19, 'builders.b.nodes[0].endpoint: endpoint "tcp://build:1234" needs the remote driver'],
   ],
   // cross-field rules
   [

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfigCached } from '../../../src/config/config-cache.js';
+import { loadConfigCached, MAX_ENTRIES } from '../../../src/config/config-cache.js';
 import { loadConfig } from '../../../src/config/load.js';
 
 let dir: string;
@@ -37,6 +37,20 @@ describe('loadConfigCached', () => {
     expect(await loadConfigCached(options(), cache)).toEqual(fresh);
   });
 
+  it('keeps one entry per config file, and at most MAX_ENTRIES in all', async () => {
+    for (const port of [1234, 1235, 1236]) {
+      writeFileSync(join(dir, 'builders.yaml'), yaml(`tcp://127.0.0.1:${port}`));
+      expect((await loadConfigCached(options(), cache)).ok).toBe(true);
+    }
+    expect(readdirSync(cache)).toHaveLength(1);
+    for (let i = 0; i < MAX_ENTRIES + 4; i++) {
+      const file = join(dir, `b${i}.yaml`);
+      writeFileSync(file, yaml('tcp://127.0.0.1:1234'));
+      expect((await loadConfigCached({ ...options(), configPath: file }, cache)).ok).toBe(true);
+    }
+    expect(readdirSync(cache).filter((f) => f.endsWith('.json'))).toHaveLength(MAX_ENTRIES);
+  });
+
   it('validates again when the file, a variable it reads or a file it names changed', async () => {
     await loadConfigCached(options(), cache);
     writeFileSync(join(dir, 'builders.yaml'), yaml('tcp://127.0.0.1:5678'));
@@ -49,12 +63,14 @@ describe('loadConfigCached', () => {
 
     rmSync(join(dir, 'certs', 'key.pem'));
     const gone = await loadConfigCached(options(), cache);
-    expect(!gone.ok && gone.errors[0]?.message).toContain('cannot read');
+    expect(gone.ok && gone.warnings[0]?.message).toContain('key.pem does not exist yet');
   });
 
   it('does not remember an invalid config, and ignores a damaged entry', async () => {
     rmSync(join(dir, 'certs', 'ca.pem'));
+    mkdirSync(join(dir, 'certs', 'ca.pem'));
     expect((await loadConfigCached(options(), cache)).ok).toBe(false);
+    rmSync(join(dir, 'certs', 'ca.pem'), { recursive: true });
     writeFileSync(join(dir, 'certs', 'ca.pem'), 'x');
     expect((await loadConfigCached(options(), cache)).ok).toBe(true);
     const [entry] = readdirSync(cache);

@@ -14,7 +14,7 @@ const validate = new Ajv2020({ allErrors: true, strict: true }).compile(configJs
 // Why JSON Schema cannot say it, by row.
 const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'unset variable': 'whether ${VAR} is set is in the environment mpb loads the file in',
-  'missing TLS file': 'whether a file exists is on the disk, not in the document',
+  'TLS path of a folder': 'whether a path is a file is on the disk, not in the document',
   '~user path': 'a path value may be any text; ~user is refused when mpb expands it',
   'duplicate node names': 'uniqueness of one property across list items (uniqueItems compares whole items)',
   'duplicate endpoints': 'uniqueness of one property across list items',
@@ -24,6 +24,8 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   'platform native and emulated': 'a value of one list appearing in another list of the same item',
   'defaultBuilder not declared': 'a value that must be one of the keys of another mapping',
   'one container for two builders': 'the same node name across two builders on the same Docker',
+  'a buildkitd (port 1234) under docker-container':
+    "a Docker host's tcp:// endpoint may name any port; 1234 is refused by mpb's rules",
 };
 
 /** The row's text as the data an editor validates; undefined when it is not YAML mpb reads. */
@@ -94,6 +96,8 @@ builders:
       'unclosed flow list',
       'tab indentation',
       'duplicate key',
+      'a key one space deeper than its siblings',
+      'a builder key between two levels',
       'unterminated quote',
       'two documents',
       'alias without anchor',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LoadResult, loadConfig } from '../../../src/config/load.js';
 
-/** Throwaway PEM files (copies of examples/certs): readable, so TLS blocks pass the file check. */
+/** Throwaway PEM files: readable, so TLS blocks pass the file check. */
 export const CERTS = fileURLToPath(new URL('../../fixtures/config/certs', import.meta.url));
 // Quoted: inside { } a bare ${ would start a flow mapping.
 export const TLS =

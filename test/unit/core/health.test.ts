@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
 import { healthOutcome, verifyBuilder } from '../../../src/core/health.js';
 import { exitCodeOf } from '../../../src/errors.js';
+import type { NativeTruth } from '../../../src/probe/types.js';
 import {
   builderFromCapture,
   builderSpec,
@@ -69,7 +70,7 @@ describe('verifyBuilder', () => {
   });
 
   it("takes the node's word over the declaration: the amd64 daemon declared arm64 emulates it, and says so", () => {
-    const worker = { platforms: ['linux/amd64'], source: 'worker' } as const;
+    const worker: NativeTruth = { platforms: ['linux/amd64'], source: 'worker' };
     const h = verifyBuilder(FLEET, fleet, new Map([['linux-arm64', worker]]));
     const arm64 = h.nodes.find((n) => n.node === 'linux-arm64')!;
     expect(arm64).toMatchObject({

@@ -39,8 +39,20 @@ describe('classifyTlsError', () => {
       'tls-not-tls',
       'closed the connection without answering the TLS ClientHello',
     ],
-    ['ERR_SSL_WRONG_VERSION_NUMBER', false, true, 'tls-not-tls', 'OpenSSL: wrong version number'],
-    ['ERR_SSL_PACKET_LENGTH_TOO_LONG', false, true, 'tls-not-tls', 'OpenSSL: packet length too long'],
+    [
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+      false,
+      true,
+      'tls-not-tls',
+      'its first bytes are not a TLS record: wrong version number',
+    ],
+    [
+      'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+      false,
+      true,
+      'tls-not-tls',
+      'its first bytes are not a TLS record: packet length too long',
+    ],
     ['ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', false, true, 'tls-handshake', undefined],
     // A TLS server that offers no HTTP/2 refuses our ALPN h2 outright: not gRPC, so not BuildKit.
     ['ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL', false, true, 'grpc', undefined],

@@ -14,7 +14,7 @@ import { emulatedCell, foldVariants, nativeCell } from '../../../src/ui/platform
 import { renderEnsure, renderHealth } from '../../../src/ui/render-ensure.js';
 import { renderLs } from '../../../src/ui/render-ls.js';
 import { renderReport } from '../../../src/ui/render-report.js';
-import { renderTable, visibleLength, wrapLine } from '../../../src/ui/table.js';
+import { longestUnbreakable, renderTable, visibleLength, wrapLine } from '../../../src/ui/table.js';
 import { builderFromCapture, FLEET, MIXED, mixedPinned } from './../core/fixtures.js';
 
 const plain = new Chalk({ level: 0 });
@@ -172,18 +172,42 @@ describe('renderTable and wrapLine', () => {
   it('narrow the widest column and continue its long cells on the next lines, colours not counted', () => {
     const rows = [
       ['A', 'B'],
-      [coloured.red('x'), 'y'.repeat(30)],
+      [coloured.red('x'), `${'y'.repeat(13)} ${'y'.repeat(16)}`],
       ['z', 'linux/arm64,linux/riscv64'],
     ];
     const lines = renderTable(rows, 20);
     expect(lines).toEqual([
       'A  B',
-      `${coloured.red('x')}  ${'y'.repeat(17)}`,
-      `   ${'y'.repeat(13)}`,
+      `${coloured.red('x')}  ${'y'.repeat(13)}`,
+      `   ${'y'.repeat(16)}`,
       'z  linux/arm64,',
       '   linux/riscv64',
     ]);
-    expect(renderTable(rows)[1]).toContain('y'.repeat(30));
+    expect(renderTable(rows)[1]).toContain(`${'y'.repeat(13)} ${'y'.repeat(16)}`);
+  });
+
+  it('break a cell at a space, after a comma, a / or a :, never inside a word or a ://', () => {
+    const rows = [
+      ['NODE', 'ENDPOINT', 'STATUS'],
+      ['default', 'unix:///var/run/docker.sock', 'running'],
+    ];
+    const lines = renderTable(rows, 29);
+    expect(lines).toEqual([
+      'NODE     ENDPOINT     STATUS',
+      'default  unix:///     running',
+      '         var/run/',
+      '         docker.sock',
+    ]);
+    expect(longestUnbreakable('unix:///var/run/docker.sock', 2)).toBe('docker.sock'.length);
+    // A table that cannot fit so breaks a name after a - or a . too.
+    expect(renderTable([['mpb-buildkit-mac-arm64', 'build-amd64.example.com']], 20)).toEqual([
+      'mpb-       build-',
+      'buildkit-  amd64.',
+      'mac-arm64  example.',
+      '           com',
+    ]);
+    // A word wider than any column can be stays whole: the line runs long instead.
+    expect(renderTable([['a', 'abcdefghijklmnop']], 8)).toEqual(['a  abcdefghijklmnop']);
   });
 
   it('break prose at spaces under an indent, and never without a width', () => {

@@ -67,6 +67,18 @@ describe('plain output in CI', () => {
 });
 
 describe('steps on a terminal', () => {
+  it("wrap a long label at spaces under the mark, within the terminal's width", async () => {
+    const { ctx, stderr } = captureContext({ env: { NO_COLOR: '1' }, tty: true });
+    const out = createOutput(ctx);
+    const label = 'builder "fleet" does not exist: create it with its first node "linux-amd64"';
+    await out.step(label, async () => undefined);
+    const lines = stripVTControlCharacters(stderr()).split('\n').filter(Boolean);
+    expect(lines).toEqual([
+      '✓ builder "fleet" does not exist: create it with its first node "linux-amd64"',
+      expect.stringMatching(/^ {2}\d+\.\ds$/),
+    ]);
+  });
+
   it('end in a ✓ line with the elapsed time, or ✗ when the work fails (which still throws)', async () => {
     const { ctx, stderr } = captureContext({ env: { NO_COLOR: '1' }, tty: true });
     const out = createOutput(ctx);
