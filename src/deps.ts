@@ -61,12 +61,23 @@ export interface LoadedConfig {
   warnings: ConfigIssue[];
 }
 
+const warn = (deps: Deps, w: ConfigIssue) => deps.out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
+
+// The file's warnings that concern no builder in particular; a builder's own wait for a command that uses it.
 function warned(deps: Deps, loaded: LoadedConfig): LoadedConfig {
-  for (const w of loaded.warnings) deps.out.warn(`${w.path}:${w.line}:${w.column}: ${w.message}`);
+  for (const w of loaded.warnings) if (w.builder === undefined) warn(deps, w);
   return loaded;
 }
 
-/** The config, its warnings printed on stderr (here, for every command); throws when there is none or it is bad. */
+/** Prints the config's warnings about these builders (the ones the command uses), on stderr. */
+export function warnAbout(deps: Deps, loaded: LoadedConfig, builders: readonly string[]): void {
+  for (const w of loaded.warnings) if (w.builder !== undefined && builders.includes(w.builder)) warn(deps, w);
+}
+
+/**
+ * The config, its warnings about no builder in particular printed on stderr (warnAbout prints a builder's own);
+ * throws when there is none or it is bad.
+ */
 export async function configOf(deps: Deps): Promise<LoadedConfig> {
   return warned(deps, requireLoaded(await deps.loadConfig()));
 }

@@ -34,6 +34,8 @@ export interface ConfigIssue {
   column: number;
   message: string;
   hint: string;
+  /** The builder it is about, when it is about one: a command that does not use it does not print its warnings. */
+  builder?: string;
 }
 
 export abstract class MpbError extends Error {

@@ -1,5 +1,5 @@
 // A build's plan and result in the words of build/: a dry run's commands, the summary of a single build.
-import { shellQuote } from '../buildx/quote.js';
+import { argvLines } from '../ui/command-line.js';
 import type { BuildSummary } from '../ui/render-build.js';
 import type { JobResult } from './jobs.js';
 import type { BuildPlan } from './plan.js';
@@ -16,18 +16,22 @@ export function summaryOf(builder: string, plan: BuildPlan, run: BuildRun, job: 
   };
 }
 
-/** What a dry run prints: each job's command; for a split, the merge that would follow. */
-export function renderDryRun(plan: BuildPlan): string[] {
+/**
+ * What a dry run prints: each job's command; for a split, the merge that would follow. Commands are broken with
+ * ` \` at argument boundaries to fit `width` (none: one line each, as pipes get them).
+ */
+export function renderDryRun(plan: BuildPlan, width: number | undefined): string[] {
   const { merge } = plan;
-  if (!merge) return [shellQuote(['docker', ...plan.jobs[0]!.argv])];
+  const command = (argv: readonly string[]) => argvLines(argv, width);
+  if (!merge) return command(['docker', ...plan.jobs[0]!.argv]);
   const digests = plan.jobs.map((j) => `${merge.repo}@<digest of ${j.platforms.join(',')}>`);
   const create = ['docker', 'buildx', 'imagetools', 'create', ...merge.tags.flatMap((t) => ['--tag', t])];
   return [
     ...plan.jobs.flatMap((j) => [
       `# ${j.platforms.join(', ')} on node "${j.node}"${j.helper ? ` (through helper builder ${j.builder})` : ''}`,
-      shellQuote(['docker', ...j.argv]),
+      ...command(['docker', ...j.argv]),
     ]),
     '# then, once every job has pushed its digest, the tags move together:',
-    shellQuote([...create, ...digests]),
+    ...command([...create, ...digests]),
   ];
 }

@@ -8,7 +8,7 @@ import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { checkRequest, REFUSAL_OUTCOME, summarizeRefusals } from '../core/build-gate.js';
 import { nativePlatformsOf } from '../core/platforms.js';
 import { type RoutingNode, routingNodesOf } from '../core/routing.js';
-import { configOf, type Deps, optionalConfigOf } from '../deps.js';
+import { configOf, type Deps, optionalConfigOf, warnAbout } from '../deps.js';
 import { nodeStateOf } from '../drivers/registry.js';
 import { refusalError, UsageError } from '../errors.js';
 import { probeActual, probeSpecsOf } from '../probe/buildx-nodes.js';
@@ -52,7 +52,7 @@ export interface TargetOptions {
  * an undeclared builder needs no config. An invalid file, or one named by --config/$MPB_CONFIG, still fails.
  */
 async function loadOptionalConfig(deps: Deps, named: string | undefined) {
-  return (await (named === undefined ? configOf(deps) : optionalConfigOf(deps)))?.config;
+  return named === undefined ? configOf(deps) : optionalConfigOf(deps);
 }
 
 /** Declared platforms in node order, emulated ones too unless --native-only. */
@@ -199,8 +199,9 @@ async function undeclaredTarget(
 export async function resolveTarget(deps: Deps, options: TargetOptions): Promise<BuildTarget> {
   const { run } = deps;
   const named = requestedBuilder(options.builder, deps.env)?.name;
-  const config = await loadOptionalConfig(deps, named);
-  if (!config) return undeclaredTarget(run, named!, undefined, options);
+  const loaded = await loadOptionalConfig(deps, named);
+  if (!loaded) return undeclaredTarget(run, named!, undefined, options);
+  const { config } = loaded;
   const spec =
     named === undefined
       ? selectBuilder(config, { flag: undefined, env: deps.env })
@@ -211,5 +212,6 @@ export async function resolveTarget(deps: Deps, options: TargetOptions): Promise
     );
     return undeclaredTarget(run, named!, config, options);
   }
+  warnAbout(deps, loaded, [spec.name]);
   return declaredTarget(deps, config, spec, options);
 }

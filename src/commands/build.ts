@@ -48,7 +48,7 @@ export async function runBuild(
   }
   if (options.dryRun) {
     if (deps.json) return { outcome: 'ok', data: { dryRun: true, ...doc } };
-    out.result(renderDryRun(plan).join('\n'));
+    out.result(renderDryRun(plan, layoutOf(out).width).join('\n'));
     return { outcome: 'ok' };
   }
 

@@ -2,7 +2,7 @@
 import { detectVersion } from '../buildx/read.js';
 import { findBuilder, selectBuilder } from '../config/select.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
-import { configOf, type Deps } from '../deps.js';
+import { configOf, type Deps, warnAbout } from '../deps.js';
 import { UsageError } from '../errors.js';
 import type { EnsureBuilderOptions } from '../options.js';
 import { ensureDepsOf } from '../reconcile/deps.js';
@@ -39,8 +39,14 @@ export async function runEnsureBuilder(
   // `buildx version` (when not remembered) answers while the config loads; a bad config is still the error.
   const version = detectVersion(deps.run, deps.env);
   version.catch(() => {}); // awaited by ensureBuilder; a config error must not leave it unhandled
-  const { config } = await configOf(deps);
+  const loaded = await configOf(deps);
+  const { config } = loaded;
   const targets = targetsOf(config, names, options, deps.env);
+  warnAbout(
+    deps,
+    loaded,
+    targets.map((t) => t.name),
+  );
   const reports: EnsureReport[] = [];
   for (const spec of targets) {
     const { report } = await ensureBuilder(

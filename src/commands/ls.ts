@@ -10,7 +10,7 @@ import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { type BuilderView, describeDeclared, describeUndeclared } from '../core/drift.js';
 import { helperOwnerOf } from '../core/helper-builder.js';
-import { configOf, type Deps } from '../deps.js';
+import { configOf, type Deps, warnAbout } from '../deps.js';
 import { UsageError } from '../errors.js';
 import type { LsOptions } from '../options.js';
 import { probeUndeclared } from '../probe/undeclared.js';
@@ -107,7 +107,14 @@ async function collect(deps: Deps, names: readonly string[], probeTimeoutMs: num
   // `buildx version` (when not remembered) answers while the config loads; a bad config is still the error.
   const detected = detectVersion(run, deps.env);
   detected.catch(() => {}); // awaited below, after the config
-  const { config } = await configOf(deps);
+  const loaded = await configOf(deps);
+  const { config } = loaded;
+  // ls shows every declared builder: each one's warnings with it.
+  warnAbout(
+    deps,
+    loaded,
+    config.builders.map((b) => b.name),
+  );
   const version = await detected;
   const actual = await readBuilders(run, version);
   const shown = selectShown(config, actual, names);

@@ -114,6 +114,10 @@ function certHostsOf(node: RawNode | undefined): string[] {
   return hosts;
 }
 
+/** The builder a finding is about (`builders.NAME…`), for the warnings a command prints. */
+const builderOf = (at: YamlPath) =>
+  at[0] === 'builders' && typeof at[1] === 'string' ? { builder: at[1] } : {};
+
 /**
  * TLS files that do not exist yet, as one warning per node (not one error per file): the config is right, the
  * files are still to be made. The hint is the `mpb certs create` line that makes them, with the hosts of every
@@ -212,8 +216,10 @@ function load(options: LoadOptions, named: string[]): { result: LoadResult; file
   if (!parsed.ok) return fail(parsed.issues);
   const source = parsed.source;
   // In file order: zod and the rules each report in their own order.
-  const place = (findings: Finding[]) =>
-    findings.map((f) => placeFinding(source, f)).sort((a, b) => a.line - b.line || a.column - b.column);
+  const place = (findings: Finding[], scoped = false) =>
+    findings
+      .map((f) => ({ ...placeFinding(source, f), ...(scoped ? builderOf(f.at) : {}) }))
+      .sort((a, b) => a.line - b.line || a.column - b.column);
   if (source.data === null || source.data === undefined) {
     return fail([
       {
@@ -243,10 +249,11 @@ function load(options: LoadOptions, named: string[]): { result: LoadResult; file
   const failed = new Set([...normalized.findings, ...unreadable].map((f) => describePath(f.at)));
   const fresh = (f: Finding) => !failed.has(describePath(f.at));
   const errors = place([...normalized.findings, ...unreadable, ...rules.errors.filter(fresh)]);
-  const warnings = place([
-    ...rules.warnings.filter(fresh),
-    ...missingTlsWarnings(missingTls, normalized.config, options.env),
-  ]);
+  // A warning about one builder says which: a command that does not use it does not print it (deps.ts).
+  const warnings = place(
+    [...rules.warnings.filter(fresh), ...missingTlsWarnings(missingTls, normalized.config, options.env)],
+    true,
+  );
   if (errors.length > 0) return fail(errors, warnings);
   // Written only for a valid config, so a mistake elsewhere leaves no file behind.
   const unwritten = normalized.pems.map(writePemFile).filter((f) => f !== undefined);

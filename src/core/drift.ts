@@ -6,10 +6,10 @@ import type { BuildxBuilder, BuildxNode, BuildxVersion } from '../buildx/model.j
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { nodeStateOf } from '../drivers/registry.js';
 import { codeOfNodeStatus, type FaultCode } from '../probe/codes.js';
-import type { ProbeResult } from '../probe/types.js';
+import type { NativeTruth, ProbeResult } from '../probe/types.js';
 import { containerSpecOf, planLocalContainer } from './local-container.js';
 import { diffNode } from './node-diff.js';
-import { effectivePinsOf, isCompatible, nativePlatformsOf, runsNatively } from './platforms.js';
+import { effectivePinsOf, isCompatible, nativeTruthOf, runsNatively } from './platforms.js';
 
 export type DriftKind = 'missing' | 'extra' | 'changed' | 'down' | 'unserved';
 
@@ -44,6 +44,8 @@ export interface NodeView {
   /** Platforms the node reports, split by whether it runs them without QEMU. */
   native: string[];
   emulated: string[];
+  /** Who says what it runs natively: buildx's list of an unpinned node (the worker's order), or the config. */
+  nativeSource: NativeTruth['source'];
   container?: ContainerView;
   /** An undeclared builder's node: its preflight (probe/buildx-nodes.ts); declared nodes are not probed by ls. */
   probe?: ProbeResult;
@@ -66,13 +68,17 @@ export interface BuilderView {
 
 const ENSURE = (builder: string) => `run: mpb ensure-builder ${builder}`;
 
-function platformsOf(node: BuildxNode, spec?: NodeSpec): Pick<NodeView, 'pinned' | 'native' | 'emulated'> {
+function platformsOf(
+  node: BuildxNode,
+  spec?: NodeSpec,
+): Pick<NodeView, 'pinned' | 'native' | 'emulated' | 'nativeSource'> {
   const listed = node.platforms.map((e) => e.platform);
-  const native = nativePlatformsOf(node.platforms, spec);
+  const truth = nativeTruthOf(node.platforms, spec);
   return {
     pinned: node.platforms.filter((e) => e.pinned).map((e) => e.platform),
-    native: listed.filter((p) => runsNatively(native, p)),
-    emulated: listed.filter((p) => !runsNatively(native, p)),
+    native: listed.filter((p) => runsNatively(truth.platforms, p)),
+    emulated: listed.filter((p) => !runsNatively(truth.platforms, p)),
+    nativeSource: truth.source,
   };
 }
 
@@ -177,6 +183,7 @@ const EMPTY = {
   pinned: [],
   native: [],
   emulated: [],
+  nativeSource: 'declared',
 } satisfies Partial<NodeView>;
 
 /** A declared builder beside what buildx has of it (undefined: buildx has no such builder). */

@@ -99,11 +99,15 @@ export function chooseStrategy(facts: StrategyFacts): StrategyChoice {
       : [];
   const why = [...misroutes, ...cacheSpread];
   if (why.length === 0) {
+    // No split would do better; say so truthfully when some platform is emulated all the same.
+    const emulated = facts.routes.filter((r) => r.verdict === 'emulated').map((r) => r.platform);
     return {
       kind: 'chosen',
       strategy: 'single',
       reason:
-        'every platform is built natively where buildx sends it, and no per-platform cache needs one job per node',
+        emulated.length > 0
+          ? `no node of the builder runs ${emulated.join(', ')} natively, so one build serves as well as one job per node`
+          : 'every platform is built natively where buildx sends it, and no per-platform cache needs one job per node',
     };
   }
   if (blocker) {

@@ -37,7 +37,8 @@ function nodeRows(nodes: readonly NodeView[], withContainer: boolean, wide: bool
     n.status ?? '-',
     n.buildkitVersion ?? '-',
     list(n.pinned),
-    nativeCell(n.native, wide),
+    // ls asks no node what it runs: where only the config says it, the cell says so (`mpb doctor` asks).
+    `${nativeCell(n.native, wide)}${n.nativeSource === 'declared' && n.native.length > 0 ? ' (declared)' : ''}`,
     emulatedCell(n.emulated, wide),
   ]);
   if (!withContainer) return [header, ...rows];

@@ -1,5 +1,5 @@
 // The first screens a user sees, at 80 columns: every command's --help (help fits 80 for pipes too) and, on a
-// terminal of 80 columns (a pseudo-terminal made by util-linux `script`), ls, doctor and ensure-builder
+// terminal of 80 columns (a pseudo-terminal made by util-linux `script`), ls, doctor, ensure-builder and build
 // --dry-run of the shipped example against the fake buildx. No line is wider than the screen, and no word is
 // split: every piece of a broken word ends or starts where a path, list or name may break.
 import { spawnSync } from 'node:child_process';
@@ -113,6 +113,21 @@ describe.skipIf(!hasScript)('on a terminal of 80 columns, against the fake build
     [['doctor', '--config', EXAMPLE]],
     [['ensure-builder', '--all', '--dry-run', '--config', EXAMPLE]],
     [['config', 'validate', '--config', EXAMPLE]],
+    [
+      [
+        'build',
+        '--config',
+        EXAMPLE,
+        '--builder',
+        'qemu',
+        '-p',
+        'amd64,arm64',
+        '-t',
+        'registry.example.com/team/app:1.0.0',
+        '--dry-run',
+        '.',
+      ],
+    ],
   ])('mpb %j: no line over 80, no word split', (argv) => {
     const narrow = onTerminal(argv, 80, env);
     expect(narrow.join('\n')).toMatch(/\S/);

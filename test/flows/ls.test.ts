@@ -111,6 +111,8 @@ describe.each(VERSIONS)('buildx %s', (version) => {
         pinned: ['linux/amd64'],
         native: AMD64_ALL,
         emulated: [],
+        // ls asks no node what it runs: the config's word, and the view says so.
+        nativeSource: 'declared',
       },
       {
         name: 'linux-arm64',
@@ -122,6 +124,7 @@ describe.each(VERSIONS)('buildx %s', (version) => {
         pinned: ['linux/arm64'],
         native: ['linux/arm64'],
         emulated: AMD64_ALL,
+        nativeSource: 'declared',
       },
     ]);
     const ls =

@@ -140,6 +140,8 @@ builders:
         message:
           'builders.fleet.nodes[0].endpoint: tcp:// without tls: an open buildkitd gives root on that host to anyone who can reach it',
         hint: 'Add tls: { ca, cert, key } (mpb certs create makes them), or reach it over ssh://.',
+        // A warning about one builder: printed by the commands that use it (deps.ts warnAbout).
+        builder: 'fleet',
       },
     ]);
   });

@@ -47,9 +47,11 @@ describe('describeDeclared', () => {
           pinned: ['linux/amd64'],
           native: AMD64_ALL,
           emulated: [],
+          nativeSource: 'declared',
         },
         {
-          // The capture's "arm64" daemon is an amd64 machine: declared arm64 is native, the rest emulated.
+          // The capture's "arm64" daemon is an amd64 machine; ls asks no node, so the declaration stands and the
+          // view says it is only the declaration (`mpb doctor` and ensure ask the node).
           name: 'linux-arm64',
           declared: true,
           endpoint: 'tcp://127.0.0.1:1235',
@@ -59,6 +61,7 @@ describe('describeDeclared', () => {
           pinned: ['linux/arm64'],
           native: ['linux/arm64'],
           emulated: AMD64_ALL,
+          nativeSource: 'declared',
         },
       ],
     });
