@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagnosisCode } from '../../src/probe/codes.js';
 import { type BaseImageRegistry, startBaseImageRegistry } from '../helpers/base-image.js';
 import { type BuildkitDaemons, startBuildkitDaemons } from '../helpers/buildkit.js';
-import { cleanEnv, ensureBuilt, MPB_BIN, ROOT } from '../helpers/built-cli.js';
+import { cleanEnv, MPB_BIN, ROOT } from '../helpers/built-cli.js';
 import { truthNonce, truthSteps, waitForStep } from '../helpers/daemon-truth.js';
 import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
 import { createUnpinnedBuilder } from '../helpers/real-remote.js';
@@ -116,7 +116,6 @@ async function prepare(): Promise<World | { skip: string }> {
     return kit;
   }
   // A second set, as another team's `mpb certs create` would make it: its server certificate is for 127.0.0.1 too.
-  ensureBuilt();
   const other = join(kit.dir, 'other-certs');
   const argv = [MPB_BIN, 'certs', 'create', '--host', '127.0.0.1', '--out', other];
   const made = spawnSync(process.execPath, argv, { encoding: 'utf8', env: cleanEnv() });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, expectOk } from '../../src/buildx/exec.js';
-import { cleanEnv, ensureBuilt, runMpb } from '../helpers/built-cli.js';
+import { cleanEnv, runMpb } from '../helpers/built-cli.js';
 import { installRealBuildx, type RealBuildx } from '../helpers/real-buildx.js';
 import {
   type Descriptor,
@@ -61,7 +61,6 @@ let attested: ReturnType<typeof writeAttestedLayout>;
 
 beforeAll(async () => {
   if (skipAll) return;
-  ensureBuilt();
   [open, locked, closedPort] = await Promise.all([
     startRegistry(),
     startRegistry({ htpasswd: HTPASSWD }),

@@ -4,7 +4,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../helpers/built-cli.js';
 import { type FakeDocker, type FakeDockerOptions, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { type Listener, loopbackListeners } from '../helpers/listeners.js';
 
@@ -12,7 +11,6 @@ let ports: { a: number; b: number };
 let listeners: Listener[];
 
 beforeAll(async () => {
-  ensureBuilt();
   listeners = await loopbackListeners(2);
   const [a, b] = listeners;
   ports = { a: a!.port, b: b!.port };

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, MPB_BIN } from '../helpers/built-cli.js';
+import { MPB_BIN } from '../helpers/built-cli.js';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { closedPort, type Listener, loopbackListeners } from '../helpers/listeners.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
@@ -13,7 +13,6 @@ let ports: { amd64: number; arm64: number; qemu: number; closed: number };
 let listeners: Listener[];
 
 beforeAll(async () => {
-  ensureBuilt();
   listeners = await loopbackListeners(3);
   const [amd64, arm64, qemu] = listeners.map((l) => l.port);
   ports = { amd64: amd64!, arm64: arm64!, qemu: qemu!, closed: await closedPort() };
