@@ -8,6 +8,7 @@ import { createRunner, type RunResult } from '../../src/buildx/exec.js';
 import { type FakeDockerOptions, findRealDocker, runMpb } from '../helpers/fake-docker.js';
 import { capture } from '../helpers/fake-run.js';
 import { flowWorld } from '../helpers/flow-world.js';
+import { itUnless } from '../helpers/skip.js';
 
 /** The fake alone (its own env, not a flow world's), removed when the test ends. */
 async function setup(options: FakeDockerOptions = {}) {
@@ -309,10 +310,8 @@ describe('container commands of the fake engine (issue 8)', () => {
 });
 
 describe('the plugin route through the real docker CLI', () => {
-  const realDocker = findRealDocker();
-
-  it.skipIf(!realDocker)(
-    'docker dispatches `docker buildx` to the fake plugin with the captured bytes and exit codes (skipped: no docker CLI on PATH)',
+  itUnless(!findRealDocker() && 'no docker CLI on PATH')(
+    'docker dispatches `docker buildx` to the fake plugin with the captured bytes and exit codes',
     async () => {
       const { fake, docker } = await setup({ mode: 'plugin', version: '0.13.1' });
       expect(fake.mode).toBe('plugin');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type FakeDockerOptions, findRealDocker, runMpb } from '../helpers/fake-docker.js';
 import { type FlowWorld, flowWorld } from '../helpers/flow-world.js';
+import { itUnless } from '../helpers/skip.js';
 import { closedPort } from '../helpers/tls-server.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
@@ -126,7 +127,7 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     expect((await mpb(w, 'status')).exitCode).toBe(0);
   });
 
-  it.skipIf(!findRealDocker())(
+  itUnless(!findRealDocker() && 'no docker CLI on PATH')(
     'with the plugin where docker finds it: its version remembered, then ls alone, started ahead of the command',
     async () => {
       const w = await declared({ version, mode: 'plugin' });
