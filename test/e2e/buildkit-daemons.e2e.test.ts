@@ -43,7 +43,8 @@ describe('two real BuildKit daemons', () => {
   );
 });
 
-describe.each(SUITES)('mpb build on them with real buildx from Debian %s (%s)', (suite, _version, bx) => {
+describe.each(SUITES)('mpb build on them with real buildx from Debian %s (%s)', (suite) => {
+  const bx = world.suite(suite);
   const test = itUnless(bx.skip);
 
   test('ensure-builder, then build --push: amd64 ran on A, arm64 on B through QEMU, and the tag has both', async () => {
@@ -102,7 +103,8 @@ describe.each(SUITES)('mpb build on them with real buildx from Debian %s (%s)', 
 
 describe.concurrent.each(SUITES)(
   'tls as PEM text from environment variables, real buildx from Debian %s',
-  (suite, _version, bx) => {
+  (suite) => {
+    const bx = world.suite(suite);
     const test = itUnless(bx.skip);
 
     test('ensure-builder brings the mutual-TLS node up from files mpb writes; no PEM text in any output; rm removes them', async () => {

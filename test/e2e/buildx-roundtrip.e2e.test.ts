@@ -45,7 +45,8 @@ function inactive(
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
-describe.each(world.suites)('real buildx from Debian %s (%s)', (_suite, expectedVersion, bx) => {
+describe.each(world.suites)('real buildx from Debian %s (%s)', (suite, expectedVersion) => {
+  const bx = world.suite(suite);
   const test = itUnless(bx.skip, 60_000);
 
   let run: Runner;

@@ -21,7 +21,7 @@ import { itUnless } from '../helpers/skip.js';
 
 const run = createRunner();
 const world = await e2eWorld({ tools: ['docker-registry', 'skopeo'] });
-const usable = world.suites.map(([, , bx]) => bx).filter((bx) => !bx.skip);
+const usable = world.suites.map(([suite]) => world.suite(suite)).filter((bx) => !bx.skip);
 const temp = world.temp('mpb-inspect-e2e-');
 
 /** The env of a DOCKER_CONFIG holding the suite's buildx and, optionally, registry credentials. */
@@ -82,8 +82,9 @@ const row = (platform: string, d: Descriptor) =>
     'm',
   );
 
-const VERSIONS = world.suites.map(([, version, bx]) => [version, bx] as const);
-describe.each(VERSIONS)('mpb inspect with real buildx %s', (_version, bx) => {
+const VERSIONS = world.suites.map(([suite, version]) => [version, suite] as const);
+describe.each(VERSIONS)('mpb inspect with real buildx %s', (_version, suite) => {
+  const bx = world.suite(suite);
   const check = itUnless(bx.skip, 60_000);
   const mpb = (args: string[], auths?: Record<string, string>) =>
     runMpb(['inspect', ...args], { env: envWith(bx, auths) });

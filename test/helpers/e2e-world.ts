@@ -54,15 +54,16 @@ export interface E2eWorld {
   engine: DockerEngine;
   /** One of `kit`'s daemons by name. */
   daemon(name: string): Daemon;
-  /** One row per suite for `describe.each(world.suites)('... Debian %s (%s)', (suite, version, bx) => ...)`. */
-  suites: Array<[suite: Suite, version: string, bx: SuiteBuildx]>;
-  /** One suite's row by name. */
+  /** One row per suite for `describe.each(world.suites)('... Debian %s (%s)', (suite, version) => ...)`. */
+  suites: Array<[suite: Suite, version: string]>;
+  /** A suite's buildx, by name. */
   suite(suite: Suite): SuiteBuildx;
   /** A fresh temp folder, removed after the file. */
   temp(prefix?: string): string;
 }
 
-const SHELL_ONLY = [
+/** The runner's variables that would point buildx elsewhere than a suite's DOCKER_CONFIG, or write CI's summary. */
+const RUNNER_VARIABLES = [
   'BUILDX_BUILDER',
   'BUILDX_CONFIG',
   'DOCKER_CONTEXT',
@@ -94,7 +95,7 @@ export async function e2eWorld(options: E2eWorldOptions = {}): Promise<E2eWorld>
     if (piece === undefined) throw new Error(`the e2e world has no ${what}: ${skip ?? 'not asked for'}`);
     return piece;
   };
-  const suites: E2eWorld['suites'] = [];
+  const suites: SuiteBuildx[] = [];
   for (const suite of options.suites ?? REAL_BUILDX.map((r) => r.suite)) {
     const got = skip ? { skip } : await installRealBuildx(suite);
     const bx: SuiteBuildx = {
@@ -112,11 +113,11 @@ export async function e2eWorld(options: E2eWorldOptions = {}): Promise<E2eWorld>
           join(dockerConfig, 'cli-plugins', 'docker-buildx'),
         );
         const env = cleanEnv({ DOCKER_CONFIG: dockerConfig });
-        for (const name of SHELL_ONLY) delete env[name];
+        for (const name of RUNNER_VARIABLES) delete env[name];
         return { dockerConfig, env: { ...env, ...more } };
       },
     };
-    suites.push([suite, bx.version, bx]);
+    suites.push(bx);
   }
   return {
     skip,
@@ -134,8 +135,12 @@ export async function e2eWorld(options: E2eWorldOptions = {}): Promise<E2eWorld>
         started.kit?.daemons.find((d) => d.name === name),
         `daemon ${name}`,
       ),
-    suites,
-    suite: (name) => need(suites.find(([s]) => s === name)?.[2], `suite ${name}`),
+    suites: suites.map((bx) => [bx.suite, bx.version]),
+    suite: (name) =>
+      need(
+        suites.find((bx) => bx.suite === name),
+        `suite ${name}`,
+      ),
     temp,
   };
 }
