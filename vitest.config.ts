@@ -23,11 +23,23 @@ export default defineConfig({
           isolate: false,
         },
       },
+      // Both run the built CLI: dist/ is built first when src/ is newer, once, before any file (build-once.ts).
       {
         extends: true,
-        test: { name: 'flows', include: ['test/flows/**/*.test.ts', 'test/integration/**/*.test.ts'] },
+        test: {
+          name: 'flows',
+          include: ['test/flows/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          globalSetup: ['test/helpers/build-once.ts'],
+        },
       },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['test/helpers/build-once.ts'],
+        },
+      },
     ],
   },
 });

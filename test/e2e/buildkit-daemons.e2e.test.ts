@@ -3,46 +3,35 @@
 // builders.yaml, real buildx 0.29.1 and 0.13.1, and a real registry holding a busybox base image. `mpb
 // ensure-builder` then `mpb build --push` of a Dockerfile with a RUN step; the daemons' own disks say which of
 // them built which platform, and `mpb inspect --expect-platforms` that the tag holds both.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type BuildWorld, startBuildWorld } from '../helpers/build-world.js';
-import { cleanEnv } from '../helpers/built-cli.js';
+import { describe, expect } from 'vitest';
 import { truthNonce, truthSteps, whoBuilt } from '../helpers/daemon-truth.js';
+import { e2eWorld } from '../helpers/e2e-world.js';
 import { runMpb } from '../helpers/fake-docker.js';
-import { dockerConfigWith, installRealBuildx } from '../helpers/real-buildx.js';
 import { readStore, writeRemoteConfig } from '../helpers/real-remote.js';
-import { REAL_BUILDX } from '../helpers/versions.js';
+import { itUnless } from '../helpers/skip.js';
 
-// Newest first: the release people run.
-const SUITES = [...REAL_BUILDX].reverse().map((r) => [r.suite, r.version] as const);
 const PLATFORMS = { a: 'linux/amd64', b: 'linux/arm64' };
 
-type World = BuildWorld;
-
-const world = await startBuildWorld([
-  { name: 'a', platform: PLATFORMS.a },
-  { name: 'b', platform: PLATFORMS.b },
-]);
-const installed = { trixie: await installRealBuildx('trixie'), sid: await installRealBuildx('sid') };
-const temps: string[] = [];
-afterAll(async () => {
-  if ('kit' in world) await Promise.all([world.kit.stop(), world.base.registry.stop()]);
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+const world = await e2eWorld({
+  qemu: ['linux/arm64', 'linux/riscv64'],
+  daemons: [
+    { name: 'a', platform: PLATFORMS.a },
+    { name: 'b', platform: PLATFORMS.b },
+  ],
 });
-const worldSkip = 'skip' in world ? world.skip : undefined;
-const live = (skip: string | undefined) => (title: string, fn: () => Promise<void>, timeout?: number) =>
-  it.skipIf(skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, fn, timeout);
+// Newest first: the release people run.
+const SUITES = [...world.suites].reverse();
 /** Nonces of the builds below, whose arm64 markers B's root holds until it is restarted afresh. */
 const builtOnB: string[] = [];
 /** A --json document without the probe's timings (`gRPC ListWorkers in 12 ms`) and the build's wall time. */
 const withoutTimes = (json: string) =>
   json.replace(/ in \d+ ms/g, ' in N ms').replace(/"wallMs": ?\d+/g, '"wallMs":0');
-const daemon = (name: 'a' | 'b') => (world as World).kit.daemons.find((d) => d.name === name)!;
+const daemon = (name: 'a' | 'b') => world.daemon(name);
 
 describe('two real BuildKit daemons', () => {
-  live(worldSkip)(
+  itUnless(world.skip)(
     'each lists its pinned platform first, then what it runs natively or through QEMU',
     async () => {
       const [a, b] = [await daemon('a').platforms(), await daemon('b').platforms()];
@@ -55,17 +44,13 @@ describe('two real BuildKit daemons', () => {
 });
 
 describe.each(SUITES)('mpb build on them with real buildx from Debian %s (%s)', (suite) => {
-  const got = installed[suite];
-  const test = live(worldSkip ?? ('skip' in got ? got.skip : undefined));
+  const bx = world.suite(suite);
+  const test = itUnless(bx.skip);
 
   test('ensure-builder, then build --push: amd64 ran on A, arm64 on B through QEMU, and the tag has both', async () => {
-    const { kit, base } = world as World;
-    const pluginDir = 'pluginDir' in got ? got.pluginDir : '';
-    const dockerConfig = await dockerConfigWith(pluginDir);
-    const context = await mkdtemp(join(tmpdir(), 'mpb-e2e-context-'));
-    temps.push(dockerConfig, context);
-    const env = cleanEnv({ DOCKER_CONFIG: dockerConfig });
-    for (const name of ['BUILDX_BUILDER', 'DOCKER_CONTEXT', 'DOCKER_HOST']) delete env[name];
+    const { kit, base } = world;
+    const { env } = bx.dockerEnv();
+    const context = world.temp('mpb-e2e-context-');
     // writeRemoteConfig names certs/ beside the file: the kit's dir holds them.
     const config = join(kit.dir, `builders-${suite}.yaml`);
     await writeRemoteConfig(config, `duo-${suite}`, [
@@ -119,21 +104,17 @@ describe.each(SUITES)('mpb build on them with real buildx from Debian %s (%s)', 
 describe.concurrent.each(SUITES)(
   'tls as PEM text from environment variables, real buildx from Debian %s',
   (suite) => {
-    const got = installed[suite];
-    const test = live(worldSkip ?? ('skip' in got ? got.skip : undefined));
+    const bx = world.suite(suite);
+    const test = itUnless(bx.skip);
 
     test('ensure-builder brings the mutual-TLS node up from files mpb writes; no PEM text in any output; rm removes them', async () => {
-      const { kit } = world as World;
-      const dockerConfig = await dockerConfigWith('pluginDir' in got ? got.pluginDir : '');
-      temps.push(dockerConfig);
+      const { kit } = world;
       const pem = {
         BUILDKIT_CA: await readFile(kit.certs.ca, 'utf8'),
         BUILDKIT_CERT: await readFile(kit.certs.clientCert, 'utf8'),
         BUILDKIT_KEY: await readFile(kit.certs.clientKey, 'utf8'),
       };
-      const env = cleanEnv({ DOCKER_CONFIG: dockerConfig, ...pem });
-      for (const name of ['BUILDX_BUILDER', 'DOCKER_CONTEXT', 'DOCKER_HOST', 'BUILDX_CONFIG'])
-        delete env[name];
+      const { dockerConfig, env } = bx.dockerEnv(pem);
       const builder = `pem-${suite}`;
       const config = join(kit.dir, `pem-${suite}.yaml`);
       await writeFile(
@@ -214,7 +195,7 @@ describe('the fault controls', () => {
         () => false,
       );
 
-  live(worldSkip)(
+  itUnless(world.skip)(
     'freeze holds the answer until thaw; kill ends it; restart brings it back with its root or an empty one; stop ends it',
     async () => {
       const b = daemon('b');

@@ -1,35 +1,19 @@
 // Real buildx 0.13.1 and 0.29.1: builders created from config nodes through args.ts read back through
 // read.ts exactly as declared. No daemon: remote nodes point at closed ports, so they stay `inactive`, and
 // `inspect` still shows their pinned platforms (`linux/amd64*`) and driver options.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { createNodeArgs, leaveNodeArgs, rmBuilderArgs, useBuilderArgs } from '../../src/buildx/args.js';
 import { createRunner, type Runner } from '../../src/buildx/exec.js';
 import type { BuildxBuilder, BuildxNode } from '../../src/buildx/model.js';
 import { readBuilder, readBuilders } from '../../src/buildx/read.js';
 import type { BuilderSpec, NodeSpec } from '../../src/config/types.js';
-import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
-import { REAL_BUILDX } from '../helpers/versions.js';
+import { e2eWorld } from '../helpers/e2e-world.js';
+import { itUnless } from '../helpers/skip.js';
+import { closedPort } from '../helpers/tls-server.js';
 
-const cli = await hasDockerCli();
-const SUITES = REAL_BUILDX.map(({ suite, version }) => [suite, version] as const);
-const installed = new Map(
-  await Promise.all(SUITES.map(async ([suite]) => [suite, await installRealBuildx(suite)] as const)),
-);
-
-/** A port on 127.0.0.1 that nothing listens on: taken from the kernel, then let go. */
-function closedPort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-    server.on('error', fail);
-  });
-}
+const world = await e2eWorld();
 
 const POS = { path: '/e2e/builders.yaml', line: 1, column: 1 };
 function nodeSpec(fields: Partial<NodeSpec> & { name: string }): NodeSpec {
@@ -61,27 +45,21 @@ function inactive(
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
-describe.each(SUITES)('real buildx from Debian %s (%s)', (suite, expectedVersion) => {
-  const got = installed.get(suite)!;
-  const skip = !cli ? 'no docker CLI on PATH' : 'skip' in got ? got.skip : undefined;
-  const test = (title: string, fn: () => Promise<void>) =>
-    it.skipIf(skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, fn, 60_000);
+describe.each(world.suites)('real buildx from Debian %s (%s)', (suite, expectedVersion) => {
+  const bx = world.suite(suite);
+  const test = itUnless(bx.skip, 60_000);
 
   let run: Runner;
-  let dirs: string[] = [];
   let fleet: BuilderSpec;
   let expected: { amd64: BuildxNode; arm64: BuildxNode; spare: BuildxNode };
-  const version = () => ('version' in got ? got.version : undefined)!;
+  const version = () => bx.buildx.version;
   const ok = async (args: string[]) => expect((await run('docker', args)).exitCode).toBe(0);
 
   beforeAll(async () => {
-    if (skip || 'skip' in got) return;
-    const config = await dockerConfigWith(got.pluginDir);
-    const certs = await mkdtemp(join(tmpdir(), 'mpb-e2e-certs-'));
-    dirs = [config, certs];
+    if (bx.skip) return;
+    const certs = world.temp('mpb-e2e-certs-');
     for (const f of ['ca.pem', 'cert.pem', 'key.pem']) await writeFile(join(certs, f), `not really ${f}\n`);
-    const { BUILDX_BUILDER: _b, DOCKER_CONTEXT: _c, ...env } = process.env;
-    run = createRunner({ env: { ...env, DOCKER_CONFIG: config } });
+    run = createRunner({ env: bx.dockerEnv().env });
     const [p1, p2, p3] = [await closedPort(), await closedPort(), await closedPort()];
     const tls = (servername: string | undefined) => ({
       ca: join(certs, 'ca.pem'),
@@ -124,9 +102,6 @@ describe.each(SUITES)('real buildx from Debian %s (%s)', (suite, expectedVersion
       arm64: inactive('arm64', `tcp://127.0.0.1:${p2}`, ['linux/arm64'], opts),
       spare: inactive('spare', `tcp://127.0.0.1:${p3}`, [], {}),
     };
-  });
-  afterAll(async () => {
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
   const declared = (nodes: BuildxNode[]): BuildxBuilder => ({

@@ -3,28 +3,23 @@
 // through `mpb ls --json` and through buildx's own `inspect` text; the preflight names every dead endpoint, so
 // no 20 s bootstrap is waited for. Issue 6: a node on a live mutual-TLS server passes the preflight and buildx
 // takes the builder made from those files.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { cleanEnv } from '../helpers/built-cli.js';
+import { e2eWorld } from '../helpers/e2e-world.js';
 import { runMpb } from '../helpers/fake-docker.js';
-import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
 import { type RemoteNode, readStore, type StoredNode, writeRemoteConfig } from '../helpers/real-remote.js';
+import { itUnless } from '../helpers/skip.js';
 import { closedPort, type Running, startTlsServer } from '../helpers/tls-server.js';
-import { REAL_BUILDX } from '../helpers/versions.js';
 
-const SUITES = REAL_BUILDX.map(({ suite, version }) => [suite, version] as const);
-const cli = await hasDockerCli();
-const installed = new Map(
-  await Promise.all(SUITES.map(async ([suite]) => [suite, await installRealBuildx(suite)] as const)),
-);
+const world = await e2eWorld();
+const SUITES = world.suites;
 
 // One certificate set for the file, made by the built CLI as a user would, in the folder the configs sit in.
-let root = '';
+const root = world.temp('mpb-e2e-ensure-');
 let files: Record<'ca' | 'clientCert' | 'clientKey' | 'serverCert' | 'serverKey', string>;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'mpb-e2e-ensure-'));
   const made = await runMpb(
     ['--json', 'certs', 'create', '--host', '127.0.0.1', '--out', join(root, 'certs')],
     cleanEnv(),
@@ -32,7 +27,6 @@ beforeAll(async () => {
   expect(made.exitCode).toBe(0);
   files = JSON.parse(made.stdout).files;
 });
-afterAll(() => rm(root, { recursive: true, force: true }));
 
 const refused = (port: number) => `connection to 127.0.0.1:${port} refused`;
 const tlsOpts = () => ({ cacert: files.ca, cert: files.clientCert, key: files.clientKey });
@@ -53,13 +47,11 @@ const storedOf = (nodes: readonly RemoteNode[]): StoredNode[] =>
   nodes.map((n) => ({ name: n.name, endpoint: endpointOf(n), driverOpts: tlsOpts(), pinned: n.platforms }));
 
 describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)', (suite, expectedVersion) => {
-  const got = installed.get(suite)!;
-  const skip = !cli ? 'no docker CLI on PATH' : 'skip' in got ? got.skip : undefined;
-  const test = (title: string, fn: () => Promise<void>) =>
-    it.skipIf(skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, fn, 30_000);
+  const bx = world.suite(suite);
+  const skip = bx.skip;
+  const test = itUnless(skip, 30_000);
 
   let env: NodeJS.ProcessEnv;
-  let dockerConfig = '';
   const mpb = (config: string, ...args: string[]) => runMpb(['--config', config, ...args], env);
   const json = async (config: string, ...args: string[]) => {
     const r = await mpb(config, '--json', ...args);
@@ -80,13 +72,9 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
     return { state: view.state as string, nodes };
   };
 
-  beforeAll(async () => {
-    if (skip || 'skip' in got) return;
-    dockerConfig = await dockerConfigWith(got.pluginDir);
-    env = cleanEnv({ DOCKER_CONFIG: dockerConfig });
-    for (const name of ['BUILDX_BUILDER', 'DOCKER_CONTEXT', 'DOCKER_HOST']) delete env[name];
+  beforeAll(() => {
+    if (!skip) ({ env } = bx.dockerEnv());
   });
-  afterAll(() => (dockerConfig ? rm(dockerConfig, { recursive: true, force: true }) : undefined));
 
   describe('issue 4: a remote fleet whose endpoints have no daemon', () => {
     const config = () => join(root, `fleet-${suite}.yaml`);

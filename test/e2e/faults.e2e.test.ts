@@ -7,17 +7,16 @@
 // no buildx left running; and buildx's store unchanged for every builder the config does not declare.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { DiagnosisCode } from '../../src/probe/codes.js';
-import { type BaseImageRegistry, startBaseImageRegistry } from '../helpers/base-image.js';
-import { type BuildkitDaemons, startBuildkitDaemons } from '../helpers/buildkit.js';
-import { cleanEnv, ensureBuilt, MPB_BIN, ROOT } from '../helpers/built-cli.js';
+import type { BuildkitDaemons } from '../helpers/buildkit.js';
+import { cleanEnv, MPB_BIN, ROOT } from '../helpers/built-cli.js';
 import { truthNonce, truthSteps, waitForStep } from '../helpers/daemon-truth.js';
-import { dockerConfigWith, hasDockerCli, installRealBuildx } from '../helpers/real-buildx.js';
+import { e2eWorld } from '../helpers/e2e-world.js';
 import { createUnpinnedBuilder } from '../helpers/real-remote.js';
+import { itUnless } from '../helpers/skip.js';
 import {
   closedPort,
   leaf,
@@ -26,10 +25,7 @@ import {
   startPlainServer,
   startTlsServer,
 } from '../helpers/tls-server.js';
-import { REAL_BUILDX } from '../helpers/versions.js';
 
-// Newest first: the release people run.
-const SUITES = [...REAL_BUILDX].reverse().map((r) => [r.suite, r.version] as const);
 /** --probe-timeout and --node-timeout of every row, in seconds: short, so a wait past them shows. */
 const PROBE_TIMEOUT_S = 2;
 const NODE_TIMEOUT_S = 3;
@@ -41,13 +37,6 @@ const NODE_TIMEOUT_S = 3;
 const MARGIN_MS = 15_000;
 /** The RUN step of a mid-build row holds this long: the fault strikes while it runs. */
 const HOLD_S = 120;
-
-interface World {
-  kit: BuildkitDaemons;
-  base: BaseImageRegistry;
-  config: string;
-  servers: Running[];
-}
 
 /** A unix socket file nothing listens on any more: what a Docker daemon that stopped or crashed leaves. */
 function staleSocket(path: string): void {
@@ -102,21 +91,9 @@ async function startTlsFaults(ours: string, theirs: string): Promise<Record<stri
   };
 }
 
-/** Everything but buildx, started once for the file; or why it cannot run here. */
-async function prepare(): Promise<World | { skip: string }> {
-  if (!(await hasDockerCli())) return { skip: 'no docker CLI on PATH' };
-  const base = await startBaseImageRegistry();
-  if ('skip' in base) return base;
-  const kit = await startBuildkitDaemons([{ name: 'killed' }, { name: 'frozen' }]).catch(async (e) => {
-    await base.registry.stop();
-    throw e;
-  });
-  if ('skip' in kit) {
-    await base.registry.stop();
-    return kit;
-  }
+/** The fault servers beside the world's daemons, and the config declaring a builder per fault. */
+async function startFaults(kit: BuildkitDaemons): Promise<{ config: string; servers: Running[] }> {
   // A second set, as another team's `mpb certs create` would make it: its server certificate is for 127.0.0.1 too.
-  ensureBuilt();
   const other = join(kit.dir, 'other-certs');
   const argv = [MPB_BIN, 'certs', 'create', '--host', '127.0.0.1', '--out', other];
   const made = spawnSync(process.execPath, argv, { encoding: 'utf8', env: cleanEnv() });
@@ -131,22 +108,21 @@ async function prepare(): Promise<World | { skip: string }> {
   // Beside certs/, which the config names relatively.
   const config = join(kit.dir, 'builders.yaml');
   await writeFile(config, configText(ports, await closedPort()));
-  return { kit, base, config, servers: Object.values(servers) };
+  return { config, servers: Object.values(servers) };
 }
 
-const world = await prepare();
-const installed = { trixie: await installRealBuildx('trixie'), sid: await installRealBuildx('sid') };
-const temps: string[] = [];
+/** Everything but buildx, started once for the file. */
+const world = await e2eWorld({ daemons: [{ name: 'killed' }, { name: 'frozen' }] });
+const faults = world.skip ? undefined : await startFaults(world.kit);
+// Newest first: the release people run.
+const SUITES = [...world.suites].reverse();
 /** Each row's code, exit and time, printed at the end for the record. */
 const measured: string[] = [];
 afterAll(async () => {
   if (measured.length > 0) console.info(measured.join('\n'));
-  if ('kit' in world)
-    await Promise.all([world.kit.stop(), world.base.registry.stop(), ...world.servers.map((s) => s.close())]);
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+  await Promise.all(faults?.servers.map((s) => s.close()) ?? []);
 });
-const worldSkip = 'skip' in world ? world.skip : undefined;
-const daemon = (name: string) => (world as World).kit.daemons.find((d) => d.name === name)!;
+const daemon = (name: string) => world.daemon(name);
 
 interface Outcome {
   exitCode: number | null;
@@ -327,7 +303,7 @@ function midBuildRow(fault: string, builder: 'killed' | 'frozen', strike: () => 
       const context = join(ctx.scratch, `context-${builder}`);
       await mkdir(context, { recursive: true });
       const steps = truthSteps(nonce, { platform: 'linux/amd64', seconds: HOLD_S });
-      await writeFile(join(context, 'Dockerfile'), `FROM ${(world as World).base.image}\n${steps}\n`);
+      await writeFile(join(context, 'Dockerfile'), `FROM ${world.base.image}\n${steps}\n`);
       const d = daemon(builder);
       const args = ['--config', ctx.config, '--json', 'build', '--builder', builder, '-p', 'linux/amd64'];
       args.push(...probeArgs, '--node-timeout', String(NODE_TIMEOUT_S), context);
@@ -425,20 +401,18 @@ const ROWS: Row[] = [
 ];
 
 describe.each(SUITES)('the fault matrix on real buildx from Debian %s (%s)', (suite) => {
-  const got = installed[suite];
-  const skip = worldSkip ?? ('skip' in got ? got.skip : undefined);
+  const bx = world.suite(suite);
+  const test = itUnless(bx.skip);
   const ctx = {} as RowContext;
   let declared: string[] = [];
   let before: Record<string, string> = {};
 
   beforeAll(async () => {
-    if (skip || 'skip' in got) return;
-    const { kit, config } = world as World;
-    const dockerConfig = await dockerConfigWith(got.pluginDir);
-    const scratch = await mkdtemp(join(tmpdir(), 'mpb-e2e-faults-'));
-    temps.push(dockerConfig, scratch);
-    const env = cleanEnv({ DOCKER_CONFIG: dockerConfig });
-    for (const name of ['BUILDX_BUILDER', 'BUILDX_CONFIG', 'DOCKER_CONTEXT', 'DOCKER_HOST']) delete env[name];
+    if (bx.skip) return;
+    const { kit } = world;
+    const { config } = faults!;
+    const { dockerConfig, env } = bx.dockerEnv();
+    const scratch = world.temp('mpb-e2e-faults-');
     Object.assign(ctx, { env, config, scratch });
     // Made by hand, as a user or another tool would: no row may touch it.
     const tls = { ca: kit.certs.ca, clientCert: kit.certs.clientCert, clientKey: kit.certs.clientKey };
@@ -456,7 +430,7 @@ describe.each(SUITES)('the fault matrix on real buildx from Debian %s (%s)', (su
   // Rows are independent (one builder, server or folder each): they run at once.
   for (const row of ROWS) {
     const title = `${row.fault} → ${row.code}, exit ${row.exit}, diagnosed within ${row.bound.flag} ${row.bound.seconds} s`;
-    it.skipIf(skip).concurrent(`${title}${skip ? ` (skipped: ${skip})` : ''}`, async ({ skip: skipRow }) => {
+    test.concurrent(title, async ({ skip: skipRow }) => {
       const o = await row.run(ctx);
       if ('skip' in o) return skipRow(o.skip);
       const code = row.codeOf(o);
@@ -470,7 +444,7 @@ describe.each(SUITES)('the fault matrix on real buildx from Debian %s (%s)', (su
     });
   }
 
-  it.skipIf(skip)('nothing the config does not declare was changed', async () => {
+  test('nothing the config does not declare was changed', async () => {
     expect(await undeclaredStore(ctx.env['DOCKER_CONFIG']!, declared)).toEqual(before);
   });
 });

@@ -2,13 +2,12 @@
 // The multi-platform image is made here: single-platform OCI layouts pushed by skopeo, joined by
 // real `docker buildx imagetools create`. Nothing is pulled from the internet.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createRunner, expectOk } from '../../src/buildx/exec.js';
-import { cleanEnv, ensureBuilt, runMpb } from '../helpers/built-cli.js';
-import { installRealBuildx, type RealBuildx } from '../helpers/real-buildx.js';
+import { runMpb } from '../helpers/built-cli.js';
+import { e2eWorld, type SuiteBuildx } from '../helpers/e2e-world.js';
 import {
   type Descriptor,
   freePort,
@@ -18,41 +17,24 @@ import {
   writeAttestedLayout,
   writeImageLayout,
 } from '../helpers/registry.js';
-import { REAL_BUILDX } from '../helpers/versions.js';
+import { itUnless } from '../helpers/skip.js';
 
 const run = createRunner();
-const onPath = (tool: string) =>
-  (process.env['PATH'] ?? '').split(delimiter).some((dir) => existsSync(join(dir, tool)));
-const missingTools = ['docker', 'docker-registry', 'skopeo'].filter((tool) => !onPath(tool));
+const world = await e2eWorld({ tools: ['docker-registry', 'skopeo'] });
+const usable = world.suites.map(([suite]) => world.suite(suite)).filter((bx) => !bx.skip);
+const temp = world.temp('mpb-inspect-e2e-');
 
-const buildx = new Map<string, RealBuildx>();
-for (const { version, suite } of REAL_BUILDX) {
-  buildx.set(
-    version,
-    missingTools.length > 0
-      ? { skip: `${missingTools.join(', ')} not installed (apt-get install docker-registry skopeo)` }
-      : await installRealBuildx(suite),
-  );
-}
-const VERSIONS = REAL_BUILDX.map(({ version }) => version);
-
-const temp = mkdtempSync(join(tmpdir(), 'mpb-inspect-e2e-'));
-/** A DOCKER_CONFIG holding the chosen buildx plugin and, optionally, registry credentials. */
-function dockerConfig(version: string, auths?: Record<string, string>): string {
-  const entry = buildx.get(version);
-  const dir = mkdtempSync(join(temp, `docker-${version}-`));
-  if (!entry || 'skip' in entry) return dir;
-  mkdirSync(join(dir, 'cli-plugins'));
-  symlinkSync(join(entry.pluginDir, 'docker-buildx'), join(dir, 'cli-plugins', 'docker-buildx'));
+/** The env of a DOCKER_CONFIG holding the suite's buildx and, optionally, registry credentials. */
+function envWith(bx: SuiteBuildx, auths?: Record<string, string>): NodeJS.ProcessEnv {
+  const { dockerConfig, env } = bx.dockerEnv();
   const encode = (userPass: string) => ({ auth: Buffer.from(userPass).toString('base64') });
   if (auths) {
     const entries = Object.entries(auths).map(([host, userPass]) => [host, encode(userPass)]);
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: Object.fromEntries(entries) }));
+    writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: Object.fromEntries(entries) }));
   }
-  return dir;
+  return env;
 }
 
-const skipAll = [...buildx.values()].every((b) => 'skip' in b);
 let open: Registry;
 let locked: Registry;
 let closedPort: number;
@@ -60,8 +42,7 @@ const images: Record<string, Descriptor> = {};
 let attested: ReturnType<typeof writeAttestedLayout>;
 
 beforeAll(async () => {
-  if (skipAll) return;
-  ensureBuilt();
+  if (usable.length === 0) return;
   [open, locked, closedPort] = await Promise.all([
     startRegistry(),
     startRegistry({ htpasswd: HTPASSWD }),
@@ -81,17 +62,13 @@ beforeAll(async () => {
   await locked.push(join(temp, 'amd64'), 'test/app:amd64');
   attested = writeAttestedLayout(join(temp, 'attested'), platforms.amd64);
   await open.push(join(temp, 'attested'), 'test/app:attested');
-  const version = VERSIONS.find((v) => !('skip' in buildx.get(v)!))!;
   const sources = ['amd64', 'arm64', 'armv7'].map((tag) => `${open.host}/test/app:${tag}`);
   const create = ['buildx', 'imagetools', 'create', '-t', `${open.host}/test/app:multi`, ...sources];
-  const withBuildx = createRunner({ env: { ...process.env, DOCKER_CONFIG: dockerConfig(version) } });
+  const withBuildx = createRunner({ env: envWith(usable[0]!) });
   expectOk(await withBuildx('docker', create, { timeoutMs: 60_000 }), 'imagetools create');
 }, 600_000);
 
-afterAll(async () => {
-  await Promise.all([open?.stop(), locked?.stop()]);
-  rmSync(temp, { recursive: true, force: true });
-});
+afterAll(() => Promise.all([open?.stop(), locked?.stop()]));
 
 // The registry's own view, read by skopeo rather than buildx, to compare --raw with.
 async function skopeoRaw(ref: string): Promise<string> {
@@ -105,13 +82,12 @@ const row = (platform: string, d: Descriptor) =>
     'm',
   );
 
-describe.each(VERSIONS)('mpb inspect with real buildx %s', (version) => {
-  const entry = buildx.get(version)!;
-  const skip = 'skip' in entry ? entry.skip : undefined;
-  const check = (name: string, body: () => Promise<void> | void) =>
-    it.skipIf(skip !== undefined)(`${name}${skip ? ` (skipped: ${skip})` : ''}`, body, 60_000);
+const VERSIONS = world.suites.map(([suite, version]) => [version, suite] as const);
+describe.each(VERSIONS)('mpb inspect with real buildx %s', (_version, suite) => {
+  const bx = world.suite(suite);
+  const check = itUnless(bx.skip, 60_000);
   const mpb = (args: string[], auths?: Record<string, string>) =>
-    runMpb(['inspect', ...args], { env: cleanEnv({ DOCKER_CONFIG: dockerConfig(version, auths) }) });
+    runMpb(['inspect', ...args], { env: envWith(bx, auths) });
 
   check('a table of the three platforms that imagetools create joined', () => {
     const r = mpb([`${open.host}/test/app:multi`]);

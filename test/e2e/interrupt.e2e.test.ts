@@ -4,31 +4,28 @@
 // what is left from /proc and the registry's HTTP API, never from mpb's words.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuildWorld, startBuildWorld } from '../helpers/build-world.js';
-import { cleanEnv, ensureBuilt, MPB_BIN, ROOT } from '../helpers/built-cli.js';
+import { beforeAll, describe, expect } from 'vitest';
+import { MPB_BIN, ROOT } from '../helpers/built-cli.js';
 import { truthNonce, truthSteps, waitForStep } from '../helpers/daemon-truth.js';
-import { dockerConfigWith, installRealBuildx } from '../helpers/real-buildx.js';
+import { e2eWorld } from '../helpers/e2e-world.js';
 import { writeRemoteConfig } from '../helpers/real-remote.js';
 import { tagsOf } from '../helpers/registry.js';
+import { itUnless } from '../helpers/skip.js';
 
 const AMD64 = 'linux/amd64';
 const ARM64 = 'linux/arm64';
 
-const world = await startBuildWorld([
-  { name: 'alpha', platform: AMD64 },
-  { name: 'bravo', platform: ARM64 },
-]);
-const buildx = await installRealBuildx('sid');
-const temps: string[] = [];
-afterAll(async () => {
-  if ('kit' in world) await Promise.all([world.kit.stop(), world.base.registry.stop()]);
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+const world = await e2eWorld({
+  qemu: [ARM64],
+  daemons: [
+    { name: 'alpha', platform: AMD64 },
+    { name: 'bravo', platform: ARM64 },
+  ],
+  suites: ['sid'],
 });
-const skip = 'skip' in world ? world.skip : 'skip' in buildx ? buildx.skip : undefined;
+const sid = world.suite('sid');
 
 /** The processes whose command line holds `text` (the build's context folder names every buildx of it). */
 function processesNaming(text: string): string[] {
@@ -50,31 +47,24 @@ describe('Ctrl-C during a real split build', () => {
   let config = '';
 
   beforeAll(async () => {
-    if (skip) return;
-    const { kit } = world as BuildWorld;
-    const dockerConfig = await dockerConfigWith('pluginDir' in buildx ? buildx.pluginDir : '');
-    temps.push(dockerConfig);
-    env = cleanEnv({ DOCKER_CONFIG: dockerConfig });
-    for (const name of ['BUILDX_BUILDER', 'DOCKER_CONTEXT', 'DOCKER_HOST', 'GITHUB_STEP_SUMMARY'])
-      delete env[name];
-    config = join(kit.dir, 'interrupt.yaml');
-    const port = (name: string) => kit.daemons.find((d) => d.name === name)!.port;
+    if (sid.skip) return;
+    env = sid.dockerEnv().env;
+    // writeRemoteConfig names certs/ beside the file: the kit's dir holds them.
+    config = join(world.kit.dir, 'interrupt.yaml');
     await writeRemoteConfig(config, 'interrupt', [
-      { name: 'alpha', port: port('alpha'), platforms: [AMD64] },
-      { name: 'bravo', port: port('bravo'), platforms: [ARM64] },
+      { name: 'alpha', port: world.daemon('alpha').port, platforms: [AMD64] },
+      { name: 'bravo', port: world.daemon('bravo').port, platforms: [ARM64] },
     ]);
-    ensureBuilt();
   });
 
-  it.skipIf(skip)(
-    `exits 130 and leaves no temp folder, no buildx process and no tag${skip ? ` (skipped: ${skip})` : ''}`,
+  itUnless(sid.skip, 300_000)(
+    'exits 130 and leaves no temp folder, no buildx process and no tag',
     async () => {
-      const { kit, base } = world as BuildWorld;
+      const { kit, base } = world;
       const nonce = truthNonce();
-      const context = await mkdtemp(join(tmpdir(), 'mpb-e2e-interrupt-'));
+      const context = world.temp('mpb-e2e-interrupt-');
       const tmp = join(context, 'tmp');
       await mkdir(tmp);
-      temps.push(context);
       const hold = { platform: AMD64, seconds: 120 };
       await writeFile(join(context, 'Dockerfile'), `FROM ${base.image}\n${truthSteps(nonce, hold)}\n`);
       const tag = `${base.registry.host}/interrupt:1`;
@@ -109,6 +99,5 @@ describe('Ctrl-C during a real split build', () => {
       expect(processesNaming(context), 'buildx left running').toEqual([]);
       expect(await tagsOf(base.registry.host, 'interrupt')).toEqual([]);
     },
-    300_000,
   );
 });

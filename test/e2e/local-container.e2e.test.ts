@@ -4,7 +4,7 @@
 // buildkitd flags become its command exactly as they would for moby/buildkit.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import {
   BUILDKIT_STATE_PATH,
   BUILDKITD_CONFIG_PATH,
@@ -25,21 +25,13 @@ import {
 } from '../../src/core/local-container.js';
 import type { PlanAction } from '../../src/core/plan-types.js';
 import { executeActions } from '../../src/reconcile/execute.js';
-import {
-  type DockerEngine,
-  findTool,
-  importBusyboxImage,
-  privilegedBlocker,
-  startDockerEngine,
-} from '../helpers/docker-engine.js';
+import { type DockerEngine, importBusyboxImage, privilegedBlocker } from '../helpers/docker-engine.js';
+import { e2eWorld } from '../helpers/e2e-world.js';
+import { itUnless } from '../helpers/skip.js';
 
-const started = findTool('busybox')
-  ? await startDockerEngine()
-  : { skip: 'no static busybox to make an image from (apt-get install busybox-static)' };
-const engine: DockerEngine | undefined = 'skip' in started ? undefined : started;
-const skipped = 'skip' in started ? ` (skipped: ${started.skip})` : '';
-afterAll(() => engine?.stop());
-const live = it.skipIf(!engine);
+const world = await e2eWorld({ engine: true, suites: [] });
+const engine: DockerEngine | undefined = world.skip ? undefined : world.engine;
+const live = itUnless(world.skip);
 
 const IMAGE = 'mpb-e2e/buildkitd:1';
 const NEXT_IMAGE = 'mpb-e2e/buildkitd:2';
@@ -83,58 +75,55 @@ const withoutPrivileged =
     run(file, args[1] === 'create' ? args.filter((a) => a !== '--privileged') : args, options);
 
 describe("mpb's local BuildKit container commands on a real Docker Engine", () => {
-  live(
-    `create: the engine takes the argv as planned; inspect reads it back as mpb planned${skipped}`,
-    async () => {
-      const { run, dir } = engine!;
-      const config = join(dir, 'buildkitd.toml');
-      writeFileSync(config, 'debug = true\n');
-      const spec = specOf('create', nodeOf(IMAGE, config));
-      expect(await readContainerState(run, spec.name)).toEqual({ state: 'missing' });
+  live('create: the engine takes the argv as planned; inspect reads it back as mpb planned', async () => {
+    const { run, dir } = engine!;
+    const config = join(dir, 'buildkitd.toml');
+    writeFileSync(config, 'debug = true\n');
+    const spec = specOf('create', nodeOf(IMAGE, config));
+    expect(await readContainerState(run, spec.name)).toEqual({ state: 'missing' });
 
-      const plan = planLocalContainer(spec, 'mac-arm64', { state: 'missing' });
-      expect(kinds(plan)).toEqual(['container-create', 'container-start']);
-      await executeActions(run, plan.slice(0, 1));
-      const created = await readContainerState(run, spec.name);
-      expect(created).toEqual({
-        state: 'stopped',
-        status: 'created',
-        image: IMAGE,
-        specHash: spec.labels[SPEC_HASH_LABEL],
-      });
-      const raw = await inspectRaw(run, spec.name);
-      expect(raw.HostConfig.Privileged).toBe(true);
-      expect(raw.HostConfig.RestartPolicy.Name).toBe('unless-stopped');
-      expect(raw.Config.Labels).toEqual(spec.labels);
-      expect(raw.Config.Cmd).toEqual([
-        '--config',
-        BUILDKITD_CONFIG_PATH,
-        '--debug',
-        '--allow-insecure-entitlement',
-        'network.host',
-      ]);
-      const mounts = [...raw.Mounts].sort((a, b) => a.Destination.localeCompare(b.Destination));
-      expect(mounts).toMatchObject([
-        { Type: 'bind', Source: config, Destination: BUILDKITD_CONFIG_PATH, RW: false },
-        { Type: 'volume', Name: spec.volume, Destination: BUILDKIT_STATE_PATH, RW: true },
-      ]);
-      // A created container is started, not re-created.
-      expect(kinds(planLocalContainer(spec, 'mac-arm64', created))).toEqual(['container-start']);
+    const plan = planLocalContainer(spec, 'mac-arm64', { state: 'missing' });
+    expect(kinds(plan)).toEqual(['container-create', 'container-start']);
+    await executeActions(run, plan.slice(0, 1));
+    const created = await readContainerState(run, spec.name);
+    expect(created).toEqual({
+      state: 'stopped',
+      status: 'created',
+      image: IMAGE,
+      specHash: spec.labels[SPEC_HASH_LABEL],
+    });
+    const raw = await inspectRaw(run, spec.name);
+    expect(raw.HostConfig.Privileged).toBe(true);
+    expect(raw.HostConfig.RestartPolicy.Name).toBe('unless-stopped');
+    expect(raw.Config.Labels).toEqual(spec.labels);
+    expect(raw.Config.Cmd).toEqual([
+      '--config',
+      BUILDKITD_CONFIG_PATH,
+      '--debug',
+      '--allow-insecure-entitlement',
+      'network.host',
+    ]);
+    const mounts = [...raw.Mounts].sort((a, b) => a.Destination.localeCompare(b.Destination));
+    expect(mounts).toMatchObject([
+      { Type: 'bind', Source: config, Destination: BUILDKITD_CONFIG_PATH, RW: false },
+      { Type: 'volume', Name: spec.volume, Destination: BUILDKIT_STATE_PATH, RW: true },
+    ]);
+    // A created container is started, not re-created.
+    expect(kinds(planLocalContainer(spec, 'mac-arm64', created))).toEqual(['container-start']);
 
-      const removal = planLocalContainerRemoval(spec, 'mac-arm64', created, {
-        keepState: false,
-        volumeExists: (await volumes(run, 'create')).includes(spec.volume),
-      });
-      expect(kinds(removal)).toEqual(['container-rm', 'volume-rm']);
-      await executeActions(run, removal);
-      expect(await readContainerState(run, spec.name)).toEqual({ state: 'missing' });
-      expect(await volumes(run, 'create')).toEqual([]);
-    },
-  );
+    const removal = planLocalContainerRemoval(spec, 'mac-arm64', created, {
+      keepState: false,
+      volumeExists: (await volumes(run, 'create')).includes(spec.volume),
+    });
+    expect(kinds(removal)).toEqual(['container-rm', 'volume-rm']);
+    await executeActions(run, removal);
+    expect(await readContainerState(run, spec.name)).toEqual({ state: 'missing' });
+    expect(await volumes(run, 'create')).toEqual([]);
+  });
 
   const how = noPrivileged ? ` without --privileged: ${noPrivileged}` : '';
   live(
-    `missing → running, stopped → running, new image → re-created on its volume, rm --keep-state, rm${how}${skipped}`,
+    `missing → running, stopped → running, new image → re-created on its volume, rm --keep-state, rm${how}`,
     async () => {
       const run = noPrivileged ? withoutPrivileged(engine!.run) : engine!.run;
       const spec = specOf('life', nodeOf(IMAGE));

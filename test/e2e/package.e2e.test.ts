@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureBuilt, ROOT } from '../helpers/built-cli.js';
+import { cleanEnv, ROOT } from '../helpers/built-cli.js';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const VALID = `version: 1
@@ -38,7 +38,6 @@ const mpb = (...args: string[]) => {
 };
 
 beforeAll(() => {
-  ensureBuilt();
   const packDir = mkdtempSync(join(tmpdir(), 'mpb-pack-'));
   // --ignore-scripts: prepack's clean build would pull dist/ from under the test files running beside this
   // one. `npm test` has just built it; a real `npm pack` or `npm publish` runs prepack.

@@ -3,21 +3,17 @@
 // it) and it also emulates linux/riscv64 — real buildx 0.29.1 and 0.13.1, a real registry with a busybox base.
 // Who built what comes from the daemons' own disks (daemon-truth.ts) and what a tag holds from the registry's
 // HTTP API, never from mpb's words; mpb's report is then checked against them.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuildWorld, startBuildWorld } from '../helpers/build-world.js';
-import { cleanEnv } from '../helpers/built-cli.js';
+import { beforeAll, describe, expect } from 'vitest';
 import { type Hold, truthNonce, truthSteps, waitForStep, whoBuilt } from '../helpers/daemon-truth.js';
+import { e2eWorld } from '../helpers/e2e-world.js';
 import { runMpb } from '../helpers/fake-docker.js';
-import { dockerConfigWith, installRealBuildx } from '../helpers/real-buildx.js';
 import { createUnpinnedBuilder, writeRemoteConfig } from '../helpers/real-remote.js';
 import { readTag, type TagIndex, tagsOf } from '../helpers/registry.js';
-import { REAL_BUILDX, type Suite } from '../helpers/versions.js';
+import { itUnless, type SkipReason } from '../helpers/skip.js';
+import type { Suite } from '../helpers/versions.js';
 
-// Newest first: the release people run.
-const SUITES = [...REAL_BUILDX].reverse().map((r) => [r.suite, r.version] as const);
 const AMD64 = 'linux/amd64';
 const ARM64 = 'linux/arm64';
 const RISCV64 = 'linux/riscv64';
@@ -26,22 +22,17 @@ const THREE = [AMD64, ARM64, RISCV64];
 const HAS_HISTORY: Record<Suite, boolean> = { sid: true, trixie: false };
 const BUILD_TIMEOUT_MS = 600_000;
 
-type World = BuildWorld;
-
-const world = await startBuildWorld([
-  { name: 'alpha', platform: AMD64 },
-  { name: 'bravo', platform: ARM64 },
-]);
-const installed = { trixie: await installRealBuildx('trixie'), sid: await installRealBuildx('sid') };
-const temps: string[] = [];
-afterAll(async () => {
-  if ('kit' in world) await Promise.all([world.kit.stop(), world.base.registry.stop()]);
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+const world = await e2eWorld({
+  qemu: [ARM64, RISCV64],
+  daemons: [
+    { name: 'alpha', platform: AMD64 },
+    { name: 'bravo', platform: ARM64 },
+  ],
 });
-const worldSkip = 'skip' in world ? world.skip : undefined;
-const live = (skip: string | undefined) => (title: string, fn: () => Promise<void>) =>
-  it.skipIf(skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, fn, BUILD_TIMEOUT_MS);
-const daemon = (name: 'alpha' | 'bravo') => (world as World).kit.daemons.find((d) => d.name === name)!;
+// Newest first: the release people run.
+const SUITES = [...world.suites].reverse();
+const live = (skip: SkipReason) => itUnless(skip, BUILD_TIMEOUT_MS);
+const daemon = (name: 'alpha' | 'bravo') => world.daemon(name);
 
 /** The contract's `--json` report of `mpb build` (issue 16): the names scripts rely on. */
 interface PlatformRow {
@@ -90,21 +81,19 @@ function contentsOf(index: TagIndex) {
 /** `{ platform: [daemon, uname -m] }`: the truth in the shape it is compared in. */
 const truthOf = async (nonce: string) =>
   Object.fromEntries(
-    Object.entries(await whoBuilt((world as World).kit.daemons, nonce)).map(([p, records]) => [
+    Object.entries(await whoBuilt(world.kit.daemons, nonce)).map(([p, records]) => [
       p,
       records.map((r) => [r.daemon, r.machine]),
     ]),
   );
 
 describe.each(SUITES)('split builds on real daemons with real buildx from Debian %s (%s)', (suite) => {
-  const got = installed[suite];
-  const test = live(worldSkip ?? ('skip' in got ? got.skip : undefined));
+  const bx = world.suite(suite);
+  const test = live(bx.skip);
   const historyTest = live(
-    worldSkip ??
-      ('skip' in got ? got.skip : undefined) ??
-      (HAS_HISTORY[suite]
-        ? undefined
-        : `buildx ${got && 'version' in got ? got.version.raw : suite} has no buildx history, where cached steps come from`),
+    bx.skip ??
+      (!HAS_HISTORY[suite] &&
+        `buildx ${bx.buildx.version.raw} has no buildx history, where cached steps come from`),
   );
   let env: NodeJS.ProcessEnv;
   let config = '';
@@ -115,9 +104,8 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
 
   /** A fresh build context whose Dockerfile leaves the truth of `nonce`, plus any further lines. */
   async function contextWith(nonce: string, options: { hold?: Hold; more?: string } = {}) {
-    const { base } = world as World;
-    const dir = await mkdtemp(join(tmpdir(), 'mpb-e2e-split-'));
-    temps.push(dir);
+    const { base } = world;
+    const dir = world.temp('mpb-e2e-split-');
     const lines = [`FROM ${base.image}`, truthSteps(nonce, options.hold), options.more ?? ''];
     await writeFile(join(dir, 'Dockerfile'), `${lines.join('\n')}\n`);
     return dir;
@@ -126,13 +114,9 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
     runMpb(['--config', config, ...args], { ...env, ...extraEnv });
 
   beforeAll(async () => {
-    if (worldSkip || 'skip' in got) return;
-    const { kit, base } = world as World;
-    const dockerConfig = await dockerConfigWith('pluginDir' in got ? got.pluginDir : '');
-    temps.push(dockerConfig);
-    env = cleanEnv({ DOCKER_CONFIG: dockerConfig });
-    for (const name of ['BUILDX_BUILDER', 'DOCKER_CONTEXT', 'DOCKER_HOST', 'GITHUB_STEP_SUMMARY'])
-      delete env[name];
+    if (bx.skip) return;
+    const { kit, base } = world;
+    ({ env } = bx.dockerEnv());
     registry = base.registry.host;
     // writeRemoteConfig names certs/ beside the file: the kit's dir holds them.
     config = join(kit.dir, `split-${suite}.yaml`);
@@ -145,8 +129,7 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
   test('1. --strategy split: amd64 on alpha, arm64 and riscv64 on bravo; the tag is an index of exactly those three plus their attestations', async () => {
     const nonce = truthNonce();
     const context = await contextWith(nonce);
-    const summaryFile = join(await mkdtemp(join(tmpdir(), 'mpb-e2e-summary-')), 'summary.md');
-    temps.push(summaryFile);
+    const summaryFile = join(world.temp('mpb-e2e-summary-'), 'summary.md');
     const tag = `${registry}/${app}:1`;
     const built = await mpb(
       ['--json', 'build', '--strategy', 'split', '-p', 'amd64,arm64,riscv64', '-t', tag, '--push', context],
@@ -182,7 +165,7 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
   test(`5. the report's builtOn is the daemon truth${HAS_HISTORY[suite] ? '' : ' or, without buildx history, null'}, and GITHUB_STEP_SUMMARY holds the table`, async () => {
     expect(first, 'scenario 1 did not build').toBeDefined();
     const { report, nonce, summary } = first!;
-    const truth = await whoBuilt((world as World).kit.daemons, nonce);
+    const truth = await whoBuilt(world.kit.daemons, nonce);
     for (const platform of THREE) {
       const row = rowOf(report, platform)!;
       // history-based: 0.29.1 says where each platform was built; 0.13.1 cannot, and the row says so with null.
@@ -249,7 +232,7 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
         { name: 'alpha', endpoint: daemon('alpha').endpoint },
         { name: 'bravo', endpoint: daemon('bravo').endpoint },
       ],
-      (world as World).kit.certs,
+      world.kit.certs,
     );
     const nonce = truthNonce();
     const context = await contextWith(nonce);
@@ -282,7 +265,7 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
   historyTest(
     '4. after both daemons lose their state, a rebuild with --cache-ref reports cached steps on every platform',
     async () => {
-      const { kit } = world as World;
+      const { kit } = world;
       const nonce = truthNonce();
       const context = await contextWith(nonce, { more: 'RUN echo second > /second' });
       const build = [

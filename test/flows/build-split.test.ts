@@ -1,18 +1,16 @@
 // mpb build --strategy split|auto on the fake buildx 0.29.1: jobs per node pushed by digest, one merge, the
 // report (JSON and GitHub summary), helper builders for a builder made by hand without pins.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../helpers/built-cli.js';
-import { type FakeDocker, type FakeDockerOptions, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDockerOptions } from '../helpers/fake-docker.js';
+import { type FlowWorld, flowWorld } from '../helpers/flow-world.js';
 import { type Listener, loopbackListeners } from '../helpers/listeners.js';
 
 let ports: { a: number; b: number };
 let listeners: Listener[];
 
 beforeAll(async () => {
-  ensureBuilt();
   listeners = await loopbackListeners(2);
   const [a, b] = listeners;
   ports = { a: a!.port, b: b!.port };
@@ -33,47 +31,25 @@ builders:
         platforms: [linux/arm64]
 `;
 
-interface World {
-  fake: FakeDocker;
-  dir: string;
-  env: NodeJS.ProcessEnv;
-}
-let world: World | undefined;
-afterEach(() => {
-  world?.fake.cleanup();
-  world = undefined;
-});
-
 async function setup(
   fail?: { command: string; exit: number; match?: string; stderr?: string }[],
   options: Pick<FakeDockerOptions, 'slow' | 'mode'> = {},
 ) {
-  const fake = await withFakeDocker({ version: '0.29.1', fail, ...options });
-  fake.setState((s) => {
+  const w = await flowWorld({ version: '0.29.1', fail, ...options, config: config() });
+  w.fake.setState((s) => {
     s.workers[`tcp://127.0.0.1:${ports.b}`] = { platforms: ['linux/arm64'] };
   });
-  const dir = join(fake.dir, 'work');
-  mkdirSync(join(dir, 'app'), { recursive: true });
-  writeFileSync(join(dir, 'app', 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-  writeFileSync(join(dir, 'app', 'hello.txt'), 'hello\n');
-  writeFileSync(join(dir, 'builders.yaml'), config());
-  const env = { ...fake.env, XDG_CONFIG_HOME: join(fake.dir, 'xdg'), HOME: fake.dir, NO_COLOR: '1' };
-  world = { fake, dir, env };
-  return world;
+  mkdirSync(join(w.dir, 'app'));
+  writeFileSync(join(w.dir, 'app', 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+  writeFileSync(join(w.dir, 'app', 'hello.txt'), 'hello\n');
+  return w;
 }
 
-const mpb = (w: World, args: string[], extra: NodeJS.ProcessEnv = {}) =>
-  runMpb(args, { ...w.env, ...extra }, { cwd: w.dir });
-const calls = (w: World, sub: string) =>
-  w.fake.calls().filter((c) => c[1] === 'buildx' && c.slice(2).join(' ').startsWith(sub));
+const mpb = (w: FlowWorld, args: string[], env: NodeJS.ProcessEnv = {}) => w.mpb(args, { env });
 
 /** A builder made by hand, without --platform pins: a first, b second (b's worker is arm64). */
-function handBuilder(w: World) {
-  const docker = (args: string[]) => {
-    const r = spawnSync('docker', args, { env: w.env, encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-  };
-  docker([
+function handBuilder(w: FlowWorld) {
+  w.docker(
     'buildx',
     'create',
     '--name',
@@ -83,8 +59,8 @@ function handBuilder(w: World) {
     '--driver',
     'remote',
     `tcp://127.0.0.1:${ports.a}`,
-  ]);
-  docker(['buildx', 'create', '--append', '--name', 'hand', '--node', 'b', `tcp://127.0.0.1:${ports.b}`]);
+  );
+  w.docker('buildx', 'create', '--append', '--name', 'hand', '--node', 'b', `tcp://127.0.0.1:${ports.b}`);
 }
 
 const TAG = 'localhost:5000/app:1';
@@ -112,7 +88,7 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
       { GITHUB_STEP_SUMMARY: summary },
     );
     expect(r.exitCode, r.stderr).toBe(0);
-    const builds = calls(w, 'build');
+    const builds = w.buildxCalls('build');
     expect(builds).toHaveLength(2);
     for (const b of builds) {
       expect(b).toContain(
@@ -120,7 +96,7 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
       );
       expect(b).not.toContain('--tag');
     }
-    expect(calls(w, 'imagetools create')).toHaveLength(1);
+    expect(w.buildxCalls('imagetools create')).toHaveLength(1);
     const doc = JSON.parse(r.stdout);
     const digest = w.fake.state().registry[TAG];
     expect(doc).toMatchObject({ ok: true, strategy: 'split', reason: '--strategy split', digest });
@@ -161,7 +137,7 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
     const r = await mpb(w, ['build', '--strategy', 'split', '-p', 'amd64,arm64', '-t', TAG, 'app']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--strategy split needs --push');
-    expect(calls(w, 'build')).toHaveLength(0);
+    expect(w.buildxCalls('build')).toHaveLength(0);
   });
 
   it('one job failing: no merge, nothing tagged, exit 1, the digest already pushed shown', async () => {
@@ -170,7 +146,7 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
     ]);
     const r = await mpb(w, ['build', '--strategy', 'split', '-p', 'amd64,arm64', '-t', TAG, '--push', 'app']);
     expect(r.exitCode).toBe(1);
-    expect(calls(w, 'imagetools create')).toHaveLength(0);
+    expect(w.buildxCalls('imagetools create')).toHaveLength(0);
     expect(w.fake.state().registry[TAG]).toBeUndefined();
     expect(r.stderr).toContain('linux/arm64 on node "b" failed (exit 1)');
     expect(r.stderr).toContain('arm64 broke');
@@ -184,14 +160,14 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
     const w = await setup(undefined, { slow: { build: 4_000 }, mode: 'path' });
     const [a, b] = await loopbackListeners(2);
     const bPort = b!.port;
-    writeFileSync(join(w.dir, 'builders.yaml'), config(a!.port, bPort));
+    w.writeConfig(config(a!.port, bPort));
     w.fake.setState((s) => {
       s.workers[`tcp://127.0.0.1:${bPort}`] = { platforms: ['linux/arm64'] };
     });
     const args = ['--json', 'build', '--strategy', 'split', '-p', 'amd64,arm64', '-t', TAG, '--push'];
     const running = mpb(w, [...args, '--node-timeout', '1', 'app']);
     try {
-      while (calls(w, 'build').length < 2) await new Promise((r) => setTimeout(r, 50));
+      while (w.buildxCalls('build').length < 2) await new Promise((r) => setTimeout(r, 50));
       await b!.close();
       const r = await running;
       expect(r.exitCode, r.stderr).toBe(3);
@@ -213,7 +189,7 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
       ]);
       // Only b's job was stopped; a's finished and stays pushed by digest, untagged.
       expect(w.fake.signals()).toEqual(['SIGINT']);
-      expect(calls(w, 'imagetools create')).toHaveLength(0);
+      expect(w.buildxCalls('imagetools create')).toHaveLength(0);
       expect(w.fake.state().registry[TAG]).toBeUndefined();
       expect(r.stderr).toMatch(
         /node "b" \(tcp:\/\/127\.0\.0\.1:\d+\) of builder "fleet" stopped answering for \d+ s while building linux\/arm64: .*\[node\.died\]/,
@@ -242,7 +218,7 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
       ['linux/amd64', 'a'],
       ['linux/arm64', 'b'],
     ]);
-    const creates = () => calls(w, 'create --name mpb-via-hand-');
+    const creates = () => w.buildxCalls('create --name mpb-via-hand-');
     expect(creates().length).toBeGreaterThan(0);
     const made = creates().length;
     const again = await mpb(w, args);
@@ -258,22 +234,17 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
 
   it('mpb rm BUILDER removes its helper builders too; --dry-run shows them', async () => {
     const w = await setup();
-    const r0 = spawnSync(
-      'docker',
-      [
-        'buildx',
-        'create',
-        '--name',
-        'mpb-via-fleet-b',
-        '--node',
-        'b',
-        '--driver',
-        'remote',
-        `tcp://127.0.0.1:${ports.b}`,
-      ],
-      { env: w.env, encoding: 'utf8' },
+    w.docker(
+      'buildx',
+      'create',
+      '--name',
+      'mpb-via-fleet-b',
+      '--node',
+      'b',
+      '--driver',
+      'remote',
+      `tcp://127.0.0.1:${ports.b}`,
     );
-    expect(r0.status, r0.stderr).toBe(0);
     const dry = await mpb(w, ['rm', 'fleet', '--dry-run']);
     expect(dry.stdout).toContain('docker buildx rm mpb-via-fleet-b');
     const r = await mpb(w, ['rm', 'fleet', '--yes']);

@@ -3,9 +3,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, MPB_BIN } from '../helpers/built-cli.js';
-import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MPB_BIN } from '../helpers/built-cli.js';
+import { type FakeDocker, type FakeVersion, withFakeDocker } from '../helpers/fake-docker.js';
+import { type FlowWorld, flowWorld } from '../helpers/flow-world.js';
 import { closedPort, type Listener, loopbackListeners } from '../helpers/listeners.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
@@ -13,7 +14,6 @@ let ports: { amd64: number; arm64: number; qemu: number; closed: number };
 let listeners: Listener[];
 
 beforeAll(async () => {
-  ensureBuilt();
   listeners = await loopbackListeners(3);
   const [amd64, arm64, qemu] = listeners.map((l) => l.port);
   ports = { amd64: amd64!, arm64: arm64!, qemu: qemu!, closed: await closedPort() };
@@ -52,17 +52,6 @@ builders:
         platforms: [linux/arm64]
 `;
 
-interface World {
-  fake: FakeDocker;
-  dir: string;
-  env: NodeJS.ProcessEnv;
-}
-let world: World | undefined;
-afterEach(() => {
-  world?.fake.cleanup();
-  world = undefined;
-});
-
 async function setup(
   version: FakeVersion,
   options: {
@@ -72,34 +61,29 @@ async function setup(
     /** A fake set up by the test itself (another mode, slow calls). */
     fake?: FakeDocker;
   } = {},
-): Promise<World> {
-  const fake =
-    options.fake ?? (await withFakeDocker({ version, daemon: options.daemon, fail: options.fail }));
-  fake.setState((s) => {
+): Promise<FlowWorld> {
+  const { daemon, fail, fake, noConfig } = options;
+  const w = await flowWorld({ version, daemon, fail, fake, config: noConfig ? undefined : config() });
+  w.fake.setState((s) => {
     s.workers[`tcp://127.0.0.1:${ports.arm64}`] = { platforms: ['linux/arm64'] };
     s.workers[`tcp://127.0.0.1:${ports.qemu}`] = { preset: 'buildkit-v0.32.2' };
     s.down.push(`tcp://127.0.0.1:${ports.closed}`);
   });
-  const dir = join(fake.dir, 'work');
-  mkdirSync(join(dir, 'app'), { recursive: true });
+  mkdirSync(join(w.dir, 'app'));
   writeFileSync(
-    join(dir, 'app', 'Dockerfile'),
+    join(w.dir, 'app', 'Dockerfile'),
     'FROM scratch\nARG TARGETPLATFORM\nCOPY hello.txt /hello.txt\n',
   );
-  writeFileSync(join(dir, 'app', 'hello.txt'), 'hello\n');
-  if (!options.noConfig) writeFileSync(join(dir, 'builders.yaml'), config());
-  const env = { ...fake.env, XDG_CONFIG_HOME: join(fake.dir, 'xdg'), HOME: fake.dir, NO_COLOR: '1' };
-  world = { fake, dir, env };
-  return world;
+  writeFileSync(join(w.dir, 'app', 'hello.txt'), 'hello\n');
+  return w;
 }
 
-const mpb = (w: World, args: string[], cwd = w.dir) =>
-  runMpb(args, cwd === w.dir ? w.env : { ...w.env, MPB_CONFIG: join(w.dir, 'builders.yaml') }, { cwd });
-const buildCalls = (w: World) => w.fake.calls().filter((c) => c[1] === 'buildx' && c[2] === 'build');
-const mutations = (w: World) =>
+const mpb = (w: FlowWorld, args: string[], cwd = w.dir) => w.mpb(args, { cwd });
+const buildCalls = (w: FlowWorld) => w.buildxCalls('build');
+const mutations = (w: FlowWorld) =>
   w.fake.calls().filter((c) => c[1] === 'buildx' && ['create', 'rm', 'use', 'build'].includes(c[2] ?? ''));
 /** The argv of the one build, with mpb's temp metadata file replaced. */
-function builtArgv(w: World): string[] {
+function builtArgv(w: FlowWorld): string[] {
   const calls = buildCalls(w);
   expect(calls).toHaveLength(1);
   return calls[0]!.map((a) => (/mpb-build-\w+\/job-\d+\.json$/.test(a) ? '$META' : a));

@@ -2,8 +2,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureBuilt, ROOT, runMpb } from '../helpers/built-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, ROOT, runMpb } from '../helpers/built-cli.js';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const COMMANDS = [
@@ -19,8 +19,6 @@ const COMMANDS = [
   'certs',
 ];
 const STACK_LINE = /\n\s+at .+:\d+:\d+/;
-
-beforeAll(ensureBuilt);
 
 describe('mpb --help', () => {
   it('lists every command, the examples and the exit codes, and exits 0', () => {
@@ -143,7 +141,6 @@ describe('usage errors', () => {
 
 describe('a reader that closes the pipe early (mpb ... | head)', () => {
   it('ends mpb quietly with exit 0: no EPIPE stack trace', async () => {
-    ensureBuilt();
     const { spawn } = await import('node:child_process');
     const { MPB_BIN } = await import('../helpers/built-cli.js');
     const child = spawn(process.execPath, [MPB_BIN, 'completion', 'zsh'], { env: cleanEnv(), stdio: 'pipe' });

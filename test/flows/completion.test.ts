@@ -13,11 +13,12 @@ import {
   zshScript,
 } from '../../src/commands/completion.js';
 import { UsageError } from '../../src/errors.js';
+import { itUnless } from '../helpers/skip.js';
 import { captureDeps } from '../unit/ui/capture.js';
 
 const entries = describeProgram(buildProgram());
 const entry = (path: string) => entries.find((e) => e.path === path)!;
-const hasZsh = spawnSync('zsh', ['-c', 'true']).status === 0;
+const noZsh = spawnSync('zsh', ['-c', 'true']).status === 0 ? undefined : 'zsh not installed';
 
 /** Writes the script and a driver to files and runs the driver in the given shell. */
 function runShell(shell: 'bash' | 'zsh', script: string, driver: string) {
@@ -176,25 +177,22 @@ t mpb inspect ''
     ]);
   });
 
-  it.skipIf(!hasZsh)(
-    'zsh: after --builder and for the builder arguments (skipped: zsh not installed)',
-    () => {
-      const r = runShell(
-        'zsh',
-        zshScript(entries),
-        `${fakeMpb}
+  itUnless(noZsh)('zsh: after --builder and for the builder arguments', () => {
+    const r = runShell(
+      'zsh',
+      zshScript(entries),
+      `${fakeMpb}
 compdef() {}; _describe() { print -rl -- "\${(@P)\${@[-1]}}"; }; _files() { print FILES; }
 source ./mpb-completion
 t() { words=("$@"); CURRENT=$#; PREFIX=\${@[-1]}; _mpb; print -- --; }
 t mpb build --builder ''
 t mpb doctor ''
 `,
-      );
-      const [flag, doctor] = r.stdout.split('--\n');
-      expect(flag).toBe('fleet\nmac\n');
-      expect(doctor).toBe('fleet\nmac\n');
-    },
-  );
+    );
+    const [flag, doctor] = r.stdout.split('--\n');
+    expect(flag).toBe('fleet\nmac\n');
+    expect(doctor).toBe('fleet\nmac\n');
+  });
 
   it('mpb __builders prints the declared names, and nothing without a config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mpb-completion-'));
@@ -214,7 +212,7 @@ t mpb doctor ''
 describe('zsh', () => {
   const script = zshScript(entries);
 
-  it.skipIf(!hasZsh)('is valid zsh (skipped: zsh not installed)', () => {
+  itUnless(noZsh)('is valid zsh', () => {
     expect(runShell('zsh', script, 'zsh -n ./mpb-completion && echo ok')).toEqual({
       code: 0,
       stdout: 'ok\n',
@@ -222,33 +220,30 @@ describe('zsh', () => {
     });
   });
 
-  it.skipIf(!hasZsh)(
-    'offers commands with descriptions, flags, and files after a valued flag (skipped: zsh not installed)',
-    () => {
-      // compsys is not loaded in a script: stand-ins print what _describe and _files would be given.
-      const r = runShell(
-        'zsh',
-        script,
-        `compdef() {}; _describe() { print -rl -- "\${(@P)\${@[-1]}}"; }; _files() { print FILES; }
+  itUnless(noZsh)('offers commands with descriptions, flags, and files after a valued flag', () => {
+    // compsys is not loaded in a script: stand-ins print what _describe and _files would be given.
+    const r = runShell(
+      'zsh',
+      script,
+      `compdef() {}; _describe() { print -rl -- "\${(@P)\${@[-1]}}"; }; _files() { print FILES; }
 source ./mpb-completion
 t() { words=("$@"); CURRENT=$#; PREFIX=\${@[-1]}; _mpb; print -- --; }
 t mpb config ''
 t mpb -c x.yaml ensure-builder --
 t mpb build --platform ''
 `,
-      );
-      const [config, ensure, platform] = r.stdout.split('--\n');
-      expect(config).toBe(
-        'validate:validate the config file: exit 0 when valid, 2 with FILE:LINE:COL errors otherwise\n' +
-          'schema:print the JSON Schema of builders.yaml (for editors: # yaml-language-server: $schema=...)\n' +
-          'help:display help for command\n',
-      );
-      expect(ensure).toContain(
-        '--dry-run:print the plan as docker commands with reasons and the endpoint checks; change nothing (exit 0)\n',
-      );
-      expect(platform).toBe('FILES\n');
-    },
-  );
+    );
+    const [config, ensure, platform] = r.stdout.split('--\n');
+    expect(config).toBe(
+      'validate:validate the config file: exit 0 when valid, 2 with FILE:LINE:COL errors otherwise\n' +
+        'schema:print the JSON Schema of builders.yaml (for editors: # yaml-language-server: $schema=...)\n' +
+        'help:display help for command\n',
+    );
+    expect(ensure).toContain(
+      '--dry-run:print the plan as docker commands with reasons and the endpoint checks; change nothing (exit 0)\n',
+    );
+    expect(platform).toBe('FILES\n');
+  });
 
   it('names every command and flag', () => {
     for (const e of entries)

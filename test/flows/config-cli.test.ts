@@ -2,15 +2,13 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureBuilt, ROOT, runMpb } from '../helpers/built-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, ROOT, runMpb } from '../helpers/built-cli.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'config');
 const STACK_LINE = /\n\s+at .+:\d+:\d+/;
 const validate = (file: string, ...flags: string[]) =>
   runMpb(['config', 'validate', '--config', file, ...flags], { cwd: FIXTURES });
-
-beforeAll(ensureBuilt);
 
 describe('mpb config validate', () => {
   it('accepts builders.example.yaml from a fresh clone in an empty HOME: exit 0, a one-line summary, and one warning per TLS node with the command that makes its files', () => {

@@ -3,10 +3,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lockDirOf } from '../../src/state/lock.js';
-import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
-import { type Fleet, type FleetNode, startFleet } from '../helpers/fleet.js';
+import type { FakeDocker, FakeVersion } from '../helpers/fake-docker.js';
+import type { FleetNode } from '../helpers/fleet.js';
+import { fleetWorld } from '../helpers/flow-world.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const NODES: FleetNode[] = [
@@ -19,32 +20,21 @@ const buildxCalls = (fake: FakeDocker) => fake.calls().filter((argv) => argv[1] 
 const mutations = (fake: FakeDocker) => buildxCalls(fake).filter((argv) => MUTATING.has(argv[2] ?? ''));
 const storeOf = (fake: FakeDocker, name = 'fleet') => fake.state().builders[name];
 
-let cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
-
-async function setup(
-  version: FakeVersion,
-  nodes = NODES,
-): Promise<{ fake: FakeDocker; fleet: Fleet; env: NodeJS.ProcessEnv }> {
-  const fake = await withFakeDocker({ version });
-  const fleet = await startFleet(nodes);
-  cleanups.push(fake.cleanup, fleet.close);
+async function setup(version: FakeVersion, nodes = NODES) {
+  const w = await fleetWorld(nodes, { version });
   // The arm64 server is an arm64 machine: its BuildKit reports arm64 first.
-  fake.setState((s) => {
-    s.workers[fleet.endpoints['linux-arm64']!] = {
+  w.fake.setState((s) => {
+    s.workers[w.fleet.endpoints['linux-arm64']!] = {
       platforms: ['linux/arm64', 'linux/arm/v7', 'linux/arm/v6'],
     };
   });
-  return { fake, fleet, env: { ...fake.env, MPB_CONFIG: fleet.configPath } };
+  return w;
 }
 
 describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
   it('creates the builder, then a second run is a no-op of one buildx call', async () => {
-    const { fake, fleet, env } = await setup(version);
-    const first = await runMpb(['ensure-builder', '--json'], env);
+    const { fake, fleet, mpb } = await setup(version);
+    const first = await mpb(['ensure-builder', '--json']);
     expect(first.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
     expect(first.exitCode).toBe(0);
     const report = JSON.parse(first.stdout);
@@ -59,7 +49,7 @@ describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
     ]);
 
     const before = buildxCalls(fake).length;
-    const second = await runMpb(['ensure-builder'], env);
+    const second = await mpb(['ensure-builder']);
     expect(second.exitCode).toBe(0);
     const calls = buildxCalls(fake).slice(before);
     // The first run asked `buildx version`; the plugin is unchanged, so the second remembers it.
@@ -68,14 +58,14 @@ describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
   });
 
   it('repairs drift: a node left by hand and a changed pin', async () => {
-    const { fake, env } = await setup(version);
-    expect((await runMpb(['ensure-builder'], env)).exitCode).toBe(0);
+    const { fake, mpb } = await setup(version);
+    expect((await mpb(['ensure-builder'])).exitCode).toBe(0);
     fake.setState((s) => {
       const b = s.builders['fleet']!;
       b.nodes.pop();
       b.nodes[0]!.platforms = ['linux/386'];
     });
-    const repair = await runMpb(['ensure-builder', '--json'], env);
+    const repair = await mpb(['ensure-builder', '--json']);
     expect(repair.exitCode).toBe(0);
     const kinds = JSON.parse(repair.stdout).builders[0].plan.actions.map(
       (a: { kind: string; node: string }) => [a.kind, a.node],
@@ -88,8 +78,8 @@ describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
   });
 
   it('--dry-run prints the docker commands with reasons and changes nothing', async () => {
-    const { fake, fleet, env } = await setup(version);
-    const r = await runMpb(['ensure-builder', '--dry-run'], env);
+    const { fake, fleet, mpb } = await setup(version);
+    const r = await mpb(['ensure-builder', '--dry-run']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(
       `docker buildx create --name fleet --node linux-amd64 --driver remote --platform linux/amd64 --driver-opt cacert=${fleet.tls.ca}`,
@@ -105,30 +95,31 @@ describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
       { name: 'linux-arm64', platforms: ['linux/arm64'], dead: true },
       { name: 'spare-arm64', platforms: ['linux/arm/v7'] },
     ];
-    const fake = await withFakeDocker({ version, down: [], downDelayMs: 100 });
-    const fleet = await startFleet(nodes);
-    cleanups.push(fake.cleanup, fleet.close);
+    const { fake, fleet, mpb } = await fleetWorld(nodes, { version, down: [], downDelayMs: 100 });
     fake.setState((s) => {
       s.down = [fleet.endpoints['linux-arm64']!];
       s.workers[fleet.endpoints['spare-arm64']!] = { platforms: ['linux/arm64', 'linux/arm/v7'] };
     });
-    const env = { ...fake.env, MPB_CONFIG: fleet.configPath };
-    const strict = await runMpb(['ensure-builder', '--probe-timeout', '3', '--timeout', '5'], env);
+    const strict = await mpb(['ensure-builder', '--probe-timeout', '3', '--timeout', '5']);
     expect(strict.exitCode).toBe(3);
     expect(strict.stdout).toMatch(/linux-arm64 .*refused/s);
     expect(strict.stdout).toContain('builder "fleet": degraded');
 
-    const degraded = await runMpb(
-      ['ensure-builder', '--allow-degraded', '--probe-timeout', '3', '--timeout', '5'],
-      env,
-    );
+    const degraded = await mpb([
+      'ensure-builder',
+      '--allow-degraded',
+      '--probe-timeout',
+      '3',
+      '--timeout',
+      '5',
+    ]);
     expect(degraded.stderr).toContain('degraded: linux-arm64 down');
     expect(degraded.exitCode).toBe(0);
   });
 
   it('four concurrent runs all succeed and leave one consistent builder', async () => {
-    const { fake, fleet, env } = await setup(version);
-    const runs = await Promise.all(Array.from({ length: 4 }, () => runMpb(['ensure-builder'], env)));
+    const { fake, fleet, mpb } = await setup(version);
+    const runs = await Promise.all(Array.from({ length: 4 }, () => mpb(['ensure-builder'])));
     expect(runs.map((r) => r.exitCode)).toEqual([0, 0, 0, 0]);
     expect(storeOf(fake)?.nodes.map((n) => n.endpoint)).toEqual([
       fleet.endpoints['linux-amd64'],
@@ -139,14 +130,14 @@ describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
   });
 
   it('a run killed between create and append is repaired by the next one', async () => {
-    const { fake, env } = await setup(version);
-    const failing = { ...env, MPB_FAKE_FAIL: 'create:exit=1:match=--append:stderr=killed' };
-    const broken = await runMpb(['ensure-builder'], failing);
+    const { fake, mpb } = await setup(version);
+    const failing = { MPB_FAKE_FAIL: 'create:exit=1:match=--append:stderr=killed' };
+    const broken = await mpb(['ensure-builder'], { env: failing });
     expect(broken.exitCode).toBe(1);
     expect(broken.stderr).toContain('add node "linux-arm64"');
     expect(storeOf(fake)?.nodes.map((n) => n.name)).toEqual(['linux-amd64']);
 
-    const repaired = await runMpb(['ensure-builder', '--json'], env);
+    const repaired = await mpb(['ensure-builder', '--json']);
     expect(repaired.exitCode).toBe(0);
     expect(JSON.parse(repaired.stdout).builders[0].plan.actions.map((a: { kind: string }) => a.kind)).toEqual(
       ['append'],
@@ -156,14 +147,14 @@ describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
 
 describe('ensure-builder errors', () => {
   it('a builder not in the config is a usage error (exit 2)', async () => {
-    const { env } = await setup('0.29.1');
-    const r = await runMpb(['ensure-builder', 'nope'], env);
+    const { mpb } = await setup('0.29.1');
+    const r = await mpb(['ensure-builder', 'nope']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('builder "nope" is not declared');
   });
 
   it('a SIGKILLed run leaves a stale lock that the next run takes over', async () => {
-    const { fake, env } = await setup('0.13.1');
+    const { fake, env, mpb } = await setup('0.13.1');
     const slow = { ...env, MPB_FAKE_SLOW: 'create:3000' };
     const { spawn } = await import('node:child_process');
     const { MPB_BIN } = await import('../helpers/built-cli.js');
@@ -183,7 +174,7 @@ describe('ensure-builder errors', () => {
     const lock = join(lockDirOf(env), 'fleet.lock');
     expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: child.pid, host: hostname() });
     expect(() => process.kill(child.pid!, 0)).toThrow();
-    const next = await runMpb(['ensure-builder'], env);
+    const next = await mpb(['ensure-builder']);
     expect(next.exitCode).toBe(0);
     expect(storeOf(fake)?.nodes.map((n) => n.name)).toEqual(['linux-amd64', 'linux-arm64']);
     expect(existsSync(lock)).toBe(false); // and released it
@@ -196,14 +187,11 @@ describe('ensure-builder --json codes', () => {
       { name: 'linux-amd64', platforms: ['linux/amd64'] },
       { name: 'linux-arm64', platforms: ['linux/arm64'], dead: true },
     ];
-    const fake = await withFakeDocker({ version: '0.29.1', down: [], downDelayMs: 100 });
-    const fleet = await startFleet(nodes);
-    cleanups.push(fake.cleanup, fleet.close);
+    const { fake, fleet, mpb } = await fleetWorld(nodes, { version: '0.29.1', down: [], downDelayMs: 100 });
     fake.setState((s) => {
       s.down = [fleet.endpoints['linux-arm64']!];
     });
-    const env = { ...fake.env, MPB_CONFIG: fleet.configPath };
-    const r = await runMpb(['ensure-builder', '--json', '--probe-timeout', '3', '--timeout', '5'], env);
+    const r = await mpb(['ensure-builder', '--json', '--probe-timeout', '3', '--timeout', '5']);
     expect(r.exitCode).toBe(3);
     const [report] = JSON.parse(r.stdout).builders;
     expect(report.preflight.map((p: { node: string; code: string }) => [p.node, p.code])).toEqual([

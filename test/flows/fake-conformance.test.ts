@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDocker, type FakeVersion, withFakeDocker } from '../helpers/fake-docker.js';
 import { CAPTURES, capture, kubeCapture } from '../helpers/fake-run.js';
+import { describeUnless, itUnless } from '../helpers/skip.js';
 import { CAPTURED_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const CAPTURED_CERTS = '/home/dev/.mpb/certs';
@@ -370,13 +371,12 @@ function expectLikeCapture(version: FakeVersion, step: Step, got: Ran, certs: st
 
 // The replay checks the test double, not mpb: a CI run that runs the suite twice (Node 20, then Node 24) replays
 // once and sets MPB_FAKE_CHECKED=1 for the second run (.ci/run); every flow test still runs on the fake there.
-const CHECKED = process.env['MPB_FAKE_CHECKED'] === '1';
-const checkedNote = CHECKED
-  ? ' (skipped: MPB_FAKE_CHECKED=1, the fake was replayed earlier in this CI run)'
-  : '';
+const CHECKED =
+  process.env['MPB_FAKE_CHECKED'] === '1' &&
+  'MPB_FAKE_CHECKED=1, the fake was replayed earlier in this CI run';
 
 for (const version of VERSIONS) {
-  describe.skipIf(CHECKED)(`fake buildx ${version} replays the captures${checkedNote}`, () => {
+  describeUnless(CHECKED, `fake buildx ${version} replays the captures`, () => {
     const ws = makeWorkspace();
     const metadata = join(ws.dir, 'build-push.metadata.json');
     let fake: FakeDocker;
@@ -473,7 +473,7 @@ const KUBE_NOT_COMPARED: Record<string, string> = {
 const maskPods = (t: string) => t.replace(/(worker\.hostname:\s+)\S+/g, '$1<POD>');
 
 for (const version of ['0.13.1', '0.29.1'] as const) {
-  describe.skipIf(CHECKED)(`fake buildx ${version} replays the kubernetes captures${checkedNote}`, () => {
+  describeUnless(CHECKED, `fake buildx ${version} replays the kubernetes captures`, () => {
     let fake: FakeDocker;
     let encoded = '';
     beforeAll(async () => {
@@ -492,7 +492,7 @@ for (const version of ['0.13.1', '0.29.1'] as const) {
     afterAll(() => fake.cleanup());
 
     for (const step of kubeScenario()) {
-      it.skipIf(KUBE_NOT_COMPARED[`${version} ${step.name}`] !== undefined)(step.name, async () => {
+      itUnless(KUBE_NOT_COMPARED[`${version} ${step.name}`])(step.name, async () => {
         const got = await runDocker(step.args, fake.env, fake.dir, 60_000);
         const want = kubeCapture(version, step.name);
         const norm = (t: string) => maskPods(mask(t.replaceAll(encoded, KUBECONFIG_CAPTURED)));

@@ -3,22 +3,16 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRunner, type RunResult } from '../../src/buildx/exec.js';
-import {
-  type FakeDocker,
-  type FakeDockerOptions,
-  findRealDocker,
-  runMpb,
-  withFakeDocker,
-} from '../helpers/fake-docker.js';
+import { type FakeDockerOptions, findRealDocker, runMpb } from '../helpers/fake-docker.js';
 import { capture } from '../helpers/fake-run.js';
+import { flowWorld } from '../helpers/flow-world.js';
+import { itUnless } from '../helpers/skip.js';
 
-let fake: FakeDocker | undefined;
-afterEach(() => fake?.cleanup());
-
+/** The fake alone (its own env, not a flow world's), removed when the test ends. */
 async function setup(options: FakeDockerOptions = {}) {
-  fake = await withFakeDocker({ mode: 'path', ...options });
+  const { fake } = await flowWorld({ mode: 'path', ...options });
   const run = createRunner({ env: fake.env });
   return { fake, docker: (...args: string[]) => run('docker', args) };
 }
@@ -65,9 +59,9 @@ describe('fault injection', () => {
   });
 
   it('buildx 0.10 keeps polling a down node: the call never returns on its own', async () => {
-    const { docker } = await setup({ version: '0.10.5', down: ['n0'] });
+    const { fake, docker } = await setup({ version: '0.10.5', down: ['n0'] });
     await docker(...REMOTE('b', 'n0', 1234));
-    const run = createRunner({ env: fake?.env });
+    const run = createRunner({ env: fake.env });
     // Long enough for a loaded machine to start the fake and print the node; it never returns by itself.
     const r = await run('docker', ['buildx', 'inspect', '--bootstrap', 'b'], { timeoutMs: 6_000 });
     expect(r.outcome).toEqual({ kind: 'timed-out' });
@@ -181,7 +175,6 @@ describe('create semantics', () => {
       stdout: '',
       stderr: 'ERROR: failed to find instance "nope" for append\n',
     });
-    v13.fake.cleanup();
     const v10 = await setup({ version: '0.10.5' });
     expect(out(await v10.docker(...REMOTE('nope', 'n0', 1234, '--append')))).toEqual({
       exit: 0,
@@ -291,7 +284,7 @@ describe('container commands of the fake engine (issue 8)', () => {
   });
 
   it('a remote node on docker-container://NAME runs exactly while its container runs', async () => {
-    const { docker } = await setup({ daemon: true });
+    const { fake, docker } = await setup({ daemon: true });
     await docker('container', 'create', '--name', CONTAINER, '--privileged', 'moby/buildkit:buildx-stable-1');
     await docker(
       'buildx',
@@ -311,16 +304,14 @@ describe('container commands of the fake engine (issue 8)', () => {
     expect(await row()).toMatch(/inactive\s+linux\/arm64\*$/);
     await docker('container', 'start', CONTAINER);
     expect(await row()).toMatch(/running\s+v0\.11\.6\s+linux\/arm64\*, linux\/amd64, /);
-    fake?.markContainer(CONTAINER, 'exited');
+    fake.markContainer(CONTAINER, 'exited');
     expect(await row()).toMatch(/inactive/);
   });
 });
 
 describe('the plugin route through the real docker CLI', () => {
-  const realDocker = findRealDocker();
-
-  it.skipIf(!realDocker)(
-    'docker dispatches `docker buildx` to the fake plugin with the captured bytes and exit codes (skipped: no docker CLI on PATH)',
+  itUnless(!findRealDocker() && 'no docker CLI on PATH')(
+    'docker dispatches `docker buildx` to the fake plugin with the captured bytes and exit codes',
     async () => {
       const { fake, docker } = await setup({ mode: 'plugin', version: '0.13.1' });
       expect(fake.mode).toBe('plugin');
@@ -354,7 +345,7 @@ describe('the plugin route through the real docker CLI', () => {
 
 describe('runMpb', () => {
   it('runs the built CLI with the fake env', async () => {
-    fake = await withFakeDocker({ mode: 'path' });
+    const { fake } = await setup();
     const r = await runMpb(['--version'], fake.env);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);

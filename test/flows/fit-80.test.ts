@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureBuilt, MPB_BIN, ROOT, runMpb } from '../helpers/built-cli.js';
+import { cleanEnv, MPB_BIN, ROOT, runMpb } from '../helpers/built-cli.js';
 import { type FakeDocker, withFakeDocker } from '../helpers/fake-docker.js';
 
 const HELPS = [
@@ -79,8 +79,6 @@ function splitWords(narrow: readonly string[], wide: readonly string[]): string[
     return !tail;
   });
 }
-
-beforeAll(ensureBuilt);
 
 describe('--help at 80 columns', () => {
   it.each(HELPS)('mpb %s --help: no line over 80, no word split', (command) => {

@@ -3,9 +3,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanEnv, runMpb } from '../helpers/built-cli.js';
-import { runMpb as runWithFake, withFakeDocker } from '../helpers/fake-docker.js';
+import { flowWorld } from '../helpers/flow-world.js';
 
 const CONFIG = `version: 1
 builders:
@@ -29,12 +29,6 @@ const noBug = (stderr: string) => {
   expect(stderr).not.toMatch(/^\s+at /m); // no stack
 };
 
-let cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
-
 describe('a file where mpb needs a folder (ENOTDIR)', () => {
   it('certs create --out F/certs: exit 2, naming F', () => {
     const { file } = fileInTheWay();
@@ -48,21 +42,15 @@ describe('a file where mpb needs a folder (ENOTDIR)', () => {
   });
 
   it('BUILDX_CONFIG=F/bx ensure-builder: exit 2 on the lock folder, before buildx changes anything', async () => {
-    const fake = await withFakeDocker({ version: '0.29.1' });
-    cleanups.push(fake.cleanup);
-    const { dir, file } = fileInTheWay();
-    writeFileSync(join(dir, 'builders.yaml'), CONFIG);
-    const r = await runWithFake(
-      ['ensure-builder'],
-      { ...fake.env, BUILDX_CONFIG: join(file, 'bx') },
-      { cwd: dir },
-    );
+    const w = await flowWorld({ version: '0.29.1', config: CONFIG });
+    const { file } = fileInTheWay();
+    const r = await w.mpb(['ensure-builder'], { env: { BUILDX_CONFIG: join(file, 'bx') } });
     expect(r.exitCode).toBe(2);
     noBug(r.stderr);
     expect(r.stderr).toContain(
       `error: cannot create the lock folder ${file}/bx/mpb-locks: ${file} is a file, not a folder\n`,
     );
-    expect(fake.calls().filter((argv) => argv[2] === 'create')).toEqual([]);
+    expect(w.fake.calls().filter((argv) => argv[2] === 'create')).toEqual([]);
   });
 
   it('certs show F/cert.pem and init --output F/builders.yaml: exit 2, naming F', () => {

@@ -6,6 +6,7 @@ import { type Authority, createAuthority, validityFor } from '../../src/certs/ge
 import type { NodeSpec } from '../../src/config/types.js';
 import { probeNode } from '../../src/probe/node.js';
 import { type BuildkitDaemons, type Daemon, startBuildkitDaemons } from '../helpers/buildkit.js';
+import { describeUnless, whySkip } from '../helpers/skip.js';
 import { leaf, type Running, startTlsServer, type TlsSpeaks, writePems } from '../helpers/tls-server.js';
 
 const TIMEOUT_MS = 5_000;
@@ -82,8 +83,7 @@ describe('probe past TLS: does BuildKit answer gRPC?', () => {
 
 // One real buildkitd (test/helpers/buildkit.ts) with certificates made by `mpb certs create`.
 const started = await startBuildkitDaemons([{ name: 'grpc0' }]);
-const skip = 'skip' in started ? started.skip : undefined;
-describe.skipIf(skip !== undefined)(`a real buildkitd${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describeUnless(whySkip(started), 'a real buildkitd', () => {
   const kit = started as BuildkitDaemons;
   const daemon = kit.daemons?.[0] as Daemon;
   const own = () => ({ ca: kit.certs.ca, cert: kit.certs.clientCert, key: kit.certs.clientKey });

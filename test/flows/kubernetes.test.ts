@@ -1,16 +1,9 @@
 // The kubernetes driver end to end on the fake buildx and fake kubectl (test/fake-buildx, modelled on the
 // captures in test/fixtures/captures/kubernetes): every verdict names the cause and its fix.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeDocker, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
-
-let cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+import { describe, expect, it } from 'vitest';
+import { flowWorld } from '../helpers/flow-world.js';
 
 interface KubeNode {
   name: string;
@@ -19,12 +12,6 @@ interface KubeNode {
 }
 
 async function setup(version: '0.13.1' | '0.29.1', nodes: KubeNode[], cluster: Record<string, unknown> = {}) {
-  const fake = await withFakeDocker({ version, kubectl: true, downDelayMs: 50 });
-  cleanups.push(fake.cleanup);
-  const dir = mkdtempSync(join(tmpdir(), 'mpb-kube-'));
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
-  const config = join(dir, 'builders.yaml');
   const yamlNodes = nodes
     .map(
       (n) =>
@@ -35,11 +22,15 @@ async function setup(version: '0.13.1' | '0.29.1', nodes: KubeNode[], cluster: R
           .join('\n')}`,
     )
     .join('\n');
-  writeFileSync(config, `version: 1\nbuilders:\n  k8s:\n    driver: kubernetes\n    nodes:\n${yamlNodes}\n`);
-  fake.setState((s) => {
+  const config = `version: 1\nbuilders:\n  k8s:\n    driver: kubernetes\n    nodes:\n${yamlNodes}\n`;
+  const w = await flowWorld({ version, kubectl: true, downDelayMs: 50, config });
+  const kubeconfig = join(w.dir, 'kubeconfig');
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+  w.fake.setState((s) => {
     s.cluster = cluster;
   });
-  return { fake, env: { ...fake.env, MPB_CONFIG: config, KUBECONFIG: kubeconfig } };
+  w.env['KUBECONFIG'] = kubeconfig;
+  return w;
 }
 
 const IMAGE = 'moby/buildkit:buildx-stable-1';
@@ -48,17 +39,15 @@ const node = (name: string, platforms: string[], driverOpts: Record<string, stri
   platforms,
   driverOpts: { image: IMAGE, namespace: 'buildkit', ...driverOpts },
 });
-const buildxCalls = (fake: FakeDocker, sub: string) =>
-  fake.calls().filter((argv) => argv[0] === 'docker' && argv[1] === 'buildx' && argv[2] === sub);
 
 describe('kubernetes builders', () => {
   it('a missing namespace is named with its fix, not "inactive" (ensure and doctor)', async () => {
-    const { env } = await setup('0.29.1', [node('k8n0', ['linux/amd64'], { namespace: 'nope' })]);
-    const ensured = await runMpb(['ensure-builder', '--json'], env);
+    const { mpb } = await setup('0.29.1', [node('k8n0', ['linux/amd64'], { namespace: 'nope' })]);
+    const ensured = await mpb(['ensure-builder', '--json']);
     expect(ensured.exitCode).toBe(3);
     const verdict = JSON.parse(ensured.stdout).builders[0].health.nodes[0].verdict;
     expect(verdict).toMatchObject({ code: 'kube.namespace-missing', fix: 'kubectl create namespace nope' });
-    const doctor = await runMpb(['doctor', '--json'], env);
+    const doctor = await mpb(['doctor', '--json']);
     expect(doctor.exitCode).toBe(3);
     const check = JSON.parse(doctor.stdout).checks.find((c: { id: string }) => c.id === 'node:k8s/k8n0');
     expect(check).toMatchObject({ ok: false, code: 'kube.namespace-missing' });
@@ -66,11 +55,11 @@ describe('kubernetes builders', () => {
   });
 
   it('an unschedulable pool is named with its nodeselector (bootstrap error, then doctor through kubectl)', async () => {
-    const { env } = await setup('0.29.1', [
+    const { mpb } = await setup('0.29.1', [
       node('k8m-amd64', ['linux/amd64'], { nodeselector: 'kubernetes.io/arch=amd64' }),
       node('k8m-arm64', ['linux/arm64'], { nodeselector: 'kubernetes.io/arch=arm64' }),
     ]);
-    const ensured = await runMpb(['ensure-builder', '--json'], env);
+    const ensured = await mpb(['ensure-builder', '--json']);
     expect(ensured.exitCode).toBe(3);
     const nodes = JSON.parse(ensured.stdout).builders[0].health.nodes;
     expect(nodes.map((n: { verdict: { code: string } }) => n.verdict.code)).toEqual([
@@ -78,40 +67,42 @@ describe('kubernetes builders', () => {
       'kube.pods-not-ready',
     ]);
     expect(nodes[1].verdict.why).toContain('nodeselector kubernetes.io/arch=arm64');
-    const doctor = await runMpb(['doctor', '--json'], env);
+    const doctor = await mpb(['doctor', '--json']);
     const check = JSON.parse(doctor.stdout).checks.find((c: { id: string }) => c.id === 'node:k8s/k8m-arm64');
     expect(check).toMatchObject({ ok: false, code: 'kube.pods-not-ready' });
     expect(check.detail).toContain('unschedulable');
   });
 
   it.each(['0.13.1', '0.29.1'] as const)('a two-replica builder is healthy on %s', async (version) => {
-    const { env } = await setup(version, [node('k8r0', ['linux/amd64'], { replicas: '2' })]);
-    const ensured = await runMpb(['ensure-builder', '--json'], env);
+    const { mpb } = await setup(version, [node('k8r0', ['linux/amd64'], { replicas: '2' })]);
+    const ensured = await mpb(['ensure-builder', '--json']);
     expect(ensured.exitCode).toBe(0);
     const report = JSON.parse(ensured.stdout).builders[0];
     expect(report.health.state).toBe('healthy');
     expect(report.health.nodes).toHaveLength(1);
-    expect((await runMpb(['doctor'], env)).exitCode).toBe(0);
+    expect((await mpb(['doctor'])).exitCode).toBe(0);
   });
 
   it('a stale `inactive` right after a bootstrap is read again, not judged (docker/buildx#1935)', async () => {
-    const { fake, env } = await setup('0.29.1', [node('k8s0', ['linux/amd64'], {})], {
+    const { mpb, buildxCalls } = await setup('0.29.1', [node('k8s0', ['linux/amd64'], {})], {
       staleAfterBoot: true,
     });
-    const ensured = await runMpb(['ensure-builder', '--json'], env);
+    const ensured = await mpb(['ensure-builder', '--json']);
     expect(ensured.exitCode).toBe(0);
     expect(JSON.parse(ensured.stdout).builders[0].health.state).toBe('healthy');
-    const inspects = buildxCalls(fake, 'inspect');
+    const inspects = buildxCalls('inspect');
     expect(inspects.at(-2)).toContain('--bootstrap');
     expect(inspects.at(-1)).not.toContain('--bootstrap');
   });
 
   it('`timeout` on buildx 0.13.1 is refused before buildx runs, naming 0.15', async () => {
-    const { fake, env } = await setup('0.13.1', [node('k8m-amd64', ['linux/amd64'], { timeout: '25s' })]);
-    const ensured = await runMpb(['ensure-builder'], env);
+    const { mpb, buildxCalls } = await setup('0.13.1', [
+      node('k8m-amd64', ['linux/amd64'], { timeout: '25s' }),
+    ]);
+    const ensured = await mpb(['ensure-builder']);
     expect(ensured.exitCode).toBe(2);
     expect(ensured.stderr).toContain('driverOpts.timeout');
     expect(ensured.stderr).toContain('0.15');
-    expect(buildxCalls(fake, 'create')).toEqual([]);
+    expect(buildxCalls('create')).toEqual([]);
   });
 });

@@ -5,9 +5,10 @@
 // connhelper (driver/remote/factory.go, util/endpoint.go at v0.10.5).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeVersion } from '../helpers/fake-docker.js';
 import { type Fleet, startFleet } from '../helpers/fleet.js';
+import { type FlowWorld, flowWorld } from '../helpers/flow-world.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const CONTAINER = 'mpb-buildkit-mac-mac-arm64';
@@ -31,12 +32,6 @@ beforeAll(async () => {
 });
 afterAll(() => fleet.close());
 
-let fake: FakeDocker | undefined;
-afterEach(() => {
-  fake?.cleanup();
-  fake = undefined;
-});
-
 const configOf = (image?: string) => `version: 1
 defaultBuilder: mac
 builders:
@@ -52,26 +47,18 @@ builders:
         tls: { ca: ${fleet.tls.ca}, cert: ${fleet.tls.cert}, key: ${fleet.tls.key} }
 `;
 
-interface World {
-  fake: FakeDocker;
-  env: NodeJS.ProcessEnv;
-  file: string;
-}
-
-async function setup(version: FakeVersion): Promise<World> {
-  fake = await withFakeDocker({ version, mode: 'path', daemon: true });
-  fake.setState((s) => {
+async function setup(version: FakeVersion): Promise<FlowWorld> {
+  const w = await flowWorld({ version, mode: 'path', daemon: true, config: configOf() });
+  w.fake.setState((s) => {
     s.workers[`docker-container://${CONTAINER}`] = { platforms: MAC_WORKER };
   });
-  const file = join(fake.dir, 'builders.yaml');
-  writeFileSync(file, configOf());
-  return { fake, file, env: { ...fake.env, MPB_CONFIG: file, NO_COLOR: '1' } };
+  return w;
 }
 
 /** Runs mpb and returns what it printed plus the docker calls it made, each as the argv after `docker`. */
-async function mpb(w: World, ...args: string[]) {
+async function mpb(w: FlowWorld, ...args: string[]) {
   const before = w.fake.calls().length;
-  const r = await runMpb(args, w.env, { cwd: w.fake.dir });
+  const r = await w.mpb(args);
   expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
   return {
     ...r,
@@ -195,7 +182,7 @@ describe.each(VERSIONS)('a local node beside a TLS node on buildx %s', (version)
 
     // A new image in the config: the container is re-created on the same volume; the builder is left alone.
     const oldId = w.fake.state().containers[CONTAINER]!.Id;
-    writeFileSync(w.file, configOf('moby/buildkit:v0.20.0'));
+    w.writeConfig(configOf('moby/buildkit:v0.20.0'));
     const image = await mpb(w, 'ensure-builder');
     expect(image.exitCode).toBe(0);
     expect(mutations(image.calls)).toEqual([
@@ -212,7 +199,7 @@ describe.each(VERSIONS)('a local node beside a TLS node on buildx %s', (version)
     expect(recreated.Config.Image).toBe('moby/buildkit:v0.20.0');
     expect(recreated.Mounts).toMatchObject([{ Type: 'volume', Name: VOLUME }]);
     expect(Object.keys(w.fake.state().volumes)).toEqual([VOLUME]);
-    writeFileSync(w.file, configOf());
+    w.writeConfig(configOf());
 
     // rm --keep-state: builder and container go, the volume stays for the next ensure, which mounts it again.
     const kept = await mpb(w, 'rm', 'mac', '--keep-state', '--yes');
@@ -242,8 +229,8 @@ describe.each(VERSIONS)('a local node beside a TLS node on buildx %s', (version)
 
   it('routes arm64 to the local node and amd64 to the TLS node, both native: in the preview and in the build', async () => {
     const w = await setup(version);
-    mkdirSync(join(w.fake.dir, 'app'));
-    writeFileSync(join(w.fake.dir, 'app', 'Dockerfile'), 'FROM scratch\nARG TARGETPLATFORM\n');
+    mkdirSync(join(w.dir, 'app'));
+    writeFileSync(join(w.dir, 'app', 'Dockerfile'), 'FROM scratch\nARG TARGETPLATFORM\n');
     const args = ['build', '-p', 'linux/amd64,linux/arm64', '-t', 'localhost:5000/app:1', '--push', 'app'];
     const table =
       'PLATFORM     NODE         BUILD\nlinux/amd64  linux-amd64  native\nlinux/arm64  mac-arm64    native\n';

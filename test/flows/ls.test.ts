@@ -1,24 +1,16 @@
 // `mpb ls` / `mpb status` against the fake buildx of each output generation: converged, drifted, missing and
 // undeclared builders, human output and the --json document, the exit codes and the buildx calls made.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeDocker, findRealDocker, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
+import { describe, expect, it } from 'vitest';
+import { type FakeDockerOptions, findRealDocker, runMpb } from '../helpers/fake-docker.js';
+import { type FlowWorld, flowWorld } from '../helpers/flow-world.js';
+import { itUnless } from '../helpers/skip.js';
 import { closedPort } from '../helpers/tls-server.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const AMD64_ALL = ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'];
-
-let fake: FakeDocker | undefined;
-afterEach(() => fake?.cleanup());
-
-/** A docker call straight to the fake, to set up buildx's state the way a user's earlier commands did. */
-function docker(f: FakeDocker, ...args: string[]): void {
-  const r = spawnSync('docker', args, { env: f.env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
-}
 
 function certsIn(dir: string) {
   const certs = join(dir, 'certs');
@@ -27,12 +19,11 @@ function certsIn(dir: string) {
   return { ca: join(certs, 'ca.pem'), cert: join(certs, 'cert.pem'), key: join(certs, 'key.pem') };
 }
 
-/** The fleet of the captures, declared: two mTLS nodes, amd64 and arm64 pinned. */
-function writeConfig(f: FakeDocker, extra = ''): string {
-  const tls = certsIn(f.dir);
-  const file = join(f.dir, 'builders.yaml');
-  writeFileSync(
-    file,
+/** A world whose config declares the fleet of the captures: two mTLS nodes, amd64 and arm64 pinned. */
+async function declared(options: FakeDockerOptions, extra = ''): Promise<FlowWorld> {
+  const w = await flowWorld(options);
+  const tls = certsIn(w.dir);
+  w.writeConfig(
     `version: 1
 builders:
   fleet:
@@ -48,11 +39,11 @@ builders:
         tls: { ca: ${tls.ca}, cert: ${tls.cert}, key: ${tls.key} }
 ${extra}`,
   );
-  return file;
+  return w;
 }
 
-function createFleet(f: FakeDocker, arm64Endpoint = 'tcp://127.0.0.1:1235'): void {
-  const tls = certsIn(f.dir);
+function createFleet(w: FlowWorld, arm64Endpoint = 'tcp://127.0.0.1:1235'): void {
+  const tls = certsIn(w.dir);
   const opts = [
     '--driver-opt',
     `cacert=${tls.ca}`,
@@ -76,29 +67,27 @@ function createFleet(f: FakeDocker, arm64Endpoint = 'tcp://127.0.0.1:1235'): voi
     ...opts,
     endpoint,
   ];
-  docker(f, ...node('linux-amd64', 'linux/amd64', 'tcp://127.0.0.1:1234', []));
-  docker(f, ...node('linux-arm64', 'linux/arm64', arm64Endpoint, ['--append']));
+  w.docker(...node('linux-amd64', 'linux/amd64', 'tcp://127.0.0.1:1234', []));
+  w.docker(...node('linux-arm64', 'linux/arm64', arm64Endpoint, ['--append']));
 }
 
-const mpb = (f: FakeDocker, config: string, ...args: string[]) =>
-  runMpb(['--config', config, ...args], f.env);
+const mpb = (w: FlowWorld, ...args: string[]) => w.mpb(args);
 
 describe.each(VERSIONS)('buildx %s', (version) => {
   it('a converged fleet: in sync, one ls (and one inspect where buildx has no JSON); undeclared default listed as such', async () => {
-    fake = await withFakeDocker({ version, mode: 'path' });
-    const config = writeConfig(fake);
-    createFleet(fake);
-    const before = fake.calls().length;
-    const r = await mpb(fake, config, '--json', 'ls');
+    const w = await declared({ version, mode: 'path' });
+    createFleet(w);
+    const before = w.fake.calls().length;
+    const r = await mpb(w, '--json', 'ls');
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ ok: true, inSync: true, config });
+    expect(doc).toMatchObject({ ok: true, inSync: true, config: w.config });
     expect(doc.builders.map((b: { name: string; state: string }) => [b.name, b.state])).toEqual([
       ['fleet', 'in-sync'],
       ['default', 'undeclared'],
     ]);
-    const tls = certsIn(fake.dir);
+    const tls = certsIn(w.dir);
     const driverOpts = { cacert: tls.ca, cert: tls.cert, key: tls.key };
     expect(doc.builders[0].nodes).toEqual([
       {
@@ -135,18 +124,17 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     // context is not asked again with `docker version`.
     expect(doc.builders[1].drift).toEqual([expect.objectContaining({ kind: 'down', code: 'docker.down' })]);
     const sorted = (calls: string[][]) => calls.map((c) => c.join(' ')).sort();
-    expect(sorted(fake.calls().slice(before))).toEqual(
+    expect(sorted(w.fake.calls().slice(before))).toEqual(
       sorted([['docker', 'buildx', 'version'], ls, ...inspect]),
     );
-    expect((await mpb(fake, config, 'status')).exitCode).toBe(0);
+    expect((await mpb(w, 'status')).exitCode).toBe(0);
   });
 
-  it.skipIf(!findRealDocker())(
+  itUnless(!findRealDocker() && 'no docker CLI on PATH')(
     'with the plugin where docker finds it: its version remembered, then ls alone, started ahead of the command',
     async () => {
-      fake = await withFakeDocker({ version, mode: 'plugin' });
-      const config = writeConfig(fake);
-      createFleet(fake);
+      const w = await declared({ version, mode: 'plugin' });
+      createFleet(w);
       const ls =
         version === '0.10.5' ? ['docker', 'buildx', 'ls'] : ['docker', 'buildx', 'ls', '--format', 'json'];
       const inspect = version === '0.10.5' ? [['docker', 'buildx', 'inspect', 'fleet']] : [];
@@ -155,19 +143,18 @@ describe.each(VERSIONS)('buildx %s', (version) => {
         [['docker', 'buildx', 'version'], ls, ...inspect],
         [ls, ...inspect],
       ]) {
-        const before = fake.calls().length;
-        const r = await mpb(fake, config, '--json', 'status');
+        const before = w.fake.calls().length;
+        const r = await mpb(w, '--json', 'status');
         expect(r.exitCode).toBe(0);
         expect(JSON.parse(r.stdout).inSync).toBe(true);
-        expect(sorted(fake.calls().slice(before))).toEqual(sorted(expected));
+        expect(sorted(w.fake.calls().slice(before))).toEqual(sorted(expected));
       }
     },
   );
 
   it('drift: a missing node, a changed endpoint, an extra node, a missing builder; status exits 3', async () => {
-    fake = await withFakeDocker({ version, mode: 'path' });
-    const config = writeConfig(
-      fake,
+    const w = await declared(
+      { version, mode: 'path' },
       `      - name: riscv
         endpoint: tcp://127.0.0.1:1236
         platforms: [linux/riscv64]
@@ -178,9 +165,8 @@ describe.each(VERSIONS)('buildx %s', (version) => {
         endpoint: tcp://127.0.0.1:1240
 `,
     );
-    createFleet(fake, 'tcp://127.0.0.1:1239');
-    docker(
-      fake,
+    createFleet(w, 'tcp://127.0.0.1:1239');
+    w.docker(
       'buildx',
       'create',
       '--append',
@@ -192,7 +178,7 @@ describe.each(VERSIONS)('buildx %s', (version) => {
       'remote',
       'tcp://127.0.0.1:1238',
     );
-    const r = await mpb(fake, config, '--json', 'ls');
+    const r = await mpb(w, '--json', 'ls');
     expect(r.exitCode).toBe(0);
     const [fleet, ghost] = JSON.parse(r.stdout).builders;
     expect(fleet.state).toBe('drifted');
@@ -215,7 +201,7 @@ describe.each(VERSIONS)('buildx %s', (version) => {
       drift: [{ kind: 'missing', detail: 'buildx has no builder "ghost"; run: mpb ensure-builder ghost' }],
     });
 
-    const status = await mpb(fake, config, 'status');
+    const status = await mpb(w, 'status');
     expect(status.exitCode).toBe(3);
     expect(status.stdout).toContain('builder "fleet" (remote): drifted');
     expect(status.stdout).toContain(
@@ -227,16 +213,15 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     expect(status.stdout).toContain('  extra old: not in the config;');
     expect(status.stdout).toContain('builder "ghost" (remote): missing');
     // Named: only that builder is read and shown.
-    const one = await mpb(fake, config, 'status', 'ghost');
+    const one = await mpb(w, 'status', 'ghost');
     expect(one.exitCode).toBe(3);
     expect(one.stdout).not.toContain('fleet');
   });
 
   it('a node that does not answer is down', async () => {
-    fake = await withFakeDocker({ version, mode: 'path', down: ['tcp://127.0.0.1:1235'] });
-    const config = writeConfig(fake);
-    createFleet(fake);
-    const r = await mpb(fake, config, '--json', 'status');
+    const w = await declared({ version, mode: 'path', down: ['tcp://127.0.0.1:1235'] });
+    createFleet(w);
+    const r = await mpb(w, '--json', 'status');
     expect(r.exitCode).toBe(3);
     const fleet = JSON.parse(r.stdout).builders[0];
     expect(fleet.drift.map((d: { kind: string; node: string }) => [d.kind, d.node])).toEqual([
@@ -246,17 +231,15 @@ describe.each(VERSIONS)('buildx %s', (version) => {
 
   it('an undeclared node is probed with the TLS files buildx has; `status NAME` judges that builder', async () => {
     const port = await closedPort();
-    fake = await withFakeDocker({ version, mode: 'path', down: [`tcp://127.0.0.1:${port}`] });
-    const config = writeConfig(fake);
-    createFleet(fake);
+    const w = await declared({ version, mode: 'path', down: [`tcp://127.0.0.1:${port}`] });
+    createFleet(w);
     // The files exist but hold no PEM: only a probe that read buildx's driver options can say so.
-    const tls = certsIn(fake.dir);
+    const tls = certsIn(w.dir);
     const opts = [`cacert=${tls.ca}`, `cert=${tls.cert}`, `key=${tls.key}`].flatMap((o) => [
       '--driver-opt',
       o,
     ]);
-    docker(
-      fake,
+    w.docker(
       'buildx',
       'create',
       '--name',
@@ -270,10 +253,10 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     );
     // Read-only commands: run at once.
     const [r, json, status, named] = await Promise.all([
-      mpb(fake, config, 'ls'),
-      mpb(fake, config, '--json', 'ls', 'rt'),
-      mpb(fake, config, 'status'),
-      mpb(fake, config, 'status', 'rt'),
+      mpb(w, 'ls'),
+      mpb(w, '--json', 'ls', 'rt'),
+      mpb(w, 'status'),
+      mpb(w, 'status', 'rt'),
     ]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(
@@ -292,11 +275,9 @@ describe.each(VERSIONS)('buildx %s', (version) => {
   });
 
   it('undeclared builders are listed apart, and a name neither declared nor known is a usage error', async () => {
-    fake = await withFakeDocker({ version, mode: 'path' });
-    const config = writeConfig(fake);
-    createFleet(fake);
-    docker(
-      fake,
+    const w = await declared({ version, mode: 'path' });
+    createFleet(w);
+    w.docker(
       'buildx',
       'create',
       '--name',
@@ -307,7 +288,7 @@ describe.each(VERSIONS)('buildx %s', (version) => {
       'remote',
       'tcp://127.0.0.1:1237',
     );
-    const r = await mpb(fake, config, 'ls');
+    const r = await mpb(w, 'ls');
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.split('\n');
     const title = lines.indexOf('Not declared in the config (mpb leaves them alone):');
@@ -318,7 +299,7 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     );
     expect(lines.slice(title).some((l) => /^ {2}default /.test(l))).toBe(true);
 
-    const unknown = await mpb(fake, config, 'ls', 'nosuch');
+    const unknown = await mpb(w, 'ls', 'nosuch');
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('no builder "nosuch": not declared in');
   });
@@ -327,11 +308,11 @@ describe.each(VERSIONS)('buildx %s', (version) => {
 // ensure-builder first: slower than the others.
 describe('a local node', { timeout: 90_000 }, () => {
   it('shows its BuildKit container state, and a stopped container as drift', async () => {
-    fake = await withFakeDocker({ version: '0.29.1', mode: 'path', daemon: true });
-    const file = join(fake.dir, 'builders.yaml');
-    writeFileSync(
-      file,
-      `version: 1
+    const w = await flowWorld({
+      version: '0.29.1',
+      mode: 'path',
+      daemon: true,
+      config: `version: 1
 builders:
   mixed:
     driver: remote
@@ -340,9 +321,9 @@ builders:
         local: true
         platforms: [linux/arm64]
 `,
-    );
-    expect((await mpb(fake, file, 'ensure-builder')).exitCode).toBe(0);
-    const ok = JSON.parse((await mpb(fake, file, '--json', 'ls')).stdout).builders[0];
+    });
+    expect((await mpb(w, 'ensure-builder')).exitCode).toBe(0);
+    const ok = JSON.parse((await mpb(w, '--json', 'ls')).stdout).builders[0];
     expect(ok.state).toBe('in-sync');
     expect(ok.nodes[0]).toMatchObject({
       name: 'mac',
@@ -350,8 +331,8 @@ builders:
       container: { name: 'mpb-buildkit-mixed-mac', state: 'running', status: 'running' },
     });
 
-    docker(fake, 'container', 'stop', 'mpb-buildkit-mixed-mac');
-    const r = await mpb(fake, file, 'ls');
+    w.docker('container', 'stop', 'mpb-buildkit-mixed-mac');
+    const r = await mpb(w, 'ls');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/CONTAINER\n.*mpb-buildkit-mixed-mac \(exited\)/);
     expect(r.stdout).toContain(

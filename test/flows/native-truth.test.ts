@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ensureBuilt, ROOT, runMpb } from '../helpers/built-cli.js';
+import { cleanEnv, ROOT, runMpb } from '../helpers/built-cli.js';
 import { type FakeDocker, withFakeDocker } from '../helpers/fake-docker.js';
 
 const EXAMPLE = join(ROOT, 'builders.example.yaml');
@@ -16,7 +16,6 @@ describe('the example builder `qemu` on an amd64 Docker host', () => {
   let fake: FakeDocker;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    ensureBuilt();
     fake = await withFakeDocker({ mode: 'path', daemon: true });
     env = cleanEnv({ ...fake.env, HOME: mkdtempSync(join(tmpdir(), 'mpb-home-')) });
   });

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseListWorkers } from '../../src/buildx/parse/list-workers.js';
 import { createCertSet } from '../../src/certs/generate.js';
-import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
-import { type FleetNode, startFleet } from '../helpers/fleet.js';
+import type { FakeDocker, FakeVersion } from '../helpers/fake-docker.js';
+import type { FleetNode } from '../helpers/fleet.js';
+import { fleetWorld, flowWorld, type OnFinished } from '../helpers/flow-world.js';
 
 const LOCAL = new URL('../fixtures/captures-local/', import.meta.url);
 const REPLY = {
@@ -41,8 +42,8 @@ function platformsOf(reply: Buffer): string[] {
   return read.workers[0]!.platforms.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'));
 }
 
-// Every case has its own fake and servers, so they run at once (CI's flow tier is near its time limit).
-type Done = (fn: () => void | Promise<void>) => void;
+// Every case has its own fake and servers, so they run at once (CI's flow tier is near its time limit): each
+// registers its removal with its own test context's onTestFinished.
 
 const buildxCalls = (fake: FakeDocker) =>
   fake
@@ -53,11 +54,8 @@ const buildxCalls = (fake: FakeDocker) =>
 const withoutTimes = (json: string) => json.replace(/ in \d+ ms/g, ' in N ms');
 
 /** The fleet, the fake's workers answering as the served bytes say, and a first run that created the builder. */
-async function converged(version: FakeVersion, done: Done, nodes = NODES) {
-  const fake = await withFakeDocker({ version });
-  const fleet = await startFleet(nodes);
-  done(fleet.close);
-  done(fake.cleanup);
+async function converged(version: FakeVersion, onFinished: OnFinished, nodes = NODES) {
+  const { fake, fleet, mpb } = await fleetWorld(nodes, { version, onFinished });
   fake.setState((s) => {
     for (const n of nodes)
       s.workers[fleet.endpoints[n.name]!] = {
@@ -65,16 +63,15 @@ async function converged(version: FakeVersion, done: Done, nodes = NODES) {
         platforms: n.workersReply === ALL_QEMU.reply ? ALL_QEMU.printed : platformsOf(n.workersReply!),
       };
   });
-  const env = { ...fake.env, MPB_CONFIG: fleet.configPath };
-  const created = await runMpb(['ensure-builder'], env);
+  const created = await mpb(['ensure-builder']);
   expect(created.exitCode, created.stderr).toBe(0);
   /** One `--verbose --json ensure-builder`, with the buildx calls it made. */
   const ensure = async (more: NodeJS.ProcessEnv = {}, ...args: string[]) => {
     const before = buildxCalls(fake).length;
-    const r = await runMpb(['--verbose', '--json', 'ensure-builder', ...args], { ...env, ...more });
+    const r = await mpb(['--verbose', '--json', 'ensure-builder', ...args], { env: more });
     return { ...r, calls: buildxCalls(fake).slice(before) };
   };
-  return { fake, fleet, env, ensure };
+  return { fake, fleet, ensure };
 }
 
 describe.each(['0.29.1', '0.13.1'] as const)('buildx %s: a converged remote builder', (version) => {
@@ -193,8 +190,7 @@ it.concurrent('buildx 0.10.5: a record of a version mpb does not know is not rea
 it.concurrent('the fake writes the record byte for byte as buildx 0.29.1 did (captures record-duo, record-cross)', async ({
   onTestFinished,
 }) => {
-  const fake = await withFakeDocker({ version: '0.29.1', mode: 'path' });
-  onTestFinished(fake.cleanup);
+  const { fake } = await flowWorld({ version: '0.29.1', mode: 'path', onFinished: onTestFinished });
   const certs = '/tmp/mpb-bench-kit-K8OKoH/certs';
   const tls = ['cacert=ca.pem', 'cert=client-cert.pem', 'key=client-key.pem'].flatMap((o) => [
     '--driver-opt',

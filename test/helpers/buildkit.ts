@@ -14,7 +14,7 @@ import {
   WORKERS_ARGS,
   workerPlatforms,
 } from './buildkitd-argv.mjs';
-import { ensureBuilt, ROOT, runMpb } from './built-cli.js';
+import { ROOT, runMpb } from './built-cli.js';
 import { findTool } from './docker-engine.js';
 import { freePort } from './registry.js';
 import { sharedFile } from './shared-dir.js';
@@ -123,7 +123,6 @@ function blocker(): string | undefined {
 
 /** Certificates for 127.0.0.1 made by the built CLI, as a user would make them. */
 function makeCerts(dir: string): CertFiles {
-  ensureBuilt();
   const r = runMpb(['--json', 'certs', 'create', '--host', '127.0.0.1', '--out', dir]);
   if (r.code !== 0) throw new Error(`mpb certs create failed (${r.code}):\n${r.stderr}`);
   const { files } = JSON.parse(r.stdout) as { files: Omit<CertFiles, 'dir'> };

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readState as readFakeState, updateState } from '../fake-buildx/lib/state.mjs';
-import { ensureBuilt, MPB_BIN, ROOT } from './built-cli.js';
+import { MPB_BIN, ROOT } from './built-cli.js';
 import type { CapturedVersion } from './versions.js';
 
 export const FAKE_DIR = fileURLToPath(new URL('../fake-buildx/', import.meta.url));
@@ -231,15 +231,14 @@ export interface MpbRun {
 }
 
 /**
- * Runs the built CLI (`node bin/mpb.js`, i.e. dist/) with this env. `npm test` runs `npm run build` first; a lone
- * `vitest run` rebuilds here when src/ is newer than dist/. Async, so several mpb processes can run at once.
+ * Runs the built CLI (`node bin/mpb.js`, i.e. dist/, which the tier's globalSetup built) with this env. Async, so
+ * several mpb processes can run at once.
  */
 export function runMpb(
   args: string[],
   env: NodeJS.ProcessEnv,
   options: { input?: string; cwd?: string } = {},
 ): Promise<MpbRun> {
-  ensureBuilt();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MPB_BIN, ...args], {
       cwd: options.cwd ?? ROOT,

@@ -1,8 +1,7 @@
 // Real buildx for the e2e tier: Debian's docker-buildx of each suite in test/helpers/versions.ts, installed once by
-// scripts/get-buildx into .cache/buildx/<suite>/ (gitignored) and reused by every test file and run.
+// scripts/get-buildx into .cache/buildx/<suite>/ (gitignored) and reused by every test file and run. e2e-world.ts
+// puts it in DOCKER_CONFIGs of a file's own.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -51,14 +50,6 @@ async function installOnce(suite: Suite): Promise<RealBuildx> {
     );
   }
   return { pluginDir, version: parsed.value };
-}
-
-/** A fresh DOCKER_CONFIG whose cli-plugins/docker-buildx is the given plugin; buildx keeps its state there. */
-export async function dockerConfigWith(pluginDir: string): Promise<string> {
-  const config = await mkdtemp(join(tmpdir(), 'mpb-e2e-docker-'));
-  await mkdir(join(config, 'cli-plugins'));
-  await symlink(join(pluginDir, 'docker-buildx'), join(config, 'cli-plugins', 'docker-buildx'));
-  return config;
 }
 
 /** Whether a docker CLI is on PATH (no daemon needed). */

@@ -7,6 +7,7 @@ import type { NodeSpec } from '../../../src/config/types.js';
 import { probeAll, probeNode } from '../../../src/probe/node.js';
 import type { ProbeResult } from '../../../src/probe/types.js';
 import { fakeRun } from '../../helpers/fake-run.js';
+import { itUnless } from '../../helpers/skip.js';
 import { closedPort } from '../../helpers/tls-server.js';
 import { nodeSpec } from '../../unit/core/fixtures.js';
 
@@ -17,20 +18,19 @@ const node = (name: string, endpoint: string | undefined, extra: Partial<NodeSpe
 const brief = (r: ProbeResult) =>
   r.state === 'down' ? { state: r.state, reason: r.reason, detail: r.detail, fix: r.fix } : r;
 
-const HAS_SSH = (process.env['PATH'] ?? '').split(delimiter).some((dir) => existsSync(join(dir, 'ssh')));
+const NO_SSH =
+  !(process.env['PATH'] ?? '').split(delimiter).some((dir) => existsSync(join(dir, 'ssh'))) &&
+  'no ssh client on PATH';
 
 describe('ssh nodes', () => {
-  it.skipIf(!HAS_SSH)(
-    `runs the real ssh against a closed port${HAS_SSH ? '' : ' (skipped: no ssh client on PATH)'}`,
-    async () => {
-      const port = await closedPort();
-      const r = await probeNode(node('dead', `ssh://root@127.0.0.1:${port}`), {
-        timeoutMs: 3000,
-        run: createRunner(),
-      });
-      expect(brief(r)).toMatchObject({ state: 'down', reason: 'refused' });
-    },
-  );
+  itUnless(NO_SSH)('runs the real ssh against a closed port', async () => {
+    const port = await closedPort();
+    const r = await probeNode(node('dead', `ssh://root@127.0.0.1:${port}`), {
+      timeoutMs: 3000,
+      run: createRunner(),
+    });
+    expect(brief(r)).toMatchObject({ state: 'down', reason: 'refused' });
+  });
 });
 
 describe('probeAll', () => {

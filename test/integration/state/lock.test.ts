@@ -4,16 +4,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isStale, withLock } from '../../../src/state/lock.js';
-import { ensureBuilt } from '../../helpers/built-cli.js';
 
 const run = promisify(execFile);
 const DIST_LOCK = new URL('../../../dist/state/lock.js', import.meta.url).href;
 
 describe('builder lock, across processes', () => {
-  beforeAll(ensureBuilt);
-
   it('serialises holders across processes: no two critical sections overlap', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mpb-lock-'));
     const journal = join(dir, 'journal');
