@@ -6,6 +6,7 @@ import { createContext } from './context.js';
 import {
   addOptions,
   BUILD_COMMAND_OPTIONS,
+  buildCommandOutput,
   CERTS_CREATE_OPTIONS,
   DOCTOR_OPTIONS,
   ENSURE_BUILDER_OPTIONS,
@@ -183,9 +184,10 @@ Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docke
     async () => (await import('./commands/rm.js')).runRm,
   );
 
+  const build = program.command('build');
+  build.configureOutput(buildCommandOutput(build));
   defineCommand(
-    program
-      .command('build')
+    build
       .argument('[context]', 'build context', '.')
       .argument('[buildxArgs...]', 'after --: any other docker buildx build flags')
       .description('ensure the builder, show which node builds each platform, then run docker buildx build')
