@@ -222,6 +222,9 @@ export type NoOptions = OptionsOf<typeof NO_OPTIONS>;
 export function addOptions(cmd: Command, specs: Specs): Command {
   for (const [key, spec] of Object.entries(specs)) {
     const option = new Option(spec.flags, spec.help);
+    // `--no-cache-filter <stage>` is a flag of its own, not the negation of a `--cache-filter`: one that takes
+    // a value is never a negation (commander would read it as `cacheFilter`, true unless given).
+    if (option.negate && option.required) option.negate = false;
     if (option.attributeName() !== key) throw new Error(`option ${spec.flags} is read as "${key}"`);
     // Each spec's parser was checked against its T where it was declared; commander only passes values through.
     if (spec.parse) option.argParser(spec.parse as (value: string, previous: unknown) => unknown);

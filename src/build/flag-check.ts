@@ -17,9 +17,12 @@ export function checkFlagsAgainst(flags: BuildFlags, version: BuildxVersion): vo
     .map((row) => row.since)
     .sort(compareVersions)
     .at(-1)!;
-  throw new UsageError(`${lines.join('; ')}, and this is buildx ${version.raw}`, {
-    hint: `Upgrade buildx to ${newest} or newer (https://github.com/docker/buildx/releases), or drop ${missing.map((r) => r.long).join(', ')}.`,
-  });
+  throw new UsageError(
+    `${lines.join('; ')}, and this is buildx ${version.major}.${version.minor}.${version.patch}`,
+    {
+      hint: `Upgrade buildx to ${newest} or newer (https://github.com/docker/buildx/releases), or drop ${missing.map((r) => r.long).join(', ')}.`,
+    },
+  );
 }
 
 function compareVersions(a: string, b: string): number {

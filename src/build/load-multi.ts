@@ -11,9 +11,13 @@ export async function multiPlatformLoadOf(
   run: Runner,
   version: () => Promise<BuildxVersion>,
 ): Promise<MultiPlatformLoad> {
-  const [v, store] = await Promise.all([version(), readImageStore(run)]);
+  const v = await version();
   if (!v.caps.multiPlatformLoad)
-    return { ok: false, why: `buildx ${v.raw} loads one platform only (several need buildx 0.11 or newer)` };
+    return {
+      ok: false,
+      why: `buildx ${v.major}.${v.minor}.${v.patch} loads one platform only (several need buildx 0.11 or newer)`,
+    };
+  const store = await readImageStore(run);
   switch (store.kind) {
     case 'containerd':
       return { ok: true };
