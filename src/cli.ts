@@ -7,6 +7,7 @@ import { configureHelpLayout, helpAfter } from './help.js';
 import {
   addOptions,
   BUILD_COMMAND_OPTIONS,
+  buildCommandOutput,
   CERTS_CREATE_OPTIONS,
   DOCTOR_OPTIONS,
   ENSURE_BUILDER_OPTIONS,
@@ -213,9 +214,10 @@ export function buildProgram(): Command {
     async () => (await import('./commands/rm.js')).runRm,
   );
 
+  const build = program.command('build');
+  build.configureOutput(buildCommandOutput(build));
   defineCommand(
-    program
-      .command('build')
+    build
       .argument('[context]', 'build context', '.')
       .argument('[buildxArgs...]', 'after --: any other docker buildx build flags')
       .description('ensure the builder, show which node builds each platform, then run docker buildx build')

@@ -1,7 +1,7 @@
 // Every command's flags as data: cli.ts registers them with commander, and each command's options type is
 // inferred from the same declaration, so what commander parses and what a command takes cannot drift apart.
 // Loaded by `mpb --help`: commander and build-flags.ts only.
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { type BuildFlags, buildFlagRows } from './buildx/build-flags.js';
 
 /** One option: commander's spelling and help, how a value is read; T is what the command receives. */
@@ -225,6 +225,9 @@ export type NoOptions = OptionsOf<typeof NO_OPTIONS>;
 export function addOptions(cmd: Command, specs: Specs): Command {
   for (const [key, spec] of Object.entries(specs)) {
     const option = new Option(spec.flags, spec.help);
+    // `--no-cache-filter <stage>` is a flag of its own, not the negation of a `--cache-filter`: one that takes
+    // a value is never a negation (commander would read it as `cacheFilter`, true unless given).
+    if (option.negate && option.required) option.negate = false;
     if (option.attributeName() !== key) throw new Error(`option ${spec.flags} is read as "${key}"`);
     // Each spec's parser was checked against its T where it was declared; commander only passes values through.
     if (spec.parse) option.argParser(spec.parse as (value: string, previous: unknown) => unknown);
@@ -233,4 +236,41 @@ export function addOptions(cmd: Command, specs: Specs): Command {
     cmd.addOption(option);
   }
   return cmd;
+}
+
+/** Whether `--json` is among the words before `--`: commander may not have read it yet when an error comes. */
+function jsonAsked(cmd: Command): boolean {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  if (root.opts()['json']) return true;
+  // commander keeps the words it parsed on the program (untyped): node, the script, then the user's.
+  const words = ((root as { rawArgs?: string[] }).rawArgs ?? process.argv).slice(2);
+  const end = words.indexOf('--');
+  return (end === -1 ? words : words.slice(0, end)).includes('--json');
+}
+
+/**
+ * `mpb build`'s commander errors: an unknown option says how to pass it to buildx all the same (after `--`),
+ * and under --json it is the error document on stdout, as every other error of mpb's is (ui/report-error.ts).
+ */
+export function buildCommandOutput(cmd: Command): Pick<OutputConfiguration, 'outputError'> {
+  return {
+    outputError: (text, write) => {
+      const unknown = /^error: unknown option '([^']+)'/.exec(text);
+      if (!unknown) {
+        write(text);
+        return;
+      }
+      const hint = `mpb build passes the flags of docker buildx build --help itself (see mpb build --help); put any other buildx flag after --, e.g.: mpb build . -- ${unknown[1]} ...`;
+      if (jsonAsked(cmd)) {
+        const message = text
+          .trim()
+          .replace(/^error: /, '')
+          .replace(/\n/g, ' ');
+        process.stdout.write(`${JSON.stringify({ ok: false, errors: [{ message, hint }] }, null, 2)}\n`);
+        return;
+      }
+      write(`${text}  → ${hint}\n`);
+    },
+  };
 }

@@ -11,6 +11,7 @@ import type { Deps } from '../deps.js';
 import { UnhealthyError } from '../errors.js';
 import { fsError } from '../fs-errors.js';
 import type { JobResult } from './jobs.js';
+import type { MergePlan } from './plan.js';
 
 /** The merged result in the metadata file's own keys, as a single build writes them. */
 async function writeMergedMetadata(file: string, index: ImageReport, tags: readonly string[]): Promise<void> {
@@ -24,16 +25,23 @@ async function writeMergedMetadata(file: string, index: ImageReport, tags: reado
   });
 }
 
+/** The image ID as buildx writes it to --iidfile (commands/build.go getImageID): an index has no config, so its digest. */
+async function writeIidfile(file: string, index: ImageReport): Promise<void> {
+  await writeFile(file, index.digest).catch((e: unknown) => {
+    throw fsError(e, file, 'write', 'Check --iidfile.');
+  });
+}
+
 /**
  * Merges the jobs' digests under `tags`; throws UnhealthyError (exit 3) when the tag then lacks or adds
- * platforms. The user's --metadata-file gets the merged index.
+ * platforms. The user's --metadata-file and --iidfile get the merged index.
  */
 export async function mergeJobs(
   deps: Deps,
-  merge: { tags: readonly string[]; repo: string; metadataFile: string | undefined },
+  merge: Pick<MergePlan, 'tags' | 'repo' | 'metadataFile' | 'iidfile'>,
   results: readonly JobResult[],
 ): Promise<ImageReport> {
-  const { tags, repo, metadataFile } = merge;
+  const { tags, repo, metadataFile, iidfile } = merge;
   const argv = mergeArgs(
     tags,
     repo,
@@ -57,5 +65,6 @@ export async function mergeJobs(
     );
   }
   if (metadataFile) await writeMergedMetadata(path.resolve(deps.cwd, metadataFile), index, tags);
+  if (iidfile) await writeIidfile(path.resolve(deps.cwd, iidfile), index);
   return index;
 }

@@ -3,6 +3,7 @@
 // job that buildx routes over the builder; a split build is one job per node, merged by digest. The runner
 // (run.ts) carries a plan out; `--dry-run` and `--json` show it as it is.
 import { type BuildArgsInput, buildArgs } from '../buildx/build-args.js';
+import { singleOnlyReasons } from '../buildx/build-flags.js';
 import { pushRepositoryOf, splitJobInput } from '../buildx/split-args.js';
 import {
   checkEnsured,
@@ -40,6 +41,15 @@ export interface BuildJob {
   cacheRefs: string[];
 }
 
+/** What a split's merge does: the tags, the repository of the jobs' digests, where its result is written. */
+export interface MergePlan {
+  tags: string[];
+  repo: string;
+  /** The user's --metadata-file and --iidfile: they get the merged index. */
+  metadataFile: string | undefined;
+  iidfile: string | undefined;
+}
+
 export interface BuildPlan {
   builder: string;
   declared: boolean;
@@ -52,8 +62,8 @@ export interface BuildPlan {
   strategy: Strategy;
   reason: string;
   jobs: BuildJob[];
-  /** A split's merge: the tags it moves, the repository every job pushes to by digest, the user's metadata file. */
-  merge: { tags: string[]; repo: string; metadataFile: string | undefined } | undefined;
+  /** A split's merge: the tags it moves, the repository every job pushes to by digest, the user's files. */
+  merge: MergePlan | undefined;
   warnings: string[];
   /** Why it must not run (the first of its kind); undefined when it may. */
   refusal: Refusal | undefined;
@@ -117,6 +127,7 @@ export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan
     tags,
     outputs: request.flags.output ?? [],
     cacheRef,
+    singleOnly: singleOnlyReasons(request.flags),
     routes: singleRoutes,
     nodes: target.nodes,
   });
@@ -185,7 +196,10 @@ export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan
     strategy,
     reason,
     jobs,
-    merge: split && repo ? { tags, repo, metadataFile: request.flags.metadataFile } : undefined,
+    merge:
+      split && repo
+        ? { tags, repo, metadataFile: request.flags.metadataFile, iidfile: request.flags.iidfile }
+        : undefined,
     warnings: [...mismatchesOf(target), ...(split?.warnings ?? []), ...gate.warnings],
     refusal,
   };

@@ -1,6 +1,7 @@
 // What `mpb build` is asked for, read from its operands and flags: the context and the words after `--`, the
 // platforms, the strategy and the cache repository. Pure; a bad value is a UsageError naming the flag.
 import type { BuildFlags } from '../buildx/build-flags.js';
+import { clientPlatform } from '../buildx/local-platform.js';
 import { normalizePlatform } from '../buildx/platform.js';
 import { checkCacheRef } from '../core/cache-ref.js';
 import type { StrategyAsked } from '../core/strategy.js';
@@ -35,15 +36,21 @@ export function splitOperands(
   return { context, extra: [...rest] };
 }
 
-/** `--platform` values in the config's short forms, normalised and deduplicated; undefined when not given. */
-export function parsePlatforms(list: readonly string[] | undefined): string[] | undefined {
+/**
+ * `--platform` values in the config's short forms, normalised and deduplicated; undefined when not given.
+ * `local` is the platform of this machine, as buildx takes it (buildx/local-platform.ts).
+ */
+export function parsePlatforms(
+  list: readonly string[] | undefined,
+  local: string = clientPlatform(),
+): string[] | undefined {
   if (list === undefined) return undefined;
   if (list.length === 0) throw new UsageError('--platform needs at least one platform');
   const platforms = list.map((text) => {
-    const platform = normalizePlatform(text);
+    const platform = normalizePlatform(text.toLowerCase() === 'local' ? local : text);
     if (platform === undefined) {
       throw new UsageError(`--platform: "${text}" is not a platform`, {
-        hint: 'Write os/arch[/variant], e.g. linux/amd64,linux/arm64,linux/arm/v7 (amd64 and arm64 alone work too).',
+        hint: 'Write os/arch[/variant], e.g. linux/amd64,linux/arm64,linux/arm/v7 (amd64 and arm64 alone work too; local is this machine).',
       });
     }
     return platform;

@@ -16,6 +16,7 @@ import type { ProbeNodeSpec } from '../probe/node.js';
 import type { ProbeResult } from '../probe/types.js';
 import { ensureDepsOf } from '../reconcile/deps.js';
 import { type EnsureReport, ensureBuilder, observedNatives } from '../reconcile/ensure.js';
+import { multiPlatformLoadOf } from './load-multi.js';
 
 export interface BuildTarget {
   name: string;
@@ -70,8 +71,15 @@ function settleStatuses(driver: string, nodes: RoutingNode[], dead: ReadonlySet<
   });
 }
 
-function refuseEarly(facts: Parameters<typeof checkRequest>[0]): void {
-  const refusal = summarizeRefusals(checkRequest(facts));
+async function refuseEarly(
+  run: Runner,
+  version: () => Promise<BuildxVersion>,
+  facts: Parameters<typeof checkRequest>[0],
+): Promise<void> {
+  // docker info only where it decides: --load of several platforms (load-multi.ts).
+  const multiPlatformLoad =
+    facts.load && facts.platforms.length > 1 ? await multiPlatformLoadOf(run, version) : undefined;
+  const refusal = summarizeRefusals(checkRequest({ ...facts, multiPlatformLoad }));
   if (refusal)
     throw refusalError(REFUSAL_OUTCOME[refusal.kind], `not building: ${refusal.message}`, refusal.hint);
 }
@@ -102,7 +110,7 @@ async function declaredTarget(
 ): Promise<BuildTarget> {
   const { run } = deps;
   const platforms = options.requested ?? declaredPlatformsOf(spec, Boolean(options.nativeOnly));
-  refuseEarly({
+  await refuseEarly(run, () => detectVersion(run, deps.env), {
     builder: spec.name,
     driver: spec.driver,
     platforms,
@@ -164,7 +172,7 @@ async function undeclaredTarget(
     );
   }
   const platforms = options.requested ?? [];
-  refuseEarly({
+  await refuseEarly(run, async () => version, {
     builder: name,
     driver: actual.driver,
     platforms,

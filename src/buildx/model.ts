@@ -82,4 +82,9 @@ export interface BuildxCaps {
   firstPinWins: boolean;
   /** A build matches every platform again against pins and worker platforms (0.13+, build/driver.go). */
   rematchesPlatforms: boolean;
+  /**
+   * `--load` of several platforms where Docker's image store is containerd: buildx switches the docker exporter
+   * to its OCI importer (0.11+, build/build.go; build/opt.go from 0.16). Before, any multi-platform load fails.
+   */
+  multiPlatformLoad: boolean;
 }

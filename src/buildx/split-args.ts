@@ -1,6 +1,7 @@
 // Pure argv builders for a split build: one `buildx build` per node, pushed by digest and untagged, then one
 // `imagetools create` that merges the digests into the tags. A tag moves only in the merge.
 import { type BuildArgsInput, buildArgs } from './build-args.js';
+import { jobFlagsOf } from './build-flags.js';
 import { repositoryOf } from './image-ref.js';
 
 export interface SplitJobArgs {
@@ -31,7 +32,8 @@ export function digestOutputOf(repo: string): string {
 
 /**
  * `buildx build` for one job: the user's flags as a single build has them, but the job's builder, platforms
- * and metadata file, no `--tag`/`--push`/`--load`, and the digest exporter in place of any `--output`.
+ * and metadata file, none that the split does its own way or merges (build-flags.ts: `--tag`, `--push`,
+ * `--iidfile`, `--quiet`, …), and the digest exporter in place of any `--output`.
  */
 export function splitJobArgs(input: BuildArgsInput, job: SplitJobArgs, repo: string): string[] {
   return buildArgs(splitJobInput(input, job, repo));
@@ -45,10 +47,7 @@ export function splitJobInput(input: BuildArgsInput, job: SplitJobArgs, repo: st
     builder: job.builder,
     platforms: job.platforms,
     flags: {
-      ...flags,
-      tag: undefined,
-      push: undefined,
-      load: undefined,
+      ...jobFlagsOf(flags),
       output: [digestOutputOf(repo)],
       cacheFrom: [...(flags.cacheFrom ?? []), ...job.cacheFrom],
       cacheTo: [...(flags.cacheTo ?? []), ...job.cacheTo],

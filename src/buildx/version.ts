@@ -27,6 +27,8 @@ export function capsOf(v: { major: number; minor: number }): BuildxCaps {
     // `buildx history` with `ls/inspect --format json` (docs/buildx.md#history; 0.13.1 has no history command,
     // capture captures-local/v0.13.1/history-ls-json; 0.29.1 has it, captures-local/v0.29.1/history-*).
     historyJson: from(23),
+    // `features[dockerutil.OCIImporter]` in the docker exporter's setup: absent in 0.10.5, there in 0.11.0.
+    multiPlatformLoad: from(11),
   };
 }
 

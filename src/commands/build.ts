@@ -1,5 +1,6 @@
 // mpb build: read the request, ensure and read the builder, plan (routing, strategy, jobs), show the plan, then
 // run it and report. Each step is its own module in src/build/; this file only puts them in order and prints.
+import { refuseMissingFlags } from '../build/flag-check.js';
 import { planBuild } from '../build/plan.js';
 import { renderDryRun, summaryOf } from '../build/render.js';
 import { readRequest } from '../build/request.js';
@@ -23,6 +24,7 @@ export async function runBuild(
 ): Promise<CommandResult> {
   const { out } = deps;
   const request = readRequest(context, buildxArgs, options);
+  await refuseMissingFlags(deps.run, deps.env, request.flags);
   const target = await resolveTarget(deps, { ...options, requested: request.platforms });
   const plan = planBuild(target, request);
   const { planDocument, refusalDocument, runDocument } = await import('../build/document.js');
@@ -74,6 +76,13 @@ export async function runBuild(
       : `split build failed: ${failure.join('\n')}`;
     deps.stderr.write(`${out.color.red('error:')} ${what}\n`);
     if (run.died) deps.stderr.write(`  ${out.color.dim('→')} ${errors[0]!.hint}\n`);
+    return { outcome };
+  }
+  if (options.quiet) {
+    // -q: stdout holds the image ID alone, as buildx's does. A single build's buildx printed it; a split's
+    // is the merged index. The report still goes to $GITHUB_STEP_SUMMARY and its warnings to stderr.
+    if (run.index) out.result(run.index.digest);
+    if (run.report) await showReport({ ...deps, json: true }, run.report, plan.warnings);
     return { outcome };
   }
   // The report that follows has the routing table's rows and more: the summary keeps to the image.

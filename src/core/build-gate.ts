@@ -14,7 +14,8 @@ export type RefusalKind =
   | 'node-down'
   | 'split-needs-push'
   | 'split-needs-tag'
-  | 'split-output';
+  | 'split-output'
+  | 'split-flag';
 
 /** usage: buildx cannot do the request with these flags; unhealthy: the builder cannot serve it. */
 export const REFUSAL_OUTCOME: Record<RefusalKind, 'usage' | 'unhealthy'> = {
@@ -27,6 +28,7 @@ export const REFUSAL_OUTCOME: Record<RefusalKind, 'usage' | 'unhealthy'> = {
   'split-needs-push': 'usage',
   'split-needs-tag': 'usage',
   'split-output': 'usage',
+  'split-flag': 'usage',
 };
 
 export interface Refusal {
@@ -45,6 +47,11 @@ export interface RequestFacts {
   /** True when the platforms are the builder's declared ones, not from --platform. */
   defaulted: boolean;
   load: boolean;
+  /**
+   * Whether buildx can load these platforms into the local Docker (asked only for `--load` of several):
+   * its containerd image store and buildx 0.11+ can; `why` says why not.
+   */
+  multiPlatformLoad?: { ok: true } | { ok: false; why: string };
 }
 
 export interface GateOptions {
@@ -64,14 +71,16 @@ export function checkRequest(facts: RequestFacts): Refusal[] {
   const list = facts.platforms.join(', ');
   const refusals: Refusal[] = [];
   // Captures build-load-multi (0.10.5, 0.13.1, 0.29.1): the build runs to the end, then the docker exporter
-  // fails with "does not currently support exporting manifest lists".
-  if (facts.load && facts.platforms.length > 1) {
+  // fails with "does not currently support exporting manifest lists" — unless Docker's image store is
+  // containerd, where buildx 0.11+ loads the image through its OCI importer (build/build.go, build/opt.go).
+  if (facts.load && facts.platforms.length > 1 && facts.multiPlatformLoad?.ok !== true) {
+    const why = facts.multiPlatformLoad?.why ?? 'the image store of the local Docker is not known';
     refusals.push({
       kind: 'load-multi',
       message: facts.defaulted
-        ? `--load takes one platform, and builder "${facts.builder}" declares ${facts.platforms.length} (${list})`
-        : `--load takes one platform, and ${facts.platforms.length} are requested (${list})`,
-      hint: `The local Docker cannot load a multi-platform image. Push it instead (--push), write an OCI archive (--output type=oci,dest=image.tar), or load one platform (--platform ${facts.platforms[0]}).`,
+        ? `--load of several platforms, and builder "${facts.builder}" declares ${facts.platforms.length} (${list}): ${why}`
+        : `--load of several platforms (${list}): ${why}`,
+      hint: `Turn on Docker's containerd image store (docker info then shows driver-type io.containerd.snapshotter.v1), push instead (--push), write an OCI archive (--output type=oci,dest=image.tar), or load one platform (--platform ${facts.platforms[0]}).`,
     });
   }
   // Capture default-build-multi: the docker driver refuses any multi-platform build (message differs from 0.13).

@@ -14,12 +14,14 @@ export interface StrategyFacts {
   /** The user's own `--output` values: split writes its own exporter. */
   outputs: readonly string[];
   cacheRef: string | undefined;
+  /** Flags that need one `buildx build` (buildx/build-flags.ts singleOnlyReasons): `--load`, `--call`, … */
+  singleOnly?: readonly { flag: string; reason: string }[];
   /** Where a single build would put each platform (routePlatforms). */
   routes: readonly Route[];
   nodes: readonly RoutingNode[];
 }
 
-export type StrategyRefusalKind = 'split-needs-push' | 'split-needs-tag' | 'split-output';
+export type StrategyRefusalKind = 'split-needs-push' | 'split-needs-tag' | 'split-output' | 'split-flag';
 
 /** A refusal of build-gate's kind: split's refusals are usage errors (REFUSAL_OUTCOME). */
 export type StrategyRefusal = Refusal & { kind: StrategyRefusalKind };
@@ -77,6 +79,15 @@ function splitBlocker(facts: StrategyFacts): StrategyRefusal | undefined {
       hint: 'Drop --output and use -t REPO:TAG --push, or use --strategy single.',
     };
   }
+  const singleOnly = facts.singleOnly ?? [];
+  const [first] = singleOnly;
+  if (first) {
+    return {
+      kind: 'split-flag',
+      message: `--strategy split cannot take ${singleOnly.map((s) => s.flag).join(', ')}: ${first.reason}`,
+      hint: `Use --strategy single, or drop ${first.flag}.`,
+    };
+  }
   return undefined;
 }
 
@@ -111,7 +122,13 @@ export function chooseStrategy(facts: StrategyFacts): StrategyChoice {
     };
   }
   if (blocker) {
-    const missing = blocker.kind === 'split-needs-push' ? 'no --push' : blocker.message;
+    const [flag] = facts.singleOnly ?? [];
+    const missing =
+      blocker.kind === 'split-needs-push'
+        ? 'no --push'
+        : flag && blocker.kind === 'split-flag'
+          ? `${flag.flag} needs one build (${flag.reason})`
+          : blocker.message;
     return {
       kind: 'chosen',
       strategy: 'single',

@@ -171,10 +171,11 @@ describe.each(VERSIONS)('mpb build refusals on buildx %s: exit code, and nothing
     const w = await setup(version);
     const r = await mpb(w, ['build', '-p', 'amd64,arm64', '--load', 'app']);
     expect(r.exitCode).toBe(2);
+    // Why (the image store docker info shows, or this buildx) is build-flags.test.ts's, on the fake engine.
     expect(r.stderr).toContain(
-      'error: not building: --load takes one platform, and 2 are requested (linux/amd64, linux/arm64)\n' +
-        '  → The local Docker cannot load a multi-platform image. Push it instead (--push), write an OCI archive (--output type=oci,dest=image.tar), or load one platform (--platform linux/amd64).\n',
+      'error: not building: --load of several platforms (linux/amd64, linux/arm64): ',
     );
+    expect(r.stderr).toContain('or load one platform (--platform linux/amd64).\n');
     expect(mutations(w)).toEqual([]);
   });
 

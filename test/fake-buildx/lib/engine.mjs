@@ -83,8 +83,10 @@ function infoCommand(state, argv) {
     ServerVersion: engineVersion(state),
     OSType: 'linux',
     Architecture: 'x86_64',
-    Driver: 'overlay2',
-    DriverStatus: [['Backing Filesystem', 'extfs']],
+    // `engine.imageStore: 'containerd'`: Docker's containerd image store (docs engine/storage/containerd.md).
+    ...(state.engine?.imageStore === 'containerd'
+      ? { Driver: 'overlayfs', DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] }
+      : { Driver: 'overlay2', DriverStatus: [['Backing Filesystem', 'extfs']] }),
     Containers: Object.keys(state.containers).length,
     NCPU: 4,
     Name: 'fake-docker',

@@ -15,7 +15,9 @@ export function exportNode(ctx, job, progress, images) {
   if (!push && !load) return { images };
   if (job.dockerDriver) return exportWithDocker(job, progress, images);
   const vertex = progress.start(push ? 'exporting to image' : 'exporting to docker image format');
-  if (load && job.requested.length > 1) {
+  // buildx 0.11+ loads several platforms through the OCI importer where the image store is containerd.
+  const ociLoad = ctx.version.caps.ociLoad && job.state.engine?.imageStore === 'containerd';
+  if (load && job.requested.length > 1 && !ociLoad) {
     progress.error(vertex, MULTI_LOAD);
     return { images, error: `failed to solve: ${MULTI_LOAD}` };
   }

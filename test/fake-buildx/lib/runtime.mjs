@@ -42,6 +42,7 @@ export function buildxVersion(env = process.env) {
       failedToBuildPrefix: at(20),
       history: at(23), // `history ls|inspect --format json`
       provenanceVertex: at(14), // `resolving provenance for metadata file` (capture build-push in 0.29.1)
+      ociLoad: at(11), // `--load` of several platforms into the containerd image store (build/build.go)
     },
   };
 }

@@ -72,8 +72,9 @@ describe('checkRequest', () => {
     expect(refusal && exitOf(refusal)).toBe(2);
     expect(refusal).toEqual({
       kind: 'load-multi',
-      message: '--load takes one platform, and 2 are requested (linux/amd64, linux/arm64)',
-      hint: 'The local Docker cannot load a multi-platform image. Push it instead (--push), write an OCI archive (--output type=oci,dest=image.tar), or load one platform (--platform linux/amd64).',
+      message:
+        '--load of several platforms (linux/amd64, linux/arm64): the image store of the local Docker is not known',
+      hint: "Turn on Docker's containerd image store (docker info then shows driver-type io.containerd.snapshotter.v1), push instead (--push), write an OCI archive (--output type=oci,dest=image.tar), or load one platform (--platform linux/amd64).",
     });
     const [defaulted] = checkRequest({
       ...facts,
@@ -82,7 +83,19 @@ describe('checkRequest', () => {
       platforms: ['linux/amd64', 'linux/arm64'],
     });
     expect(defaulted?.message).toBe(
-      '--load takes one platform, and builder "fleet" declares 2 (linux/amd64, linux/arm64)',
+      '--load of several platforms, and builder "fleet" declares 2 (linux/amd64, linux/arm64): the image store of the local Docker is not known',
+    );
+  });
+
+  it("lets --load take several platforms where buildx can load them (Docker's containerd image store)", () => {
+    const two = { ...facts, load: true, platforms: ['linux/amd64', 'linux/arm64'] };
+    expect(checkRequest({ ...two, multiPlatformLoad: { ok: true } })).toEqual([]);
+    const [refusal] = checkRequest({
+      ...two,
+      multiPlatformLoad: { ok: false, why: 'the store is overlay2' },
+    });
+    expect(refusal?.message).toBe(
+      '--load of several platforms (linux/amd64, linux/arm64): the store is overlay2',
     );
   });
 });

@@ -23,6 +23,23 @@ function facts(builder: ReturnType<typeof mixed>, fields: Partial<StrategyFacts>
   };
 }
 
+describe('flags that need one build', () => {
+  it('keep auto single where it would split, and say so', () => {
+    const why = { flag: '--call outline', reason: '--call evaluates the build and exports nothing' };
+    expect(
+      chooseStrategy(facts(handMade())).kind === 'chosen' && chooseStrategy(facts(handMade())),
+    ).toMatchObject({
+      strategy: 'split',
+    });
+    const choice = chooseStrategy(facts(handMade(), { singleOnly: [why] }));
+    expect(choice).toMatchObject({ kind: 'chosen', strategy: 'single' });
+    if (choice.kind === 'chosen')
+      expect(choice.reason).toMatch(
+        /split would fix it, but --call outline needs one build \(--call evaluates the build and exports nothing\)$/,
+      );
+  });
+});
+
 describe('misroutesOf', () => {
   it('names the platform single would emulate while another node runs it natively', () => {
     const f = facts(handMade());
@@ -103,6 +120,11 @@ describe('chooseStrategy', () => {
     ['no --push', { push: false }, 'split-needs-push'],
     ['no tag', { tags: [] }, 'split-needs-tag'],
     ['an --output of its own', { outputs: ['type=local,dest=out'] }, 'split-output'],
+    [
+      '--check (build-flags.ts: one build)',
+      { singleOnly: [{ flag: '--check', reason: 'no export' }] },
+      'split-flag',
+    ],
   ])('split asked with %s is refused, exit 2', (_, fields, kind) => {
     const choice = chooseStrategy(facts(cap(), { asked: 'split', ...fields }));
     expect(choice).toMatchObject({ kind: 'refused', refusal: { kind } });
