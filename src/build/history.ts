@@ -45,6 +45,50 @@ export async function readNodeBuilds(
   );
 }
 
+/** How many earlier builds readEarlierBuilds replays at most: each costs two buildx calls, made side by side. */
+const EARLIER_BUILDS = 2;
+
+/**
+ * The newest earlier builds of the same context (`history ls` name) on `builder`, with their vertices: where an
+ * emulated platform's RUN steps ran natively in none of this build's rows, one of them may hold a native run of
+ * the same steps (core/build-report.ts). Completed builds only, not this build's own (`current`).
+ */
+export async function readEarlierBuilds(
+  run: Runner,
+  version: BuildxVersion,
+  builder: string,
+  current: readonly NodeBuild[],
+): Promise<NodeBuild[]> {
+  const names = new Set(current.flatMap((b) => (b.name ? [b.name] : [])));
+  const refs = new Set(current.flatMap((b) => (b.ref ? [b.ref] : [])));
+  if (!version.caps.historyJson || names.size === 0) return [];
+  const ls = await run('docker', ['buildx', 'history', 'ls', '--builder', builder, '--format', 'json']);
+  const records = ls.outcome.kind === 'ok' ? parseHistoryLs(ls.stdout) : undefined;
+  if (!records?.ok) return [];
+  const earlier = [
+    ...new Set(
+      records.value
+        .filter((r) => r.status === 'completed' && names.has(r.name) && !refs.has(r.ref))
+        .map((r) => r.ref),
+    ),
+  ].slice(0, EARLIER_BUILDS);
+  const builds = await Promise.all(
+    earlier.map(async (ref) => {
+      const [inspect, logs] = await Promise.all([
+        run('docker', ['buildx', 'history', 'inspect', '--builder', builder, ref, '--format', 'json']),
+        run('docker', ['buildx', 'history', 'logs', '--builder', builder, '--progress', 'rawjson', ref]),
+      ]);
+      const detail = inspect.outcome.kind === 'ok' ? parseHistoryInspect(inspect.stdout) : undefined;
+      const vertices = logs.outcome.kind === 'ok' ? parseProgressJson(logs.stderr) : undefined;
+      if (!vertices?.ok || vertices.value.length === 0) return [];
+      return nodeBuildsOf(records.value, ref, detail?.ok ? [detail.value] : [], vertices.value).filter(
+        (b) => b.vertices !== undefined,
+      );
+    }),
+  );
+  return builds.flat();
+}
+
 /** The report: the table on stdout (not under --json), its new warnings on stderr, and the Markdown in the GitHub job summary. */
 export async function showReport(deps: Deps, report: BuildReport, shown: readonly string[]): Promise<void> {
   if (!deps.json) {

@@ -11,6 +11,9 @@ import type { Strategy } from './strategy.js';
 /** What one node did for this build: its history record, with the platforms `history inspect` gave. */
 export interface NodeBuild {
   node: string;
+  /** The build's ID and name (`history ls`), where known: an earlier build is told apart by them. */
+  ref?: string;
+  name?: string;
   platforms: string[];
   durationMs: number | undefined;
   cachedSteps: number;
@@ -57,6 +60,11 @@ export interface ReportInput {
   routes: readonly Route[];
   nodes: readonly RoutingNode[];
   built: readonly NodeBuild[];
+  /**
+   * Earlier builds on the same nodes, with their vertices (build/history.ts readEarlierBuilds): where this build ran
+   * no native counterpart of an emulated step, one of them may have.
+   */
+  earlier?: readonly NodeBuild[];
 }
 
 /**
@@ -70,6 +78,8 @@ export function nodeBuildOf(
 ): NodeBuild {
   return {
     node: record.node,
+    ref: record.ref,
+    name: record.name,
     platforms: detail?.platforms ?? [],
     durationMs: detail?.durationMs ?? spanMs(record.createdAt, record.completedAt),
     cachedSteps: record.cachedSteps,
@@ -137,34 +147,74 @@ function platformRow(route: Route, input: ReportInput): Row {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 1000 ? 2 : 1)} s`;
 const times = (ratio: number) => `${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}×`;
 
-const TYPICAL =
+/** The end of the emulation line when some emulated platform's cost was not measured (run.ts looks further then). */
+export const TYPICAL =
   'A node that runs it natively is typically 4–10× faster (a typical range, not measured in this build).';
+
+/** A native run of some platform's steps: a row of this build, or a platform of an earlier build. */
+interface NativeRun {
+  platform: string;
+  node: string;
+  figures: PlatformFigures;
+  /** The earlier build's ID; undefined for this build. */
+  earlier: string | undefined;
+}
+
+/** The native runs an earlier build holds: each platform its node runs natively, with the figures of its vertices. */
+function earlierRuns(input: ReportInput): NativeRun[] {
+  return (input.earlier ?? []).flatMap((b) => {
+    const node = input.nodes.find((n) => n.name === b.node);
+    if (!node || !b.vertices) return [];
+    return [...figuresByPlatform(b.vertices, b.platforms)]
+      .filter(([platform]) => verdictOn(node, platform) === 'native')
+      .map(([platform, figures]) => ({ platform, node: b.node, figures, earlier: b.ref ?? '?' }));
+  });
+}
+
+/** The native run with the most RUN steps in common with `figures`, and what those steps took on each side. */
+function bestMatch(figures: PlatformFigures, runs: readonly NativeRun[]) {
+  const [best] = runs
+    .flatMap((run) => {
+      const same = sameSteps(figures, run.figures);
+      return same ? [{ run, same }] : [];
+    })
+    .sort((x, y) => y.same.steps - x.same.steps);
+  return best;
+}
 
 /**
  * What emulation cost. Measured where this build ran the same RUN steps natively (another platform's row, native,
- * on any node): their times side by side. Else the emulated row's own time, and the typical range, said to be one.
+ * on any node), else where an earlier build on these nodes did (`earlier`): their times side by side, saying
+ * which. Else the emulated row's own time, and the typical range, said to be one.
  */
-function emulationLine(rows: readonly Row[]): string | null {
+function emulationLine(rows: readonly Row[], input: ReportInput): string | null {
   const emulated = rows.filter((r) => r.report.verdict === 'emulated');
   if (emulated.length === 0) return null;
+  const thisBuild = rows.flatMap((n): NativeRun[] =>
+    n.report.verdict === 'native' && n.figures
+      ? [
+          {
+            platform: n.report.platform,
+            node: n.report.builtOn ?? n.report.node ?? '?',
+            figures: n.figures,
+            earlier: undefined,
+          },
+        ]
+      : [],
+  );
+  const before = earlierRuns(input);
   let typical = false;
   const parts = emulated.map(({ report: r, figures }) => {
     const where = `"${r.builtOn ?? r.node}"`;
-    const [best] = rows
-      .filter((n) => n.report.verdict === 'native' && n.figures && figures)
-      .flatMap((n) => {
-        const same = sameSteps(figures!, n.figures!);
-        return same ? [{ native: n.report, same }] : [];
-      })
-      .sort((x, y) => y.same.steps - x.same.steps);
+    const best = figures && (bestMatch(figures, thisBuild) ?? bestMatch(figures, before));
     if (best) {
-      const { native, same } = best;
+      const { run, same } = best;
       const ratio = same.emulatedMs / same.nativeMs;
       const steps = same.steps === 1 ? 'the same RUN step' : `the same ${same.steps} RUN steps`;
+      const when = run.earlier === undefined ? 'in this build' : `in earlier build ${run.earlier}`;
       return (
         `${r.platform} took ${seconds(same.emulatedMs)} emulated (QEMU) on ${where}, ${times(ratio)} the ` +
-        `${seconds(same.nativeMs)} of native ${native.platform} on "${native.builtOn ?? native.node}" for ${steps} ` +
-        '(measured in this build)'
+        `${seconds(same.nativeMs)} of native ${run.platform} on "${run.node}" for ${steps} (measured ${when})`
       );
     }
     typical = true;
@@ -204,7 +254,7 @@ export function buildReport(input: ReportInput): BuildReport {
     digest: input.digest ?? null,
     wallMs: input.wallMs,
     platforms,
-    emulation: emulationLine(rows),
+    emulation: emulationLine(rows, input),
     warnings,
   };
 }

@@ -2,9 +2,12 @@
 // what "how long did arm64 take" and "how much of arm64 was cached" mean when one node built several platforms. Pure.
 import type { Vertex } from '../buildx/parse/progress.js';
 
-/** One RUN step a platform ran, keyed by its place in the Dockerfile (`common 2/3`), for comparing platforms. */
+/** One RUN step a platform ran, for comparing platforms: the same step is the same place and the same command. */
 export interface StepTime {
+  /** Its place in the Dockerfile: `common 2/3`. */
   step: string;
+  /** The command with the platform's own name and architecture made neutral (`{platform}`, `{arch}`). */
+  command: string;
   durationMs: number;
   cached: boolean;
 }
@@ -38,19 +41,34 @@ export function figuresByPlatform(
     if (platform === undefined) continue;
     groups.set(platform, [...(groups.get(platform) ?? []), v]);
   }
-  return new Map([...groups].map(([platform, own]) => [platform, figuresOf(own)]));
+  return new Map([...groups].map(([platform, own]) => [platform, figuresOf(own, platform)]));
 }
 
 // `[linux/arm64 2/3] RUN …`: a process run in the image, where QEMU does the work (FROM, COPY and exports do not).
 const isRun = (v: Vertex) => /^\[[^\]]*\] RUN /.test(v.name);
 
-function figuresOf(vertices: readonly Vertex[]): PlatformFigures {
+// BuildKit shows a RUN command with its build args expanded (`"$TARGETPLATFORM"` as `"linux/arm64"`): each
+// platform's command names itself, so the platform and its architecture are made neutral before comparing.
+function neutralCommand(name: string, platform: string): string {
+  const command = name.replace(/^\[[^\]]*\] /, '');
+  const arch = platform.split('/')[1] ?? platform;
+  return command.replaceAll(platform, '{platform}').replace(new RegExp(`\\b${arch}\\b`, 'g'), '{arch}');
+}
+
+function figuresOf(vertices: readonly Vertex[], platform: string): PlatformFigures {
   const starts = vertices.flatMap((v) => (v.startedMs === undefined ? [] : [v.startedMs]));
   const ends = vertices.flatMap((v) => (v.completedMs === undefined ? [] : [v.completedMs]));
   const steps = vertices.flatMap((v): StepTime[] =>
     v.step === undefined || !isRun(v) || v.startedMs === undefined || v.completedMs === undefined
       ? []
-      : [{ step: v.step, durationMs: v.completedMs - v.startedMs, cached: v.cached }],
+      : [
+          {
+            step: v.step,
+            command: neutralCommand(v.name, platform),
+            durationMs: v.completedMs - v.startedMs,
+            cached: v.cached,
+          },
+        ],
   );
   return {
     durationMs: starts.length > 0 && ends.length > 0 ? Math.max(...ends) - Math.min(...starts) : null,
@@ -68,11 +86,13 @@ export interface SameSteps {
 }
 
 /**
- * The RUN steps two platforms both ran in this build, matched by their place in the Dockerfile (`common 2/3`): the
- * same work on each, so their times compare emulation with native execution. Undefined when none match.
+ * The RUN steps two platforms both ran (neither cached), matched by their place in the Dockerfile (`common 2/3`)
+ * and their command: the same work on each, so their times compare emulation with native execution. Undefined
+ * when none match.
  */
 export function sameSteps(emulated: PlatformFigures, native: PlatformFigures): SameSteps | undefined {
-  const ran = (f: PlatformFigures) => new Map(f.steps.filter((s) => !s.cached).map((s) => [s.step, s]));
+  const ran = (f: PlatformFigures) =>
+    new Map(f.steps.filter((s) => !s.cached).map((s) => [`${s.step}\n${s.command}`, s]));
   const [e, n] = [ran(emulated), ran(native)];
   const common = [...e.keys()].filter((k) => n.has(k));
   const sum = (m: Map<string, StepTime>) => common.reduce((t, k) => t + m.get(k)!.durationMs, 0);

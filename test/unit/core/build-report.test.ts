@@ -37,6 +37,8 @@ describe('nodeBuildOf', () => {
     const [a, b] = records('rjsy6n6iohw7aifr8h97cw9u3') as [HistoryRecord, HistoryRecord];
     expect(nodeBuildOf(a, detail('history-inspect-first-json'))).toEqual({
       node: 'a',
+      ref: 'rjsy6n6iohw7aifr8h97cw9u3',
+      name: 'ctx',
       platforms: ['linux/amd64'],
       durationMs: 2139,
       cachedSteps: 0,
@@ -45,6 +47,8 @@ describe('nodeBuildOf', () => {
     });
     expect(nodeBuildOf(b, undefined)).toEqual({
       node: 'b',
+      ref: 'rjsy6n6iohw7aifr8h97cw9u3',
+      name: 'ctx',
       platforms: [],
       durationMs: 2767,
       cachedSteps: 0,
@@ -86,6 +90,16 @@ describe('nodeBuildsOf', () => {
     const built = nodeBuildsOf(all, ref, names.map(detail));
     expect(built.map((b) => [b.node, b.platforms, b.cachedSteps])).toEqual(expected);
   });
+});
+
+const measuredInput = (built: NodeBuild[]) => ({
+  strategy: 'single' as const,
+  reason: 'r',
+  digest: undefined,
+  wallMs: 7000,
+  routes: routePlatforms(BOTH, nodesOf(handMade()), V29),
+  nodes: nodesOf(handMade()),
+  built,
 });
 
 describe('buildReport', () => {
@@ -218,6 +232,33 @@ describe('buildReport', () => {
     expect(report.emulation).toBe(
       'linux/arm64 was emulated (QEMU) on "native-amd64": 6.2 s. A node that runs it natively is typically 4–10× faster (a typical range, not measured in this build).',
     );
+
+    // The build before it on the same node (solo-amd64, yha0…) ran that RUN natively: measured there.
+    const [, before] = truth.value as [HistoryRecord, HistoryRecord];
+    const earlier = nodeBuildsOf(
+      [{ ...before, node: 'native-amd64' }],
+      before.ref,
+      [],
+      capturedVertices('logs-solo-history-logs-amd64-rawjson'),
+    ).map((b) => ({ ...b, platforms: ['linux/amd64'] }));
+    const measured = buildReport({
+      strategy: 'single',
+      reason: 'r',
+      digest: undefined,
+      wallMs: 7000,
+      routes: routePlatforms(BOTH, nodesOf(handMade()), V29),
+      nodes: nodesOf(handMade()),
+      built,
+      earlier,
+    });
+    expect(measured.platforms).toEqual(report.platforms);
+    // common 2/2: 5620 ms under QEMU here, 514 ms natively in yha0….
+    expect(measured.emulation).toBe(
+      'linux/arm64 took 5.6 s emulated (QEMU) on "native-amd64", 11× the 0.51 s of native linux/amd64 on "native-amd64" for the same RUN step (measured in earlier build yha0i9usjuhwsg934x3yz33zu).',
+    );
+    // An earlier build on a node that emulates the platform is no native measurement.
+    const onQemu = earlier.map((b) => ({ ...b, node: 'qemu0' }));
+    expect(buildReport({ ...measuredInput(built), earlier: onQemu }).emulation).toContain('not measured');
   });
 
   it('a two-node build with its vertices (duo): the replayed node’s row from them, the other from its whole record', () => {
