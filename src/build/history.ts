@@ -4,6 +4,7 @@ import { appendFile } from 'node:fs/promises';
 import type { Runner } from '../buildx/exec.js';
 import type { BuildxVersion } from '../buildx/model.js';
 import { parseHistoryInspect, parseHistoryLs, splitBuildRef } from '../buildx/parse/history.js';
+import { parseProgressJson } from '../buildx/parse/progress.js';
 import { type BuildReport, type NodeBuild, nodeBuildsOf } from '../core/build-report.js';
 import type { Deps } from '../deps.js';
 import { explainErrno } from '../fs-errors.js';
@@ -14,7 +15,8 @@ import { renderReport, renderReportMarkdown } from '../ui/render-report.js';
  * What each node of `builder` did for the build whose metadata says `buildx.build.ref` = `buildRef`. On a
  * multi-node builder `history inspect` describes one node only (parse/history.ts): the report places the rest by
  * elimination where it can (core/build-report.ts), and rows it cannot place say "predicted"; a split job runs on
- * one node, so its row is whole.
+ * one node, so its row is whole. `history logs` replays the build's vertices (of the newest record, again one
+ * node's), from which each platform gets its own time and steps (core/platform-figures.ts).
  */
 export async function readNodeBuilds(
   run: Runner,
@@ -24,15 +26,67 @@ export async function readNodeBuilds(
 ): Promise<NodeBuild[]> {
   const parts = buildRef === undefined ? undefined : splitBuildRef(buildRef);
   if (!version.caps.historyJson || parts === undefined) return [];
-  // Two reads, side by side: the inspect names its record, so it need not wait for the list.
-  const [ls, inspect] = await Promise.all([
+  // Three reads, side by side: the inspect and the logs name their record, so they need not wait for the list.
+  const [ls, inspect, logs] = await Promise.all([
     run('docker', ['buildx', 'history', 'ls', '--builder', builder, '--format', 'json']),
     run('docker', ['buildx', 'history', 'inspect', '--builder', builder, parts.ref, '--format', 'json']),
+    // The replay goes to stderr (captures-local v0.29.1 logs-solo-history-logs-two-rawjson).
+    run('docker', ['buildx', 'history', 'logs', '--builder', builder, '--progress', 'rawjson', parts.ref]),
   ]);
   const records = ls.outcome.kind === 'ok' ? parseHistoryLs(ls.stdout) : undefined;
   if (!records?.ok) return [];
   const detail = inspect.outcome.kind === 'ok' ? parseHistoryInspect(inspect.stdout) : undefined;
-  return nodeBuildsOf(records.value, parts.ref, detail?.ok ? [detail.value] : []);
+  const vertices = logs.outcome.kind === 'ok' ? parseProgressJson(logs.stderr) : undefined;
+  return nodeBuildsOf(
+    records.value,
+    parts.ref,
+    detail?.ok ? [detail.value] : [],
+    vertices?.ok && vertices.value.length > 0 ? vertices.value : undefined,
+  );
+}
+
+/** How many earlier builds readEarlierBuilds replays at most: each costs two buildx calls, made side by side. */
+const EARLIER_BUILDS = 2;
+
+/**
+ * The newest earlier builds of the same context (`history ls` name) on `builder`, with their vertices: where an
+ * emulated platform's RUN steps ran natively in none of this build's rows, one of them may hold a native run of
+ * the same steps (core/build-report.ts). Completed builds only, not this build's own (`current`).
+ */
+export async function readEarlierBuilds(
+  run: Runner,
+  version: BuildxVersion,
+  builder: string,
+  current: readonly NodeBuild[],
+): Promise<NodeBuild[]> {
+  const names = new Set(current.flatMap((b) => (b.name ? [b.name] : [])));
+  const refs = new Set(current.flatMap((b) => (b.ref ? [b.ref] : [])));
+  if (!version.caps.historyJson || names.size === 0) return [];
+  const ls = await run('docker', ['buildx', 'history', 'ls', '--builder', builder, '--format', 'json']);
+  const records = ls.outcome.kind === 'ok' ? parseHistoryLs(ls.stdout) : undefined;
+  if (!records?.ok) return [];
+  const earlier = [
+    ...new Set(
+      records.value
+        .filter((r) => r.status === 'completed' && names.has(r.name) && !refs.has(r.ref))
+        .map((r) => r.ref),
+    ),
+  ].slice(0, EARLIER_BUILDS);
+  const builds = await Promise.all(
+    earlier.map(async (ref) => {
+      const [inspect, logs] = await Promise.all([
+        run('docker', ['buildx', 'history', 'inspect', '--builder', builder, ref, '--format', 'json']),
+        run('docker', ['buildx', 'history', 'logs', '--builder', builder, '--progress', 'rawjson', ref]),
+      ]);
+      const detail = inspect.outcome.kind === 'ok' ? parseHistoryInspect(inspect.stdout) : undefined;
+      const vertices = logs.outcome.kind === 'ok' ? parseProgressJson(logs.stderr) : undefined;
+      if (!vertices?.ok || vertices.value.length === 0) return [];
+      return nodeBuildsOf(records.value, ref, detail?.ok ? [detail.value] : [], vertices.value).filter(
+        (b) => b.vertices !== undefined,
+      );
+    }),
+  );
+  return builds.flat();
 }
 
 /** The report: the table on stdout (not under --json), its new warnings on stderr, and the Markdown in the GitHub job summary. */

@@ -74,11 +74,11 @@ export async function runPlan(
         ? await (await import('./merge.js')).mergeJobs(deps, plan.merge, results)
         : undefined;
     if (!built && !plan.merge) return { results, ok: false, index, report: undefined, died };
-    const [{ readNodeBuilds }, { buildReport }] = await reporting;
+    const [{ readEarlierBuilds, readNodeBuilds }, { buildReport, TYPICAL }] = await reporting;
     const nodeBuilds = await Promise.all(
       results.map((r) => readNodeBuilds(deps.run, target.version, r.job.builder, r.buildRef)),
     );
-    const report = buildReport({
+    const input = {
       strategy: plan.strategy,
       reason: plan.reason,
       digest: index?.digest ?? results[0]?.digest,
@@ -86,7 +86,24 @@ export async function runPlan(
       routes: plan.routes,
       nodes: target.nodes,
       built: nodeBuilds.flat(),
-    });
+    };
+    let report = buildReport(input);
+    // An emulated platform whose steps ran natively nowhere in this build: the builders' earlier builds may hold
+    // a native run of them (measured there), before the typical range is all the line can say.
+    if (report.emulation?.endsWith(TYPICAL)) {
+      const builders = [...new Set(results.map((r) => r.job.builder))];
+      const earlier = await Promise.all(
+        builders.map((b) =>
+          readEarlierBuilds(
+            deps.run,
+            target.version,
+            b,
+            nodeBuilds.filter((_, i) => results[i]!.job.builder === b).flat(),
+          ),
+        ),
+      );
+      if (earlier.some((e) => e.length > 0)) report = buildReport({ ...input, earlier: earlier.flat() });
+    }
     report.warnings.unshift(...plan.warnings);
     return { results, ok: built, index, report, died };
   } finally {

@@ -3,8 +3,10 @@
 // it) and it also emulates linux/riscv64 — real buildx 0.29.1 and 0.13.1, a real registry with a busybox base.
 // Who built what comes from the daemons' own disks (daemon-truth.ts) and what a tag holds from the registry's
 // HTTP API, never from mpb's words; mpb's report is then checked against them.
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect } from 'vitest';
 import { type Hold, truthNonce, truthSteps, waitForStep, whoBuilt } from '../helpers/daemon-truth.js';
 import { e2eWorld } from '../helpers/e2e-world.js';
@@ -33,6 +35,7 @@ const world = await e2eWorld({
 const SUITES = [...world.suites].reverse();
 const live = (skip: SkipReason) => itUnless(skip, BUILD_TIMEOUT_MS);
 const daemon = (name: 'alpha' | 'bravo') => world.daemon(name);
+const exec = promisify(execFile);
 
 /** The contract's `--json` report of `mpb build` (issue 16): the names scripts rely on. */
 interface PlatformRow {
@@ -76,6 +79,32 @@ function contentsOf(index: TagIndex) {
     attested: attestations.map((m) => m.annotations?.['vnd.docker.reference.digest']).sort(),
     imageDigests: images.map((m) => m.digest).sort(),
   };
+}
+
+/**
+ * A record's vertices per platform, read from buildx's plain replay of it (`history logs REF`: `#N [linux/arm64
+ * 2/3] RUN …` headers, `#N CACHED`, `#N DONE 5.6s`), not from mpb's parser of the rawjson one; `-` holds the
+ * vertices no platform is named for.
+ */
+function plainVertices(text: string) {
+  const names = new Map<string, string>();
+  const cached = new Set<string>();
+  const done = new Map<string, number>();
+  for (const [, n, rest] of text.matchAll(/^#(\d+) (.+)$/gm)) {
+    if (rest === 'CACHED') cached.add(n!);
+    else if (rest!.startsWith('DONE ')) done.set(n!, Number.parseFloat(rest!.slice(5)) * 1000);
+    else if (!names.has(n!)) names.set(n!, rest!);
+  }
+  const byPlatform: Record<string, { total: number; cached: number; longestMs: number }> = {};
+  for (const [n, name] of names) {
+    const platform = /^\[([a-z0-9]+\/[a-z0-9]+)[ \]]/.exec(name)?.[1] ?? '-';
+    const p = byPlatform[platform] ?? { total: 0, cached: 0, longestMs: 0 };
+    byPlatform[platform] = p;
+    p.total += 1;
+    if (cached.has(n)) p.cached += 1;
+    p.longestMs = Math.max(p.longestMs, done.get(n) ?? 0);
+  }
+  return byPlatform;
 }
 
 /** `{ platform: [daemon, uname -m] }`: the truth in the shape it is compared in. */
@@ -159,6 +188,8 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
       [RISCV64, 'bravo', 'emulated'],
     ]);
     expect(report.emulation).toContain(RISCV64);
+    // riscv64 ran the same RUN step as amd64 (alpha) and arm64 (bravo) natively, in this build.
+    if (HAS_HISTORY[suite]) expect(report.emulation).toContain('(measured in this build)');
     first = { report, nonce, summary: await readFile(summaryFile, 'utf8') };
   });
 
@@ -261,6 +292,122 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
     });
     expect(contentsOf((await readTag(registry, builder, '1'))!).platforms).toEqual([AMD64, ARM64]);
   });
+
+  // Only where buildx has history: below 0.23 mpb asks for none and the rows stay null (unit-tested).
+  historyTest(
+    '6. single, amd64 and arm64 on one node (arm64 emulated): each row its own time and steps, as the daemon counts them',
+    async () => {
+      const builder = `solo-${suite}`;
+      await createUnpinnedBuilder(
+        env,
+        builder,
+        [{ name: 'alpha', endpoint: daemon('alpha').endpoint }],
+        world.kit.certs,
+      );
+      const nonce = truthNonce();
+      // The same RUN steps on both platforms (the marker, then CPU-bound work), then one for arm64 only: different
+      // times, different steps.
+      const context = world.temp('mpb-e2e-figures-');
+      const dockerfile = [
+        `FROM ${world.base.image} AS common`,
+        truthSteps(nonce),
+        'RUN for i in $(seq 16); do head -c 1048576 /dev/zero | sha256sum > /dev/null; done',
+        'FROM common AS final-amd64',
+        'FROM common AS final-arm64',
+        'RUN echo arm64 only > /arm64-only',
+        'FROM final-${TARGETARCH}',
+      ];
+      await writeFile(join(context, 'Dockerfile'), `${dockerfile.join('\n')}\n`);
+      const out = world.temp('mpb-e2e-figures-meta-');
+      const build = (platforms: string, metadata: string) =>
+        mpb([
+          '--json',
+          'build',
+          '--builder',
+          builder,
+          '--strategy',
+          'single',
+          '-p',
+          platforms,
+          '-t',
+          `${registry}/${builder}:1`,
+          '--push',
+          '--metadata-file',
+          join(out, metadata),
+          context,
+        ]);
+      const refOf = async (metadata: string) =>
+        (JSON.parse(await readFile(join(out, metadata), 'utf8')) as Record<string, string>)[
+          'buildx.build.ref'
+        ]!.split('/')[2]!;
+      // amd64 alone first: in the two-platform build its RUN steps are then cached, arm64's run under QEMU.
+      const first = await build('amd64', 'amd64.json');
+      expect(first.exitCode, first.stderr).toBe(0);
+      const built = await build('amd64,arm64', 'two.json');
+      expect(built.exitCode, built.stderr).toBe(0);
+      expect(await truthOf(nonce)).toEqual({
+        [AMD64]: [['alpha', 'x86_64']],
+        [ARM64]: [['alpha', 'aarch64']],
+      });
+      const report = reportOf(built.stdout);
+      const [amd64, arm64] = [rowOf(report, AMD64)!, rowOf(report, ARM64)!];
+      expect([amd64.builtOn, amd64.verdict, arm64.builtOn, arm64.verdict]).toEqual([
+        'alpha',
+        'native',
+        'alpha',
+        'emulated',
+      ]);
+      // The daemon's truth: its record of the build, as buildx lists and replays it.
+      const ref = await refOf('two.json');
+      const ls = await exec('docker', ['buildx', 'history', 'ls', '--builder', builder, '--format', 'json'], {
+        env,
+      });
+      const record = ls.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              ref: string;
+              total_steps: number;
+              cached_steps: number;
+              created_at: string;
+              completed_at: string;
+            },
+        )
+        .find((r) => r.ref === `${builder}/alpha/${ref}`)!;
+      const replay = await exec('docker', ['buildx', 'history', 'logs', '--builder', builder, ref], { env });
+      const truth = plainVertices(replay.stderr);
+      expect(Object.keys(truth).sort()).toEqual(['-', AMD64, ARM64]);
+      expect(truth['-']!.total + truth[AMD64]!.total + truth[ARM64]!.total).toBe(record.total_steps);
+      for (const [row, platform] of [
+        [amd64, AMD64],
+        [arm64, ARM64],
+      ] as const) {
+        expect([row.totalSteps, row.cachedSteps], platform).toEqual([
+          truth[platform]!.total,
+          truth[platform]!.cached,
+        ]);
+        // Its own span: at least its longest step (DONE is rounded to 0.1 s), at most the whole record.
+        expect(row.durationMs!, platform).toBeGreaterThanOrEqual(truth[platform]!.longestMs - 50);
+        expect(row.durationMs!, platform).toBeLessThanOrEqual(
+          Date.parse(record.completed_at) - Date.parse(record.created_at) + 1,
+        );
+      }
+      // Different steps (arm64 has one more), different cache (amd64's two RUN steps came from the build before).
+      expect([amd64.totalSteps, amd64.cachedSteps, arm64.totalSteps, arm64.cachedSteps]).toEqual([
+        4, 2, 5, 0,
+      ]);
+      expect(arm64.durationMs).toBeGreaterThan(amd64.durationMs!);
+      // amd64 ran those RUN steps natively in the build before, on the same node: measured there, and said so.
+      const before = await refOf('amd64.json');
+      expect(report.emulation).toMatch(
+        new RegExp(
+          `^linux/arm64 took [\\d.]+ s emulated \\(QEMU\\) on "alpha", [\\d.]+× the [\\d.]+ s of native linux/amd64 on "alpha" for the same 2 RUN steps \\(measured in earlier build ${before}\\)\\.$`,
+        ),
+      );
+    },
+  );
 
   historyTest(
     '4. after both daemons lose their state, a rebuild with --cache-ref reports cached steps on every platform',

@@ -164,6 +164,52 @@ describe.each(VERSIONS)('mpb build on buildx %s', (version) => {
     expect(r.stderr).toContain('error: docker buildx build exited with 7\n');
     expect(buildCalls(w)).toHaveLength(1);
   });
+
+  it('two platforms on one node: each report row its own steps from `history logs`, not the node’s whole record', async () => {
+    const w = await setup(version);
+    const args = [
+      '--json',
+      'build',
+      '--builder',
+      'qemu',
+      '-p',
+      'amd64,arm64',
+      '-t',
+      'localhost:5000/q:1',
+      '--push',
+      'app',
+    ];
+    const rows = async () => {
+      const r = await mpb(w, args);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as { platforms: Record<string, unknown>[]; emulation: string };
+      return doc;
+    };
+    const first = await rows();
+    const history = Number(version.split('.')[1]) >= 23;
+    // The record holds 5 vertices: the Dockerfile, .dockerignore and context loads shared, one COPY per platform.
+    expect(first.platforms.map((p) => [p.platform, p.builtOn, p.cachedSteps, p.totalSteps])).toEqual(
+      history
+        ? [
+            ['linux/amd64', 'qemu0', 0, 1],
+            ['linux/arm64', 'qemu0', 0, 1],
+          ]
+        : [
+            ['linux/amd64', null, null, null],
+            ['linux/arm64', null, null, null],
+          ],
+    );
+    // No RUN step ran natively beside the emulated one: the range is the typical one, and says so.
+    expect(first.emulation).toContain('typically 4–10× faster (a typical range, not measured in this build)');
+    if (!history) return;
+    const again = await rows();
+    expect(again.platforms.map((p) => [p.cachedSteps, p.totalSteps])).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    const logs = w.fake.calls().filter((c) => c[2] === 'history' && c[3] === 'logs');
+    expect(logs.at(-1)).toEqual(expect.arrayContaining(['--builder', 'qemu', '--progress', 'rawjson']));
+  });
 });
 
 describe.each(VERSIONS)('mpb build refusals on buildx %s: exit code, and nothing built', (version) => {

@@ -171,3 +171,16 @@ export function spanMs(start: string | undefined, end: string | undefined): numb
   const ms = Date.parse(end) - Date.parse(start);
   return Number.isNaN(ms) ? undefined : ms;
 }
+
+/**
+ * The newest of a build's records, the one `history logs ID` and `history inspect ID` describe on a multi-node
+ * builder (buildx sorts a ref's records by creation, newest first, and takes the first).
+ */
+export function newestRecord(records: readonly HistoryRecord[]): HistoryRecord | undefined {
+  const keyed = records.flatMap((r) => {
+    const key = instantKey(r.createdAt);
+    return key === undefined ? [] : [{ r, key: key.split('.').map(Number) as [number, number] }];
+  });
+  keyed.sort((x, y) => y.key[0] - x.key[0] || y.key[1] - x.key[1]);
+  return keyed[0]?.r;
+}

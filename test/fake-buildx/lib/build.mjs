@@ -58,10 +58,13 @@ function outputsOf(flags) {
 
 /** One node's solve: its internal loads, the steps per platform, and the exporter vertex. */
 function solveNode(ctx, job, progress, node, platforms) {
+  // What the node's history record keeps of each vertex, for `history logs` (history.mjs).
+  const vertices = [];
   const v = (name, statuses) => {
     const vertex = progress.start(name);
     for (const s of statuses) progress.status(vertex, s);
     progress.done(vertex);
+    vertices.push({ name, cached: false });
   };
   v('[internal] load build definition from Dockerfile', [
     `transferring dockerfile: ${Buffer.byteLength(job.dockerfile)}B done`,
@@ -76,7 +79,9 @@ function solveNode(ctx, job, progress, node, platforms) {
       const key = `${node.endpoint}|${platform}|${digestOf(job.dockerfile)}|${i}|${job.context.fingerprint}`;
       const vertex = progress.start(name);
       steps.total++;
-      if (job.cache.has(key) && !job.flags['no-cache']) {
+      const cached = job.cache.has(key) && !job.flags['no-cache'];
+      vertices.push({ name, cached });
+      if (cached) {
         progress.cached(vertex);
         steps.cached++;
       } else {
@@ -96,7 +101,7 @@ function solveNode(ctx, job, progress, node, platforms) {
     );
     images.push(storeImage(job.state, platform, config, layers));
   }
-  return { ...exportNode(ctx, job, progress, images), steps };
+  return { ...exportNode(ctx, job, progress, images), steps, vertices };
 }
 
 /**
@@ -197,8 +202,9 @@ export async function runBuild(ctx, argv) {
         createdAt: startedAt,
         completedAt,
         platforms: pfs,
-        totalSteps: results[k].steps.total + 2,
+        totalSteps: results[k].vertices.length,
         cachedSteps: results[k].steps.cached,
+        vertices: results[k].vertices,
       })),
     ];
     state.cache = [...job.cache];

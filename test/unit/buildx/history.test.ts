@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type HistoryDetail,
+  newestRecord,
   parseHistoryInspect,
   parseHistoryLs,
   recordOfDetail,
@@ -158,6 +159,30 @@ describe('parseHistoryInspect', () => {
     );
   });
 });
+
+describe('newestRecord', () => {
+  it('the record `history logs ID` replays on a multi-node builder: the latest created (captures-local duo: b, 2 ms after a)', () => {
+    const parsed = parseHistoryLs(fixtureText(`${LOCAL}/logs-duo-history-ls-json`));
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const mine = recordsOfRef(parsed.value, '7ecu5i906t6fl728cxy2fvnrm');
+    expect(newestRecord(mine)?.node).toBe('b');
+    expect(newestRecord([...mine].reverse())?.node).toBe('b');
+    expect(newestRecord([])).toBeUndefined();
+  });
+
+  it('compares whole nanoseconds, not text: .7 s is later than .65 s', () => {
+    const at = (node: string, createdAt: string) => ({ ...records0(), node, createdAt });
+    expect(newestRecord([at('x', '2026-12-06T18:56:44.65Z'), at('y', '2026-12-06T18:56:44.7Z')])?.node).toBe(
+      'y',
+    );
+  });
+});
+
+function records0() {
+  const parsed = parseHistoryLs(fixtureText(`${LOCAL}/history-ls-json`));
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value[0]!;
+}
 
 describe('recordOfDetail', () => {
   const parsed = parseHistoryLs(fixtureText(`${LOCAL}/history-ls-json`));

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { BuildxBuilder, BuildxNode } from '../../../src/buildx/model.js';
 import { parseInspect } from '../../../src/buildx/parse/inspect.js';
+import { parseProgressJson, type Vertex } from '../../../src/buildx/parse/progress.js';
 import { routingNodesOf } from '../../../src/core/routing.js';
 import { builderFromCapture, entries } from './fixtures.js';
 
@@ -10,6 +11,14 @@ const FIXTURES = new URL('../../fixtures/', import.meta.url);
 /** A capture's stdout under test/fixtures/, e.g. `captures-local/v0.29.1/history-ls-json`. */
 export function fixtureText(path: string): string {
   return readFileSync(new URL(`${path}.stdout`, FIXTURES), 'utf8');
+}
+
+/** The vertices of a captured `history logs --progress rawjson` in captures-local/v0.29.1 (real daemons). */
+export function capturedVertices(name: string): Vertex[] {
+  const text = readFileSync(new URL(`captures-local/v0.29.1/${name}.stderr`, FIXTURES), 'utf8');
+  const parsed = parseProgressJson(text);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value;
 }
 
 export function inspectFixture(path: string): BuildxBuilder {
