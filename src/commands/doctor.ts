@@ -5,6 +5,7 @@ import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { parseBootstrapErrors } from '../buildx/parse/bootstrap-errors.js';
 import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
+import { declarationMismatches } from '../core/platforms.js';
 import { configOf, type Deps } from '../deps.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { BuildxFailedError, ConfigError, isMpbError, UsageError } from '../errors.js';
@@ -204,6 +205,29 @@ async function bootstrapChecks(
 }
 
 /**
+ * Declared-native platforms that a node's hardware emulates, by what its probe heard it say (its worker list, its
+ * Docker host): a warning each, with what to write instead (core/platforms.ts declarationMismatches).
+ */
+function nativeChecks(selected: readonly BuilderSpec[], probes: readonly ProbeResult[]): Check[] {
+  return selected.flatMap((b) =>
+    b.nodes.flatMap((n) => {
+      const probe = probes.find((p) => p.builder === b.name && p.node === n.name);
+      const native = probe?.state === 'up' ? probe.native : undefined;
+      if (!probe || !native) return [];
+      return declarationMismatches(n.name, n, native).map((m) =>
+        warning(
+          `node:${b.name}/${n.name}:native`,
+          'platform.emulated',
+          `${b.name}/${n.name} (${probe.endpoint})`,
+          m.message.replace(/; write it.*$/, ''),
+          `Write ${m.platform} under emulate: in ${b.name}'s node ${n.name}, or declare platforms: [${native.platforms.join(', ')}]`,
+        ),
+      );
+    }),
+  );
+}
+
+/**
  * A declared builder buildx does not have yet: nothing is broken, but ensure-builder (or a build) has yet to
  * create it; said so, with the command. None when buildx cannot list its builders (its own check says why).
  */
@@ -270,7 +294,15 @@ export async function runDoctor(
     () => Promise.all([checkDockerCli(run, timeoutMs), checkBuildx(run), configured]),
     { plainLine: false },
   );
-  const checks = [docker, buildx.check, loaded.check, ...probes.flatMap(probeChecks), ...others, ...absent];
+  const checks = [
+    docker,
+    buildx.check,
+    loaded.check,
+    ...probes.flatMap(probeChecks),
+    ...nativeChecks(selected, probes),
+    ...others,
+    ...absent,
+  ];
   if (options.bootstrap && buildx.version) {
     const version = buildx.version;
     const booted = await deps.out.step(

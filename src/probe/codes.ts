@@ -69,6 +69,8 @@ export const DIAGNOSES = {
   'node.died':
     'a node stopped answering during a build: for longer than --node-timeout (mpb stopped buildx), or buildx failed while it was down',
   'platform.not-served': 'the node does not serve a platform it declares',
+  'platform.emulated':
+    "the node declares a platform native that its hardware emulates (by the node's own word: its BuildKit worker list or its Docker host); a warning",
   'node.pins-differ': 'the pinned platforms differ from the declared ones',
   'kube.kubeconfig-unreadable': 'the kubeconfig is missing or cannot be read (KUBECONFIG, ~/.kube/config)',
   'kube.cluster-unreachable': 'the Kubernetes API server does not answer, or refuses the credentials',

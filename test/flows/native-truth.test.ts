@@ -42,6 +42,14 @@ describe('the example builder `qemu` on an amd64 Docker host', () => {
     expect(r.stderr).toContain('--native-only: linux/arm64 would be emulated (QEMU)');
   });
 
+  it('doctor warns (exit 0) with the node\'s own word and what to write instead', () => {
+    const r = mpb(['--json', 'doctor', 'qemu']);
+    const check = JSON.parse(r.stdout).checks.find((c: { code: string }) => c.code === 'platform.emulated');
+    expect(check).toMatchObject({ ok: true, warning: true });
+    expect(check.detail).toContain(MISMATCH);
+    expect(check.fix).toContain('Write linux/arm64 under emulate:');
+  });
+
   it("ensure-builder's health shows amd64 native, arm64 emulated, and the warning once", () => {
     const r = mpb(['ensure-builder', 'qemu']);
     expect(r.code, r.stderr).toBe(0);
