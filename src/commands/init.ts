@@ -8,10 +8,18 @@ import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';
 import { fsError } from '../fs-errors.js';
 import type { InitOptions } from '../options.js';
+import { checkDockerDaemon } from '../probe/daemon.js';
 import type { CommandResult } from '../run-command.js';
 
-/** The starter file for a machine whose native platform is `native` (e.g. linux/arm64 on an M1 Mac). */
-export function starterConfig(native: string): string {
+/**
+ * The starter file for a Docker host whose native platform is `native` (e.g. linux/arm64 on an M1 Mac), and who
+ * said so: the Docker Engine the local BuildKit container will run on, or, where it did not answer, this CPU.
+ */
+export function starterConfig(native: string, source: 'docker-host' | 'this-cpu' = 'docker-host'): string {
+  const said =
+    source === 'docker-host'
+      ? `${native} is what this machine's Docker Engine runs (docker version)`
+      : `${native} is this machine's CPU (Docker did not answer: check with mpb doctor)`;
   const other =
     native === 'linux/arm64' ? 'linux/amd64' : native === 'linux/amd64' ? 'linux/arm64' : undefined;
   const emulate = other
@@ -33,7 +41,8 @@ builders:
     driver: docker-container   # docker-container | remote | kubernetes
     nodes:
       - name: local0
-        # Built natively here: buildx sends these platforms to this node.
+        # Built natively here: buildx sends these platforms to this node. ${said};
+        # mpb ensure-builder, build and doctor warn if the node says otherwise.
         platforms: [${native}]
 ${emulate}
   # Native nodes elsewhere, over mutual TLS (make the files with: mpb certs create --host HOST).
@@ -55,6 +64,8 @@ ${emulate}
 `;
 }
 
+const DOCKER_TIMEOUT_MS = 5_000;
+
 // Node's names for the CPUs Docker Desktop and Linux hosts run on.
 const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386' };
 
@@ -62,7 +73,10 @@ const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386' };
 export async function runInit(deps: Deps, options: InitOptions): Promise<CommandResult> {
   const { out } = deps;
   const file = resolve(deps.cwd, options.output);
-  const native = normalizePlatform(NODE_ARCH[process.arch] ?? process.arch) ?? 'linux/amd64';
+  // What the local BuildKit container will run on: the Docker host's CPU, not Node's (which may be emulated).
+  const docker = await checkDockerDaemon(deps.run, [], 'local Docker', DOCKER_TIMEOUT_MS);
+  const fromDocker = docker.ok ? docker.native?.platforms[0] : undefined;
+  const native = fromDocker ?? normalizePlatform(NODE_ARCH[process.arch] ?? process.arch) ?? 'linux/amd64';
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (e) {
@@ -70,7 +84,9 @@ export async function runInit(deps: Deps, options: InitOptions): Promise<Command
   }
   try {
     // 'wx' fails when the file exists: no window between a check and the write.
-    writeFileSync(file, starterConfig(native), { flag: options.force ? 'w' : 'wx' });
+    writeFileSync(file, starterConfig(native, fromDocker ? 'docker-host' : 'this-cpu'), {
+      flag: options.force ? 'w' : 'wx',
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {

@@ -42,7 +42,7 @@ describe('the example builder `qemu` on an amd64 Docker host', () => {
     expect(r.stderr).toContain('--native-only: linux/arm64 would be emulated (QEMU)');
   });
 
-  it('doctor warns (exit 0) with the node\'s own word and what to write instead', () => {
+  it("doctor warns (exit 0) with the node's own word and what to write instead", () => {
     const r = mpb(['--json', 'doctor', 'qemu']);
     const check = JSON.parse(r.stdout).checks.find((c: { code: string }) => c.code === 'platform.emulated');
     expect(check).toMatchObject({ ok: true, warning: true });

@@ -21,9 +21,9 @@ describe('builders.example.yaml', () => {
       'mpb certs create --host build-amd64.example.com --host buildkitd --host build-arm64.example.com --out ~/.config/mpb/certs';
     expect(result.warnings.map((w) => [w.line, w.message, w.hint])).toEqual(
       [
-        [48, 'builders.fleet.nodes[0].tls'],
-        [55, 'builders.fleet.nodes[1].tls'],
-        [96, 'builders.mac.nodes[1].tls'],
+        [50, 'builders.fleet.nodes[0].tls'],
+        [57, 'builders.fleet.nodes[1].tls'],
+        [98, 'builders.mac.nodes[1].tls'],
       ].map(([line, at]) => [
         line,
         `${at}: ca.pem, client-cert.pem and client-key.pem do not exist yet in ~/.config/mpb/certs: this node cannot connect until they do`,
@@ -79,7 +79,7 @@ describe('builders.example.yaml', () => {
     const result = await load({ MPB_CERTS: '/nowhere' });
     expect(result.ok && result.warnings.map((w) => `${w.line}:${w.column} ${w.message}`).slice(0, 1)).toEqual(
       [
-        '48:11 builders.fleet.nodes[0].tls: ca.pem, client-cert.pem and client-key.pem do not exist yet in /nowhere: this node cannot connect until they do',
+        '50:11 builders.fleet.nodes[0].tls: ca.pem, client-cert.pem and client-key.pem do not exist yet in /nowhere: this node cannot connect until they do',
       ],
     );
   });
