@@ -455,4 +455,39 @@ describe.each(SUITES)('split builds on real daemons with real buildx from Debian
       }
     },
   );
+
+  test("7. native is the node's word: alpha (an amd64 daemon) declared arm64 builds it emulated, and the report says so with its own time", async () => {
+    const liar = `liar-${suite}`;
+    const liarConfig = join(world.kit.dir, `liar-${suite}.yaml`);
+    await writeRemoteConfig(liarConfig, liar, [
+      { name: 'alpha', port: daemon('alpha').port, platforms: [ARM64] },
+    ]);
+    const nonce = truthNonce();
+    const context = await contextWith(nonce);
+    const built = await runMpb(['--config', liarConfig, '--json', 'build', '-p', 'arm64', context], env);
+    expect(built.exitCode, built.stderr).toBe(0);
+    // The daemons' truth: alpha ran the arm64 step, on an x86_64 CPU through QEMU.
+    expect(await truthOf(nonce)).toEqual({ [ARM64]: [['alpha', 'aarch64']] });
+    const doc = JSON.parse(built.stdout) as Report & { routes: { platform: string; verdict: string }[] };
+    expect(doc.routes.map((r) => [r.platform, r.verdict])).toEqual([[ARM64, 'emulated']]);
+    expect(rowOf(doc, ARM64)).toMatchObject({ node: 'alpha', verdict: 'emulated' });
+    if (HAS_HISTORY[suite]) expect(rowOf(doc, ARM64)!.durationMs).toBeGreaterThan(0);
+    expect(doc.warnings.join('\n')).toContain(
+      'node "alpha" declares linux/arm64 native, but it runs linux/amd64 (its BuildKit worker\'s native platform)',
+    );
+    // bravo's worker lists arm64 first (--oci-worker-platform linux/arm64): declared arm64 is native there.
+    const honest = await mpb([
+      '--json',
+      'build',
+      '--strategy',
+      'single',
+      '-p',
+      'arm64',
+      '--dry-run',
+      context,
+    ]);
+    expect(honest.exitCode, honest.stderr).toBe(0);
+    const routes = (JSON.parse(honest.stdout) as { routes: { node: string; verdict: string }[] }).routes;
+    expect(routes.map((r) => [r.node, r.verdict])).toEqual([['bravo', 'native']]);
+  });
 });
