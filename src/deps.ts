@@ -1,7 +1,8 @@
 // What every command receives: the global flags and its world — runner, output, env, clock, config, locks —
 // made in one way by createDeps; tests make theirs the same way with their own runner or clock.
-import { createRunner, type Runner } from './buildx/exec.js';
+import { createRunner } from './buildx/exec.js';
 import { shellQuote } from './buildx/quote.js';
+import type { Runner } from './buildx/run-types.js';
 import { loadConfigCached } from './config/config-cache.js';
 import { type LoadResult, requireLoaded } from './config/discover.js';
 import type { ResolvedConfig } from './config/types.js';

@@ -2,9 +2,9 @@
 // release that brought it; buildx itself would only say `unknown flag`. The version is asked only when a flag
 // newer than mpb's oldest buildx (0.10) is given, and then comes from the version cache (version-cache.ts).
 import { type BuildFlags, flagsMissingFrom, flagsNewerThan } from '../buildx/build-flags.js';
-import type { Runner } from '../buildx/exec.js';
 import type { BuildxVersion } from '../buildx/model.js';
 import { detectVersion } from '../buildx/read.js';
+import type { Runner } from '../buildx/run-types.js';
 import { MIN_VERSION } from '../buildx/version.js';
 import { UsageError } from '../errors.js';
 

@@ -1,7 +1,9 @@
 // A split job for a node that buildx would not send its platforms to runs on the node's `mpb-via-…` helper
 // builder (core/helper-builder.ts): made, or reused, before the jobs start.
-import { expectOk, TIMEOUT_MS } from '../buildx/exec.js';
+
+import { TIMEOUT_MS } from '../buildx/exec.js';
 import { readBuilder } from '../buildx/read.js';
+import { expectOk } from '../buildx/run-result.js';
 import { planHelper } from '../core/helper-builder.js';
 import type { Deps } from '../deps.js';
 import { UsageError } from '../errors.js';

@@ -1,10 +1,10 @@
 // After a build: what buildx's history says each node did (builtOn, time, cached steps), and the report shown
 // on the terminal and appended to $GITHUB_STEP_SUMMARY. Where buildx has no history (below 0.23) nothing is read.
 import { appendFile } from 'node:fs/promises';
-import type { Runner } from '../buildx/exec.js';
 import type { BuildxVersion } from '../buildx/model.js';
 import { parseHistoryInspect, parseHistoryLs, splitBuildRef } from '../buildx/parse/history.js';
 import { parseProgressJson } from '../buildx/parse/progress.js';
+import type { Runner } from '../buildx/run-types.js';
 import { type BuildReport, type NodeBuild, nodeBuildsOf } from '../core/build-report.js';
 import type { Deps } from '../deps.js';
 import { explainErrno } from '../fs-errors.js';

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildArgs } from '../buildx/build-args.js';
-import { expectOk } from '../buildx/exec.js';
+import { expectOk } from '../buildx/run-result.js';
 import type { Deps } from '../deps.js';
 import { explainErrno } from '../fs-errors.js';
 import type { ProbeNodeSpec } from '../probe/node.js';

@@ -1,8 +1,8 @@
 // `--load` of several platforms: buildx loads a multi-platform image into the local Docker only where its image
 // store is containerd (and buildx is 0.11 or newer); elsewhere the build runs to its end and then fails.
 import { readImageStore } from '../buildx/docker-info.js';
-import type { Runner } from '../buildx/exec.js';
 import type { BuildxVersion } from '../buildx/model.js';
+import type { Runner } from '../buildx/run-types.js';
 
 export type MultiPlatformLoad = { ok: true } | { ok: false; why: string };
 

@@ -2,9 +2,10 @@
 // job succeeded; then the tag is read back and must hold exactly the built platforms.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expectOk, TIMEOUT_MS } from '../buildx/exec.js';
+import { TIMEOUT_MS } from '../buildx/exec.js';
 import { inspectImage } from '../buildx/images.js';
 import type { ImageReport } from '../buildx/parse/imagetools.js';
+import { expectOk } from '../buildx/run-result.js';
 import { mergeArgs } from '../buildx/split-args.js';
 import { checkPlatforms } from '../core/platform-check.js';
 import type { Deps } from '../deps.js';

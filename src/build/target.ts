@@ -1,8 +1,10 @@
 // Which builder `mpb build` uses, what it is asked to build, and the nodes routing reads: a declared builder
 // is ensured first; one the config does not declare (buildx's `default`, say) is used as buildx has it.
-import { type Runner, TIMEOUT_MS } from '../buildx/exec.js';
+
+import { TIMEOUT_MS } from '../buildx/exec.js';
 import type { BuildxVersion } from '../buildx/model.js';
 import { detectVersion, readBuilder } from '../buildx/read.js';
+import type { Runner } from '../buildx/run-types.js';
 import { findBuilder, requestedBuilder, selectBuilder } from '../config/select.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { checkRequest, REFUSAL_OUTCOME, summarizeRefusals } from '../core/build-gate.js';

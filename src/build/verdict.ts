@@ -1,7 +1,7 @@
 // How a finished build ends, from the plan and what ran: the outcome (buildx's own exit code for a single build;
 // 1 when a split job failed, nothing tagged; 3 when a node stopped answering), and the errors and failure lines
 // that say so. Pure.
-import { lastLines } from '../buildx/exec.js';
+import { lastLines } from '../buildx/run-result.js';
 import type { Outcome } from '../errors.js';
 import { describeDeath } from '../probe/watch.js';
 import { isFailed, type JobResult } from './jobs.js';

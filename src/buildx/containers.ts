@@ -4,7 +4,8 @@ import type { BuilderSpec } from '../config/types.js';
 import { BuildxFailedError } from '../errors.js';
 import { type ContainerState, containerInspectArgs, parseContainerInspect } from './container-args.js';
 import { containerNameOf } from './container-names.js';
-import { expectOk, lastLines, type Runner } from './exec.js';
+import { expectOk, lastLines } from './run-result.js';
+import type { Runner } from './run-types.js';
 
 // docker prints `[]` and exits 1 with this on stderr when the container does not exist.
 const NO_SUCH_CONTAINER = /No such (container|object)/i;

@@ -1,7 +1,9 @@
 // `docker info`: which image store the local Docker has. buildx loads a multi-platform image (`--load` of
 // several platforms) only into the containerd image store, which it reads from `DriverStatus`
 // (util/dockerutil/client.go features, 0.11 … 0.29.1: a `driver-type` of `io.containerd.snapshotter.v1`).
-import { type Runner, TIMEOUT_MS } from './exec.js';
+
+import { TIMEOUT_MS } from './exec.js';
+import type { Runner } from './run-types.js';
 
 /** The storage driver's name, a space, then the driver's status pairs as JSON. */
 export const IMAGE_STORE_ARGS = ['info', '--format', '{{.Driver}} {{json .DriverStatus}}'] as const;

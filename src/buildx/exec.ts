@@ -4,12 +4,14 @@
 // (below), the tail kept of a long output, the buildx plugin run directly (plugin.ts), reads started ahead, and
 // the command's Ctrl-C (RunnerSettings.signal), which this module obeys but never handles: signals belong to
 // the command layer (src/shutdown.ts).
-
 import { constants } from 'node:os';
 import type { Options as ExecaOptions } from 'execa';
-import { BuildxFailedError, ToolMissingError } from '../errors.js';
+import { takeAhead } from './ahead.js';
 import { directPlugin } from './plugin.js';
 import { shellQuote } from './quote.js';
+import { classify } from './run-result.js';
+import type { Runner, RunnerSettings, RunOptions, RunResult } from './run-types.js';
+import { tailKeeper } from './tail.js';
 
 /** Named timeouts: a docker call that hangs must not hang mpb. */
 export const TIMEOUT_MS = {
@@ -24,54 +26,6 @@ const GRACE_MS = 5_000;
 
 /** The most of each stream a result keeps: the tail, in whole lines (a build's log can be any size). */
 const KEEP_BYTES = { whole: 16 * 1024 * 1024, lines: 256 * 1024 } as const;
-
-export interface RunOptions {
-  timeoutMs?: number;
-  /** 'pipe' captures output; 'inherit' streams it live (builds); 'stderr' streams both to our stderr. */
-  stdio?: 'pipe' | 'inherit' | 'stderr';
-  input?: string;
-  /** Aborting stops the child and its process group: SIGINT, then SIGKILL after `abortGraceMs`. */
-  signal?: AbortSignal;
-  /** How long a child stopped by `signal` or its timeout has to exit before SIGKILL; 5 s when not given. */
-  abortGraceMs?: number;
-  /**
-   * With 'pipe': each line of stdout and stderr as it arrives (a split build prefixes and shows them live); the
-   * result then keeps only the last 256 KiB of each stream, enough for the messages that quote it.
-   */
-  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-}
-
-export type RunOutcome =
-  | { kind: 'ok' }
-  | { kind: 'failed' }
-  | { kind: 'timed-out' }
-  | { kind: 'missing'; tool: 'docker' | 'buildx' | (string & {}) };
-
-export interface RunResult {
-  file: string;
-  args: string[];
-  /** The command, shell-quoted, for messages and --verbose. */
-  command: string;
-  /** The child's exit code; 128+N when signal N ended it, 124 when its timeout did (as shells and timeout(1)). */
-  exitCode: number;
-  /** The signal that ended the child, when one did. */
-  signal?: NodeJS.Signals;
-  stdout: string;
-  stderr: string;
-  outcome: RunOutcome;
-  durationMs: number;
-}
-
-export type Runner = (file: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
-
-export interface RunnerSettings {
-  env?: NodeJS.ProcessEnv;
-  /**
-   * The command's own stop (Ctrl-C, SIGTERM): aborting it stops every child; a run that it stopped, or that
-   * starts after it, throws its reason once the child has ended, so the callers' `finally`s run in order.
-   */
-  signal?: AbortSignal;
-}
 
 /**
  * What runs for `file args`: `docker buildx ARGS` as the plugin itself, `PLUGIN ARGS`, when `plugin` is known
@@ -113,81 +67,6 @@ function hookExit(): void {
 /** Resolves once every child started so far has ended (the command layer waits for it after Ctrl-C). */
 export async function childrenEnded(): Promise<void> {
   while (groups.size > 0) await Promise.allSettled([...groups.values()]);
-}
-
-// `docker buildx` without the plugin: docker's own message, exit 1 (docker CLI 20–28).
-const BUILDX_MISSING =
-  /'buildx' is not a docker command|unknown command "buildx"|docker: unknown command: docker buildx/;
-
-/** Classifies a finished process; pure, so the rules are tested without spawning. */
-export function classify(
-  file: string,
-  args: readonly string[],
-  r: { exitCode?: number; stderr?: string; timedOut?: boolean; code?: string },
-): RunOutcome {
-  if (r.code === 'ENOENT') return { kind: 'missing', tool: file };
-  if (r.timedOut) return { kind: 'timed-out' };
-  if (r.exitCode === 0) return { kind: 'ok' };
-  if (file === 'docker' && args[0] === 'buildx' && BUILDX_MISSING.test(r.stderr ?? '')) {
-    return { kind: 'missing', tool: 'buildx' };
-  }
-  return { kind: 'failed' };
-}
-
-/** The last `limit` bytes (about) of a stream, in whole lines: the oldest lines go first. */
-export function tailKeeper(limit: number): { push: (line: string) => void; text: () => string } {
-  const lines: string[] = [];
-  let size = 0;
-  let first = 0;
-  return {
-    push: (line) => {
-      lines.push(line);
-      size += line.length;
-      while (size > limit && first < lines.length - 1) size -= lines[first++]!.length;
-      // Compact now and then, not on every drop.
-      if (first > 1024 && first * 2 > lines.length) {
-        lines.splice(0, first);
-        first = 0;
-      }
-    },
-    text: () => lines.slice(first).join(''),
-  };
-}
-
-/**
- * Reads started before the command asked for them (startAhead), by command line. The first run of the same
- * command takes its result; a run of any other command first drops them all, since it may change what they read.
- */
-const ahead = new Map<string, { result: Promise<RunResult>; stop: AbortController }>();
-
-function takeAhead(command: string, options: RunOptions): Promise<RunResult> | undefined {
-  const plain = (options.stdio ?? 'pipe') === 'pipe' && !options.input && !options.onLine && !options.signal;
-  const early = plain ? ahead.get(command) : undefined;
-  ahead.delete(command);
-  dropAhead();
-  return early?.result;
-}
-
-/** Stops every read started ahead that no run took: a command that ended without it must not wait for it. */
-export function dropAhead(): void {
-  for (const { stop } of ahead.values()) stop.abort();
-  ahead.clear();
-}
-
-/**
- * Starts a read-only buildx call now, while the command that will ask for it is still loading: `mpb ls` starts
- * its one `buildx ls` before its own modules (BENCHMARKS.md, issue #15). Its failure is the command's to see.
- */
-export function startAhead(
-  settings: RunnerSettings,
-  file: string,
-  args: readonly string[],
-  options: Pick<RunOptions, 'timeoutMs'>,
-): void {
-  const stop = new AbortController();
-  const result = createRunner(settings)(file, args, { ...options, signal: stop.signal, abortGraceMs: 1_000 });
-  result.catch(() => {}); // the taker awaits it; untaken, it is dropped
-  ahead.set(shellQuote([file, ...args]), { result, stop });
 }
 
 // execa (one chunk, the largest import of a command's start) loads with the first process, not with the CLI: a
@@ -305,50 +184,4 @@ async function runOnce(
     durationMs: Math.round(r.durationMs),
   };
   return { result, cause };
-}
-
-/** The last few non-empty lines of stderr: enough to see why, short enough to read. */
-export function lastLines(text: string, count = 5): string {
-  return text
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter((l) => l !== '')
-    .slice(-count)
-    .join('\n');
-}
-
-/** Turns a result that did not succeed into the matching mpb error; returns ok results untouched. */
-export function expectOk(r: RunResult, what?: string): RunResult {
-  switch (r.outcome.kind) {
-    case 'ok':
-      return r;
-    case 'missing':
-      throw r.outcome.tool === 'buildx'
-        ? new ToolMissingError('the docker buildx plugin is not installed', {
-            hint: 'Install buildx 0.10 or newer: https://github.com/docker/buildx#installing',
-            code: 'buildx.unusable',
-          })
-        : new ToolMissingError(`${r.outcome.tool} was not found on PATH`, {
-            ...(r.outcome.tool === 'docker' ? { code: 'docker.missing' as const } : {}),
-            hint:
-              r.outcome.tool === 'docker'
-                ? 'Install the Docker CLI (docker-ce-cli or docker.io) and make sure `docker` is on PATH.'
-                : `Install ${r.outcome.tool} or add it to PATH.`,
-          });
-    case 'timed-out':
-      throw new BuildxFailedError(
-        `${what ?? r.command} timed out after ${r.durationMs} ms`,
-        r.command,
-        r.stderr,
-        {
-          hint: 'A node may be unreachable: run `mpb doctor` to find which.',
-        },
-      );
-    case 'failed':
-      throw new BuildxFailedError(
-        `${what ?? r.command} failed (exit ${r.exitCode})${r.stderr.trim() ? `:\n${lastLines(r.stderr)}` : ''}`,
-        r.command,
-        r.stderr,
-      );
-  }
 }

@@ -1,8 +1,10 @@
 // Reading what a registry holds, through `docker buildx imagetools inspect`; failures told apart by buildx's stderr.
 import { BuildxFailedError, InternalError } from '../errors.js';
-import { expectOk, lastLines, type Runner, type RunResult, TIMEOUT_MS } from './exec.js';
+import { TIMEOUT_MS } from './exec.js';
 import type { Parsed } from './model.js';
 import { type ImageReport, parseImagetoolsJson } from './parse/imagetools.js';
+import { expectOk, lastLines } from './run-result.js';
+import type { Runner, RunResult } from './run-types.js';
 
 export type ImagetoolsFailure =
   | { kind: 'not-found' }

@@ -1,12 +1,14 @@
 // What buildx has now: its version, one builder (`inspect`) or all of them (`ls`), in the fewest docker calls.
 import { BuildxFailedError } from '../errors.js';
 import { inspectArgs, lsArgs, VERSION_ARGS } from './args.js';
-import { expectOk, type Runner, type RunResult, TIMEOUT_MS } from './exec.js';
+import { TIMEOUT_MS } from './exec.js';
 import type { BuildxBuilder, BuildxVersion, Parsed, ParseError } from './model.js';
 import { parseInspect } from './parse/inspect.js';
 import { parseLsText } from './parse/ls-text.js';
 import { resolvePlugin } from './plugin.js';
 import { collapseReplicas } from './replicas.js';
+import { expectOk } from './run-result.js';
+import type { Runner, RunResult } from './run-types.js';
 import { parseBuildxVersion, requireSupported } from './version.js';
 import { knownVersion, rememberVersion } from './version-cache.js';
 

@@ -1,9 +1,11 @@
 // mpb doctor: docker, buildx, the config, then every node at once; each line ✓ or ✗ with the fix. A builder
 // named on the command line that the config does not declare is checked as buildx has it.
-import { type Runner, TIMEOUT_MS } from '../buildx/exec.js';
+
+import { TIMEOUT_MS } from '../buildx/exec.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { parseBootstrapErrors } from '../buildx/parse/bootstrap-errors.js';
 import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
+import type { Runner } from '../buildx/run-types.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { declarationMismatches } from '../core/platforms.js';
 import { configOf, type Deps } from '../deps.js';

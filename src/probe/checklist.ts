@@ -1,6 +1,7 @@
 // doctor's checklist: one line per check, each ✓ or ✗ with what to do. Built here, rendered by the command.
-import type { Runner } from '../buildx/exec.js';
+
 import type { BuildxBuilder } from '../buildx/model.js';
+import type { Runner } from '../buildx/run-types.js';
 import type { BuilderSpec } from '../config/types.js';
 import type { DiagnosisCode, FaultCode } from './codes.js';
 import { checkEmulation } from './emulation.js';

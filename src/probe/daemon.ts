@@ -1,7 +1,9 @@
 // Nodes reached through a process: the local Docker daemon, Docker behind ssh, a BuildKit container.
 // Every call goes through the Runner (src/buildx/exec.ts) with the probe's own timeout.
-import { lastLines, type Runner } from '../buildx/exec.js';
+
 import { shellQuote } from '../buildx/quote.js';
+import { lastLines } from '../buildx/run-result.js';
+import type { Runner } from '../buildx/run-types.js';
 import type { FaultCode } from './codes.js';
 import { nativeOfDockerHost, nativeOfWorkers } from './native.js';
 import { netFix } from './tcp.js';

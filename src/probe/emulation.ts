@@ -1,8 +1,8 @@
 // After a bootstrap: are a node's emulated platforms (declared `emulate`) really served, i.e. is QEMU there?
 
 import { containerNameOf } from '../buildx/container-names.js';
-import type { Runner } from '../buildx/exec.js';
 import type { BuildxNode } from '../buildx/model.js';
+import type { Runner } from '../buildx/run-types.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { readWorkerPlatforms, sshCommand } from './daemon.js';

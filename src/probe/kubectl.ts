@@ -1,6 +1,6 @@
 // A kubernetes node, looked at through kubectl: the kubeconfig resolves and the API server answers, the
 // namespace exists, the node's Deployment and its pods are ready. The reading of kubectl's JSON is pure.
-import type { Runner } from '../buildx/exec.js';
+import type { Runner } from '../buildx/run-types.js';
 import { diagnoseKubernetesError } from '../drivers/kubernetes.js';
 import type { NodeFacts } from '../drivers/types.js';
 import { explainingLine } from '../tool-noise.js';

@@ -1,7 +1,8 @@
 // Probes a declared node by its endpoint, and many nodes at once: total time is one timeout, not one per node.
 import { stat } from 'node:fs/promises';
 import { containerNameOf } from '../buildx/container-names.js';
-import { createRunner, type Runner } from '../buildx/exec.js';
+import { createRunner } from '../buildx/exec.js';
+import type { Runner } from '../buildx/run-types.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { DRIVERS, type DriverName } from '../drivers/registry.js';
 import { checkContainer, checkDockerDaemon, checkSsh } from './daemon.js';

@@ -1,8 +1,9 @@
 // The preflight of the builders buildx has that the config does not declare, for `mpb ls` / `mpb status`:
 // given the builders `ls` already read, every node gets a result, all builders probed at once.
-import type { Runner } from '../buildx/exec.js';
+
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { readBuilder } from '../buildx/read.js';
+import type { Runner } from '../buildx/run-types.js';
 import { tlsInDriverOpts } from '../drivers/registry.js';
 import { isReportedRunning, probeActual } from './buildx-nodes.js';
 import type { ProbeResult } from './types.js';

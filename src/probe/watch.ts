@@ -4,7 +4,7 @@
 // A node that dies outright (its connections reset) makes buildx fail at once: then the nodes are probed once
 // more, and one that no longer answers is reported the same way.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Runner, RunOptions, RunResult } from '../buildx/exec.js';
+import type { Runner, RunOptions, RunResult } from '../buildx/run-types.js';
 import type { DriverName } from '../drivers/registry.js';
 import { type ProbeNodeSpec, probeNode } from './node.js';
 import type { ProbeResult } from './types.js';

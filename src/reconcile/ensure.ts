@@ -2,12 +2,12 @@
 // Takes its world as parameters (runner, version, probe, output) and returns a report; rendering is elsewhere.
 import type { ContainerState } from '../buildx/container-args.js';
 import { readLocalContainers } from '../buildx/containers.js';
-import type { Runner } from '../buildx/exec.js';
 import type { NodeAnswer } from '../buildx/inspect-from-record.js';
 import type { RecordRead } from '../buildx/instances.js';
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { type BootstrapError, parseBootstrapErrors } from '../buildx/parse/bootstrap-errors.js';
 import { readBuilder, readCurrentBuilder } from '../buildx/read.js';
+import type { Runner } from '../buildx/run-types.js';
 import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { healthOutcome, verifyBuilder } from '../core/health.js';
 import { planEnsure } from '../core/plan.js';

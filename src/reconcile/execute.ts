@@ -1,6 +1,9 @@
 // Runs a plan's actions in order. The first failure stops the run: every action is one docker call that
 // leaves buildx in a state the next `mpb ensure-builder` plans from, so nothing needs rolling back.
-import { expectOk, type Runner, TIMEOUT_MS } from '../buildx/exec.js';
+
+import { TIMEOUT_MS } from '../buildx/exec.js';
+import { expectOk } from '../buildx/run-result.js';
+import type { Runner } from '../buildx/run-types.js';
 import type { ExecutedAction, PlanAction } from '../core/plan-types.js';
 import type { Step } from '../ui/output.js';
 

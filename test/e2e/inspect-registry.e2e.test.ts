@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { createRunner, expectOk } from '../../src/buildx/exec.js';
+import { createRunner } from '../../src/buildx/exec.js';
+import { expectOk } from '../../src/buildx/run-result.js';
 import { runMpb } from '../helpers/built-cli.js';
 import { e2eWorld, type SuiteBuildx } from '../helpers/e2e-world.js';
 import {

@@ -16,7 +16,8 @@ import {
 } from '../../src/buildx/container-args.js';
 import { containerNameOf } from '../../src/buildx/container-names.js';
 import { readContainerState } from '../../src/buildx/containers.js';
-import { expectOk, type Runner } from '../../src/buildx/exec.js';
+import { expectOk } from '../../src/buildx/run-result.js';
+import type { Runner } from '../../src/buildx/run-types.js';
 import type { NodeSpec } from '../../src/config/types.js';
 import {
   containerSpecOf,

@@ -4,7 +4,7 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runner } from '../../src/buildx/exec.js';
+import type { Runner } from '../../src/buildx/run-types.js';
 import { type Authority, createAuthority, validityFor } from '../../src/certs/generate.js';
 import { runDoctor } from '../../src/commands/doctor.js';
 import type { DoctorOptions } from '../../src/options.js';

@@ -5,7 +5,9 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { createRunner, expectOk, lastLines, type Runner } from '../../src/buildx/exec.js';
+import { createRunner } from '../../src/buildx/exec.js';
+import { expectOk, lastLines } from '../../src/buildx/run-result.js';
+import type { Runner } from '../../src/buildx/run-types.js';
 
 export interface DockerEngine {
   /** `unix://…/docker.sock`. */

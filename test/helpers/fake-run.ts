@@ -1,8 +1,9 @@
 // A Runner for unit tests: answers by argv prefix from a table of real captures, and fails loudly on anything else.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { classify, type Runner, type RunResult } from '../../src/buildx/exec.js';
 import { shellQuote } from '../../src/buildx/quote.js';
+import { classify } from '../../src/buildx/run-result.js';
+import type { Runner, RunResult } from '../../src/buildx/run-types.js';
 import type { CapturedVersion } from './versions.js';
 
 export const CAPTURES = fileURLToPath(new URL('../fixtures/captures/', import.meta.url));

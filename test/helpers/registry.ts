@@ -7,7 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createRunner, expectOk } from '../../src/buildx/exec.js';
+import { createRunner } from '../../src/buildx/exec.js';
+import { expectOk } from '../../src/buildx/run-result.js';
 
 export interface Descriptor {
   digest: string;

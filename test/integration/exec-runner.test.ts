@@ -4,7 +4,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRunner, startAhead } from '../../src/buildx/exec.js';
+import { createRunner } from '../../src/buildx/exec.js';
+import { startAhead } from '../../src/buildx/read-ahead.js';
 
 let dir: string;
 beforeEach(() => {

@@ -1,7 +1,8 @@
 // The watchdog against real TLS servers and a real long-running child: a node that stops answering gRPC stops
 // the "build"; one that keeps answering lets it finish. The build is `sleep`, run by the real runner.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunner, type Runner } from '../../../src/buildx/exec.js';
+import { createRunner } from '../../../src/buildx/exec.js';
+import type { Runner } from '../../../src/buildx/run-types.js';
 import { createAuthority, validityFor } from '../../../src/certs/generate.js';
 import { runWatched } from '../../../src/probe/watch.js';
 import { leaf, type Running, startTlsServer, type TlsSpeaks, writePems } from '../../helpers/tls-server.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Runner, RunOptions } from '../../../src/buildx/exec.js';
 import { detectVersion, readBuilder, readBuilders, readCurrentBuilder } from '../../../src/buildx/read.js';
+import type { Runner, RunOptions } from '../../../src/buildx/run-types.js';
 import { versionOf } from '../../../src/buildx/version.js';
 import { BuildxFailedError, ToolMissingError } from '../../../src/errors.js';
 import { capture, type FakeRow, fakeRun } from '../../helpers/fake-run.js';

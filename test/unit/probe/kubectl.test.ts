@@ -1,7 +1,7 @@
 // doctor's look at a kubernetes node through kubectl: what kubectl's JSON and errors mean. The JSON here is
 // written to the Kubernetes API shapes (apps/v1 Deployment, v1 PodList); the errors are client-go's words.
 import { describe, expect, it } from 'vitest';
-import type { Runner } from '../../../src/buildx/exec.js';
+import type { Runner } from '../../../src/buildx/run-types.js';
 import { checkKubernetesNode, parseDeployment, podProblems } from '../../../src/probe/kubectl.js';
 import { fakeRun } from '../../helpers/fake-run.js';
 

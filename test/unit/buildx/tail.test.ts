@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tailKeeper } from '../../../src/buildx/exec.js';
+import { tailKeeper } from '../../../src/buildx/tail.js';
 
 describe('tailKeeper', () => {
   it('keeps every line while they fit', () => {
