@@ -72,7 +72,8 @@ export async function childrenEnded(): Promise<void> {
 // execa (one chunk, the largest import of a command's start) loads with the first process, not with the CLI: a
 // run that starts none (`config validate`, a converged ensure read from buildx's record) never loads it.
 let execaModule: Promise<typeof import('execa')> | undefined;
-const loadExeca = () => {
+/** Loads execa now, so that a run started next spawns at once (read-ahead.ts). */
+export const loadExeca = () => {
   execaModule ??= import('execa');
   return execaModule;
 };

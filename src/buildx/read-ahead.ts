@@ -4,7 +4,7 @@
 // will ask for; on a first run the command asks in its own time.
 import { dropAhead, keepAhead } from './ahead.js';
 import { lsArgs } from './args.js';
-import { createRunner, TIMEOUT_MS } from './exec.js';
+import { createRunner, loadExeca, TIMEOUT_MS } from './exec.js';
 import { resolvePlugin } from './plugin.js';
 import { shellQuote } from './quote.js';
 import type { RunnerSettings, RunOptions } from './run-types.js';
@@ -25,10 +25,16 @@ export function startAhead(
   keepAhead(shellQuote([file, ...args]), result, stop);
 }
 
-/** Starts `buildx ls` ahead; the function returned stops it when the command ended without taking it. */
-export function listAhead(env: NodeJS.ProcessEnv): () => void {
+/**
+ * Starts `buildx ls` ahead; the function returned stops it when the command ended without taking it. Resolves
+ * once execa is loaded and buildx spawning, so the command's own modules load after buildx has started.
+ */
+export async function listAhead(env: NodeJS.ProcessEnv): Promise<() => void> {
   const plugin = resolvePlugin(env);
   const version = plugin && knownVersion(env, plugin);
-  if (version) startAhead({ env }, 'docker', lsArgs(version), { timeoutMs: TIMEOUT_MS.read });
+  if (version) {
+    await loadExeca();
+    startAhead({ env }, 'docker', lsArgs(version), { timeoutMs: TIMEOUT_MS.read });
+  }
   return dropAhead;
 }
