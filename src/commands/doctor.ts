@@ -258,7 +258,9 @@ async function absentBuilders(run: Runner, selected: readonly BuilderSpec[]): Pr
 function render(out: Output, checks: readonly Check[], width: number | undefined): void {
   for (const c of checks) {
     const mark = !c.ok ? out.color.red('✗') : c.warning ? out.color.yellow('!') : out.color.green('✓');
-    out.result(wrapLine(`${mark} ${out.color.bold(c.title)}: ${c.detail}`, width, '    ').join('\n'));
+    // A failure or warning says its code (probe/codes.ts), as ensure-builder, build and ls do.
+    const code = !c.ok || c.warning ? ` [${c.code}]` : '';
+    out.result(wrapLine(`${mark} ${out.color.bold(c.title)}: ${c.detail}${code}`, width, '    ').join('\n'));
     if (c.fix) out.result(wrapLine(`    ${out.color.dim('→')} ${c.fix}`, width, '      ').join('\n'));
   }
   const failed = checks.filter((c) => !c.ok).length;

@@ -1,6 +1,7 @@
 // mpb ls / mpb status: declared and actual builders side by side, with drift. Reads only: one `buildx ls`,
 // buildx's record of each declared builder it has (pins, driver options) or else one `buildx inspect` of it, one
-// `docker container inspect` per local node, and a probe of each undeclared node buildx does not report running.
+// `docker container inspect` per local node, and a probe of each node buildx reports down (declared builders) or
+// does not report running (undeclared ones), all at once: a running node is never probed.
 
 import { readLocalContainers } from '../buildx/containers.js';
 import { withRecordPins } from '../buildx/inspect-from-record.js';
@@ -8,11 +9,13 @@ import { readRecord, recordKnownFor, recordReadingOff } from '../buildx/instance
 import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
-import { type BuilderView, describeDeclared, describeUndeclared } from '../core/drift.js';
+import { type BuilderView, describeDeclared, describeUndeclared, isNodeDown } from '../core/drift.js';
 import { helperOwnerOf } from '../core/helper-builder.js';
 import { configOf, type Deps, warnAbout } from '../deps.js';
 import { UsageError } from '../errors.js';
 import type { LsOptions } from '../options.js';
+import { probeActual } from '../probe/buildx-nodes.js';
+import type { ProbeResult } from '../probe/types.js';
 import { probeUndeclared } from '../probe/undeclared.js';
 import type { CommandResult } from '../run-command.js';
 import { layoutOf } from '../ui/output.js';
@@ -74,7 +77,7 @@ async function inspectDeclared(
   version: BuildxVersion,
   spec: BuilderSpec,
   listed: BuildxBuilder | undefined,
-): Promise<BuilderView> {
+) {
   const { run } = deps;
   const [actual, containers] = await Promise.all([
     listed
@@ -84,7 +87,38 @@ async function inspectDeclared(
       : undefined,
     readLocalContainers(run, spec),
   ]);
-  return describeDeclared(spec, actual, { version, containers });
+  return { spec, actual, containers };
+}
+
+/**
+ * Why each node of a declared builder that buildx reports down is down: probed with what buildx has of it (its
+ * endpoint and TLS driver options, as for an undeclared node). None when every node runs: nothing is started.
+ */
+function probeDownNodes(
+  deps: Deps,
+  actual: BuildxBuilder | undefined,
+  timeoutMs: number,
+): Promise<ProbeResult[]> {
+  const down = actual?.nodes.filter((n) => isNodeDown(n, actual.driver)) ?? [];
+  if (!actual || down.length === 0) return Promise.resolve([]);
+  return probeActual({ ...actual, nodes: down }, timeoutMs, { run: deps.run });
+}
+
+/** Each declared builder read (a few at a time), then the down nodes of all of them probed at once. */
+async function describeAllDeclared(
+  deps: Deps,
+  version: BuildxVersion,
+  specs: readonly BuilderSpec[],
+  byName: ReadonlyMap<string, BuildxBuilder>,
+  timeoutMs: number,
+): Promise<BuilderView[]> {
+  const read = await mapLimit(specs, PARALLEL_READS, (spec) =>
+    inspectDeclared(deps, version, spec, byName.get(spec.name)),
+  );
+  const probes = await Promise.all(read.map((r) => probeDownNodes(deps, r.actual, timeoutMs)));
+  return read.map((r, i) =>
+    describeDeclared(r.spec, r.actual, { version, containers: r.containers, probes: probes[i] }),
+  );
 }
 
 async function readListed(deps: Deps, version: BuildxVersion, name: string, listed: BuildxBuilder) {
@@ -120,9 +154,7 @@ async function collect(deps: Deps, names: readonly string[], probeTimeoutMs: num
   const shown = selectShown(config, actual, names);
   const byName = new Map(actual.map((b) => [b.name, b]));
   const [declared, probes] = await Promise.all([
-    mapLimit(shown.declared, PARALLEL_READS, (spec) =>
-      inspectDeclared(deps, version, spec, byName.get(spec.name)),
-    ),
+    describeAllDeclared(deps, version, shown.declared, byName, probeTimeoutMs),
     probeUndeclared(run, version, shown.undeclared, probeTimeoutMs),
   ]);
   return {

@@ -7,6 +7,7 @@ import type { BuilderSpec, NodeSpec } from '../config/types.js';
 import { nodeStateOf } from '../drivers/registry.js';
 import { codeOfNodeStatus, type FaultCode } from '../probe/codes.js';
 import type { NativeTruth, ProbeResult } from '../probe/types.js';
+import { downFix } from './health.js';
 import { containerSpecOf, planLocalContainer } from './local-container.js';
 import { diffNode } from './node-diff.js';
 import { effectivePinsOf, isCompatible, nativeTruthOf, runsNatively } from './platforms.js';
@@ -18,8 +19,10 @@ export interface Drift {
   /** Absent when the drift is the builder's own: it is missing, has another driver, or cannot be loaded. */
   node?: string;
   detail: string;
-  /** For an undeclared builder's `down`: the stable code of why (probe/codes.ts). */
+  /** For a `down`: the stable code of why (probe/codes.ts), the same one ensure-builder and doctor print. */
   code?: FaultCode;
+  /** For a `down`: what to do (the probe's fix, where a probe found why). */
+  fix?: string;
 }
 
 /** The BuildKit container mpb runs for a `local: true` node. */
@@ -47,7 +50,7 @@ export interface NodeView {
   /** Who says what it runs natively: buildx's list of an unpinned node (the worker's order), or the config. */
   nativeSource: NativeTruth['source'];
   container?: ContainerView;
-  /** An undeclared builder's node: its preflight (probe/buildx-nodes.ts); declared nodes are not probed by ls. */
+  /** Its probe (probe/buildx-nodes.ts): ls probes the nodes buildx reports down, never the running ones. */
   probe?: ProbeResult;
 }
 
@@ -95,12 +98,30 @@ function nodeViewOf(node: BuildxNode, spec?: NodeSpec): NodeView {
 }
 
 // A node is down unless it runs or its driver starts it on demand (drivers/registry.ts nodeStateOf).
-function downDetail(node: BuildxNode, driver: string): string | undefined {
+function downDetail(node: Pick<BuildxNode, 'status' | 'error'>, driver: string): string | undefined {
   if (node.error !== undefined) return node.error;
   const state = nodeStateOf(driver, node.status);
   return state === 'running' || state === 'starts-on-demand'
     ? undefined
     : `status ${node.status ?? 'unknown'}`;
+}
+
+/** Whether ls counts the node down (and so probes it for why): not running, and not started on demand. */
+export function isNodeDown(node: Pick<BuildxNode, 'status' | 'error'>, driver: string): boolean {
+  return downDetail(node, driver) !== undefined;
+}
+
+/**
+ * A node down, declared or not: its probe's diagnosis where the probe found it down, else buildx's own word
+ * (its error, or its status) with the code of that status.
+ */
+function downDrift(node: BuildxNode, driver: string, probe: ProbeResult | undefined): Drift | undefined {
+  const detail = downDetail(node, driver);
+  if (detail === undefined) return undefined;
+  if (probe?.state === 'down')
+    return { kind: 'down', node: node.name, detail: probe.detail, code: probe.code, fix: probe.fix };
+  const code = codeOfNodeStatus(node.status, node.error);
+  return { kind: 'down', node: node.name, detail, code, fix: downFix(node.endpoint) };
 }
 
 function containerViewOf(name: string, state: ContainerState): ContainerView {
@@ -125,6 +146,8 @@ export interface DriftInput {
   version: BuildxVersion;
   /** The container of each `local` node, by node name; a node not in the map has none. */
   containers?: Map<string, ContainerState>;
+  /** The probes of the nodes buildx reports down (ls: probe/buildx-nodes.ts probeActual). */
+  probes?: readonly ProbeResult[];
 }
 
 function declaredNodes(spec: BuilderSpec, actual: readonly BuildxNode[], driver: string, input: DriftInput) {
@@ -153,7 +176,8 @@ function declaredNodes(spec: BuilderSpec, actual: readonly BuildxNode[], driver:
       drift.push(...containerDrift(spec.name, nodeSpec, state));
       continue;
     }
-    nodes.push({ ...nodeViewOf(node, nodeSpec), ...container });
+    const probe = input.probes?.find((p) => p.node === name);
+    nodes.push({ ...nodeViewOf(node, nodeSpec), ...container, ...(probe ? { probe } : {}) });
     const desired = {
       spec: nodeSpec,
       pins: pins.get(name) ?? [],
@@ -163,8 +187,8 @@ function declaredNodes(spec: BuilderSpec, actual: readonly BuildxNode[], driver:
     if (actualOrder.indexOf(name) !== present.indexOf(name)) changes.push('out of the declared order');
     if (changes.length > 0) drift.push({ kind: 'changed', node: name, detail: changes.join('; ') });
     drift.push(...containerDrift(spec.name, nodeSpec, state));
-    const down = downDetail(node, driver);
-    if (down !== undefined) drift.push({ kind: 'down', node: name, detail: down });
+    const down = downDrift(node, driver, probe);
+    if (down) drift.push(down);
     const listed = node.platforms.map((e) => e.platform);
     const unserved = [...nodeSpec.platforms, ...nodeSpec.emulate].filter(
       (p) => !listed.some((l) => isCompatible(l, p)),
@@ -209,7 +233,12 @@ export function describeDeclared(
   }
   const drift: Drift[] = [];
   if (actual.error !== undefined)
-    drift.push({ kind: 'down', detail: `buildx cannot load it: ${actual.error}` });
+    drift.push({
+      kind: 'down',
+      detail: `buildx cannot load it: ${actual.error}`,
+      code: 'builder.bootstrap-failed',
+      fix: `See: docker buildx inspect ${spec.name}`,
+    });
   if (actual.driver !== spec.driver) {
     drift.push({
       kind: 'changed',
@@ -238,19 +267,22 @@ export function describeDeclared(
 }
 
 /** buildx could not load the builder; a probe of what stands for its node (a docker context) may name why. */
-function unloaded(error: string, probe: ProbeResult | undefined): Drift {
+function unloaded(name: string, error: string, probe: ProbeResult | undefined): Drift {
   return probe?.state === 'down'
-    ? { kind: 'down', detail: `buildx cannot load it: ${probe.detail}`, code: probe.code }
-    : { kind: 'down', detail: `buildx cannot load it: ${error}`, code: 'builder.bootstrap-failed' };
+    ? { kind: 'down', detail: `buildx cannot load it: ${probe.detail}`, code: probe.code, fix: probe.fix }
+    : {
+        kind: 'down',
+        detail: `buildx cannot load it: ${error}`,
+        code: 'builder.bootstrap-failed',
+        fix: `See: docker buildx inspect ${name}`,
+      };
 }
 
-/** Down by buildx's status (the same rule as a declared node's), or by its probe, which names why. */
+/** Down by its probe, which names why, or by buildx's status (the same rule as a declared node's). */
 function undeclaredDown(node: BuildxNode, driver: string, probe: ProbeResult | undefined): Drift | undefined {
   if (probe?.state === 'down')
-    return { kind: 'down', node: node.name, detail: probe.detail, code: probe.code };
-  const detail = downDetail(node, driver);
-  const code = codeOfNodeStatus(node.status, node.error);
-  return detail === undefined ? undefined : { kind: 'down', node: node.name, detail, code };
+    return { kind: 'down', node: node.name, detail: probe.detail, code: probe.code, fix: probe.fix };
+  return downDrift(node, driver, undefined);
 }
 
 /**
@@ -267,7 +299,9 @@ export function describeUndeclared(actual: BuildxBuilder, probes?: readonly Prob
   if (probes !== undefined) {
     // A builder buildx cannot load lists no node; its docker context, probed, stands for one (buildx-nodes.ts).
     if (actual.error !== undefined)
-      drift.push(unloaded(actual.error, actual.nodes.length === 0 ? probeOf(actual.name) : undefined));
+      drift.push(
+        unloaded(actual.name, actual.error, actual.nodes.length === 0 ? probeOf(actual.name) : undefined),
+      );
     for (const n of actual.nodes) {
       const down = undeclaredDown(n, actual.driver, probeOf(n.name));
       if (down) drift.push(down);

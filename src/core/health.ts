@@ -54,7 +54,8 @@ export interface HealthReport {
 
 const ENSURE = 'run: mpb ensure-builder';
 
-function downFix(endpoint: string): string {
+/** What to do about a node buildx reports not running, by its endpoint (no probe said why). */
+export function downFix(endpoint: string): string {
   if (endpoint.startsWith('docker-container://')) {
     return `the BuildKit container ${endpoint.slice('docker-container://'.length)} is not answering; ${ENSURE}, then mpb doctor`;
   }

@@ -45,8 +45,9 @@ function resultOf(target: ProbeTarget, steps: Steps, last: StepOutcome): ProbeRe
       ...(native ? { native } : {}),
     };
   }
-  const { reason, code, detail, fix } = last;
-  return { ...target, state: 'down', reason, code, detail, fix, checks, warnings: steps.warnings };
+  // The step's internal reason chose its fix; the result says only the public code (probe/codes.ts).
+  const { code, detail, fix } = last;
+  return { ...target, state: 'down', code, detail, fix, checks, warnings: steps.warnings };
 }
 
 async function probeTcpNode(node: ProbeNodeSpec, host: string, port: number, options: ProbeOptions) {

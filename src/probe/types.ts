@@ -1,4 +1,5 @@
-// What a probe finds: a node is up (with what was checked) or down for one named reason, with the fix.
+// What a probe finds: a node is up (with what was checked) or down with one diagnosis code, with the fix.
+// A step's `reason` (DownReason) is internal: it picks the fix; what mpb prints and --json carry is the `code`.
 // On the types floor (test/unit/architecture/import-order.test.ts): it imports nothing but codes.ts.
 import type { FaultCode } from './codes.js';
 
@@ -64,7 +65,7 @@ export type ProbeResult = ProbeTarget &
     | { state: 'up'; code: 'ok'; checks: string[]; warnings: ProbeWarning[]; native?: NativeTruth }
     | {
         state: 'down';
-        reason: DownReason;
+        /** The public diagnosis (README "Diagnosis codes"); the step's DownReason stays inside the probe. */
         code: FaultCode;
         detail: string;
         fix: string;

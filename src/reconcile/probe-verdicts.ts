@@ -13,7 +13,7 @@ export function withProbes(report: HealthReport, probes: readonly ProbeResult[])
       verdict: {
         result: 'down' as const,
         code: probe.code,
-        why: `${probe.reason}: ${probe.detail}`,
+        why: probe.detail,
         fix: probe.fix,
       },
     };

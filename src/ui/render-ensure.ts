@@ -51,7 +51,7 @@ function preflightLines(p: ProbeResult, c: ChalkInstance, width: number | undefi
       return wrapLine(`${c.dim('-')} ${p.node} ${c.dim(`${p.endpoint}: ${p.detail}`)}`, width, '    ');
     case 'down':
       return [
-        ...wrapLine(`${c.red('✗')} ${p.node} ${c.dim(p.endpoint)}: ${p.detail}`, width, '    '),
+        ...wrapLine(`${c.red('✗')} ${p.node} ${c.dim(p.endpoint)}: ${p.detail} [${p.code}]`, width, '    '),
         ...wrapLine(`    → ${p.fix}`, width, '      '),
       ];
   }
@@ -80,19 +80,19 @@ function verdictCell(n: NodeHealth, c: ChalkInstance): string {
   return c[color](text);
 }
 
-/** What a verdict means, in full; undefined for ok. */
+/** What a verdict means, in full, with its code (probe/codes.ts); undefined for ok. */
 function verdictWhat(v: NodeHealth['verdict'], c: ChalkInstance): string | undefined {
   switch (v.result) {
     case 'ok':
       return undefined;
     case 'absent':
-      return c.red('absent');
+      return `${c.red('absent')} [${v.code}]`;
     case 'down':
-      return c.red(`down (${v.why})`);
+      return `${c.red(`down: ${v.why}`)} [${v.code}]`;
     case 'missing-platform':
-      return c.red(`does not serve ${v.platforms.join(', ')}`);
+      return `${c.red(`does not serve ${v.platforms.join(', ')}`)} [${v.code}]`;
     case 'pins-differ':
-      return c.yellow(`pinned ${v.actual.join(',') || 'nothing'}, declared ${v.expected.join(',')}`);
+      return `${c.yellow(`pinned ${v.actual.join(',') || 'nothing'}, declared ${v.expected.join(',')}`)} [${v.code}]`;
   }
 }
 
@@ -144,6 +144,21 @@ export function renderHealth(h: HealthReport, c: ChalkInstance, layout: Layout =
   return lines;
 }
 
+/**
+ * The preflight lines worth printing: all of them in a dry run (it is what the run found); else, when a node is
+ * down, the ones the health table does not already tell (withProbes puts a probe's diagnosis on the node's
+ * verdict): each diagnosis is printed once.
+ */
+function endpointsToShow(r: EnsureReport): readonly ProbeResult[] {
+  if (r.dryRun) return r.preflight;
+  if (!r.preflight.some((p) => p.state === 'down')) return [];
+  if (!r.health) return r.preflight;
+  const told = new Set(
+    r.health.nodes.flatMap((n) => (n.verdict.result === 'down' ? [`${n.node}\0${n.verdict.code}`] : [])),
+  );
+  return r.preflight.filter((p) => p.state === 'down' && !told.has(`${p.node}\0${p.code}`));
+}
+
 export function renderEnsure(r: EnsureReport, c: ChalkInstance, layout: Layout = PLAIN): string[] {
   const lines: string[] = [];
   if (r.dryRun)
@@ -157,9 +172,10 @@ export function renderEnsure(r: EnsureReport, c: ChalkInstance, layout: Layout =
       const [first = '', ...rest] = commandLines(shellWords(e.command), layout.width && layout.width - 2);
       lines.push(`${c.green('✓')} ${first}`, ...rest.map((l) => `  ${l}`));
     }
-  if (r.preflight.length > 0 && (r.dryRun || r.preflight.some((p) => p.state === 'down'))) {
+  const endpoints = endpointsToShow(r);
+  if (endpoints.length > 0) {
     const inner = layout.width === undefined ? undefined : layout.width - INDENT.length;
-    lines.push(c.bold('Endpoints:'), ...renderPreflight(r.preflight, c, inner).map((l) => `${INDENT}${l}`));
+    lines.push(c.bold('Endpoints:'), ...renderPreflight(endpoints, c, inner).map((l) => `${INDENT}${l}`));
   }
   if (r.health) lines.push(...renderHealth(r.health, c, layout));
   return lines;

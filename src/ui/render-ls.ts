@@ -34,7 +34,7 @@ function nodeRows(nodes: readonly NodeView[], withContainer: boolean, wide: bool
   const rows = nodes.map((n) => [
     n.declared ? n.name : `${n.name} (undeclared)`,
     n.endpoint ?? '-',
-    n.status ?? '-',
+    probedStatus(n),
     n.buildkitVersion ?? '-',
     list(n.pinned),
     // ls asks no node what it runs: where only the config says it, the cell says so (`mpb doctor` asks).
@@ -45,9 +45,18 @@ function nodeRows(nodes: readonly NodeView[], withContainer: boolean, wide: bool
   return [[...header, 'CONTAINER'], ...rows.map((r, i) => [...r, containerText(nodes[i]!)])];
 }
 
-function driftLine(d: Drift, c: ChalkInstance): string {
+/** One drift: what, with its code where it has one, then `→` its fix; `where` names the node (or the builder). */
+function driftLines(d: Drift, where: string | undefined, c: ChalkInstance, layout: Layout): string[] {
   const colour = d.kind === 'down' || d.kind === 'missing' || d.kind === 'unserved' ? c.red : c.yellow;
-  return `${colour(`${d.kind}`)}${d.node ? ` ${d.node}` : ''}: ${d.detail}`;
+  const code = d.code ? ` [${d.code}]` : '';
+  return [
+    ...wrapLine(
+      `${INDENT}${colour(d.kind)}${where ? ` ${where}` : ''}: ${d.detail}${code}`,
+      layout.width,
+      `${INDENT}  `,
+    ),
+    ...(d.fix ? wrapLine(`${INDENT}  ${c.dim('→')} ${d.fix}`, layout.width, `${INDENT}    `) : []),
+  ];
 }
 
 /** One declared builder: a header with its state, a node table, then one line per drift. */
@@ -62,31 +71,20 @@ export function renderDeclared(view: BuilderView, c: ChalkInstance, layout: Layo
       ),
     );
   }
-  lines.push(
-    ...view.drift.flatMap((d) => wrapLine(`${INDENT}${driftLine(d, c)}`, layout.width, `${INDENT}  `)),
-  );
+  lines.push(...view.drift.flatMap((d) => driftLines(d, d.node, c, layout)));
   return lines;
 }
 
-// An undeclared node's status as buildx says it, with the probe's code when the probe found it down.
+// A node's status as buildx says it, with the probe's code when the probe found it down.
 function probedStatus(n: NodeView): string {
   const status = n.status ?? '-';
   return n.probe?.state === 'down' ? `${status}: ${n.probe.code}` : status;
 }
 
-/** Each undeclared node that is down: why, with its code, then the probe's fix. */
+/** Each undeclared node that is down: why, with its code, then the fix. */
 function downLines(views: readonly BuilderView[], c: ChalkInstance, layout: Layout): string[] {
   return views.flatMap((v) =>
-    v.drift.flatMap((d) => {
-      const where = d.node ? `${v.name}/${d.node}` : v.name;
-      const probe = v.nodes.find((n) => n.name === d.node)?.probe;
-      const fix = probe?.state === 'down' ? probe.fix : undefined;
-      const code = d.code ? ` [${d.code}]` : '';
-      return [
-        ...wrapLine(`${INDENT}${c.red('down')} ${where}: ${d.detail}${code}`, layout.width, `${INDENT}  `),
-        ...(fix ? wrapLine(`${INDENT}  ${c.dim('→')} ${fix}`, layout.width, `${INDENT}    `) : []),
-      ];
-    }),
+    v.drift.flatMap((d) => driftLines(d, d.node ? `${v.name}/${d.node}` : v.name, c, layout)),
   );
 }
 

@@ -102,7 +102,7 @@ describe.each(VERSIONS)('ensure-builder on buildx %s', (version) => {
     });
     const strict = await mpb(['ensure-builder', '--probe-timeout', '3', '--timeout', '5']);
     expect(strict.exitCode).toBe(3);
-    expect(strict.stdout).toMatch(/linux-arm64 .*refused/s);
+    expect(strict.stdout).toMatch(/^ {2}linux-arm64: down: connection to .* refused \[tcp\.refused\]$/m);
     expect(strict.stdout).toContain('builder "fleet": degraded');
 
     const degraded = await mpb([

@@ -267,7 +267,13 @@ describe.each(VERSIONS)('buildx %s', (version) => {
     const doc = JSON.parse(json.stdout);
     expect(doc.builders[0].nodes[0].probe).toMatchObject({ state: 'down', code: 'tls.files-invalid' });
     expect(doc.builders[0].drift).toEqual([
-      { kind: 'down', node: 'dead', detail: expect.any(String), code: 'tls.files-invalid' },
+      {
+        kind: 'down',
+        node: 'dead',
+        detail: expect.any(String),
+        code: 'tls.files-invalid',
+        fix: expect.any(String),
+      },
     ]);
     // Without names, status judges the declared builders only (fleet is in sync); named, rt is judged.
     expect(status.exitCode).toBe(0);

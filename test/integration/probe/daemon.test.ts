@@ -16,7 +16,7 @@ const node = (name: string, endpoint: string | undefined, extra: Partial<NodeSpe
   nodeSpec({ name, endpoint, ...extra });
 
 const brief = (r: ProbeResult) =>
-  r.state === 'down' ? { state: r.state, reason: r.reason, detail: r.detail, fix: r.fix } : r;
+  r.state === 'down' ? { state: r.state, code: r.code, detail: r.detail, fix: r.fix } : r;
 
 const NO_SSH =
   !(process.env['PATH'] ?? '').split(delimiter).some((dir) => existsSync(join(dir, 'ssh'))) &&
@@ -29,7 +29,7 @@ describe('ssh nodes', () => {
       timeoutMs: 3000,
       run: createRunner(),
     });
-    expect(brief(r)).toMatchObject({ state: 'down', reason: 'refused' });
+    expect(brief(r)).toMatchObject({ state: 'down', code: 'ssh.refused' });
   });
 });
 
@@ -44,11 +44,11 @@ describe('probeAll', () => {
       node('d', 'unix:///nonexistent/buildkitd.sock'),
     ];
     const results = await probeAll(nodes, 2000, { run, builder: 'fleet' });
-    expect(results.map((r) => [r.builder, r.node, r.state, r.state === 'down' ? r.reason : ''])).toEqual([
-      ['fleet', 'a', 'down', 'refused'],
+    expect(results.map((r) => [r.builder, r.node, r.state, r.state === 'down' ? r.code : ''])).toEqual([
+      ['fleet', 'a', 'down', 'tcp.refused'],
       ['fleet', 'b', 'up', ''],
       ['fleet', 'c', 'skipped', ''],
-      ['fleet', 'd', 'down', 'socket'],
+      ['fleet', 'd', 'down', 'socket.missing'],
     ]);
   });
 });

@@ -158,11 +158,67 @@ describe('describeDeclared', () => {
     ]);
     const view = describeDeclared(deadb, inspected(version, 'inspect-dead'), input(version));
     expect(view.state).toBe('drifted');
+    // Not probed (ls probes them, probes below): buildx's status, its code and the fix by endpoint.
+    const fix = (endpoint: string) =>
+      `check that buildkitd listens on ${endpoint} and that the TLS files are valid; run: mpb doctor`;
     expect(view.drift).toEqual([
-      { kind: 'down', node: 'dead0', detail: 'status inactive' },
-      { kind: 'down', node: 'badcert', detail: 'status inactive' },
+      {
+        kind: 'down',
+        node: 'dead0',
+        detail: 'status inactive',
+        code: 'node.inactive',
+        fix: fix('tcp://127.0.0.1:1299'),
+      },
+      {
+        kind: 'down',
+        node: 'badcert',
+        detail: 'status inactive',
+        code: 'node.inactive',
+        fix: fix('tcp://127.0.0.1:1234'),
+      },
     ]);
   });
+
+  it.each(VERSIONS)(
+    '%s: a declared node down is explained by its probe, as an undeclared one is (inspect-dead)',
+    (version) => {
+      const deadb = builderSpec('deadb', 'remote', [
+        nodeSpec({ name: 'dead0', endpoint: 'tcp://127.0.0.1:1299', platforms: ['linux/s390x'], tls: TLS }),
+        nodeSpec({ name: 'badcert', endpoint: 'tcp://127.0.0.1:1234', tls: TLS }),
+      ]);
+      const probes: ProbeResult[] = [
+        {
+          builder: 'deadb',
+          node: 'dead0',
+          endpoint: 'tcp://127.0.0.1:1299',
+          state: 'down',
+          code: 'tcp.refused',
+          detail: 'connection to 127.0.0.1:1299 refused',
+          fix: 'Start it.',
+          checks: [],
+          warnings: [],
+        },
+      ];
+      const view = describeDeclared(deadb, inspected(version, 'inspect-dead'), { ...input(version), probes });
+      expect(view.nodes.map((n) => n.probe?.code)).toEqual(['tcp.refused', undefined]);
+      expect(view.drift.filter((d) => d.kind === 'down')).toEqual([
+        {
+          kind: 'down',
+          node: 'dead0',
+          detail: 'connection to 127.0.0.1:1299 refused',
+          code: 'tcp.refused',
+          fix: 'Start it.',
+        },
+        {
+          kind: 'down',
+          node: 'badcert',
+          detail: 'status inactive',
+          code: 'node.inactive',
+          fix: 'check that buildkitd listens on tcp://127.0.0.1:1234 and that the TLS files are valid; run: mpb doctor',
+        },
+      ]);
+    },
+  );
 
   it.each<[Version, string]>([
     ['0.29.1', 'dc-inspect-before-bootstrap'],
@@ -290,7 +346,6 @@ describe('describeUndeclared with its preflight', () => {
     node,
     endpoint: 'tcp://127.0.0.1:1299',
     state: 'down',
-    reason: code === 'tcp.refused' ? 'refused' : 'docker',
     code,
     detail,
     fix: 'Start it.',
@@ -316,8 +371,20 @@ describe('describeUndeclared with its preflight', () => {
       expect(view.nodes.map((n) => n.probe?.code)).toEqual(['tcp.refused', 'ok']);
       // buildx could not reach badcert although its port accepts TCP: buildx's `inactive` stands (nodeStateOf).
       expect(view.drift).toEqual([
-        { kind: 'down', node: 'dead0', detail: 'connection to 127.0.0.1:1299 refused', code: 'tcp.refused' },
-        { kind: 'down', node: 'badcert', detail: 'status inactive', code: 'node.inactive' },
+        {
+          kind: 'down',
+          node: 'dead0',
+          detail: 'connection to 127.0.0.1:1299 refused',
+          code: 'tcp.refused',
+          fix: 'Start it.',
+        },
+        {
+          kind: 'down',
+          node: 'badcert',
+          detail: 'status inactive',
+          code: 'node.inactive',
+          fix: 'check that buildkitd listens on tcp://127.0.0.1:1234 and that the TLS files are valid; run: mpb doctor',
+        },
       ]);
     },
   );
@@ -334,7 +401,12 @@ describe('describeUndeclared with its preflight', () => {
       builder: 'default',
     };
     expect(describeUndeclared(unloaded, [probe]).drift).toEqual([
-      { kind: 'down', detail: 'buildx cannot load it: context default: Cannot connect', code: 'docker.down' },
+      {
+        kind: 'down',
+        detail: 'buildx cannot load it: context default: Cannot connect',
+        code: 'docker.down',
+        fix: 'Start it.',
+      },
     ]);
     // Its Docker answers, yet buildx cannot load it: buildx's own words, with the inspect code.
     expect(describeUndeclared(unloaded, []).drift).toEqual([
@@ -342,6 +414,7 @@ describe('describeUndeclared with its preflight', () => {
         kind: 'down',
         detail: `buildx cannot load it: ${unloaded.error}`,
         code: 'builder.bootstrap-failed',
+        fix: 'See: docker buildx inspect default',
       },
     ]);
   });

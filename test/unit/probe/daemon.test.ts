@@ -12,7 +12,7 @@ const node = (name: string, endpoint: string | undefined, extra: Partial<NodeSpe
 
 const brief = (r: ProbeResult) =>
   r.state === 'down'
-    ? { state: r.state, reason: r.reason, detail: r.detail, fix: r.fix }
+    ? { state: r.state, code: r.code, detail: r.detail, fix: r.fix }
     : r.state === 'up'
       ? { state: r.state, checks: r.checks, ...(r.native ? { native: r.native } : {}) }
       : r;
@@ -35,7 +35,7 @@ describe('ssh nodes', () => {
       { exitCode: 255, stderr: 'ssh: connect to host box port 2222: Connection refused\r\n' },
       {
         state: 'down',
-        reason: 'refused',
+        code: 'ssh.refused',
         detail: 'ssh root@box: ssh: connect to host box port 2222: Connection refused',
         fix: 'Nothing listens on box:2222: start sshd there, or correct the port in the endpoint.',
       },
@@ -44,7 +44,7 @@ describe('ssh nodes', () => {
       { exitCode: 255, stderr: 'root@box: Permission denied (publickey,password).\r\n' },
       {
         state: 'down',
-        reason: 'ssh-auth',
+        code: 'ssh.auth',
         detail: 'ssh root@box: root@box: Permission denied (publickey,password).',
         fix: 'Let this machine log in to root@box with a key and no prompt: ssh-copy-id -p 2222 root@box (buildx runs ssh non-interactively).',
       },
@@ -53,7 +53,7 @@ describe('ssh nodes', () => {
       { exitCode: 255, stderr: 'Host key verification failed.\r\n' },
       {
         state: 'down',
-        reason: 'ssh-host-key',
+        code: 'ssh.host-key',
         detail: 'ssh root@box: Host key verification failed.',
         fix: "Accept box's host key once: ssh -p 2222 root@box true (or ssh-keyscan -p 2222 box >> ~/.ssh/known_hosts).",
       },
@@ -62,7 +62,7 @@ describe('ssh nodes', () => {
       { exitCode: 127, stderr: 'bash: line 1: docker: command not found\n' },
       {
         state: 'down',
-        reason: 'docker',
+        code: 'docker.down',
         detail: 'ssh root@box: bash: line 1: docker: command not found',
         fix: 'On box, install Docker and let root use it (sudo usermod -aG docker root), then check: ssh -p 2222 root@box docker version',
       },
@@ -99,7 +99,7 @@ describe('docker-reached nodes', () => {
     });
     expect(brief(r)).toEqual({
       state: 'down',
-      reason: 'docker',
+      code: 'docker.down',
       detail:
         'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
       fix: 'Start Docker (sudo systemctl start docker, or open Docker Desktop); check DOCKER_HOST and `docker context ls`.',
@@ -111,7 +111,7 @@ describe('docker-reached nodes', () => {
       [{ exitCode: 1, stderr: 'Error: No such container: mpb-buildkit-fleet-mac\n' }],
       'down',
       {
-        reason: 'container',
+        code: 'container.missing',
         detail: 'container mpb-buildkit-fleet-mac does not exist',
         fix: 'Run mpb ensure-builder: it creates and starts the BuildKit container.',
       },
@@ -120,7 +120,7 @@ describe('docker-reached nodes', () => {
       [{ exitCode: 0, stdout: 'exited\n' }],
       'down',
       {
-        reason: 'container',
+        code: 'container.stopped',
         detail: 'container mpb-buildkit-fleet-mac: exited',
         fix: 'Run mpb ensure-builder: it creates and starts the BuildKit container.',
       },
@@ -132,7 +132,7 @@ describe('docker-reached nodes', () => {
       ],
       'down',
       {
-        reason: 'buildkit',
+        code: 'buildkit.down',
         detail:
           'BuildKit in mpb-buildkit-fleet-mac does not answer: error: failed to call info: Unavailable: connection error',
         fix: 'See why in its log: docker logs --tail 50 mpb-buildkit-fleet-mac',
@@ -173,7 +173,7 @@ describe('docker-reached nodes', () => {
     });
     expect(brief(r)).toMatchObject({
       state: 'down',
-      reason: 'container',
+      code: 'container.stopped',
       fix: 'Start it: docker start buildkitd',
     });
   });
