@@ -5,6 +5,7 @@ import { planBuild } from '../build/plan.js';
 import { renderDryRun, summaryOf } from '../build/render.js';
 import { readRequest } from '../build/request.js';
 import { resolveTarget } from '../build/target.js';
+import { loadExeca } from '../buildx/exec.js';
 import { REFUSAL_OUTCOME } from '../core/build-gate.js';
 import type { Deps } from '../deps.js';
 import { refusalError, UnhealthyError } from '../errors.js';
@@ -23,6 +24,8 @@ export async function runBuild(
   options: BuildOptions,
 ): Promise<CommandResult> {
   const { out } = deps;
+  // execa loads while ensure waits on the nodes' answers, not between the plan and buildx's start.
+  loadExeca().catch(() => {});
   const request = readRequest(context, buildxArgs, options);
   await refuseMissingFlags(deps.run, deps.env, request.flags);
   const target = await resolveTarget(deps, { ...options, requested: request.platforms });
