@@ -88,6 +88,10 @@ export type GlobalFlags = OptionsOf<typeof GLOBAL_OPTIONS>;
 export const INIT_OPTIONS = {
   output: textOr('-o, --output <path>', 'where to write it', 'builders.yaml'),
   force: flag('-f, --force', 'overwrite an existing file'),
+  from: text(
+    '--from <builder>',
+    'declare a builder buildx has (docker buildx ls): its nodes, endpoints, TLS files, pins',
+  ),
 };
 export type InitOptions = OptionsOf<typeof INIT_OPTIONS>;
 

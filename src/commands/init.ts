@@ -2,6 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { quoteWord } from '../buildx/quote.js';
+import { detectVersion, readBuilder } from '../buildx/read.js';
+import { configFromBuilder } from '../config/from-builder.js';
 import { configCandidates, displayPath } from '../config/load.js';
 import { normalizePlatform } from '../config/normalize.js';
 import type { Deps } from '../deps.js';
@@ -58,11 +60,23 @@ ${emulate}
 // Node's names for the CPUs Docker Desktop and Linux hosts run on.
 const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386' };
 
-/** Writes the starter to --output; refuses to replace a file unless --force. */
+/** --from NAME: the file that declares that builder as buildx has it (one `docker buildx inspect NAME`). */
+async function fromBuilder(deps: Deps, name: string): Promise<{ text: string; nodes: number }> {
+  const builder = await readBuilder(deps.run, detectVersion(deps.run, deps.env), name);
+  if (!builder) {
+    throw new UsageError(`no builder "${name}": buildx has none by that name`, {
+      hint: "See buildx's builders with: docker buildx ls",
+    });
+  }
+  return { text: configFromBuilder(builder), nodes: builder.nodes.length };
+}
+
+/** Writes the starter (or, with --from, a builder buildx has) to --output; refuses to replace a file unless --force. */
 export async function runInit(deps: Deps, options: InitOptions): Promise<CommandResult> {
   const { out } = deps;
   const file = resolve(deps.cwd, options.output);
   const native = normalizePlatform(NODE_ARCH[process.arch] ?? process.arch) ?? 'linux/amd64';
+  const from = options.from === undefined ? undefined : await fromBuilder(deps, options.from);
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (e) {
@@ -70,7 +84,7 @@ export async function runInit(deps: Deps, options: InitOptions): Promise<Command
   }
   try {
     // 'wx' fails when the file exists: no window between a check and the write.
-    writeFileSync(file, starterConfig(native), { flag: options.force ? 'w' : 'wx' });
+    writeFileSync(file, from?.text ?? starterConfig(native), { flag: options.force ? 'w' : 'wx' });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {
@@ -89,12 +103,17 @@ export async function runInit(deps: Deps, options: InitOptions): Promise<Command
     `mpb ensure-builder${flag}`,
     `mpb build${flag} --platform linux/amd64,linux/arm64 -t IMAGE --push .`,
   ];
-  if (deps.json) return { outcome: 'ok', data: { file, next } };
-  out.result(
-    `${out.color.green('✓')} wrote ${displayPath(file, deps.cwd)} (builder "local", ${native} native)`,
-  );
+  if (deps.json) return { outcome: 'ok', data: { file, from: options.from ?? null, next } };
+  const what = from
+    ? `builder "${options.from}" as buildx has it, ${from.nodes} node${from.nodes === 1 ? '' : 's'}`
+    : `builder "local", ${native} native`;
+  out.result(`${out.color.green('✓')} wrote ${displayPath(file, deps.cwd)} (${what})`);
   out.result('Next:');
-  out.result(`  edit it: your platforms, your remote nodes (see the comments in the file)`);
+  out.result(
+    from
+      ? '  check it: which platforms each node builds natively (see the comments in the file)'
+      : '  edit it: your platforms, your remote nodes (see the comments in the file)',
+  );
   for (const command of next) out.result(`  ${command}`);
   return { outcome: 'ok' };
 }
