@@ -103,7 +103,11 @@ export async function runInit(deps: Deps, options: InitOptions): Promise<Command
     `mpb ensure-builder${flag}`,
     `mpb build${flag} --platform linux/amd64,linux/arm64 -t IMAGE --push .`,
   ];
-  if (deps.json) return { outcome: 'ok', data: { file, from: options.from ?? null, next } };
+  if (deps.json)
+    return {
+      outcome: 'ok',
+      data: { file, ...(options.from === undefined ? {} : { from: options.from }), next },
+    };
   const what = from
     ? `builder "${options.from}" as buildx has it, ${from.nodes} node${from.nodes === 1 ? '' : 's'}`
     : `builder "local", ${native} native`;
