@@ -26,7 +26,7 @@ export function starterConfig(native: string): string {
 # yaml-language-server: $schema=./builders.schema.json
 version: 1
 
-# The builder mpb uses when neither --builder nor MPB_BUILDER is given.
+# The builder mpb uses when neither --builder, MPB_BUILDER nor BUILDX_BUILDER is given.
 defaultBuilder: local
 
 builders:
