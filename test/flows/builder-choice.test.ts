@@ -198,6 +198,26 @@ describe.each(FLOW_VERSIONS)('no config file, buildx %s', (version) => {
     expect(builds[0]).toContain('other');
   });
 
+  it("build on buildx's current `default` without a daemon: judged on it (docker.down, exit 3), nothing built", async () => {
+    const w = await flowWorld({ version, mode: 'path', daemon: false });
+    const r = await w.mpb(['build', '-p', 'amd64', '.']);
+    expect(r.stderr).toContain("builder default (from buildx's current builder, docker buildx use)\n");
+    expect(r.stderr).toContain('[docker.down]');
+    expect(r.exitCode).toBe(3);
+    expect(w.buildxCalls('build')).toEqual([]);
+  });
+
+  it('build says --builder default works when buildx cannot show its current builder (exit 2)', async () => {
+    const w = await flowWorld({ version, mode: 'path', daemon: true });
+    const r = await w.mpb(['build', '-p', 'amd64', '.'], {
+      env: { MPB_FAKE_FAIL: 'inspect:exit=1:stderr=ERROR: something failed' },
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('no config file found');
+    expect(r.stderr).toContain('--builder default');
+    expect(w.buildxCalls('build')).toEqual([]);
+  });
+
   it('init --from BUILDER writes a builders.yaml that validates, and refuses to overwrite it', async () => {
     const w = await world(version, { noConfig: true });
     createOther(w);
