@@ -75,6 +75,10 @@ function defineCommand<S extends Specs, A extends unknown[]>(
   });
 }
 
+// The builder choice (config/select.ts), said the same way in every help that depends on it.
+const BUILDER_CHOICE =
+  "Which builder: --builder, then $MPB_BUILDER, then $BUILDX_BUILDER, then the config's defaultBuilder (a file of one builder: that one), then buildx's current builder (docker buildx use). The choice is printed on stderr, e.g. builder fleet (from BUILDX_BUILDER); --json has builderFrom.";
+
 export function buildProgram(): Command {
   const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
   const program = configureHelpLayout(new Command('mpb'))
@@ -111,8 +115,16 @@ export function buildProgram(): Command {
   defineCommand(
     program
       .command('init')
-      .description('write a commented starter builders.yaml')
-      .addHelpText('after', helpAfter({ examples: [['mpb init && mpb config validate']] })),
+      .description('write a commented starter builders.yaml, or one from a builder buildx has (--from)')
+      .addHelpText(
+        'after',
+        helpAfter({
+          examples: [
+            ['mpb init && mpb config validate'],
+            ['mpb init --from fleet', 'declare the builder fleet as buildx has it'],
+          ],
+        }),
+      ),
     INIT_OPTIONS,
     async () => (await import('./commands/init.js')).runInit,
   );
@@ -148,7 +160,7 @@ export function buildProgram(): Command {
   defineCommand(
     program
       .command('ensure-builder')
-      .argument('[names...]', 'builders to ensure (default: --builder, $MPB_BUILDER, then defaultBuilder)')
+      .argument('[names...]', 'builders to ensure (default: the chosen builder, see below)')
       .description('make buildx match the config, bootstrap every node, and verify each serves its platforms')
       .addHelpText(
         'after',
@@ -159,6 +171,7 @@ export function buildProgram(): Command {
             ['mpb ensure-builder --all --allow-degraded'],
           ],
           notes: [
+            BUILDER_CHOICE,
             'Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docker/buildx missing.',
           ],
         }),
@@ -185,12 +198,13 @@ export function buildProgram(): Command {
               [`mpb ${name} --json | jq '.builders[].drift'`],
             ],
             notes: [
-              'Builders the config does not declare are listed too: each of their nodes that buildx does not report running is probed (--probe-timeout), and a node down shows its diagnosis code.',
+              'Builders the config does not declare are listed too: each of their nodes that buildx does not report running is probed (--probe-timeout), and a node down shows its diagnosis code. Without a config file every builder buildx has is listed (and judged by status) as undeclared.',
               ...(name === 'status'
                 ? [
                     'Exit 3: a declared builder missing, drifted or with a node down. Without names, undeclared builders are not judged; one named (mpb status NAME) is: exit 3 when a node of it is down.',
                   ]
                 : []),
+              `ls shows every builder; build and ensure-builder use one. ${BUILDER_CHOICE}`,
               'On a terminal tables fit its width; pipes and files get every cell whole.',
             ],
           }),
@@ -227,6 +241,7 @@ export function buildProgram(): Command {
           examples: [
             ['mpb build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1 --push .'],
             ['mpb build -p arm64 --load -t app:dev .'],
+            ['BUILDX_BUILDER=qemu mpb build -p arm64 --load -t app:dev .', "buildx's variable is honoured"],
             ['mpb build -p amd64,arm64 -t app:1 --push . -- --attest type=sbom'],
             [
               'mpb build --builder default -p arm64 --load -t app:dev .',
@@ -244,6 +259,7 @@ export function buildProgram(): Command {
             ],
           ],
           notes: [
+            `${BUILDER_CHOICE} An undeclared builder (buildx's default, say) is used as buildx has it, without ensure; no config file is needed.`,
             'Strategy: auto (default) splits when --push is given and single would emulate a platform another node runs natively, or a cache ref spans several nodes; it says which and why. The report (table, --json, and $GITHUB_STEP_SUMMARY) shows where each platform was built, native or emulated, time and cached steps.',
             'The context goes before --; everything after -- is passed to docker buildx build as it is.',
             "Exit: buildx's own exit code; 3 when a platform has no node, would be emulated under --native-only or needs a node that is down (nothing is built), or when a building node stops answering for --node-timeout (a split build then stops that job and tags nothing); 2 usage (e.g. --load with several platforms); 130 on Ctrl-C.",

@@ -88,11 +88,18 @@ export type GlobalFlags = OptionsOf<typeof GLOBAL_OPTIONS>;
 export const INIT_OPTIONS = {
   output: textOr('-o, --output <path>', 'where to write it', 'builders.yaml'),
   force: flag('-f, --force', 'overwrite an existing file'),
+  from: text(
+    '--from <builder>',
+    'declare a builder buildx has (docker buildx ls): its nodes, endpoints, TLS files, pins',
+  ),
 };
 export type InitOptions = OptionsOf<typeof INIT_OPTIONS>;
 
 export const ENSURE_BUILDER_OPTIONS = {
-  builder: text('-b, --builder <name>', 'the builder to ensure'),
+  builder: text(
+    '-b, --builder <name>',
+    "the builder to ensure (default: $MPB_BUILDER, $BUILDX_BUILDER, defaultBuilder, then buildx's current one)",
+  ),
   all: flag('--all', 'ensure every declared builder'),
   dryRun: flag(
     '--dry-run',
@@ -127,7 +134,10 @@ export type LsOptions = OptionsOf<typeof LS_OPTIONS>;
 
 /** mpb build's own flags, before the pass-through ones of build-flags.ts. */
 const BUILD_TARGET_OPTIONS = {
-  builder: text('-b, --builder <name>', 'builder to use (default: $MPB_BUILDER, then defaultBuilder)'),
+  builder: text(
+    '-b, --builder <name>',
+    "builder to use (default: $MPB_BUILDER, $BUILDX_BUILDER, defaultBuilder, then buildx's current one)",
+  ),
   platform: commaList(
     '-p, --platform <list>',
     "platforms, comma-separated or repeated (amd64 = linux/amd64); default: every platform the builder declares (buildx's own default for an undeclared builder)",

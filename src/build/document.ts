@@ -13,6 +13,7 @@ export function planDocument(target: BuildTarget, plan: BuildPlan) {
   const single = plan.merge === undefined;
   return {
     builder: plan.builder,
+    builderFrom: target.from,
     declared: plan.declared,
     buildx: target.version.raw,
     platforms: plan.platforms,

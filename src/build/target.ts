@@ -1,16 +1,16 @@
 // Which builder `mpb build` uses, what it is asked to build, and the nodes routing reads: a declared builder
 // is ensured first; one the config does not declare (buildx's `default`, say) is used as buildx has it.
-
 import { TIMEOUT_MS } from '../buildx/exec.js';
-import type { BuildxVersion } from '../buildx/model.js';
+import type { BuildxBuilder, BuildxVersion } from '../buildx/model.js';
 import { detectVersion, readBuilder } from '../buildx/read.js';
 import type { Runner } from '../buildx/run-types.js';
-import { findBuilder, requestedBuilder, selectBuilder } from '../config/select.js';
+import { currentChoice } from '../config/current.js';
+import { type BuilderFrom, choiceLine, chosenBuilder, findBuilder } from '../config/select.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { checkRequest, REFUSAL_OUTCOME, summarizeRefusals } from '../core/build-gate.js';
 import { nativePlatformsOf } from '../core/platforms.js';
 import { type RoutingNode, routingNodesOf } from '../core/routing.js';
-import { configOf, type Deps, optionalConfigOf, warnAbout } from '../deps.js';
+import { type Deps, optionalConfigOf, warnAbout } from '../deps.js';
 import { nodeStateOf } from '../drivers/registry.js';
 import { refusalError, UsageError } from '../errors.js';
 import { probeActual, probeSpecsOf } from '../probe/buildx-nodes.js';
@@ -22,6 +22,8 @@ import { multiPlatformLoadOf } from './load-multi.js';
 
 export interface BuildTarget {
   name: string;
+  /** Where the name came from (config/select.ts): `builderFrom` in --json. */
+  from: BuilderFrom;
   /** Undefined for a builder the config does not declare. */
   spec: BuilderSpec | undefined;
   configFile: string | undefined;
@@ -48,14 +50,6 @@ export interface TargetOptions {
   allowDegraded?: boolean;
   dryRun?: boolean;
   probeTimeout: number;
-}
-
-/**
- * The config, or undefined when none is found and the builder is named (--builder, $MPB_BUILDER): building on
- * an undeclared builder needs no config. An invalid file, or one named by --config/$MPB_CONFIG, still fails.
- */
-async function loadOptionalConfig(deps: Deps, named: string | undefined) {
-  return named === undefined ? configOf(deps) : optionalConfigOf(deps);
 }
 
 /** Declared platforms in node order, emulated ones too unless --native-only. */
@@ -109,7 +103,7 @@ async function declaredTarget(
   config: ResolvedConfig,
   spec: BuilderSpec,
   options: TargetOptions,
-): Promise<BuildTarget> {
+): Promise<Omit<BuildTarget, 'from'>> {
   const { run } = deps;
   const platforms = options.requested ?? declaredPlatformsOf(spec, Boolean(options.nativeOnly));
   await refuseEarly(run, () => detectVersion(run, deps.env), {
@@ -159,9 +153,10 @@ async function undeclaredTarget(
   name: string,
   config: ResolvedConfig | undefined,
   options: TargetOptions,
-): Promise<BuildTarget> {
+  read: BuildxBuilder | undefined,
+): Promise<Omit<BuildTarget, 'from'>> {
   const version = await detectVersion(run);
-  const actual = await readBuilder(run, version, name);
+  const actual = read ?? (await readBuilder(run, version, name));
   if (!actual) {
     const declared = config?.builders.map((b) => b.name).join(', ');
     throw new UsageError(
@@ -205,23 +200,29 @@ async function undeclaredTarget(
   };
 }
 
-/** --builder, then $MPB_BUILDER, then the config's defaultBuilder; ensured and read, or read as buildx has it. */
+/**
+ * The builder (config/select.ts: --builder, $MPB_BUILDER, $BUILDX_BUILDER, defaultBuilder, buildx's current),
+ * said on stderr with where the name came from; ensured and read if declared, else read as buildx has it. No
+ * config file is no error: every builder is then undeclared. An invalid file, or one --config or $MPB_CONFIG
+ * names and that is missing, still fails.
+ */
 export async function resolveTarget(deps: Deps, options: TargetOptions): Promise<BuildTarget> {
   const { run } = deps;
-  const named = requestedBuilder(options.builder, deps.env)?.name;
-  const loaded = await loadOptionalConfig(deps, named);
-  if (!loaded) return undeclaredTarget(run, named!, undefined, options);
-  const { config } = loaded;
-  const spec =
-    named === undefined
-      ? selectBuilder(config, { flag: undefined, env: deps.env })
-      : findBuilder(config, named);
+  const loaded = await optionalConfigOf(deps);
+  const config = loaded?.config;
+  let choice = chosenBuilder(config, { flag: options.builder, env: deps.env });
+  let read: BuildxBuilder | undefined;
+  if (!choice) ({ choice, builder: read } = await currentChoice(run, config?.file));
+  // Said in --json too, as the strategy is: which builder, and why that one, is what a CI log reader needs.
+  deps.stderr.write(`${choiceLine(choice)}\n`);
+  const spec = config && findBuilder(config, choice.name);
   if (!spec) {
-    deps.out.info(
-      `builder "${named}" is not declared in ${config.file}: using it as buildx has it, without ensure`,
-    );
-    return undeclaredTarget(run, named!, config, options);
+    if (config)
+      deps.out.info(
+        `builder "${choice.name}" is not declared in ${config.file}: using it as buildx has it, without ensure`,
+      );
+    return { ...(await undeclaredTarget(run, choice.name, config, options, read)), from: choice.from };
   }
   warnAbout(deps, loaded, [spec.name]);
-  return declaredTarget(deps, config, spec, options);
+  return { ...(await declaredTarget(deps, config, spec, options)), from: choice.from };
 }

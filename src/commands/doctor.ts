@@ -7,8 +7,9 @@ import { parseBootstrapErrors } from '../buildx/parse/bootstrap-errors.js';
 import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
 import type { Runner } from '../buildx/run-types.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
+import { helperOwnerOf } from '../core/helper-builder.js';
 import { declarationMismatches } from '../core/platforms.js';
-import { configOf, type Deps } from '../deps.js';
+import { type Deps, optionalConfigOf } from '../deps.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { BuildxFailedError, ConfigError, isMpbError, UsageError } from '../errors.js';
 import type { DoctorOptions } from '../options.js';
@@ -48,9 +49,15 @@ async function checkBuildx(run: Runner): Promise<{ check: Check; version?: Build
   }
 }
 
-async function checkConfig(deps: Deps): Promise<{ check: Check; config?: ResolvedConfig }> {
+async function checkConfig(deps: Deps): Promise<{ check: Check; config?: ResolvedConfig; missing?: true }> {
   try {
-    const { config, warnings } = await configOf(deps);
+    const loaded = await optionalConfigOf(deps);
+    if (!loaded) {
+      const detail =
+        "no config file found: buildx's builders are checked as undeclared ones (mpb init --from BUILDER writes one)";
+      return { check: pass('config', 'config', detail), missing: true };
+    }
+    const { config, warnings } = loaded;
     const nodes = config.builders.reduce((n, b) => n + b.nodes.length, 0);
     const noted =
       warnings.length > 0
@@ -83,6 +90,17 @@ function selectBuilders(config: ResolvedConfig | undefined, names: readonly stri
     selected: declared.filter((b) => names.includes(b.name)),
     undeclared: names.filter((n) => !declared.some((b) => b.name === n)),
   };
+}
+
+/** Every builder buildx has but mpb's own helpers (split builds); none when buildx cannot list them (its check says why). */
+async function buildxBuilderNames(run: Runner): Promise<string[]> {
+  const version = await detectVersion(run).catch(() => undefined);
+  if (!version) return [];
+  const names = await readBuilders(run, version).then(
+    (builders) => builders.map((b) => b.name),
+    () => [],
+  );
+  return names.filter((n) => !helperOwnerOf(n, names));
 }
 
 /** A name read from buildx: the builder, none by that name, or why buildx could not show it. */
@@ -283,7 +301,9 @@ export async function runDoctor(
   const timeoutMs = options.probeTimeout * 1000;
   const configured = (async () => {
     const loaded = await checkConfig(deps);
-    const { selected, undeclared } = selectBuilders(loaded.config, builders);
+    // No config file: every builder buildx has is checked as an undeclared one.
+    const names = builders.length === 0 && loaded.missing ? await buildxBuilderNames(run) : builders;
+    const { selected, undeclared } = selectBuilders(loaded.config, names);
     const [probes, others, absent] = await Promise.all([
       probeBuilders(selected, { timeoutMs, run }),
       readUndeclared(run, undeclared, loaded.config).then((found) =>

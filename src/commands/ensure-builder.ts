@@ -1,6 +1,13 @@
 // mpb ensure-builder: make buildx match the config, bootstrap, prove every node; exit code = health.
 import { detectVersion } from '../buildx/read.js';
-import { findBuilder, selectBuilder } from '../config/select.js';
+import { currentChoice } from '../config/current.js';
+import {
+  type BuilderChoice,
+  choiceLine,
+  chosenBuilder,
+  declaredChoice,
+  findBuilder,
+} from '../config/select.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { configOf, type Deps, warnAbout } from '../deps.js';
 import { UsageError } from '../errors.js';
@@ -11,15 +18,23 @@ import type { CommandResult } from '../run-command.js';
 import { layoutOf } from '../ui/output.js';
 import { renderEnsure } from '../ui/render-ensure.js';
 
-function targetsOf(
+/** The builders named, or all, or the one chosen (config/select.ts) with where its name came from. */
+async function targetsOf(
+  deps: Deps,
   config: ResolvedConfig,
   names: string[],
   options: EnsureBuilderOptions,
-  env: NodeJS.ProcessEnv,
-): BuilderSpec[] {
-  if (options.all) return config.builders;
-  if (names.length === 0) return [selectBuilder(config, { flag: options.builder, env })];
-  return names.map((name) => {
+): Promise<{ specs: BuilderSpec[]; choice?: BuilderChoice }> {
+  if (options.all) return { specs: config.builders };
+  if (names.length === 0) {
+    const choice =
+      chosenBuilder(config, { flag: options.builder, env: deps.env }) ??
+      (await currentChoice(deps.run, config.file)).choice;
+    const spec = declaredChoice(config, choice);
+    deps.stderr.write(`${choiceLine(choice)}\n`);
+    return { specs: [spec], choice };
+  }
+  const specs = names.map((name) => {
     const spec = findBuilder(config, name);
     if (!spec) {
       throw new UsageError(`builder "${name}" is not declared in ${config.file}`, {
@@ -28,6 +43,7 @@ function targetsOf(
     }
     return spec;
   });
+  return { specs };
 }
 
 export async function runEnsureBuilder(
@@ -41,7 +57,7 @@ export async function runEnsureBuilder(
   version.catch(() => {}); // awaited by ensureBuilder; a config error must not leave it unhandled
   const loaded = await configOf(deps);
   const { config } = loaded;
-  const targets = targetsOf(config, names, options, deps.env);
+  const { specs: targets, choice } = await targetsOf(deps, config, names, options);
   warnAbout(
     deps,
     loaded,
@@ -75,6 +91,10 @@ export async function runEnsureBuilder(
     }
   }
   const outcome = reports.every((r) => r.outcome === 'ok') ? 'ok' : 'unhealthy';
-  if (deps.json) return { outcome, data: { buildx: (await version).raw, builders: reports } };
+  if (deps.json)
+    return {
+      outcome,
+      data: { buildx: (await version).raw, builderFrom: choice?.from ?? null, builders: reports },
+    };
   return { outcome };
 }

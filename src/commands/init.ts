@@ -2,6 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { quoteWord } from '../buildx/quote.js';
+import { detectVersion, readBuilder } from '../buildx/read.js';
+import { configFromBuilder } from '../config/from-builder.js';
 import { configCandidates, displayPath } from '../config/load.js';
 import { normalizePlatform } from '../config/normalize.js';
 import type { Deps } from '../deps.js';
@@ -32,7 +34,7 @@ export function starterConfig(native: string, source: 'docker-host' | 'this-cpu'
 # yaml-language-server: $schema=./builders.schema.json
 version: 1
 
-# The builder mpb uses when neither --builder nor MPB_BUILDER is given.
+# The builder mpb uses when neither --builder, MPB_BUILDER nor BUILDX_BUILDER is given.
 defaultBuilder: local
 
 builders:
@@ -69,13 +71,25 @@ const DOCKER_TIMEOUT_MS = 5_000;
 // Node's names for the CPUs Docker Desktop and Linux hosts run on.
 const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386' };
 
-/** Writes the starter to --output; refuses to replace a file unless --force. */
+/** --from NAME: the file that declares that builder as buildx has it (one `docker buildx inspect NAME`). */
+async function fromBuilder(deps: Deps, name: string): Promise<{ text: string; nodes: number }> {
+  const builder = await readBuilder(deps.run, detectVersion(deps.run, deps.env), name);
+  if (!builder) {
+    throw new UsageError(`no builder "${name}": buildx has none by that name`, {
+      hint: "See buildx's builders with: docker buildx ls",
+    });
+  }
+  return { text: configFromBuilder(builder), nodes: builder.nodes.length };
+}
+
+/** Writes the starter (or, with --from, a builder buildx has) to --output; refuses to replace a file unless --force. */
 export async function runInit(deps: Deps, options: InitOptions): Promise<CommandResult> {
   const { out } = deps;
   const file = resolve(deps.cwd, options.output);
+  const from = options.from === undefined ? undefined : await fromBuilder(deps, options.from);
   // What the local BuildKit container will run on: the Docker host's CPU, not Node's (which may be emulated).
-  const docker = await checkDockerDaemon(deps.run, [], 'local Docker', DOCKER_TIMEOUT_MS);
-  const fromDocker = docker.ok ? docker.native?.platforms[0] : undefined;
+  const docker = from ? undefined : await checkDockerDaemon(deps.run, [], 'local Docker', DOCKER_TIMEOUT_MS);
+  const fromDocker = docker?.ok ? docker.native?.platforms[0] : undefined;
   const native = fromDocker ?? normalizePlatform(NODE_ARCH[process.arch] ?? process.arch) ?? 'linux/amd64';
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -84,7 +98,7 @@ export async function runInit(deps: Deps, options: InitOptions): Promise<Command
   }
   try {
     // 'wx' fails when the file exists: no window between a check and the write.
-    writeFileSync(file, starterConfig(native, fromDocker ? 'docker-host' : 'this-cpu'), {
+    writeFileSync(file, from?.text ?? starterConfig(native, fromDocker ? 'docker-host' : 'this-cpu'), {
       flag: options.force ? 'w' : 'wx',
     });
   } catch (e) {
@@ -105,12 +119,21 @@ export async function runInit(deps: Deps, options: InitOptions): Promise<Command
     `mpb ensure-builder${flag}`,
     `mpb build${flag} --platform linux/amd64,linux/arm64 -t IMAGE --push .`,
   ];
-  if (deps.json) return { outcome: 'ok', data: { file, next } };
-  out.result(
-    `${out.color.green('✓')} wrote ${displayPath(file, deps.cwd)} (builder "local", ${native} native)`,
-  );
+  if (deps.json)
+    return {
+      outcome: 'ok',
+      data: { file, ...(options.from === undefined ? {} : { from: options.from }), next },
+    };
+  const what = from
+    ? `builder "${options.from}" as buildx has it, ${from.nodes} node${from.nodes === 1 ? '' : 's'}`
+    : `builder "local", ${native} native`;
+  out.result(`${out.color.green('✓')} wrote ${displayPath(file, deps.cwd)} (${what})`);
   out.result('Next:');
-  out.result(`  edit it: your platforms, your remote nodes (see the comments in the file)`);
+  out.result(
+    from
+      ? '  check it: which platforms each node builds natively (see the comments in the file)'
+      : '  edit it: your platforms, your remote nodes (see the comments in the file)',
+  );
   for (const command of next) out.result(`  ${command}`);
   return { outcome: 'ok' };
 }

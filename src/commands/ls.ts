@@ -11,7 +11,7 @@ import { detectVersion, readBuilder, readBuilders } from '../buildx/read.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { type BuilderView, describeDeclared, describeUndeclared, isNodeDown } from '../core/drift.js';
 import { helperOwnerOf } from '../core/helper-builder.js';
-import { configOf, type Deps, warnAbout } from '../deps.js';
+import { type Deps, optionalConfigOf, warnAbout } from '../deps.js';
 import { UsageError } from '../errors.js';
 import type { LsOptions } from '../options.js';
 import { probeActual } from '../probe/buildx-nodes.js';
@@ -40,8 +40,13 @@ async function mapLimit<T, R>(
 }
 
 /** The declared builders and buildx's other builders to show: all of them, or the ones named. */
-function selectShown(config: ResolvedConfig, actual: readonly BuildxBuilder[], names: readonly string[]) {
-  const declaredNames = new Set(config.builders.map((b) => b.name));
+function selectShown(
+  config: ResolvedConfig | undefined,
+  actual: readonly BuildxBuilder[],
+  names: readonly string[],
+) {
+  const declaredBuilders = config?.builders ?? [];
+  const declaredNames = new Set(declaredBuilders.map((b) => b.name));
   const all = actual.map((b) => b.name);
   // mpb's own helper builders (split builds) are listed apart, not as the user's undeclared builders.
   const helpers = actual.flatMap((b) => {
@@ -53,16 +58,16 @@ function selectShown(config: ResolvedConfig, actual: readonly BuildxBuilder[], n
   const undeclared = actual.filter(
     (b) => !declaredNames.has(b.name) && !helpers.some((h) => h.name === b.name),
   );
-  if (names.length === 0) return { declared: config.builders, undeclared, helpers };
+  if (names.length === 0) return { declared: declaredBuilders, undeclared, helpers };
   const unknown = names.filter((n) => !declaredNames.has(n) && !actual.some((b) => b.name === n));
   if (unknown.length > 0) {
     throw new UsageError(
-      `no builder ${unknown.map((n) => `"${n}"`).join(', ')}: not declared in ${config.file} and unknown to buildx`,
+      `no builder ${unknown.map((n) => `"${n}"`).join(', ')}: ${config ? `not declared in ${config.file} and` : 'no config file found, and'} unknown to buildx`,
       { hint: `Declared: ${[...declaredNames].join(', ') || 'none'}. Run mpb ls to see every builder.` },
     );
   }
   return {
-    declared: config.builders.filter((b) => names.includes(b.name)),
+    declared: declaredBuilders.filter((b) => names.includes(b.name)),
     undeclared: undeclared.filter((b) => names.includes(b.name)),
     helpers: helpers.filter((h) => names.includes(h.helperOf) || names.includes(h.name)),
   };
@@ -141,14 +146,20 @@ async function collect(deps: Deps, names: readonly string[], probeTimeoutMs: num
   // `buildx version` (when not remembered) answers while the config loads; a bad config is still the error.
   const detected = detectVersion(run, deps.env);
   detected.catch(() => {}); // awaited below, after the config
-  const loaded = await configOf(deps);
-  const { config } = loaded;
+  // No config file is no error: every builder buildx has is then shown (and judged) as an undeclared one.
+  const loaded = await optionalConfigOf(deps);
+  const config = loaded?.config;
+  if (!loaded)
+    deps.out.info(
+      "no config file found: buildx's builders are shown as undeclared ones (mpb init --from BUILDER writes one)",
+    );
   // ls shows every declared builder: each one's warnings with it.
-  warnAbout(
-    deps,
-    loaded,
-    config.builders.map((b) => b.name),
-  );
+  if (loaded)
+    warnAbout(
+      deps,
+      loaded,
+      loaded.config.builders.map((b) => b.name),
+    );
   const version = await detected;
   const actual = await readBuilders(run, version);
   const shown = selectShown(config, actual, names);
@@ -173,11 +184,16 @@ async function show(
 ): Promise<CommandResult> {
   const { config, version, views, helpers } = await collect(deps, names, options.probeTimeout * 1000);
   const inSync = views.every((v) => !v.declared || v.state === 'in-sync');
-  // Without names `status` judges the declared builders only; an undeclared one named is judged by its nodes.
-  const namedDown = names.length > 0 && views.some((v) => !v.declared && v.drift.length > 0);
+  // Without names `status` judges the declared builders only; an undeclared one named is judged by its nodes,
+  // and so is every builder when there is no config file (none is declared).
+  const judged = names.length > 0 || config === undefined;
+  const namedDown = judged && views.some((v) => !v.declared && v.drift.length > 0);
   const outcome = strict && (!inSync || namedDown) ? 'unhealthy' : 'ok';
   if (deps.json)
-    return { outcome, data: { inSync, buildx: version.raw, config: config.file, builders: views, helpers } };
+    return {
+      outcome,
+      data: { inSync, buildx: version.raw, config: config?.file ?? null, builders: views, helpers },
+    };
   const helperLines = helpers.length
     ? [
         '',

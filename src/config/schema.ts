@@ -148,7 +148,7 @@ const configOf = <B extends z.ZodType>(builders: B) =>
       version: z.literal(1).describe('Version of this file format: 1'),
       defaultBuilder: name('builder')
         .optional()
-        .describe('Builder used when neither --builder nor MPB_BUILDER is given'),
+        .describe('Builder used when neither --builder, MPB_BUILDER nor BUILDX_BUILDER is given'),
       builders,
     })
     .strict()

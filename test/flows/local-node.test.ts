@@ -279,6 +279,7 @@ describe('a local node, once per concern (buildx 0.29.1)', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe(
       [
+        'builder mac (from defaultBuilder)',
         `error: reading the BuildKit container ${CONTAINER} failed (exit 1): Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?`,
         "  → Local nodes run on this machine's Docker: start it (sudo systemctl start docker, or open Docker Desktop), check DOCKER_HOST and `docker context ls`, then run: mpb doctor",
         '',

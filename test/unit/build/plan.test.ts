@@ -21,6 +21,7 @@ function targetOf(
 ): BuildTarget {
   return {
     name,
+    from: 'flag',
     spec,
     configFile: spec ? '/work/builders.yaml' : undefined,
     version: V29,

@@ -1,6 +1,13 @@
-// Which builder a command uses: --builder, MPB_BUILDER, defaultBuilder, the only one; never a guess.
+// Which builder a command uses: --builder, MPB_BUILDER, BUILDX_BUILDER, defaultBuilder, the only one, then buildx's
+// current builder (undefined here: the caller asks buildx); never a guess.
 import { describe, expect, it } from 'vitest';
-import { findBuilder, selectBuilder } from '../../../src/config/select.js';
+import {
+  choiceLine,
+  chosenBuilder,
+  declaredChoice,
+  findBuilder,
+  selectBuilder,
+} from '../../../src/config/select.js';
 import type { BuilderSpec, ResolvedConfig } from '../../../src/config/types.js';
 import { UsageError } from '../../../src/errors.js';
 
@@ -63,6 +70,64 @@ describe('selectBuilder', () => {
     }
     expect(thrown).toBeInstanceOf(UsageError);
     expect(thrown).toMatchObject({ message, hint, exitCode: 2 });
+  });
+});
+
+describe('chosenBuilder', () => {
+  it.each([
+    ['--builder first', config(['a', 'b'], 'a'), 'c', { MPB_BUILDER: 'a', BUILDX_BUILDER: 'b' }, 'c', 'flag'],
+    [
+      'MPB_BUILDER before BUILDX_BUILDER',
+      config(['a'], 'a'),
+      undefined,
+      { MPB_BUILDER: 'x', BUILDX_BUILDER: 'y' },
+      'x',
+      'MPB_BUILDER',
+    ],
+    [
+      'BUILDX_BUILDER before defaultBuilder',
+      config(['a', 'b'], 'a'),
+      undefined,
+      { BUILDX_BUILDER: 'qemu' },
+      'qemu',
+      'BUILDX_BUILDER',
+    ],
+    [
+      'an empty BUILDX_BUILDER is not set',
+      config(['a', 'b'], 'a'),
+      undefined,
+      { BUILDX_BUILDER: '' },
+      'a',
+      'defaultBuilder',
+    ],
+    ['the only declared builder', config(['solo']), undefined, {}, 'solo', 'only-declared'],
+    [
+      'BUILDX_BUILDER without a config',
+      undefined,
+      undefined,
+      { BUILDX_BUILDER: 'qemu' },
+      'qemu',
+      'BUILDX_BUILDER',
+    ],
+  ])('%s', (_what, cfg, flag, env, name, from) => {
+    expect(chosenBuilder(cfg, { flag, env })).toEqual({ name, from });
+  });
+
+  it.each([
+    ['several builders and no default', config(['a', 'b'])],
+    ['no config file', undefined],
+  ])("%s: undefined, buildx's current builder decides", (_what, cfg) => {
+    expect(chosenBuilder(cfg, { flag: undefined, env: {} })).toBeUndefined();
+  });
+
+  it('says the choice and where it came from in one line', () => {
+    expect(choiceLine({ name: 'fleet', from: 'BUILDX_BUILDER' })).toBe('builder fleet (from BUILDX_BUILDER)');
+  });
+
+  it("buildx's current builder that the file does not declare is a usage error that says so", () => {
+    expect(() => declaredChoice(config(['a', 'b']), { name: 'default', from: 'buildx-current' })).toThrow(
+      /declares 2 builders and no defaultBuilder, and buildx's current builder "default" is not one of them/,
+    );
   });
 });
 
