@@ -13,6 +13,7 @@ export function summaryOf(builder: string, plan: BuildPlan, run: BuildRun, job: 
     digest: job.digest,
     routes: run.report ? [] : plan.routes,
     durationMs: job.durationMs,
+    cacheOnly: plan.cacheOnly,
   };
 }
 
@@ -23,7 +24,14 @@ export function summaryOf(builder: string, plan: BuildPlan, run: BuildRun, job: 
 export function renderDryRun(plan: BuildPlan, width: number | undefined): string[] {
   const { merge } = plan;
   const command = (argv: readonly string[]) => argvLines(argv, width);
-  if (!merge) return command(['docker', ...plan.jobs[0]!.argv]);
+  if (!merge) {
+    const note = plan.cacheOnly
+      ? [
+          '# exports nothing: the result would stay in the build cache only (add --push with -t, --load, or -o type=…)',
+        ]
+      : [];
+    return [...command(['docker', ...plan.jobs[0]!.argv]), ...note];
+  }
   const digests = plan.jobs.map((j) => `${merge.repo}@<digest of ${j.platforms.join(',')}>`);
   const create = ['docker', 'buildx', 'imagetools', 'create', ...merge.tags.flatMap((t) => ['--tag', t])];
   return [
