@@ -15,7 +15,7 @@ import {
 import { cacheFlagsOf, cacheTagOf } from '../core/cache-ref.js';
 import { helperNameOf } from '../core/helper-builder.js';
 import { declarationMismatches } from '../core/platforms.js';
-import { nativeTruthOfNode, type Route, routePlatforms } from '../core/routing.js';
+import { downNodesBooted, nativeTruthOfNode, type Route, routePlatforms } from '../core/routing.js';
 import { planSplit, routesOfPlan } from '../core/split-plan.js';
 import { chooseStrategy, type Strategy } from '../core/strategy.js';
 import { driverOf } from '../drivers/registry.js';
@@ -189,15 +189,18 @@ export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan
           };
         })
       : [singleJob(input, target, routes, cacheRef)];
+  // A split's jobs boot only their own node (all pinned, or a helper builder of that node alone).
+  const bootsDown = split ? [] : downNodesBooted(target.shownPlatforms, target.nodes, target.version);
   const gate = checkRoutes(routes, {
     nativeOnly: request.nativeOnly,
     allowDegraded: request.allowDegraded,
     configFile: target.configFile,
+    bootsDown,
   });
   const ensured = target.ensure && { ...target.ensure, state: target.ensure.health?.state };
   const refusal = summarizeRefusals([
-    ...checkEnsured(ensured, routes, request.allowDegraded),
-    ...checkPreflight(target.name, target.preflight ?? [], routes, request.allowDegraded),
+    ...checkEnsured(ensured, routes, request.allowDegraded, bootsDown),
+    ...checkPreflight(target.name, target.preflight ?? [], routes, request.allowDegraded, bootsDown),
     ...gate.refusals,
   ]);
   return {

@@ -59,6 +59,8 @@ export interface GateOptions {
   allowDegraded: boolean;
   /** Where a platform can be declared, for hints: the config file, or undefined for an undeclared builder. */
   configFile: string | undefined;
+  /** Nodes known down that a single build boots anyway (a platform pinned on no node: routing.ts downNodesBooted). */
+  bootsDown?: readonly string[];
 }
 
 export interface GateResult {
@@ -103,6 +105,21 @@ function declareHint(platform: string, configFile: string | undefined): string {
 /** A route buildx can build: a node serves the platform, and it is not known to be down. */
 export const isLive = (r: Route): boolean => r.verdict !== 'not-served' && !r.nodeDown;
 
+/** Whether the build stays off every node that is down: each platform on a live node, and no down node booted. */
+const offNodesDown = (routes: readonly Route[], bootsDown: readonly string[]) =>
+  routes.every(isLive) && bootsDown.length === 0;
+
+/** A single build with a platform pinned on no node boots every node: a down one makes buildx wait, then fail. */
+function bootRefusal(bootsDown: readonly string[]): Refusal {
+  const nodes = quoted(bootsDown);
+  const one = bootsDown.length === 1;
+  return {
+    kind: 'node-down',
+    message: `a requested platform is pinned on no node, so buildx starts every node for this build, and ${one ? 'node' : 'nodes'} ${nodes} ${one ? 'is' : 'are'} down: buildx would wait on ${one ? 'it' : 'them'}, then fail`,
+    hint: `Pin every requested platform on a node that is up (platforms: in the config), use --strategy split (needs --push: each node gets only its own platforms), or bring ${nodes} back (mpb doctor shows why). --allow-degraded does not help here.`,
+  };
+}
+
 const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
 
 /**
@@ -127,6 +144,8 @@ function downHint(routes: readonly Route[]): string {
 export function checkRoutes(routes: readonly Route[], options: GateOptions): GateResult {
   const refusals: Refusal[] = [];
   const warnings: string[] = [];
+  if ((options.bootsDown ?? []).length > 0 && routes.every(isLive))
+    refusals.push(bootRefusal(options.bootsDown ?? []));
   for (const r of routes) {
     const on = r.node === undefined ? 'no node' : `node "${r.node}"`;
     if (r.verdict === 'not-served') {
@@ -174,17 +193,20 @@ export function checkEnsured(
     | undefined,
   routes: readonly Route[],
   allowDegraded: boolean,
+  bootsDown: readonly string[] = [],
 ): Refusal[] {
   if (!ensured || ensured.dryRun || ensured.outcome === 'ok') return [];
   const stranded = routes.filter((r) => !isLive(r));
-  if (allowDegraded && stranded.length === 0) return [];
+  if (allowDegraded && offNodesDown(routes, bootsDown)) return [];
   const unserved = stranded.map((r) => r.platform).join(', ');
   const hint =
-    stranded.length === 0
-      ? `Fix the nodes above (mpb doctor ${ensured.builder}), or pass --allow-degraded: every requested platform is still built on a node that is up.`
-      : stranded.some((r) => r.nodeDown && r.verdict !== 'not-served')
-        ? downHint(routes)
-        : `No node that is up serves ${unserved}: fix the nodes above (mpb doctor ${ensured.builder}), or drop ${unserved} from --platform.`;
+    stranded.length === 0 && bootsDown.length > 0
+      ? bootRefusal(bootsDown).hint
+      : stranded.length === 0
+        ? `Fix the nodes above (mpb doctor ${ensured.builder}), or pass --allow-degraded: every requested platform is still built on a node that is up.`
+        : stranded.some((r) => r.nodeDown && r.verdict !== 'not-served')
+          ? downHint(routes)
+          : `No node that is up serves ${unserved}: fix the nodes above (mpb doctor ${ensured.builder}), or drop ${unserved} from --platform.`;
   return [
     {
       kind: 'unhealthy',
@@ -203,8 +225,9 @@ export function checkPreflight(
   preflight: readonly ProbeResult[],
   routes: readonly Route[],
   allowDegraded: boolean,
+  bootsDown: readonly string[] = [],
 ): Refusal[] {
-  const served = routes.every(isLive);
+  const served = offNodesDown(routes, bootsDown);
   if (allowDegraded && served) return [];
   // The platforms on a dead node are refused by checkRoutes, with what to do; --allow-degraded only fits here.
   const degraded = served

@@ -155,6 +155,21 @@ describe('planBuild', () => {
         expect(plan.refusal?.hint).not.toMatch(/pass --allow-degraded|--allow-degraded builds/);
       },
     );
+    it('a platform pinned on no node: single would boot the down node too, so it is refused; split is not', () => {
+      const platforms = ['linux/amd64', 'linux/386'];
+      const flags = { platform: platforms, tag: [TAG], push: true, allowDegraded: true };
+      const single = planBuild(down(platforms), readRequest('app', [], { ...flags, strategy: 'single' }));
+      expect(single.routes.every((r) => !r.nodeDown)).toBe(true);
+      expect(single.refusal).toMatchObject({
+        kind: 'node-down',
+        message:
+          'a requested platform is pinned on no node, so buildx starts every node for this build, and node "linux-arm64" is down: buildx would wait on it, then fail',
+        hint: expect.stringContaining('use --strategy split'),
+      });
+      const split = planBuild(down(platforms), readRequest('app', [], { ...flags, strategy: 'split' }));
+      expect(split.refusal).toBeUndefined();
+      expect(split.jobs.map((j) => [j.node, j.platforms])).toEqual([['linux-amd64', platforms]]);
+    });
     it('the platforms asked for all on nodes that are up: it builds, and watches none that is down', () => {
       const plan = planBuild(
         down(['linux/amd64']),

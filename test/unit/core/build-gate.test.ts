@@ -227,6 +227,26 @@ describe('checkEnsured', () => {
   });
 });
 
+describe('a down node a single build boots anyway (a platform pinned on no node)', () => {
+  const routes = routesOf(['linux/amd64'], FLEET, fleet);
+  const ensured = { builder: 'fleet', dryRun: false, outcome: 'unhealthy' as const, state: 'unhealthy' };
+  it('is refused, --allow-degraded or not, and --allow-degraded is not suggested', () => {
+    for (const allowDegraded of [false, true]) {
+      expect(checkRoutes(routes, { ...gate, allowDegraded, bootsDown: ['linux-arm64'] }).refusals).toEqual([
+        {
+          kind: 'node-down',
+          message:
+            'a requested platform is pinned on no node, so buildx starts every node for this build, and node "linux-arm64" is down: buildx would wait on it, then fail',
+          hint: 'Pin every requested platform on a node that is up (platforms: in the config), use --strategy split (needs --push: each node gets only its own platforms), or bring "linux-arm64" back (mpb doctor shows why). --allow-degraded does not help here.',
+        },
+      ]);
+      const refusals = checkEnsured(ensured, routes, allowDegraded, ['linux-arm64']);
+      expect(refusals.map((r) => r.kind)).toEqual(['unhealthy']);
+      expect(refusals[0]!.hint).not.toContain('pass --allow-degraded');
+    }
+  });
+});
+
 describe('checkPreflight', () => {
   const probe = {
     builder: 'fleet',
