@@ -1,6 +1,7 @@
 // A build's plan and result in the words of build/: a dry run's commands, the summary of a single build.
 import { argvLines } from '../ui/command-line.js';
 import type { BuildSummary } from '../ui/render-build.js';
+import { wrapLine } from '../ui/table.js';
 import type { JobResult } from './jobs.js';
 import type { BuildPlan } from './plan.js';
 import type { BuildRun } from './run.js';
@@ -17,6 +18,9 @@ export function summaryOf(builder: string, plan: BuildPlan, run: BuildRun, job: 
   };
 }
 
+const CACHE_ONLY_DRY =
+  '# exports nothing: the result would stay in the build cache only (add --push with -t, --load, or -o type=…)';
+
 /**
  * What a dry run prints: each job's command; for a split, the merge that would follow. Commands are broken with
  * ` \` at argument boundaries to fit `width` (none: one line each, as pipes get them).
@@ -25,11 +29,7 @@ export function renderDryRun(plan: BuildPlan, width: number | undefined): string
   const { merge } = plan;
   const command = (argv: readonly string[]) => argvLines(argv, width);
   if (!merge) {
-    const note = plan.cacheOnly
-      ? [
-          '# exports nothing: the result would stay in the build cache only (add --push with -t, --load, or -o type=…)',
-        ]
-      : [];
+    const note = plan.cacheOnly ? wrapLine(CACHE_ONLY_DRY, width, '# ') : [];
     return [...command(['docker', ...plan.jobs[0]!.argv]), ...note];
   }
   const digests = plan.jobs.map((j) => `${merge.repo}@<digest of ${j.platforms.join(',')}>`);

@@ -49,8 +49,8 @@ export function renderSummary(s: BuildSummary, c: ChalkInstance): string[] {
     `${c.green('✓')} built on builder "${s.builder}" in ${formatDuration(s.durationMs)}${where}`,
     ...(s.cacheOnly
       ? [
-          '  nothing exported it (no --push, --load or --output). To get the image out, build again with --push',
-          '  (and -t REPO:TAG), --load, or -o type=oci,dest=FILE (or type=local,dest=DIR).',
+          '  nothing exported it (no --push, --load or --output). To get the image out,',
+          '  build again with --push (and -t REPO:TAG), --load or -o type=oci,dest=FILE.',
         ]
       : []),
     ...[...renderTable(facts), ...(s.routes.length > 0 ? renderRoutes(s.routes, c) : [])].map(

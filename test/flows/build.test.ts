@@ -304,7 +304,7 @@ describe.each(VERSIONS)('mpb build refusals on buildx %s: exit code, and nothing
     expect(r.stderr).toContain(note);
     const summary = r.stdout.replace(/in [\d.]+ m?s/, 'in TIME').split(/\n(?=single build in)/)[0];
     expect(summary).toContain(
-      '✓ built on builder "fleet" in TIME: the result is in the build cache only\n  nothing exported it (no --push, --load or --output). To get the image out, build again with --push\n  (and -t REPO:TAG), --load, or -o type=oci,dest=FILE (or type=local,dest=DIR).\n',
+      '✓ built on builder "fleet" in TIME: the result is in the build cache only\n  nothing exported it (no --push, --load or --output). To get the image out,\n  build again with --push (and -t REPO:TAG), --load or -o type=oci,dest=FILE.\n',
     );
     expect(summary).toMatch(/\n {2}tag\s+localhost:5000\/c:1 \(not exported\)/);
     expect(summary).not.toMatch(/image\s+localhost:5000\/c:1/);

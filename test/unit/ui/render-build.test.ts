@@ -75,8 +75,8 @@ describe('renderSummary', () => {
       ),
     ).toEqual([
       '✓ built on builder "builder" in 850 ms: the result is in the build cache only',
-      '  nothing exported it (no --push, --load or --output). To get the image out, build again with --push',
-      '  (and -t REPO:TAG), --load, or -o type=oci,dest=FILE (or type=local,dest=DIR).',
+      '  nothing exported it (no --push, --load or --output). To get the image out,',
+      '  build again with --push (and -t REPO:TAG), --load or -o type=oci,dest=FILE.',
       '  tag  app:1 (not exported)',
     ]);
   });
