@@ -149,7 +149,7 @@ const BUILD_OPTIONS = {
   nativeOnly: flag('--native-only', 'refuse to build a platform that would be emulated'),
   allowDegraded: flag(
     '--allow-degraded',
-    'build even when a node is down, if the platforms are still served',
+    'build even when a node is down, if no requested platform goes to it',
   ),
   strategy: {
     flags: '--strategy <strategy>',

@@ -15,11 +15,12 @@ import {
 import { cacheFlagsOf, cacheTagOf } from '../core/cache-ref.js';
 import { helperNameOf } from '../core/helper-builder.js';
 import { declarationMismatches } from '../core/platforms.js';
-import { nativeTruthOfNode, type Route, routePlatforms } from '../core/routing.js';
+import { downNodesBooted, nativeTruthOfNode, type Route, routePlatforms } from '../core/routing.js';
 import { planSplit, routesOfPlan } from '../core/split-plan.js';
 import { chooseStrategy, type Strategy } from '../core/strategy.js';
+import { driverOf } from '../drivers/registry.js';
 import { platformsByNodeOf } from '../probe/watch.js';
-import type { BuildRequest } from './request.js';
+import { type BuildRequest, CACHE_ONLY, exportOf } from './request.js';
 import type { BuildTarget } from './target.js';
 
 /** One `buildx build`: a bake is many of these, a build one or one per node. */
@@ -65,6 +66,8 @@ export interface BuildPlan {
   /** A split's merge: the tags it moves, the repository every job pushes to by digest, the user's files. */
   merge: MergePlan | undefined;
   warnings: string[];
+  /** True when nothing exports the result (no --push, --load, --output): it stays in the build cache. */
+  cacheOnly: boolean;
   /** Why it must not run (the first of its kind); undefined when it may. */
   refusal: Refusal | undefined;
 }
@@ -109,6 +112,11 @@ const mismatchesOf = (target: BuildTarget) =>
     declarationMismatches(n.name, n.declared, nativeTruthOfNode(n)).map((m) => m.message),
   );
 
+/** The docker driver loads into the local Docker, as does a node with the driver option default-load=true. */
+const loadsByDefault = (target: BuildTarget) =>
+  driverOf(target.driver)?.loadsByDefault === true ||
+  (target.spec?.nodes ?? []).some((n) => n.driverOpts['default-load'] === 'true');
+
 /** Plans `request` on `target`, the builder as ensured and read (target.ts). */
 export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan {
   const cacheRef = request.cacheRef ?? target.spec?.cache;
@@ -131,11 +139,13 @@ export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan
     routes: singleRoutes,
     nodes: target.nodes,
   });
+  const cacheOnly = exportOf(request, loadsByDefault(target)) === 'cache-only';
   const base = {
     builder: target.name,
     declared: target.spec !== undefined,
     platforms: target.platforms,
     tags,
+    cacheOnly,
   };
   if (choice.kind === 'refused') {
     const reason = choice.refusal.message;
@@ -179,15 +189,18 @@ export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan
           };
         })
       : [singleJob(input, target, routes, cacheRef)];
+  // A split's jobs boot only their own node (all pinned, or a helper builder of that node alone).
+  const bootsDown = split ? [] : downNodesBooted(target.shownPlatforms, target.nodes, target.version);
   const gate = checkRoutes(routes, {
     nativeOnly: request.nativeOnly,
     allowDegraded: request.allowDegraded,
     configFile: target.configFile,
+    bootsDown,
   });
   const ensured = target.ensure && { ...target.ensure, state: target.ensure.health?.state };
   const refusal = summarizeRefusals([
-    ...checkEnsured(ensured, routes, request.allowDegraded),
-    ...checkPreflight(target.name, target.preflight ?? [], routes, request.allowDegraded),
+    ...checkEnsured(ensured, routes, request.allowDegraded, bootsDown),
+    ...checkPreflight(target.name, target.preflight ?? [], routes, request.allowDegraded, bootsDown),
     ...gate.refusals,
   ]);
   return {
@@ -200,7 +213,12 @@ export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan
       split && repo
         ? { tags, repo, metadataFile: request.flags.metadataFile, iidfile: request.flags.iidfile }
         : undefined,
-    warnings: [...mismatchesOf(target), ...(split?.warnings ?? []), ...gate.warnings],
+    warnings: [
+      ...mismatchesOf(target),
+      ...(split?.warnings ?? []),
+      ...gate.warnings,
+      ...(cacheOnly ? [CACHE_ONLY] : []),
+    ],
     refusal,
   };
 }

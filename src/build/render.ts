@@ -1,6 +1,7 @@
 // A build's plan and result in the words of build/: a dry run's commands, the summary of a single build.
 import { argvLines } from '../ui/command-line.js';
 import type { BuildSummary } from '../ui/render-build.js';
+import { wrapLine } from '../ui/table.js';
 import type { JobResult } from './jobs.js';
 import type { BuildPlan } from './plan.js';
 import type { BuildRun } from './run.js';
@@ -13,8 +14,12 @@ export function summaryOf(builder: string, plan: BuildPlan, run: BuildRun, job: 
     digest: job.digest,
     routes: run.report ? [] : plan.routes,
     durationMs: job.durationMs,
+    cacheOnly: plan.cacheOnly,
   };
 }
+
+const CACHE_ONLY_DRY =
+  '# exports nothing: the result would stay in the build cache only (add --push with -t, --load, or -o type=…)';
 
 /**
  * What a dry run prints: each job's command; for a split, the merge that would follow. Commands are broken with
@@ -23,7 +28,10 @@ export function summaryOf(builder: string, plan: BuildPlan, run: BuildRun, job: 
 export function renderDryRun(plan: BuildPlan, width: number | undefined): string[] {
   const { merge } = plan;
   const command = (argv: readonly string[]) => argvLines(argv, width);
-  if (!merge) return command(['docker', ...plan.jobs[0]!.argv]);
+  if (!merge) {
+    const note = plan.cacheOnly ? wrapLine(CACHE_ONLY_DRY, width, '# ') : [];
+    return [...command(['docker', ...plan.jobs[0]!.argv]), ...note];
+  }
   const digests = plan.jobs.map((j) => `${merge.repo}@<digest of ${j.platforms.join(',')}>`);
   const create = ['docker', 'buildx', 'imagetools', 'create', ...merge.tags.flatMap((t) => ['--tag', t])];
   return [

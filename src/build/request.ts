@@ -84,3 +84,27 @@ export function readRequest(context: string, rest: readonly string[], flags: Req
     allowDegraded: Boolean(flags.allowDegraded),
   };
 }
+
+// The words after `--` that export the result, as buildx reads them: --push, --load (=true too), -o/--output.
+const EXPORT_WORD = /^(--push|--load)(=true)?$|^(-o|--output)(=|$)|^-o./;
+
+/**
+ * Whether the build only evaluates (--call other than build, --check) or exports its result: --push, --load,
+ * --output, or the same after `--`. A build that does neither leaves its result in the build cache only (buildx's
+ * "No output specified" warning); `loadsByDefault` is a builder that loads anyway (the docker driver, default-load).
+ */
+export function exportOf(
+  request: BuildRequest,
+  loadsByDefault: boolean,
+): 'exports' | 'evaluates' | 'cache-only' {
+  const { flags, extra } = request;
+  if (flags.check || (flags.call !== undefined && flags.call !== 'build')) return 'evaluates';
+  if (extra.some((w) => /^--(call(=|$)|check$)/.test(w))) return 'evaluates';
+  if (flags.push || flags.load || (flags.output ?? []).length > 0) return 'exports';
+  if (loadsByDefault || extra.some((w) => EXPORT_WORD.test(w))) return 'exports';
+  return 'cache-only';
+}
+
+/** What a build that exports nothing says, in the dry run and the summary. */
+export const CACHE_ONLY =
+  'no --push, --load or --output: the result stays in the build cache only. To get the image out, add --push (with -t REPO:TAG), --load, or -o type=oci,dest=FILE (or type=local,dest=DIR).';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { TIMEOUT_MS } from '../buildx/exec.js';
 import type { ImageReport } from '../buildx/parse/imagetools.js';
 import type { BuildReport } from '../core/build-report.js';
+import { isUp } from '../core/strategy.js';
 import type { Deps } from '../deps.js';
 import { isKnownDriver } from '../drivers/registry.js';
 import { fsError } from '../fs-errors.js';
@@ -62,6 +63,8 @@ export async function runPlan(
         nodeTimeoutMs: settings.nodeTimeout * 1000,
         probeTimeoutMs: settings.probeTimeout * 1000,
         timeoutMs: TIMEOUT_MS.build,
+        // The gate keeps builds off these; a node still watched among them and silent is down, not dead.
+        downAtStart: target.nodes.filter((n) => !isUp(n)).map((n) => n.name),
       },
     });
     const reporting = loadReporting();

@@ -59,6 +59,8 @@ export interface GateOptions {
   allowDegraded: boolean;
   /** Where a platform can be declared, for hints: the config file, or undefined for an undeclared builder. */
   configFile: string | undefined;
+  /** Nodes known down that a single build boots anyway (a platform pinned on no node: routing.ts downNodesBooted). */
+  bootsDown?: readonly string[];
 }
 
 export interface GateResult {
@@ -100,10 +102,50 @@ function declareHint(platform: string, configFile: string | undefined): string {
     : `Use a builder that serves ${platform} (--builder NAME), or drop it from --platform.`;
 }
 
-/** Judges each route: refuse what would not be built where the user expects, warn about the rest. */
+/** A route buildx can build: a node serves the platform, and it is not known to be down. */
+export const isLive = (r: Route): boolean => r.verdict !== 'not-served' && !r.nodeDown;
+
+/** Whether the build stays off every node that is down: each platform on a live node, and no down node booted. */
+const offNodesDown = (routes: readonly Route[], bootsDown: readonly string[]) =>
+  routes.every(isLive) && bootsDown.length === 0;
+
+/** A single build with a platform pinned on no node boots every node: a down one makes buildx wait, then fail. */
+function bootRefusal(bootsDown: readonly string[]): Refusal {
+  const nodes = quoted(bootsDown);
+  const one = bootsDown.length === 1;
+  return {
+    kind: 'node-down',
+    message: `a requested platform is pinned on no node, so buildx starts every node for this build, and ${one ? 'node' : 'nodes'} ${nodes} ${one ? 'is' : 'are'} down: buildx would wait on ${one ? 'it' : 'them'}, then fail`,
+    hint: `Pin every requested platform on a node that is up (platforms: in the config), use --strategy split (needs --push: each node gets only its own platforms), or bring ${nodes} back (mpb doctor shows why). --allow-degraded does not help here.`,
+  };
+}
+
+const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
+
+/**
+ * What to do about platforms whose node is down. Never --allow-degraded: it builds only where every requested
+ * platform goes to a node that is up (buildx waits ~20 s on a dead node, then fails). The same text for every
+ * such route, so the refusals' hints join into one.
+ */
+function downHint(routes: readonly Route[]): string {
+  const down = routes.filter((r) => r.nodeDown && r.verdict !== 'not-served');
+  const nodes = [...new Set(down.flatMap((r) => (r.node === undefined ? [] : [r.node])))];
+  const live = routes.filter(isLive).map((r) => r.platform);
+  const them = down.length > 1 ? 'them' : 'it';
+  const rest = live.length > 0 ? `, or build the rest without ${them}: --platform ${live.join(',')}` : '';
+  return `Bring ${nodes.length > 1 ? 'nodes' : 'node'} ${quoted(nodes)} back (mpb doctor shows why ${nodes.length > 1 ? 'they are' : 'it is'} down)${rest}. --allow-degraded does not help: it never builds on a node that is down.`;
+}
+
+/**
+ * Judges each route: refuse what would not be built where the user expects, warn about the rest. A platform whose
+ * node is down is refused under --allow-degraded too: buildx would wait on that node and fail, and sending the
+ * platform elsewhere (another node, maybe by QEMU) is not what the user declared.
+ */
 export function checkRoutes(routes: readonly Route[], options: GateOptions): GateResult {
   const refusals: Refusal[] = [];
   const warnings: string[] = [];
+  if ((options.bootsDown ?? []).length > 0 && routes.every(isLive))
+    refusals.push(bootRefusal(options.bootsDown ?? []));
   for (const r of routes) {
     const on = r.node === undefined ? 'no node' : `node "${r.node}"`;
     if (r.verdict === 'not-served') {
@@ -125,18 +167,16 @@ export function checkRoutes(routes: readonly Route[], options: GateOptions): Gat
       });
       continue;
     }
-    if (r.nodeDown && !options.allowDegraded) {
+    if (r.nodeDown) {
       refusals.push({
         kind: 'node-down',
-        message: `${on} is down, and ${r.platform} is built there`,
-        hint: 'Run mpb doctor to see why; --allow-degraded builds anyway.',
+        message: `${on} is down, and ${r.platform} is built there${options.allowDegraded ? ' (--allow-degraded builds only on nodes that are up)' : ''}`,
+        hint: downHint(routes),
       });
       continue;
     }
     if (r.verdict === 'emulated')
       warnings.push(`${r.platform} will be emulated (QEMU) on ${on}: expect it to be several times slower`);
-    if (r.nodeDown)
-      warnings.push(`${on} is down and builds ${r.platform}: building anyway (--allow-degraded)`);
     if (r.warning) warnings.push(r.warning);
   }
   return { refusals, warnings };
@@ -144,7 +184,8 @@ export function checkRoutes(routes: readonly Route[], options: GateOptions): Gat
 
 /**
  * After a real ensure: an unhealthy builder stops the build, unless --allow-degraded and every requested platform
- * still has a node that serves it. A dry run only probed, and the routes say what it found.
+ * goes to a node that is up and serves it. --allow-degraded is suggested only then; a dry run only probed, and
+ * the routes say what it found.
  */
 export function checkEnsured(
   ensured:
@@ -152,31 +193,46 @@ export function checkEnsured(
     | undefined,
   routes: readonly Route[],
   allowDegraded: boolean,
+  bootsDown: readonly string[] = [],
 ): Refusal[] {
   if (!ensured || ensured.dryRun || ensured.outcome === 'ok') return [];
-  if (allowDegraded && routes.every((r) => r.verdict !== 'not-served')) return [];
+  const stranded = routes.filter((r) => !isLive(r));
+  if (allowDegraded && offNodesDown(routes, bootsDown)) return [];
+  const unserved = stranded.map((r) => r.platform).join(', ');
+  const hint =
+    stranded.length === 0 && bootsDown.length > 0
+      ? bootRefusal(bootsDown).hint
+      : stranded.length === 0
+        ? `Fix the nodes above (mpb doctor ${ensured.builder}), or pass --allow-degraded: every requested platform is still built on a node that is up.`
+        : stranded.some((r) => r.nodeDown && r.verdict !== 'not-served')
+          ? downHint(routes)
+          : `No node that is up serves ${unserved}: fix the nodes above (mpb doctor ${ensured.builder}), or drop ${unserved} from --platform.`;
   return [
     {
       kind: 'unhealthy',
       message: `builder "${ensured.builder}" is ${ensured.state ?? 'unhealthy'} after ensure-builder`,
-      hint: allowDegraded
-        ? 'A requested platform has no node left that serves it: fix the nodes above (mpb doctor), or drop that platform.'
-        : 'Fix the nodes above (mpb doctor), or pass --allow-degraded to build while every requested platform is still served.',
+      hint,
     },
   ];
 }
 
 /**
  * A builder the config does not declare gets no ensure, so its probes decide: a dead node stops the build
- * before buildx waits on it, unless --allow-degraded and every requested platform is still served.
+ * before buildx waits on it, unless --allow-degraded and every requested platform goes to a node that is up.
  */
 export function checkPreflight(
   builder: string,
   preflight: readonly ProbeResult[],
   routes: readonly Route[],
   allowDegraded: boolean,
+  bootsDown: readonly string[] = [],
 ): Refusal[] {
-  if (allowDegraded && routes.every((r) => r.verdict !== 'not-served' && !r.nodeDown)) return [];
+  const served = offNodesDown(routes, bootsDown);
+  if (allowDegraded && served) return [];
+  // The platforms on a dead node are refused by checkRoutes, with what to do; --allow-degraded only fits here.
+  const degraded = served
+    ? '. Or pass --allow-degraded: every requested platform is still built on a node that is up.'
+    : '';
   return preflight.flatMap((p) =>
     p.state === 'down'
       ? [
@@ -184,7 +240,7 @@ export function checkPreflight(
             kind: 'node-down' as const,
             code: p.code,
             message: `builder "${builder}" node "${p.node}" (${p.endpoint}) is down: ${p.detail} [${p.code}]`,
-            hint: `${p.fix} Then run: mpb doctor ${builder}`,
+            hint: `${p.fix} Then run: mpb doctor ${builder}${degraded}`,
           },
         ]
       : [],

@@ -114,6 +114,20 @@ function verdictOf(platform: string, n: RoutingNode): RouteVerdict {
 }
 
 /**
+ * The nodes known to be down that one `buildx build` of `requested` would still boot: with a platform pinned on
+ * no node buildx boots every node (below), and waits on a dead one (~20 s) before it fails.
+ */
+export function downNodesBooted(
+  requested: readonly string[],
+  nodes: readonly RoutingNode[],
+  version: BuildxVersion,
+): string[] {
+  const all = [...nodes];
+  const unpinned = requested.some((p) => pinnedIndex(p, all, version) === -1);
+  return nodes.length > 1 && unpinned ? nodes.filter(isDown).map((n) => n.name) : [];
+}
+
+/**
  * buildx's rule (docs/buildx.md#platform-routing): if every requested platform is pinned, each goes to its
  * node and only those nodes boot. Otherwise buildx boots every node and matches by worker platforms, emulated
  * ones included. One node, or nothing matched: node 0.

@@ -32,6 +32,7 @@ export const dockerContainer = {
   startsBuildkitd: true,
   startsOnDemand: true,
   multiPlatform: true,
+  loadsByDefault: false,
   localDockerWithoutEndpoint: true,
   nodeContainer: true,
   defaultBuildkitdFlags: [ALLOW_NETWORK_HOST],

@@ -7,6 +7,7 @@ export const docker = {
   startsBuildkitd: false,
   startsOnDemand: true,
   multiPlatform: false,
+  loadsByDefault: true,
   localDockerWithoutEndpoint: true,
   nodeContainer: false,
   defaultBuildkitdFlags: [],

@@ -144,6 +144,7 @@ export const kubernetes = {
   startsBuildkitd: true,
   startsOnDemand: true,
   multiPlatform: true,
+  loadsByDefault: false,
   localDockerWithoutEndpoint: false,
   nodeContainer: false,
   defaultBuildkitdFlags: [ALLOW_NETWORK_HOST],

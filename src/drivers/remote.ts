@@ -10,6 +10,7 @@ export const remote = {
   // Its Info dials the daemon even without a bootstrap: `inactive` means it did not answer (capture inspect-dead).
   startsOnDemand: false,
   multiPlatform: true,
+  loadsByDefault: false,
   localDockerWithoutEndpoint: false,
   nodeContainer: false,
   defaultBuildkitdFlags: [],

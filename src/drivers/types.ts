@@ -46,6 +46,8 @@ interface DriverBase<Name extends string> {
   startsOnDemand: boolean;
   /** Builds several platforms in one build (the docker driver refuses: capture default-build-multi). */
   multiPlatform: boolean;
+  /** A build with no --push/--load/--output still lands in the local Docker (the docker driver builds there). */
+  loadsByDefault: boolean;
   /** A node without endpoint runs on this machine's Docker. */
   localDockerWithoutEndpoint: boolean;
   /** buildx runs each node in a container `buildx_buildkit_NODE` on the node's Docker. */

@@ -65,7 +65,8 @@ export const DIAGNOSES = {
   'node.inactive': 'buildx reports the node inactive: it does not answer',
   'node.stopped': 'buildx reports the node stopped',
   'node.error': 'buildx reports an error for the node',
-  'node.down': 'buildx reports the node neither running nor stopped (starting, stopping, unknown)',
+  'node.down':
+    'buildx reports the node neither running nor stopped (starting, stopping, unknown), or a build was sent to a node found down before it and it never answered',
   'node.died':
     'a node stopped answering during a build: for longer than --node-timeout (mpb stopped buildx), or buildx failed while it was down',
   'platform.not-served': 'the node does not serve a platform it declares',

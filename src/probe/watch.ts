@@ -2,7 +2,8 @@
 // nodes that build are probed every few seconds (TLS nodes down to a gRPC answer, so a frozen daemon counts);
 // one silent for longer than --node-timeout stops buildx, and the report names it and what it was building.
 // A node that dies outright (its connections reset) makes buildx fail at once: then the nodes are probed once
-// more, and one that no longer answers is reported the same way.
+// more, and one that no longer answers is reported the same way. A node already down when the build started
+// (found down before it, and silent since) did not die during the build: it is reported down [node.down].
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Runner, RunOptions, RunResult } from '../buildx/run-types.js';
 import type { DriverName } from '../drivers/registry.js';
@@ -25,11 +26,19 @@ export interface WatchOptions {
   /** Each line buildx prints, as it arrives (a split job shows them with its platforms in front). */
   onLine?: RunOptions['onLine'];
   timeoutMs?: number;
+  /**
+   * Nodes found down before the build started (the preflight, buildx's status). Until one answers, its silence
+   * is that it is down (`node.down`), not that it died while building (`node.died`).
+   */
+  downAtStart?: readonly string[];
 }
 
-/** The node that stopped answering, and what it was building. */
+/**
+ * The node that stopped answering, and what it was building: `node.died` when it answered at the start (or
+ * since), `node.down` when it was down before the build and never answered.
+ */
 export interface NodeDeath {
-  code: 'node.died';
+  code: 'node.died' | 'node.down';
   builder: string;
   node: string;
   endpoint: string;
@@ -77,9 +86,11 @@ async function watchNode(
   options: WatchOptions,
   stop: AbortSignal,
   lastAnswer: Map<string, number>,
+  startedAt: number,
 ): Promise<{ last: ProbeResult; silentMs: number } | undefined> {
   const interval = options.intervalMs ?? Math.min(2_000, options.nodeTimeoutMs / 2);
-  lastAnswer.set(node.name, performance.now());
+  // A node found down before the build has not answered: its silence counts from the start, as a node down.
+  if (!options.downAtStart?.includes(node.name)) lastAnswer.set(node.name, startedAt);
   // The preflight has just heard from every node: the first probe waits one interval, leaving buildx's start
   // the CPU (its first line comes sooner; BENCHMARKS.md, issue #15).
   await sleep(interval, undefined, { signal: stop }).catch(() => {});
@@ -87,7 +98,7 @@ async function watchNode(
     const last = await probeOnce(run, node, options);
     if (stop.aborted) return undefined;
     const now = performance.now();
-    const since = lastAnswer.get(node.name) ?? now;
+    const since = lastAnswer.get(node.name) ?? startedAt;
     if (answered(last)) lastAnswer.set(node.name, now);
     else if (now - since >= options.nodeTimeoutMs) return { last, silentMs: Math.round(now - since) };
     await sleep(interval, undefined, { signal: stop }).catch(() => {});
@@ -111,8 +122,9 @@ export async function runWatched(
   let died: NodeDeath | undefined;
   const watched = nodes.filter((n) => platformsByNode.has(n.name));
   const lastAnswer = new Map<string, number>();
+  const startedAt = performance.now();
   const deathOf = (node: ProbeNodeSpec, last: ProbeResult, silentMs: number, stoppedBuildx: boolean) => ({
-    code: 'node.died' as const,
+    code: lastAnswer.has(node.name) ? ('node.died' as const) : ('node.down' as const),
     builder: options.builder,
     node: node.name,
     endpoint: last.endpoint,
@@ -122,7 +134,7 @@ export async function runWatched(
     stoppedBuildx,
   });
   const watchers = watched.map(async (node) => {
-    const silent = await watchNode(deps.run, node, options, stopWatching.signal, lastAnswer);
+    const silent = await watchNode(deps.run, node, options, stopWatching.signal, lastAnswer, startedAt);
     if (!silent || died) return;
     died = deathOf(node, silent.last, silent.silentMs, true);
     stopBuild.abort();
@@ -142,7 +154,7 @@ export async function runWatched(
     );
     const gone = probes.find((p) => !answered(p.last));
     if (!gone) return { result, died };
-    const silentMs = Math.round(performance.now() - (lastAnswer.get(gone.node.name) ?? performance.now()));
+    const silentMs = Math.round(performance.now() - (lastAnswer.get(gone.node.name) ?? startedAt));
     return { result, died: deathOf(gone.node, gone.last, silentMs, false) };
   } finally {
     // A probe in flight ends on its own timeout; its answer no longer matters, so the build result does not wait.
@@ -154,6 +166,15 @@ export async function runWatched(
 /** One line for people: which node, how long silent, what it was building, and why the last probe failed. */
 export function describeDeath(d: NodeDeath): { message: string; hint: string } {
   const why = d.last.state === 'down' ? `: ${d.last.detail}` : '';
+  if (d.code === 'node.down') {
+    const node = `node "${d.node}" (${d.endpoint}) of builder "${d.builder}"`;
+    return {
+      message: d.stoppedBuildx
+        ? `${node} is down: it was down before the build and has not answered in ${Math.round(d.silentMs / 1000)} s, and ${d.platforms.join(', ')} was sent to it${why}; stopped buildx [node.down]`
+        : `${node} is down: it was down before the build and never answered, and ${d.platforms.join(', ')} was sent to it${why}; buildx failed [node.down]`,
+      hint: `Bring the node back (mpb doctor ${d.builder}), then build again.`,
+    };
+  }
   return {
     message: d.stoppedBuildx
       ? `node "${d.node}" (${d.endpoint}) of builder "${d.builder}" stopped answering for ${Math.round(d.silentMs / 1000)} s while building ${d.platforms.join(', ')}${why}; stopped buildx [node.died]`

@@ -12,6 +12,8 @@ export interface BuildSummary {
   digest: string | undefined;
   routes: Route[];
   durationMs: number;
+  /** Nothing exported the result (no --push, --load, --output): it is in the build cache only. */
+  cacheOnly?: boolean;
 }
 
 function verdictText(r: Route, c: ChalkInstance): string {
@@ -39,9 +41,18 @@ export function formatDuration(ms: number): string {
 }
 
 export function renderSummary(s: BuildSummary, c: ChalkInstance): string[] {
-  const facts = [...s.images.map((name) => ['image', name]), ...(s.digest ? [['digest', s.digest]] : [])];
+  // A tag names no image when nothing exported the result: say so rather than "image NAME".
+  const images = s.images.map((name) => (s.cacheOnly ? ['tag', `${name} (not exported)`] : ['image', name]));
+  const facts = [...images, ...(s.digest ? [['digest', s.digest]] : [])];
+  const where = s.cacheOnly ? `: ${c.yellow('the result is in the build cache only')}` : '';
   return [
-    `${c.green('✓')} built on builder "${s.builder}" in ${formatDuration(s.durationMs)}`,
+    `${c.green('✓')} built on builder "${s.builder}" in ${formatDuration(s.durationMs)}${where}`,
+    ...(s.cacheOnly
+      ? [
+          '  nothing exported it (no --push, --load or --output). To get the image out,',
+          '  build again with --push (and -t REPO:TAG), --load or -o type=oci,dest=FILE.',
+        ]
+      : []),
     ...[...renderTable(facts), ...(s.routes.length > 0 ? renderRoutes(s.routes, c) : [])].map(
       (l) => `  ${l}`,
     ),

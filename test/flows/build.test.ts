@@ -253,36 +253,67 @@ describe.each(VERSIONS)('mpb build refusals on buildx %s: exit code, and nothing
     expect(buildCalls(w)).toHaveLength(1);
   });
 
-  it('a node down that a platform needs: exit 3; --allow-degraded builds what is still served', async () => {
+  it('a node down that a platform needs: exit 3, --allow-degraded neither suggested nor obeyed; it builds what is on nodes that are up', async () => {
     const w = await setup(version);
-    const r = await mpb(w, [
-      'build',
-      '--builder',
-      'broken',
-      '-p',
-      'amd64,arm64',
-      '-t',
-      'localhost:5000/b:1',
-      '--push',
-      'app',
-    ]);
+    const both = ['build', '--builder', 'broken', '-p', 'amd64,arm64', '-t', 'localhost:5000/b:1', '--push'];
+    const fix =
+      '  → Bring node "dead" back (mpb doctor shows why it is down), or build the rest without it: --platform linux/amd64. --allow-degraded does not help: it never builds on a node that is down.\n';
+    const r = await mpb(w, [...both, 'app']);
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toContain('error: not building: builder "broken" is unhealthy after ensure-builder\n');
+    expect(r.stderr).toContain(
+      'error: not building: builder "broken" is unhealthy after ensure-builder\n  node "dead" is down, and linux/arm64 is built there\n',
+    );
+    expect(r.stderr).toContain(fix);
+    expect(r.stderr).not.toContain('pass --allow-degraded');
     expect(buildCalls(w)).toEqual([]);
-    const degraded = await mpb(w, [
-      'build',
-      '--builder',
-      'broken',
-      '-p',
-      'amd64',
-      '--allow-degraded',
-      '-t',
-      'localhost:5000/b:1',
-      '--push',
-      'app',
-    ]);
+    // Issue 22: buildx used to wait ~20 s on the dead node, and mpb said it "stopped answering while building".
+    const refused = await mpb(w, [...both, '--allow-degraded', 'app']);
+    expect(refused.exitCode).toBe(3);
+    expect(refused.stderr).toContain(
+      '  node "dead" is down, and linux/arm64 is built there (--allow-degraded builds only on nodes that are up)\n',
+    );
+    expect(refused.stderr).toContain(fix);
+    expect(refused.stderr).not.toContain('node.died');
+    expect(buildCalls(w)).toEqual([]);
+    // Every platform asked for on a node that is up: now --allow-degraded is the way, and it builds.
+    const amd64 = ['build', '--builder', 'broken', '-p', 'amd64', '-t', 'localhost:5000/b:1', '--push'];
+    const offered = await mpb(w, [...amd64, 'app']);
+    expect(offered.exitCode).toBe(3);
+    expect(offered.stderr).toContain(
+      '  → Fix the nodes above (mpb doctor broken), or pass --allow-degraded: every requested platform is still built on a node that is up.\n',
+    );
+    expect(buildCalls(w)).toEqual([]);
+    const degraded = await mpb(w, [...amd64, '--allow-degraded', 'app']);
     expect(degraded.exitCode).toBe(0);
     expect(w.fake.state().builds.map((b) => b.routing)).toEqual([{ 'linux/amd64': 'amd64' }]);
+  });
+
+  it('a build that exports nothing says its result stays in the build cache, in the dry run and the summary', async () => {
+    const w = await setup(version);
+    const args = ['build', '-p', 'amd64', '-t', 'localhost:5000/c:1', 'app'];
+    const note =
+      'warning: no --push, --load or --output: the result stays in the build cache only. To get the image out, add --push (with -t REPO:TAG), --load, or -o type=oci,dest=FILE (or type=local,dest=DIR).\n';
+    const dry = await mpb(w, [...args, '--dry-run']);
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stderr).toContain(note);
+    expect(dry.stdout).toContain(
+      '\n# exports nothing: the result would stay in the build cache only (add --push with -t, --load, or -o type=…)\n',
+    );
+    const r = await mpb(w, args);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain(note);
+    const summary = r.stdout.replace(/in [\d.]+ m?s/, 'in TIME').split(/\n(?=single build in)/)[0];
+    expect(summary).toContain(
+      '✓ built on builder "fleet" in TIME: the result is in the build cache only\n  nothing exported it (no --push, --load or --output). To get the image out,\n  build again with --push (and -t REPO:TAG), --load or -o type=oci,dest=FILE.\n',
+    );
+    expect(summary).toMatch(/\n {2}tag\s+localhost:5000\/c:1 \(not exported\)/);
+    expect(summary).not.toMatch(/image\s+localhost:5000\/c:1/);
+    expect(w.fake.state().registry['localhost:5000/c:1']).toBeUndefined();
+    // An exporter after `--` counts.
+    const out = await mpb(w, [...args, '--', '--output', 'type=local,dest=out']);
+    expect(out.exitCode).toBe(0);
+    expect(out.stderr).not.toContain('build cache only');
+    expect(out.stdout).not.toContain('build cache only');
   });
 
   it('a platform that is not one: exit 2, nothing run', async () => {

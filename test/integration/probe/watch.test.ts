@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner } from '../../../src/buildx/exec.js';
 import type { Runner } from '../../../src/buildx/run-types.js';
 import { createAuthority, validityFor } from '../../../src/certs/generate.js';
-import { runWatched } from '../../../src/probe/watch.js';
+import { describeDeath, runWatched } from '../../../src/probe/watch.js';
 import { leaf, type Running, startTlsServer, type TlsSpeaks, writePems } from '../../helpers/tls-server.js';
 
 const servers: Running[] = [];
@@ -129,6 +129,61 @@ describe('runWatched', () => {
       nodes,
       new Map([['alive', ['linux/amd64']]]),
       options,
+    );
+    expect(died).toBeUndefined();
+    expect(result.exitCode).toBe(0);
+  });
+
+  // Issue 22: a node found down before the build never answered, so it did not die while building.
+  it('a node down before the build that stays silent is down [node.down], not died, when it stops buildx', async () => {
+    const nodes = [{ name: 'dead', endpoint: await serve('silent'), tls, local: undefined, driverOpts: {} }];
+    const { died } = await runWatched(
+      { run: sleepingBuild(60) },
+      ['buildx', 'build', '.'],
+      nodes,
+      new Map([['dead', ['linux/arm64']]]),
+      { ...options, downAtStart: ['dead'] },
+    );
+    expect(died).toMatchObject({
+      code: 'node.down',
+      node: 'dead',
+      platforms: ['linux/arm64'],
+      stoppedBuildx: true,
+    });
+    const { message, hint } = describeDeath(died!);
+    expect(message).toMatch(
+      /^node "dead" \(tcp:\/\/127\.0\.0\.1:\d+\) of builder "rt" is down: it was down before the build and has not answered in \d+ s, and linux\/arm64 was sent to it: .*; stopped buildx \[node\.down\]$/,
+    );
+    expect(message).not.toContain('stopped answering');
+    expect(hint).toBe('Bring the node back (mpb doctor rt), then build again.');
+  });
+
+  it('a node down before the build when buildx fails on its own: down [node.down], never "stopped answering while building"', async () => {
+    const nodes = [{ name: 'dead', endpoint: await serve('silent'), tls, local: undefined, driverOpts: {} }];
+    const { result, died } = await runWatched(
+      { run: failingBuild() },
+      ['buildx', 'build', '.'],
+      nodes,
+      new Map([['dead', ['linux/arm64']]]),
+      { ...options, downAtStart: ['dead'] },
+    );
+    expect(result.exitCode).toBe(1);
+    expect(died).toMatchObject({ code: 'node.down', node: 'dead', stoppedBuildx: false });
+    expect(describeDeath(died!).message).toMatch(
+      /is down: it was down before the build and never answered, and linux\/arm64 was sent to it: .*; buildx failed \[node\.down\]$/,
+    );
+  });
+
+  it('a node down before the build that answers during it is watched as any other', async () => {
+    const nodes = [
+      { name: 'back', endpoint: await serve('buildkit'), tls, local: undefined, driverOpts: {} },
+    ];
+    const { result, died } = await runWatched(
+      { run: sleepingBuild(2) },
+      ['buildx', 'build', '.'],
+      nodes,
+      new Map([['back', ['linux/amd64']]]),
+      { ...options, downAtStart: ['back'] },
     );
     expect(died).toBeUndefined();
     expect(result.exitCode).toBe(0);

@@ -131,4 +131,93 @@ describe('planBuild', () => {
     expect(plan.refusal).toMatchObject({ kind: 'split-needs-push' });
     expect(plan.jobs).toHaveLength(1);
   });
+
+  describe('a node that is down, under --allow-degraded', () => {
+    const down = (platforms: string[]) => {
+      const actual = builderFromCapture('0.29.1', 'inspect');
+      const dead: BuildxBuilder = {
+        ...actual,
+        nodes: actual.nodes.map((n) => (n.name === 'linux-arm64' ? { ...n, status: 'inactive' } : n)),
+      };
+      return { ...targetOf(FLEET, dead), platforms, shownPlatforms: platforms };
+    };
+    it.each(['single', 'split'] as const)(
+      '%s: a platform whose only node is down is refused, never sent to it, and --allow-degraded not suggested',
+      (strategy) => {
+        const plan = planBuild(
+          down(BOTH),
+          request({ tag: [TAG], push: true, strategy, allowDegraded: true }),
+        );
+        expect(plan.refusal).toMatchObject({
+          kind: 'node-down',
+          message: expect.stringContaining('node "linux-arm64" is down, and linux/arm64 is built there'),
+          hint: expect.stringContaining('--platform linux/amd64'),
+        });
+        expect(plan.refusal?.hint).not.toMatch(/pass --allow-degraded|--allow-degraded builds/);
+      },
+    );
+    it('a platform pinned on no node: single would boot the down node too, so it is refused; split is not', () => {
+      const platforms = ['linux/amd64', 'linux/386'];
+      const flags = { platform: platforms, tag: [TAG], push: true, allowDegraded: true };
+      const single = planBuild(down(platforms), readRequest('app', [], { ...flags, strategy: 'single' }));
+      expect(single.routes.every((r) => !r.nodeDown)).toBe(true);
+      expect(single.refusal).toMatchObject({
+        kind: 'node-down',
+        message:
+          'a requested platform is pinned on no node, so buildx starts every node for this build, and node "linux-arm64" is down: buildx would wait on it, then fail',
+        hint: expect.stringContaining('use --strategy split'),
+      });
+      const split = planBuild(down(platforms), readRequest('app', [], { ...flags, strategy: 'split' }));
+      expect(split.refusal).toBeUndefined();
+      expect(split.jobs.map((j) => [j.node, j.platforms])).toEqual([['linux-amd64', platforms]]);
+    });
+    it('the platforms asked for all on nodes that are up: it builds, and watches none that is down', () => {
+      const plan = planBuild(
+        down(['linux/amd64']),
+        readRequest('app', [], { platform: ['linux/amd64'], tag: [TAG], push: true, allowDegraded: true }),
+      );
+      expect(plan.refusal).toBeUndefined();
+      expect(plan.routes.map((r) => [r.platform, r.node, r.nodeDown])).toEqual([
+        ['linux/amd64', 'linux-amd64', false],
+      ]);
+      expect(plan.jobs.map((j) => j.watch)).toEqual([{ 'linux-amd64': ['linux/amd64'] }]);
+    });
+  });
+
+  describe('a build that exports nothing', () => {
+    const CACHE_ONLY_START = 'no --push, --load or --output: the result stays in the build cache only';
+    it.each<[string, Parameters<typeof request>[0], string[], boolean]>([
+      ['no --push, --load or --output', { tag: [TAG] }, [], true],
+      ['--push', { tag: [TAG], push: true }, [], false],
+      ['--load', { load: true }, [], false],
+      ['--output', { output: ['type=local,dest=out'] }, [], false],
+      ['--output after --', {}, ['--output', 'type=local,dest=out'], false],
+      ['-o after --', {}, ['-otype=oci,dest=out.tar'], false],
+      ['--push=true after --', { tag: [TAG] }, ['--push=true'], false],
+      ['--call check: it evaluates, nothing to export', { call: 'check' }, [], false],
+      ['--check', { check: true }, [], false],
+      ['a --cache-to type= is no exporter', {}, ['--cache-to', 'type=inline'], true],
+    ])('%s', (_name, flags, extra, cacheOnly) => {
+      const plan = planBuild(fleet(), request(flags, extra));
+      expect(plan.cacheOnly).toBe(cacheOnly);
+      expect(plan.warnings.some((w) => w.startsWith(CACHE_ONLY_START))).toBe(cacheOnly);
+    });
+    it('the docker driver loads into the local Docker without --load', () => {
+      const plan = planBuild(
+        { ...fleet(), driver: 'docker' },
+        readRequest('app', [], { platform: ['linux/amd64'] }),
+      );
+      expect(plan.cacheOnly).toBe(false);
+    });
+    it('the dry run says so after the command', async () => {
+      const { renderDryRun } = await import('../../../src/build/render.js');
+      const lines = renderDryRun(planBuild(fleet(), request({ tag: [TAG] })), undefined);
+      expect(lines.at(-1)).toBe(
+        '# exports nothing: the result would stay in the build cache only (add --push with -t, --load, or -o type=…)',
+      );
+      expect(renderDryRun(planBuild(fleet(), request({ tag: [TAG], push: true })), undefined)).toHaveLength(
+        1,
+      );
+    });
+  });
 });

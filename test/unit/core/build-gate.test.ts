@@ -4,14 +4,17 @@ import { versionOf } from '../../../src/buildx/version.js';
 import type { BuilderSpec } from '../../../src/config/types.js';
 import {
   checkEnsured,
+  checkPreflight,
   checkRequest,
   checkRoutes,
+  isLive,
   REFUSAL_OUTCOME,
   type Refusal,
   summarizeRefusals,
 } from '../../../src/core/build-gate.js';
 import { type Route, routePlatforms, routingNodesOf } from '../../../src/core/routing.js';
 import { exitCodeOf } from '../../../src/errors.js';
+import type { ProbeResult } from '../../../src/probe/types.js';
 import { builderFromCapture, FLEET, MIXED } from './fixtures.js';
 
 const V13 = versionOf('0.13.1');
@@ -148,26 +151,47 @@ describe('checkRoutes', () => {
     ]);
   });
 
-  it('refuses a platform whose node is down, unless --allow-degraded', () => {
+  it('refuses a platform whose node is down, --allow-degraded too: it never builds on a node that is down', () => {
     const routes = routesOf(['linux/amd64', 'linux/arm64'], FLEET, withDown(fleet, 'linux-arm64'));
+    const hint =
+      'Bring node "linux-arm64" back (mpb doctor shows why it is down), or build the rest without it: --platform linux/amd64. --allow-degraded does not help: it never builds on a node that is down.';
     expect(checkRoutes(routes, gate).refusals.map(exitOf)).toEqual([3]);
     expect(checkRoutes(routes, gate).refusals).toEqual([
-      {
-        kind: 'node-down',
-        message: 'node "linux-arm64" is down, and linux/arm64 is built there',
-        hint: 'Run mpb doctor to see why; --allow-degraded builds anyway.',
-      },
+      { kind: 'node-down', message: 'node "linux-arm64" is down, and linux/arm64 is built there', hint },
     ]);
     expect(checkRoutes(routes, { ...gate, allowDegraded: true })).toEqual({
-      refusals: [],
-      warnings: ['node "linux-arm64" is down and builds linux/arm64: building anyway (--allow-degraded)'],
+      refusals: [
+        {
+          kind: 'node-down',
+          message:
+            'node "linux-arm64" is down, and linux/arm64 is built there (--allow-degraded builds only on nodes that are up)',
+          hint,
+        },
+      ],
+      warnings: [],
     });
+  });
+
+  it('every platform on a node that is down: no --platform to suggest, one hint for all', () => {
+    const down = withDown(withDown(fleet, 'linux-arm64'), 'linux-amd64');
+    const routes = routesOf(['linux/amd64', 'linux/arm64'], FLEET, down);
+    const summary = summarizeRefusals(checkRoutes(routes, gate).refusals);
+    expect(summary?.hint).toBe(
+      'Bring nodes "linux-amd64", "linux-arm64" back (mpb doctor shows why they are down). --allow-degraded does not help: it never builds on a node that is down.',
+    );
+  });
+
+  it('a node down that no requested platform goes to: nothing to refuse', () => {
+    const routes = routesOf(['linux/amd64'], FLEET, withDown(fleet, 'linux-arm64'));
+    expect(routes.every(isLive)).toBe(true);
+    expect(checkRoutes(routes, gate)).toEqual({ refusals: [], warnings: [] });
   });
 });
 
 describe('checkEnsured', () => {
   const served = routesOf(['linux/amd64'], FLEET, fleet);
   const unserved = routesOf(['linux/riscv64'], FLEET, fleet);
+  const onDown = routesOf(['linux/amd64', 'linux/arm64'], FLEET, withDown(fleet, 'linux-arm64'));
   const ensured = {
     builder: 'fleet',
     dryRun: false,
@@ -181,8 +205,79 @@ describe('checkEnsured', () => {
     ['unhealthy', ensured, served, false, ['unhealthy']],
     ['unhealthy, --allow-degraded, the platforms still served', ensured, served, true, []],
     ['unhealthy, --allow-degraded, a platform not served', ensured, unserved, true, ['unhealthy']],
+    ['unhealthy, --allow-degraded, a platform whose only node is down', ensured, onDown, true, ['unhealthy']],
   ])('%s', (_name, report, routes, allowDegraded, expected) => {
     expect(checkEnsured(report, routes, allowDegraded).map((r) => r.kind)).toEqual(expected);
+  });
+
+  it('suggests --allow-degraded only when every requested platform goes to a node that is up', () => {
+    const hintOf = (routes: Route[], allowDegraded = false) =>
+      checkEnsured(ensured, routes, allowDegraded)[0]!.hint;
+    expect(hintOf(served)).toBe(
+      'Fix the nodes above (mpb doctor fleet), or pass --allow-degraded: every requested platform is still built on a node that is up.',
+    );
+    for (const allowDegraded of [false, true]) {
+      expect(hintOf(onDown, allowDegraded)).toBe(
+        'Bring node "linux-arm64" back (mpb doctor shows why it is down), or build the rest without it: --platform linux/amd64. --allow-degraded does not help: it never builds on a node that is down.',
+      );
+      expect(hintOf(unserved, allowDegraded)).toBe(
+        'No node that is up serves linux/riscv64: fix the nodes above (mpb doctor fleet), or drop linux/riscv64 from --platform.',
+      );
+    }
+  });
+});
+
+describe('a down node a single build boots anyway (a platform pinned on no node)', () => {
+  const routes = routesOf(['linux/amd64'], FLEET, fleet);
+  const ensured = { builder: 'fleet', dryRun: false, outcome: 'unhealthy' as const, state: 'unhealthy' };
+  it('is refused, --allow-degraded or not, and --allow-degraded is not suggested', () => {
+    for (const allowDegraded of [false, true]) {
+      expect(checkRoutes(routes, { ...gate, allowDegraded, bootsDown: ['linux-arm64'] }).refusals).toEqual([
+        {
+          kind: 'node-down',
+          message:
+            'a requested platform is pinned on no node, so buildx starts every node for this build, and node "linux-arm64" is down: buildx would wait on it, then fail',
+          hint: 'Pin every requested platform on a node that is up (platforms: in the config), use --strategy split (needs --push: each node gets only its own platforms), or bring "linux-arm64" back (mpb doctor shows why). --allow-degraded does not help here.',
+        },
+      ]);
+      const refusals = checkEnsured(ensured, routes, allowDegraded, ['linux-arm64']);
+      expect(refusals.map((r) => r.kind)).toEqual(['unhealthy']);
+      expect(refusals[0]!.hint).not.toContain('pass --allow-degraded');
+    }
+  });
+});
+
+describe('checkPreflight', () => {
+  const probe = {
+    builder: 'fleet',
+    node: 'linux-arm64',
+    endpoint: 'tcp://10.0.0.2:1234',
+    state: 'down',
+    code: 'tcp.refused',
+    detail: 'connection refused',
+    fix: 'Start buildkitd there.',
+  } as unknown as ProbeResult;
+  const down = withDown(fleet, 'linux-arm64');
+  it('a platform on the dead node: refused with or without --allow-degraded, which it does not suggest', () => {
+    const routes = routesOf(['linux/amd64', 'linux/arm64'], undefined, down);
+    for (const allowDegraded of [false, true]) {
+      expect(checkPreflight('fleet', [probe], routes, allowDegraded)).toEqual([
+        {
+          kind: 'node-down',
+          code: 'tcp.refused',
+          message:
+            'builder "fleet" node "linux-arm64" (tcp://10.0.0.2:1234) is down: connection refused [tcp.refused]',
+          hint: 'Start buildkitd there. Then run: mpb doctor fleet',
+        },
+      ]);
+    }
+  });
+  it('no requested platform on the dead node: --allow-degraded builds, and is suggested without it', () => {
+    const routes = routesOf(['linux/amd64'], undefined, down);
+    expect(checkPreflight('fleet', [probe], routes, true)).toEqual([]);
+    expect(checkPreflight('fleet', [probe], routes, false)[0]!.hint).toBe(
+      'Start buildkitd there. Then run: mpb doctor fleet. Or pass --allow-degraded: every requested platform is still built on a node that is up.',
+    );
   });
 });
 

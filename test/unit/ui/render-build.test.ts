@@ -60,6 +60,27 @@ describe('renderSummary', () => {
     ]);
   });
 
+  it('a build that exported nothing: the result is in the build cache only, the tag names no image, and what to add', () => {
+    expect(
+      renderSummary(
+        {
+          builder: 'builder',
+          images: ['app:1'],
+          digest: undefined,
+          routes: [],
+          durationMs: 850,
+          cacheOnly: true,
+        },
+        c,
+      ),
+    ).toEqual([
+      '✓ built on builder "builder" in 850 ms: the result is in the build cache only',
+      '  nothing exported it (no --push, --load or --output). To get the image out,',
+      '  build again with --push (and -t REPO:TAG), --load or -o type=oci,dest=FILE.',
+      '  tag  app:1 (not exported)',
+    ]);
+  });
+
   it('leaves out what the build did not produce', () => {
     expect(
       renderSummary({ builder: 'b', images: [], digest: undefined, routes: [], durationMs: 850 }, c),
