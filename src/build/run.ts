@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TIMEOUT_MS } from '../buildx/exec.js';
+import { loadExeca, TIMEOUT_MS } from '../buildx/exec.js';
 import type { ImageReport } from '../buildx/parse/imagetools.js';
 import type { BuildReport } from '../core/build-report.js';
 import { isUp } from '../core/strategy.js';
@@ -55,6 +55,8 @@ export async function runPlan(
   const dir = await makeTempDir();
   try {
     await prepareHelpers(deps, target, plan.jobs);
+    // execa in hand first: buildx then spawns before the reporting modules below start loading, not after.
+    await loadExeca();
     const running = runJobs(deps, plan.jobs, dir, {
       nodes: target.probeNodes,
       watch: {
