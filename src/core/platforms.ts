@@ -83,7 +83,12 @@ export function declarationMismatches(
   truth: NativeTruth,
 ): { platform: string; message: string }[] {
   if (!declared || truth.source === 'declared' || truth.source === 'listed') return [];
-  const said = truth.source === 'worker' ? "its BuildKit worker's native platform" : 'its Docker host';
+  const said =
+    truth.source === 'worker'
+      ? "its BuildKit worker's native platform"
+      : truth.source === 'cluster-node'
+        ? 'the cluster node its pods run on'
+        : 'its Docker host';
   return declared.platforms
     .filter((p) => !runsNatively(truth.platforms, p))
     .map((platform) => ({

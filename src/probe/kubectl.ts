@@ -1,10 +1,12 @@
 // A kubernetes node, looked at through kubectl: the kubeconfig resolves and the API server answers, the
-// namespace exists, the node's Deployment and its pods are ready. The reading of kubectl's JSON is pure.
+// namespace exists, the node's Deployment and its pods are ready, and what CPU the cluster node under them is.
+// The reading of kubectl's JSON is pure.
 import type { Runner } from '../buildx/run-types.js';
 import { diagnoseKubernetesError } from '../drivers/kubernetes.js';
 import type { NodeFacts } from '../drivers/types.js';
 import { explainingLine } from '../tool-noise.js';
-import type { StepOutcome } from './types.js';
+import { nativeOfDockerHost } from './native.js';
+import type { NativeTruth, StepOutcome } from './types.js';
 
 /** What `kubectl get deployment NODE -o json` says about readiness (apps/v1 Deployment). */
 export interface DeploymentFacts {
@@ -35,6 +37,31 @@ export function parseDeployment(json: string): DeploymentFacts | undefined {
     ready: count(record(d.status).readyReplicas),
     selector: labels.length > 0 ? labels.map(([k, v]) => `${k}=${String(v)}`).join(',') : undefined,
   };
+}
+
+const parsed = (json: string): unknown => {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+};
+
+/** The cluster node a running pod of a `kubectl get pods -o json` list is scheduled on. */
+export function podNodeName(json: string): string | undefined {
+  const items = record(parsed(json)).items;
+  if (!Array.isArray(items)) return undefined;
+  const name = items.map((i) => record(record(i).spec).nodeName).find((n) => typeof n === 'string');
+  return name as string | undefined;
+}
+
+/** A cluster node's `kubernetes.io/os` and `kubernetes.io/arch` labels (`kubectl get node NAME -o json`). */
+export function nodePlatformOf(json: string): NativeTruth | undefined {
+  const labels = record(record(record(parsed(json)).metadata).labels);
+  const [os, arch] = [labels['kubernetes.io/os'], labels['kubernetes.io/arch']];
+  if (typeof arch !== 'string') return undefined;
+  const truth = nativeOfDockerHost(typeof os === 'string' ? os : 'linux', arch);
+  return truth && { ...truth, source: 'cluster-node' };
 }
 
 /** Why pods of a `kubectl get pods -o json` list are not ready: unschedulable, image pull, crash, or pending. */
@@ -80,6 +107,20 @@ function failed(facts: NodeFacts, stderr: string, fallbackFix: string): StepOutc
   };
 }
 
+/** What the cluster node under the BuildKit pods runs (its `kubernetes.io/arch` label); undefined if unknown. */
+async function clusterNodeOf(
+  run: Runner,
+  scope: readonly string[],
+  selector: string,
+  opts: { timeoutMs: number },
+): Promise<NativeTruth | undefined> {
+  const pods = await run('kubectl', [...scope, 'get', 'pods', '-l', selector, '-o', 'json'], opts);
+  const name = pods.outcome.kind === 'ok' ? podNodeName(pods.stdout) : undefined;
+  if (name === undefined) return undefined;
+  const node = await run('kubectl', ['get', 'node', name, '-o', 'json'], opts);
+  return node.outcome.kind === 'ok' ? nodePlatformOf(node.stdout) : undefined;
+}
+
 /**
  * Checks one kubernetes node with kubectl (argv via the one runner). `missing` when kubectl is not on PATH, so
  * the caller can say what was not checked; otherwise what was found, down with the named cause.
@@ -114,14 +155,19 @@ export async function checkKubernetesNode(
   }
   const deployment = parseDeployment(d.stdout);
   if (!deployment) return { ok: true, check: [...checks, `deployment ${facts.node} exists`].join('; ') };
-  if (deployment.ready >= deployment.wanted)
+  if (deployment.ready >= deployment.wanted) {
+    const native = deployment.selector
+      ? await clusterNodeOf(run, scope, deployment.selector, opts)
+      : undefined;
     return {
       ok: true,
       check: [
         ...checks,
-        `deployment ${facts.node}: ${deployment.ready}/${deployment.wanted} pods ready`,
+        `deployment ${facts.node}: ${deployment.ready}/${deployment.wanted} pods ready${native ? ` on a ${native.platforms[0]} cluster node` : ''}`,
       ].join('; '),
+      ...(native ? { native } : {}),
     };
+  }
   const p = deployment.selector
     ? await run('kubectl', [...scope, 'get', 'pods', '-l', deployment.selector, '-o', 'json'], opts)
     : undefined;

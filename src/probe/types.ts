@@ -46,11 +46,11 @@ export interface ProbeWarning {
 /**
  * What a node's hardware runs without an emulator, and who said so: BuildKit's own worker list (native platform
  * first; a worker started with an explicit platform list is taken at its word), the Docker host its BuildKit
- * container runs on (`Server.Arch`), or, where no signal answers, the config's declaration.
+ * container runs on (`Server.Arch`), the cluster node a kubernetes pod runs on (`kubernetes.io/arch`), or, where no signal answers, the config's declaration.
  */
 export interface NativeTruth {
   platforms: string[];
-  source: 'worker' | 'docker-host' | 'declared' | 'listed';
+  source: 'worker' | 'docker-host' | 'cluster-node' | 'declared' | 'listed';
 }
 
 export interface ProbeTarget {

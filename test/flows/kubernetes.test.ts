@@ -95,6 +95,23 @@ describe('kubernetes builders', () => {
     expect(inspects.at(-1)).not.toContain('--bootstrap');
   });
 
+  it("native is the cluster node's word: a node declared arm64 whose pods run on an amd64 node is warned", async () => {
+    const { mpb } = await setup('0.29.1', [node('k8s0', ['linux/arm64'], {})]);
+    expect((await mpb(['ensure-builder'])).exitCode).toBe(0);
+    const doctor = JSON.parse((await mpb(['--json', 'doctor'])).stdout);
+    const emulated = doctor.checks.find((c: { code: string }) => c.code === 'platform.emulated');
+    expect(emulated).toMatchObject({ ok: true, warning: true });
+    expect(emulated.detail).toContain(
+      'node "k8s0" declares linux/arm64 native, but it runs linux/amd64 (the cluster node its pods run on)',
+    );
+    const ensured = JSON.parse((await mpb(['--json', 'ensure-builder'])).stdout);
+    expect(ensured.builders[0].health.nodes[0]).toMatchObject({
+      nativeSource: 'cluster-node',
+      emulated: expect.arrayContaining(['linux/arm64']),
+    });
+    expect(ensured.builders[0].health.nodes[0].native).toContain('linux/amd64');
+  });
+
   it('`timeout` on buildx 0.13.1 is refused before buildx runs, naming 0.15', async () => {
     const { mpb, buildxCalls } = await setup('0.13.1', [
       node('k8m-amd64', ['linux/amd64'], { timeout: '25s' }),

@@ -1,5 +1,5 @@
-// The fake `kubectl`: `get namespace NS -o name`, `[-n NS] get deployment NAME -o json` and
-// `[-n NS] get pods -l app=NAME -o json`, answered from the fake cluster (workers.mjs clusterOf), with
+// The fake `kubectl`: `get namespace NS -o name`, `[-n NS] get deployment NAME -o json`,
+// `[-n NS] get pods -l app=NAME -o json` and `get node NAME -o json`, answered from the fake cluster (workers.mjs clusterOf), with
 // client-go's NotFound words. Anything else exits 1 saying so.
 import { logCall } from './runtime.mjs';
 import { readState } from './state.mjs';
@@ -59,10 +59,18 @@ if (verb === 'get' && kind === 'namespace') {
   const items = d
     ? Array.from({ length: d.replicas }, (_, i) => ({
         metadata: { name: `${app}-fake-${i}` },
+        ...(d.ready ? { spec: { nodeName: 'fake-node-0' } } : {}),
         status: d.ready ? running : pending,
       }))
     : [];
   answer(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 4)}\n`);
+} else if (verb === 'get' && kind === 'node') {
+  // The cluster's one node, whose CPU the fake cluster's first arch is.
+  if (name !== 'fake-node-0') notFound('nodes', name);
+  else {
+    const labels = { 'kubernetes.io/arch': cluster.archs[0], 'kubernetes.io/os': 'linux' };
+    answer(`${JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels } }, null, 4)}\n`);
+  }
 } else {
   answer('', `fake kubectl: not imitated: ${argv.join(' ')}\n`, 1);
 }

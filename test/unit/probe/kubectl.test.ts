@@ -2,7 +2,13 @@
 // written to the Kubernetes API shapes (apps/v1 Deployment, v1 PodList); the errors are client-go's words.
 import { describe, expect, it } from 'vitest';
 import type { Runner } from '../../../src/buildx/run-types.js';
-import { checkKubernetesNode, parseDeployment, podProblems } from '../../../src/probe/kubectl.js';
+import {
+  checkKubernetesNode,
+  nodePlatformOf,
+  parseDeployment,
+  podNodeName,
+  podProblems,
+} from '../../../src/probe/kubectl.js';
 import { fakeRun } from '../../helpers/fake-run.js';
 
 const deployment = (ready: number | undefined, replicas = 1) =>
@@ -58,6 +64,26 @@ describe('kubectl JSON', () => {
     expect(podProblems(pods({ phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }))).toEqual(
       [],
     );
+  });
+});
+
+describe("the cluster node's CPU", () => {
+  it("reads the node a pod runs on, and that node's os and arch labels", () => {
+    const pods = { kind: 'List', items: [{ metadata: { name: 'p' }, spec: { nodeName: 'pool-a-1' } }] };
+    expect(podNodeName(JSON.stringify(pods))).toBe('pool-a-1');
+    expect(
+      podNodeName(JSON.stringify({ kind: 'List', items: [{ metadata: { name: 'p' } }] })),
+    ).toBeUndefined();
+    const node = {
+      kind: 'Node',
+      metadata: { labels: { 'kubernetes.io/arch': 'arm64', 'kubernetes.io/os': 'linux' } },
+    };
+    expect(nodePlatformOf(JSON.stringify(node))).toEqual({
+      platforms: ['linux/arm64'],
+      source: 'cluster-node',
+    });
+    expect(nodePlatformOf('{"kind":"Node","metadata":{"labels":{}}}')).toBeUndefined();
+    expect(nodePlatformOf('not json')).toBeUndefined();
   });
 });
 
