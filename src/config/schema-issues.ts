@@ -1,6 +1,7 @@
 // zod's issues, rewritten as findings a person can act on: which key, what it holds, what to write instead.
 import { z } from 'zod';
 import { quote } from '../quote-value.js';
+import { editDistance } from './edit-distance.js';
 import { configSchema, NAME_PATTERN } from './schema.js';
 import type { Finding, YamlPath } from './yaml-source.js';
 
@@ -83,24 +84,10 @@ function shapeAt(path: YamlPath): z.ZodType | undefined {
   return schema;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
 function unknownKeyHint(path: YamlPath, key: string): string {
   const schema = shapeAt(path);
   const allowed = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-  const near = allowed.find((k) => k.toLowerCase() === key.toLowerCase() || distance(k, key) <= 2);
+  const near = allowed.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
   const list = `Allowed here: ${allowed.join(', ')}.`;
   return near ? `Did you mean "${near}"? ${list}` : list;
 }
@@ -110,7 +97,7 @@ export function nearValue(text: string, allowed: readonly string[]): string | un
   const plain = (v: string) => v.toLowerCase().replace(/[_\s-]+/g, '');
   return (
     allowed.find((v) => plain(v) === plain(text)) ??
-    allowed.find((v) => distance(v.toLowerCase(), text.toLowerCase()) <= 2)
+    allowed.find((v) => editDistance(v.toLowerCase(), text.toLowerCase()) <= 2)
   );
 }
 

@@ -1,6 +1,7 @@
 // A "did you mean" for a platform the config or --platform names wrongly: Docker Hub's spellings, an os joined
 // with another separator, a near miss of a common platform.
 import { normalizePlatform, OSES } from '../buildx/platform.js';
+import { editDistance } from './edit-distance.js';
 
 // Docker Hub's repository prefixes (`arm64v8/alpine`), and other names people write for an architecture.
 const HUB_NAMES: Record<string, string> = {
@@ -33,20 +34,6 @@ const COMMON = [
   'linux/riscv64',
 ];
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
 /**
  * The platform a text that is not one probably means, for a "did you mean": Docker Hub's `arm64v8` and its
  * kin, an arch written in any case, separators or an os mistyped (`linux-amd64`, `linux_arm64`), or a near
@@ -64,7 +51,7 @@ export function suggestPlatform(text: string): string | undefined {
   const candidates = [...COMMON, ...COMMON.map((p) => p.slice('linux/'.length))];
   let best: { platform: string; d: number } | undefined;
   for (const c of candidates) {
-    const d = distance(t, c);
+    const d = editDistance(t, c);
     if (d <= 2 && (!best || d < best.d)) best = { platform: normalizePlatform(c)!, d };
   }
   return best?.platform;
