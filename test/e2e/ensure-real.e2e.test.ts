@@ -106,7 +106,7 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
           createLine('fleet', arm, true),
           '# add node "ppc" to the new builder',
           createLine('fleet', ppc, true),
-          ...first.map((n) => `  ✗ ${n.name} ${endpointOf(n)}: ${refused(n.port)}`),
+          ...first.map((n) => `  ✗ ${n.name} ${endpointOf(n)}: ${refused(n.port)} [tcp.refused]`),
         ]),
       );
       expect(await readStore(env, 'fleet')).toBeUndefined();
@@ -130,14 +130,14 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
         ['append', 'ppc'],
       ]);
       expect(report.executed.map((a: { exitCode: number }) => a.exitCode)).toEqual([0, 0, 0]);
-      type Probe = { node: string; state: string; reason: string; detail: string };
-      expect(report.preflight.map((p: Probe) => [p.node, p.state, p.reason, p.detail])).toEqual(
-        first.map((n) => [n.name, 'down', 'refused', refused(n.port)]),
+      type Probe = { node: string; state: string; code: string; detail: string };
+      expect(report.preflight.map((p: Probe) => [p.node, p.state, p.code, p.detail])).toEqual(
+        first.map((n) => [n.name, 'down', 'tcp.refused', refused(n.port)]),
       );
-      type Verdict = { node: string; verdict: { result: string; why: string } };
-      expect(report.health.nodes.map((n: Verdict) => [n.node, n.verdict.result, n.verdict.why])).toEqual(
-        first.map((n) => [n.name, 'down', `refused: ${refused(n.port)}`]),
-      );
+      type Verdict = { node: string; verdict: { result: string; code: string; why: string } };
+      expect(
+        report.health.nodes.map((n: Verdict) => [n.node, n.verdict.result, n.verdict.code, n.verdict.why]),
+      ).toEqual(first.map((n) => [n.name, 'down', 'tcp.refused', refused(n.port)]));
       // The preflight already knows every node is dead: buildx's bootstrap (20 s from 0.13) is not started.
       expect(stderr).toContain('$ docker buildx create --name fleet --node amd ');
       expect(stderr).not.toContain('--bootstrap');
