@@ -8,8 +8,7 @@ import { currentChoice } from '../config/current.js';
 import { type BuilderFrom, choiceLine, chosenBuilder, findBuilder } from '../config/select.js';
 import type { BuilderSpec, ResolvedConfig } from '../config/types.js';
 import { checkRequest, REFUSAL_OUTCOME, summarizeRefusals } from '../core/build-gate.js';
-import { nativePlatformsOf } from '../core/platforms.js';
-import { type RoutingNode, routingNodesOf } from '../core/routing.js';
+import { nativeTruthOfNode, type RoutingNode, routingNodesOf } from '../core/routing.js';
 import { type Deps, optionalConfigOf, warnAbout } from '../deps.js';
 import { nodeStateOf } from '../drivers/registry.js';
 import { refusalError, UsageError } from '../errors.js';
@@ -145,7 +144,7 @@ async function declaredTarget(
 /** Without --platform buildx builds for the first node's own platform (BuildKit's default worker platform). */
 function defaultPlatformOf(nodes: readonly RoutingNode[]): string[] {
   const first = nodes[0];
-  return first ? nativePlatformsOf(first.listed, first.declared).slice(0, 1) : [];
+  return first ? nativeTruthOfNode(first).platforms.slice(0, 1) : [];
 }
 
 async function undeclaredTarget(

@@ -64,15 +64,6 @@ export function nativeTruthOf(
   return { platforms: guess ? [guess.platform] : [], source: 'listed' };
 }
 
-/** The platforms a node runs natively (nativeTruthOf). */
-export function nativePlatformsOf(
-  listed: readonly PlatformEntry[],
-  declared?: DeclaredPlatforms,
-  observed?: NativeTruth,
-): string[] {
-  return nativeTruthOf(listed, declared, observed).platforms;
-}
-
 /**
  * The declared-native platforms of a node that its hardware emulates, by what the node said (never by the
  * declaration itself): each with a sentence that says what runs there and what to write instead.
