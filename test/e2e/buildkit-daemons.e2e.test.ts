@@ -200,7 +200,7 @@ describe('the fault controls', () => {
     async () => {
       const b = daemon('b');
       const pid = b.pid();
-      b.freeze();
+      await b.freeze();
       expect(await answers('b')).toBe(false);
       b.thaw();
       expect(await answers('b')).toBe(true);

@@ -95,7 +95,11 @@ describe('Ctrl-C during a real split build', () => {
       expect(processesNaming(context).length, stderr).toBeGreaterThan(0);
       child.kill('SIGINT'); // to mpb alone, as CI's runner would: mpb stops its children itself
       expect(await exited, stderr).toBe(130);
-      expect(readdirSync(tmp), 'mpb left its temp folder').toEqual([]);
+      // mpb's own (Node 22+ may keep its compile cache in TMPDIR too).
+      expect(
+        readdirSync(tmp).filter((name) => name.startsWith('mpb-')),
+        'mpb left its temp folder',
+      ).toEqual([]);
       expect(processesNaming(context), 'buildx left running').toEqual([]);
       expect(await tagsOf(base.registry.host, 'interrupt')).toEqual([]);
     },

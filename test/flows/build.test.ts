@@ -615,7 +615,8 @@ describe('Ctrl-C', () => {
     if (signalGroup) process.kill(-child.pid!, 'SIGINT');
     else child.kill('SIGINT');
     const code = await exited;
-    expect(readdirSync(tmp)).toEqual([]);
+    // mpb's own (Node 22+ may keep its compile cache in TMPDIR too).
+    expect(readdirSync(tmp).filter((name) => name.startsWith('mpb-'))).toEqual([]);
     return { w, code };
   }
 

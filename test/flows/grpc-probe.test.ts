@@ -106,7 +106,7 @@ describeUnless(whySkip(started), 'a real buildkitd', () => {
   });
 
   it('frozen (SIGSTOP): the kernel still accepts TCP, the handshake never ends: tls.timeout', async () => {
-    daemon.freeze();
+    await daemon.freeze();
     try {
       const r = await probeNode(nodeAt(daemon.port, own()), { timeoutMs: 1_000 });
       expect(r).toMatchObject({ state: 'down', code: 'tls.timeout' });

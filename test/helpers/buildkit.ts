@@ -63,8 +63,11 @@ export interface Daemon {
   stop(): Promise<void>;
   /** SIGKILL, waits for the exit: a node that dies mid-build. */
   kill(): Promise<void>;
-  /** SIGSTOP: the port stays open and answers nothing, like a hung host. */
-  freeze(): void;
+  /**
+   * SIGSTOP: the port stays open and answers nothing, like a hung host. Resolves once every thread has stopped:
+   * a group stop reaches each thread at its next signal check, and a Go thread may still finish a handshake.
+   */
+  freeze(): Promise<void>;
   /** SIGCONT after freeze. */
   thaw(): void;
   /**
@@ -173,6 +176,23 @@ interface DaemonContext {
   binaries: BuildkitBinaries;
   certs: CertFiles;
   buildctlArgs: (d: { port: number }) => string[];
+}
+
+/** Waits (up to 5 s) until every thread of `pid` is stopped (`T` in /proc/PID/task/TID/stat). */
+async function allThreadsStopped(pid: number): Promise<void> {
+  const stateOf = (tid: string) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    } catch {
+      return 'T'; // the thread ended
+    }
+  };
+  for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
+    const tasks = existsSync(`/proc/${pid}/task`) ? readdirSync(`/proc/${pid}/task`) : [];
+    if (tasks.every((tid) => stateOf(tid) === 'T' || stateOf(tid) === 't')) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Every process below `pid`, from each /proc/N/stat's parent: the `runc` runs and RUN steps of a daemon. */
@@ -290,8 +310,10 @@ async function startDaemon(spec: DaemonSpec, ctx: DaemonContext): Promise<Daemon
     platforms,
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
-    freeze: () => {
+    freeze: async () => {
+      const pid = child?.pid;
       child?.kill('SIGSTOP');
+      if (pid !== undefined) await allThreadsStopped(pid);
     },
     thaw: () => {
       child?.kill('SIGCONT');
