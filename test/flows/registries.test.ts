@@ -47,7 +47,7 @@ builders:
     expect(readFileSync(file, 'utf8')).toContain(MIRROR);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // buildx keeps the file's content in its store: what BuildKit starts with.
-    const files = w.fake.state().builders['dc']?.nodes[0]?.files as Record<string, string> | null | undefined;
+    const files = w.fake.state().builders['dc']?.nodes[0]?.files;
     expect(Buffer.from(files?.['buildkitd.toml'] ?? '', 'base64').toString()).toContain(MIRROR);
 
     const mtime = statSync(file).mtimeMs;
