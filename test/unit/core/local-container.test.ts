@@ -3,6 +3,7 @@ import type { ContainerState } from '../../../src/buildx/container-args.js';
 import { containerNameOf } from '../../../src/buildx/container-names.js';
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
 import { versionOf } from '../../../src/buildx/version.js';
+import { containerSpecOf } from '../../../src/core/local-container.js';
 import { planEnsure } from '../../../src/core/plan.js';
 import { planRemove } from '../../../src/core/plan-remove.js';
 import type { Plan } from '../../../src/core/plan-types.js';
@@ -120,6 +121,19 @@ describe('planEnsure with a local node: container states × builder states', () 
       'container-create mac',
       'container-start mac',
     ]);
+  });
+
+  it('hashes registries into the spec only when a node has them: a change re-creates the container', () => {
+    const hash = (node: typeof MAC) => containerSpecOf('fleet', node)!.labels['mpb.spec-hash'];
+    const withMirror = (mirror: string) =>
+      nodeSpec({
+        ...MAC,
+        buildkitdConfig: '/cfg/mpb-certs/fleet/mac/buildkitd.toml',
+        registries: { 'docker.io': { mirrors: [mirror] } },
+      });
+    expect(hash(MAC)).toBe(HASH);
+    expect(hash(withMirror('a.example.com'))).not.toBe(hash(withMirror('b.example.com')));
+    expect(hash(withMirror('a.example.com'))).toBe(hash(withMirror('a.example.com')));
   });
 
   it('names containers after builder and node, in the characters Docker allows', () => {
