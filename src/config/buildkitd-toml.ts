@@ -105,7 +105,7 @@ export function checkToml(text: string): TomlProblem[] {
   const keysIn = new Map<string, Set<string>>();
   let table = '';
   let open: { scan: ValueScan; line: number } | undefined;
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const problem = (line: number, column: number, message: string) => {
     problems.push({ line, column, message });
   };

@@ -28,12 +28,14 @@ export function containerSpecOf(builder: string, node: NodeSpec): ContainerSpec 
   if (!node.local) return undefined;
   const name = containerNameOf(builder, node.name);
   const flags = splitWords(node.buildkitdFlags ?? '');
+  const files = [...new Set(Object.values(node.registries ?? {}).flatMap((r) => r.ca ?? []))].sort();
   return {
     name,
     volume: `${name}-state`,
     image: node.local.image,
     buildkitdFlags: flags,
     buildkitdConfig: node.buildkitdConfig,
+    ...(files.length > 0 ? { files } : {}),
     labels: {
       'mpb.builder': builder,
       'mpb.node': node.name,

@@ -118,6 +118,7 @@ describe('checkToml', () => {
     ['a multi-line list', 'a = [\n  "x", # one\n  "y",\n]\n'],
     ['a multi-line string', 's = """\nline [ with { brackets\n"""\nb = 1\n'],
     ['literal strings and inline tables', 'p = \'C:\\\\x\'\nt = { a = 1, b = "]" }\n'],
+    ['a byte-order mark and CRLF', '\uFEFFdebug = true\r\n[grpc]\r\n  uid = 0\r\n'],
     ['numbers and dates', 'a = -1\nb = 1.5e3\nc = inf\nd = 1979-05-27T07:32:00Z\n'],
   ];
   it.each(good)('reads %s', (_, text) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerState } from '../../../src/buildx/container-args.js';
+import { type ContainerState, containerCreateArgs } from '../../../src/buildx/container-args.js';
 import { containerNameOf } from '../../../src/buildx/container-names.js';
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
 import { versionOf } from '../../../src/buildx/version.js';
@@ -134,6 +134,22 @@ describe('planEnsure with a local node: container states × builder states', () 
     expect(hash(MAC)).toBe(HASH);
     expect(hash(withMirror('a.example.com'))).not.toBe(hash(withMirror('b.example.com')));
     expect(hash(withMirror('a.example.com'))).toBe(hash(withMirror('a.example.com')));
+  });
+
+  it('mounts the registry CA files at their own paths, read-only, so the config finds them in the container', () => {
+    const node = nodeSpec({
+      ...MAC,
+      buildkitdConfig: '/cfg/buildkitd.toml',
+      registries: { 'a.io': { ca: ['/certs/b.pem', '/certs/a,1.pem'] }, 'b.io': { ca: ['/certs/b.pem'] } },
+    });
+    const argv = containerCreateArgs(containerSpecOf('fleet', node)!);
+    const mounts = argv.flatMap((a, i) => (argv[i - 1] === '--mount' ? [a] : []));
+    expect(mounts).toEqual([
+      'type=bind,source=/cfg/buildkitd.toml,target=/etc/buildkit/buildkitd.toml,readonly',
+      'type=bind,"source=/certs/a,1.pem","target=/certs/a,1.pem",readonly',
+      'type=bind,source=/certs/b.pem,target=/certs/b.pem,readonly',
+    ]);
+    expect(argv.slice(-2)).toEqual(['--config', '/etc/buildkit/buildkitd.toml']);
   });
 
   it('names containers after builder and node, in the characters Docker allows', () => {
