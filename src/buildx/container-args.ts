@@ -16,6 +16,11 @@ export interface ContainerSpec {
   buildkitdFlags: string[];
   /** Absolute host path of a buildkitd.toml. */
   buildkitdConfig: string | undefined;
+  /**
+   * Host files the config names (registry CA files), mounted read-only at the same path: buildx copies them into
+   * the containers it starts, mpb's container reads them where the config says.
+   */
+  files?: string[];
   labels: Record<string, string>;
 }
 
@@ -45,6 +50,9 @@ export function containerCreateArgs(spec: ContainerSpec): string[] {
   if (spec.buildkitdConfig) {
     const mount = `type=bind,${csvField(`source=${spec.buildkitdConfig}`)},target=${BUILDKITD_CONFIG_PATH},readonly`;
     args.push('--mount', mount);
+  }
+  for (const file of spec.files ?? []) {
+    args.push('--mount', `type=bind,${csvField(`source=${file}`)},${csvField(`target=${file}`)},readonly`);
   }
   args.push(spec.image);
   if (spec.buildkitdConfig) args.push('--config', BUILDKITD_CONFIG_PATH);

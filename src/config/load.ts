@@ -2,12 +2,14 @@
 // Every stage reports all of its problems, each with file, line, column and a hint.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Context } from '../context.js';
+import { DRIVERS } from '../drivers/registry.js';
 import type { ConfigIssue } from '../errors.js';
 import { explainErrno } from '../fs-errors.js';
 import { quote } from '../quote-value.js';
-import { certsDirOf, writePemFile } from '../state/pem-files.js';
+import { builderCertsDirOf, certsDirOf, writePemFile } from '../state/pem-files.js';
+import { checkToml, effectiveRegistries, registriesToml } from './buildkitd-toml.js';
 import {
   configCandidates,
   displayPath,
@@ -19,7 +21,7 @@ import { type NamedFile, normalizeConfig, pemTextHint } from './normalize.js';
 import { checkRules } from './rules.js';
 import { configSchema, DEFAULT_LOCAL_IMAGE, type RawConfig, type RawNode } from './schema.js';
 import { findingsOfSchema } from './schema-issues.js';
-import type { BuilderSpec, ResolvedConfig } from './types.js';
+import type { BuilderSpec, RegistrySpec, ResolvedConfig } from './types.js';
 import {
   describePath,
   type Finding,
@@ -162,7 +164,107 @@ function missingTlsWarnings(
   });
 }
 
-function toResolved(file: string, raw: RawConfig, source: YamlSource): ResolvedConfig {
+// A buildkitd.toml is small; a larger one is the wrong file.
+const MAX_TOML_BYTES = 256 * 1024;
+const BAD_TOML_HINT =
+  'Fix the file: buildx does not read it before create, and a builder created with a bad one cannot be removed (docker/buildx#2505).';
+
+/** A declared buildkitd.toml that does not read as TOML, as a finding at its buildkitdConfig value. */
+function badTomlFile({ at, path }: NamedFile): Finding | undefined {
+  let text: string;
+  try {
+    if (statSync(path).size > MAX_TOML_BYTES) {
+      return {
+        at,
+        message: `${path} has more than ${MAX_TOML_BYTES} bytes: not a buildkitd.toml`,
+        hint: BAD_TOML_HINT,
+      };
+    }
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // reported as unreadable
+  }
+  const [first, ...more] = checkToml(text);
+  if (first === undefined) return undefined;
+  const others = more.length > 0 ? ` (and ${more.length} more)` : '';
+  return {
+    at,
+    message: `${path}:${first.line}:${first.column}: not valid TOML: ${first.message}${others}`,
+    hint: BAD_TOML_HINT,
+  };
+}
+
+/** Whether the node at `at` (builders.NAME.nodes.I…) has a buildkitd that buildx or mpb starts. */
+function startsBuildkitd(config: RawConfig, at: YamlPath): boolean {
+  const builder = config.builders[String(at[1])];
+  const node = builder?.nodes[Number(at[3])];
+  return builder !== undefined && (DRIVERS[builder.driver].startsBuildkitd || node?.local === true);
+}
+
+/** The buildkitd.toml mpb writes for a node with registries, and the registries it holds. */
+interface NodeToml {
+  at: YamlPath;
+  path: string;
+  pem: string;
+  what: string;
+  registries: Record<string, RegistrySpec>;
+}
+
+const nodeKey = (builder: string, node: string) => `${builder}\n${node}`;
+
+/**
+ * The buildkitd.toml of every node whose buildkitd buildx or mpb starts and that has registries (its builder's
+ * or its own): its own buildkitd.toml, if any, and the registry tables, in the builder's private folder beside
+ * its PEM files (mpb rm removes it). A registry configured in both is a finding at the node's buildkitdConfig.
+ */
+function nodeTomls(
+  config: RawConfig,
+  certsDir: string,
+): { tomls: Map<string, NodeToml>; findings: Finding[] } {
+  const tomls = new Map<string, NodeToml>();
+  const findings: Finding[] = [];
+  for (const [name, b] of Object.entries(config.builders)) {
+    b.nodes.forEach((n, i) => {
+      if (!startsBuildkitd(config, ['builders', name, 'nodes', i])) return;
+      const registries = effectiveRegistries(b.registries, n.registries);
+      if (registries === undefined || Object.keys(registries).length === 0) return;
+      const at = ['builders', name, 'nodes', i];
+      let existing: string | undefined;
+      if (n.buildkitdConfig !== undefined) {
+        try {
+          existing = readFileSync(n.buildkitdConfig, 'utf8');
+        } catch {
+          return; // reported as unreadable
+        }
+      }
+      const toml = registriesToml(registries, existing);
+      if (!toml.ok) {
+        const fromNode = n.registries?.[toml.host] !== undefined;
+        findings.push({
+          at: [...at, 'buildkitdConfig'],
+          message: `${n.buildkitdConfig}:${toml.line} configures registry "${toml.host}", which registries: of this ${fromNode ? 'node' : 'builder'} configures too`,
+          hint: `Keep "${toml.host}" in one place: remove its table from that file, or its entry from registries:.`,
+        });
+        return;
+      }
+      tomls.set(nodeKey(name, n.name), {
+        at: [...at, 'registries'],
+        path: join(builderCertsDirOf(certsDir, name), n.name, 'buildkitd.toml'),
+        pem: toml.text,
+        what: 'the buildkitd.toml of this node',
+        registries,
+      });
+    });
+  }
+  return { tomls, findings };
+}
+
+function toResolved(
+  file: string,
+  raw: RawConfig,
+  source: YamlSource,
+  tomls: ReadonlyMap<string, NodeToml>,
+): ResolvedConfig {
   const pos = (at: (string | number)[], on?: 'key') => ({ path: source.file, ...source.locate(at, on) });
   const builders: BuilderSpec[] = Object.entries(raw.builders).map(([name, b]) => ({
     name,
@@ -179,7 +281,10 @@ function toResolved(file: string, raw: RawConfig, source: YamlSource): ResolvedC
       tls: n.tls && { ca: n.tls.ca, cert: n.tls.cert, key: n.tls.key, servername: n.tls.servername },
       driverOpts: Object.fromEntries(Object.entries(n.driverOpts ?? {}).map(([k, v]) => [k, String(v)])),
       buildkitdFlags: n.buildkitdFlags,
-      buildkitdConfig: n.buildkitdConfig,
+      buildkitdConfig: tomls.get(nodeKey(name, n.name))?.path ?? n.buildkitdConfig,
+      ...(tomls.has(nodeKey(name, n.name))
+        ? { registries: tomls.get(nodeKey(name, n.name))!.registries }
+        : {}),
       local: n.local === true ? { image: n.image ?? DEFAULT_LOCAL_IMAGE } : undefined,
       pos: pos(['builders', name, 'nodes', i]),
     })),
@@ -244,6 +349,19 @@ function load(options: LoadOptions, named: string[]): { result: LoadResult; file
     .filter((f) => !missingTls.includes(f))
     .map(unreadableFile)
     .filter((f) => f !== undefined);
+  const badToml = normalized.files
+    .filter((f) => f.at.at(-1) === 'buildkitdConfig' && !unreadable.some((u) => u.at === f.at))
+    .filter((f) => startsBuildkitd(normalized.config, f.at)) // else the rules say the key does not belong
+    .map(badTomlFile)
+    .filter((f) => f !== undefined);
+  unreadable.push(...badToml);
+  const certsDir = certsDirOf(options.env);
+  const generated =
+    badToml.length > 0
+      ? { tomls: new Map<string, NodeToml>(), findings: [] }
+      : nodeTomls(normalized.config, certsDir);
+  unreadable.push(...generated.findings);
+  named.push(...[...generated.tomls.values()].map((t) => t.path));
   const rules = checkRules(normalized.config);
   // A value that failed to expand (or names no readable file) is reported once: the rules would add noise there.
   const failed = new Set([...normalized.findings, ...unreadable].map((f) => describePath(f.at)));
@@ -256,9 +374,14 @@ function load(options: LoadOptions, named: string[]): { result: LoadResult; file
   );
   if (errors.length > 0) return fail(errors, warnings);
   // Written only for a valid config, so a mistake elsewhere leaves no file behind.
-  const unwritten = normalized.pems.map(writePemFile).filter((f) => f !== undefined);
+  const unwritten = [...normalized.pems, ...generated.tomls.values()]
+    .map(writePemFile)
+    .filter((f) => f !== undefined);
   if (unwritten.length > 0) return fail(place(unwritten), warnings);
-  return { result: { ok: true, config: toResolved(file, normalized.config, source), warnings }, file };
+  return {
+    result: { ok: true, config: toResolved(file, normalized.config, source, generated.tomls), warnings },
+    file,
+  };
 }
 
 /** The config for a command, loaded from where --config, $MPB_CONFIG or discovery says; see requireLoaded. */

@@ -108,7 +108,7 @@ function checkTls({ driver, rules, node, at, local, tcp, error, warn }: NodeChec
 /** Options for a daemon someone else starts, or in a place mpb does not read them from. */
 function checkDaemonOptions({ driver, rules, node, at, local, error }: NodeCheck): void {
   if (!DRIVERS[driver].startsBuildkitd && !local) {
-    for (const key of ['buildkitdFlags', 'buildkitdConfig'] as const) {
+    for (const key of ['buildkitdFlags', 'buildkitdConfig', 'registries'] as const) {
       if (node[key] !== undefined) {
         error(
           [...at, key],

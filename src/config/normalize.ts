@@ -7,7 +7,7 @@ import { normalizePlatform, normalizePlatforms } from '../buildx/platform.js';
 import { checkCacheRef } from '../core/cache-ref.js';
 import { quote } from '../quote-value.js';
 import { builderCertsDirOf } from '../state/pem-files.js';
-import type { RawConfig, RawNode } from './schema.js';
+import type { RawConfig, RawNode, RawRegistry } from './schema.js';
 import { suggestPlatform } from './suggest-platform.js';
 import type { Finding, YamlPath } from './yaml-source.js';
 
@@ -183,6 +183,17 @@ export function normalizeConfig(
     });
     return normalizePlatforms(list).platforms;
   };
+  const registries = (at: YamlPath, r: Record<string, RawRegistry> | undefined) =>
+    r &&
+    Object.fromEntries(
+      Object.entries(r).map(([host, entry]) => [
+        host,
+        {
+          ...entry,
+          ...(entry.ca ? { ca: entry.ca.map((c, i) => file([...at, host, 'ca', i], c)) } : {}),
+        },
+      ]),
+    );
   const node = (builder: string, at: YamlPath, n: RawNode): RawNode => ({
     ...n,
     endpoint: n.endpoint === undefined ? undefined : apply([...at, 'endpoint'], n.endpoint, variables),
@@ -207,6 +218,7 @@ export function normalizeConfig(
       ),
     buildkitdConfig:
       n.buildkitdConfig === undefined ? undefined : file([...at, 'buildkitdConfig'], n.buildkitdConfig),
+    registries: registries([...at, 'registries'], n.registries),
   });
   const builders = Object.fromEntries(
     Object.entries(raw.builders).map(([name, b]) => [
@@ -214,6 +226,7 @@ export function normalizeConfig(
       {
         ...b,
         cache: b.cache === undefined ? undefined : apply(['builders', name, 'cache'], b.cache, cacheRepo),
+        registries: registries(['builders', name, 'registries'], b.registries),
         nodes: b.nodes.map((n, i) => node(name, ['builders', name, 'nodes', i], n)),
       },
     ]),

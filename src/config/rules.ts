@@ -48,6 +48,14 @@ function checkBuilder(name: string, builder: RawBuilder, error: Report, warn: Re
     } else if (where !== undefined) endpoints.set(where, node.name);
   });
   const locals = builder.nodes.flatMap((n, i) => (n.local === true ? [i] : []));
+  if (builder.registries !== undefined && !DRIVERS[builder.driver].startsBuildkitd && locals.length === 0) {
+    warn(
+      [...at, 'registries'],
+      `registries reach no node: every node of this ${builder.driver} builder runs a buildkitd you start`,
+      "Put these settings in each buildkitd's own buildkitd.toml (mpb doctor shows what it can reach), or use local: true on a node.",
+      'key',
+    );
+  }
   for (const i of locals.slice(1)) {
     error(
       [...at, 'nodes', i, 'local'],

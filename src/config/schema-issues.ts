@@ -29,6 +29,13 @@ const EXAMPLES: Record<string, string> = {
   driverOpt: 'image: moby/buildkit:buildx-stable-1',
   buildkitdFlags: 'buildkitdFlags: --allow-insecure-entitlement network.host',
   buildkitdConfig: 'buildkitdConfig: ./buildkitd.toml',
+  registries:
+    'registries: { docker.io: { mirrors: [mirror.gcr.io] }, "registry.example.com:5000": { http: true } }',
+  registry: '"registry.example.com:5000": { mirrors: [mirror.example.com], insecure: true, ca: [./ca.pem] }',
+  mirrors: 'mirrors: [mirror.gcr.io]',
+  registryCa: 'ca: [~/certs/registry-ca.pem]',
+  http: 'http: true',
+  insecure: 'insecure: true',
   local: 'local: true',
   image: 'image: moby/buildkit:buildx-stable-1',
 };
@@ -47,6 +54,8 @@ function fieldOf(path: YamlPath): string {
   const last = path.at(-1);
   if (path.length === 2 && path[0] === 'builders') return 'builder';
   if (path.at(-2) === 'driverOpts') return 'driverOpt';
+  if (path.at(-2) === 'registries') return 'registry';
+  if (path.at(-3) === 'registries' && last === 'ca') return 'registryCa';
   if (typeof last === 'number') return path.at(-2) === 'nodes' ? 'node' : fieldOf(path.slice(0, -1));
   return String(last ?? 'builders');
 }

@@ -68,6 +68,55 @@ const tlsSchema = z
   .strict()
   .describe('Mutual TLS for a remote node with a tcp:// endpoint: ca, cert and key are all required');
 
+// `registries:` becomes [registry."HOST"] tables of the buildkitd.toml mpb writes (buildkitd-toml.ts): the
+// values go into TOML strings, so they hold no quote, backslash or control character.
+export const REGISTRY_HOST_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]{1,5})?$/;
+const MIRROR_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]{1,5})?(?:\/[a-zA-Z0-9._~/-]*)?$/;
+const registrySchema = z
+  .object({
+    mirrors: z
+      .array(
+        z
+          .string()
+          .max(MAX_TEXT, { error: `has more than ${MAX_TEXT} characters` })
+          .regex(MIRROR_PATTERN, {
+            error:
+              'not a mirror: write HOST[:PORT][/PATH], without https:// (http: true on its own entry for plain HTTP)',
+          }),
+      )
+      .optional()
+      .describe('Mirrors BuildKit pulls from first, in order: HOST[:PORT][/PATH], e.g. mirror.gcr.io'),
+    http: z.boolean().optional().describe('Talk plain HTTP to this registry (no TLS)'),
+    insecure: z
+      .boolean()
+      .optional()
+      .describe('Accept a certificate this registry presents that does not verify'),
+    ca: z
+      .array(text())
+      .optional()
+      .describe(
+        'CA certificate files (PEM) this registry is trusted with: paths (~ and ${VAR} expand; relative to this file)',
+      ),
+  })
+  .strict()
+  .describe('Settings of one registry (or mirror) for BuildKit: a [registry."HOST"] table of buildkitd.toml');
+const registries = () =>
+  z
+    .record(
+      z
+        .string()
+        .max(253 + 6, { error: 'not a registry host' })
+        .regex(REGISTRY_HOST_PATTERN, {
+          error: 'not a registry host: write HOST or HOST:PORT, e.g. docker.io or registry.example.com:5000',
+        }),
+      registrySchema,
+    )
+    .optional()
+    .describe(
+      'Registry settings by host (docker.io, registry.example.com:5000) for the buildkitd that buildx (or mpb, for a ' +
+        "local node) starts: mpb writes them into its buildkitd.toml. A node's entry for a host overrides the builder's, field by field",
+    );
+
 // The node's keys, one definition each: the validation schema takes them all (rules.ts then says what fits
 // the driver, with better words than a schema can), the editor schema only those each driver allows.
 const nodeFields = {
@@ -98,6 +147,7 @@ const nodeFields = {
   buildkitdConfig: text()
     .optional()
     .describe('buildkitd.toml for the buildkitd that buildx (or mpb, for a local node) starts; a path'),
+  registries: registries(),
   local: z
     .boolean()
     .optional()
@@ -134,6 +184,10 @@ const builderFields = {
     .describe(
       'Registry repository for per-platform build cache (REPO:<os>-<arch>[-<variant>], mode=max), as --cache-ref',
     ),
+  registries: registries().describe(
+    'Registry settings by host (docker.io, registry.example.com:5000) for every node whose buildkitd buildx (or mpb, ' +
+      'for a local node) starts: mpb writes them into that buildkitd.toml; a node may add hosts or override fields',
+  ),
   nodes: z
     .array(nodeSchema)
     .min(1, { error: 'a builder needs at least one node' })
@@ -162,6 +216,7 @@ export type RawConfig = z.infer<typeof configSchema>;
 export type RawBuilder = z.infer<typeof builderSchema>;
 export type RawNode = z.infer<typeof nodeSchema>;
 export type RawTls = z.infer<typeof tlsSchema>;
+export type RawRegistry = z.infer<typeof registrySchema>;
 
 // The editor schema: the same keys, narrowed per driver (a union on `driver`) with what the driver rules allow,
 // each fact asked of the driver (src/drivers/) rather than written again here. Cross-item rules (unique names
@@ -216,8 +271,8 @@ const driverOptsWithout = (names: readonly string[]) =>
 
 function nodesOf(driver: DeclarableDriver): z.ZodType {
   const rules = rulesOf(driver);
-  const { name, platforms, emulate, buildkitdFlags, buildkitdConfig, image } = nodeFields;
-  const daemon = DRIVERS[driver].startsBuildkitd ? { buildkitdFlags, buildkitdConfig } : {};
+  const { name, platforms, emulate, buildkitdFlags, buildkitdConfig, registries, image } = nodeFields;
+  const daemon = DRIVERS[driver].startsBuildkitd ? { buildkitdFlags, buildkitdConfig, registries } : {};
   const driverOpts = rules.tls ? driverOptsWithout(DRIVERS[driver].tlsDriverOpts) : nodeFields.driverOpts;
   // `local: false` is what no `local` means, on every node that is not local.
   const notLocal = z
@@ -273,6 +328,7 @@ function nodesOf(driver: DeclarableDriver): z.ZodType {
           ...common,
           buildkitdFlags,
           buildkitdConfig,
+          registries,
           local: z.literal(true).describe(nodeFields.local.description ?? ''),
           image,
         })

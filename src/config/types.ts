@@ -19,6 +19,15 @@ export interface TlsSpec {
   servername: string | undefined;
 }
 
+/** One registry's settings for a buildkitd mpb configures: a `[registry."HOST"]` table of its buildkitd.toml. */
+export interface RegistrySpec {
+  mirrors?: string[] | undefined;
+  http?: boolean | undefined;
+  insecure?: boolean | undefined;
+  /** Absolute paths of CA files. */
+  ca?: string[] | undefined;
+}
+
 /** A node whose BuildKit container mpb runs on the local Docker (`local: true`, remote builders only). */
 export interface LocalSpec {
   image: string;
@@ -42,7 +51,13 @@ export interface NodeSpec {
   tls: TlsSpec | undefined;
   driverOpts: Record<string, string>;
   buildkitdFlags: string | undefined;
+  /**
+   * The buildkitd.toml buildx (or mpb, for a local node) starts BuildKit with. With registries, the file mpb
+   * wrote: the declared file (if any) plus the registry tables.
+   */
   buildkitdConfig: string | undefined;
+  /** The registry settings of the node's buildkitd (the builder's, with the node's over them); absent: none. */
+  registries?: Record<string, RegistrySpec> | undefined;
   local: LocalSpec | undefined;
   pos: SourcePos;
 }

@@ -17,11 +17,10 @@ import type { PlanAction } from './plan-types.js';
 
 // Only what the container is started with: a change to any of these needs a new container.
 // The config file is identified by its path; editing its content is not seen (rm the builder to apply it).
-function specHashOf(image: string, flags: string[], config: string | undefined): string {
-  return createHash('sha256')
-    .update(JSON.stringify([image, flags, config ?? null]))
-    .digest('hex')
-    .slice(0, 16);
+// Registries are part of the spec (the file mpb writes for them keeps its path): a change re-creates the container.
+function specHashOf(image: string, flags: string[], config: string | undefined, registries: unknown): string {
+  const spec = [image, flags, config ?? null, ...(registries === undefined ? [] : [registries])];
+  return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
 }
 
 /** The container a local node needs. Undefined for other nodes. */
@@ -29,16 +28,18 @@ export function containerSpecOf(builder: string, node: NodeSpec): ContainerSpec 
   if (!node.local) return undefined;
   const name = containerNameOf(builder, node.name);
   const flags = splitWords(node.buildkitdFlags ?? '');
+  const files = [...new Set(Object.values(node.registries ?? {}).flatMap((r) => r.ca ?? []))].sort();
   return {
     name,
     volume: `${name}-state`,
     image: node.local.image,
     buildkitdFlags: flags,
     buildkitdConfig: node.buildkitdConfig,
+    ...(files.length > 0 ? { files } : {}),
     labels: {
       'mpb.builder': builder,
       'mpb.node': node.name,
-      [SPEC_HASH_LABEL]: specHashOf(node.local.image, flags, node.buildkitdConfig),
+      [SPEC_HASH_LABEL]: specHashOf(node.local.image, flags, node.buildkitdConfig, node.registries),
     },
   };
 }

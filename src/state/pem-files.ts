@@ -19,6 +19,8 @@ interface PemWrite<At> {
   at: At;
   path: string;
   pem: string;
+  /** What the text is, for the message of a failure (default: this PEM text). */
+  what?: string;
 }
 
 function isCurrent({ path, pem }: PemWrite<unknown>): boolean {
@@ -51,7 +53,7 @@ export function writePemFile<At>(file: PemWrite<At>): { at: At; message: string;
     const { why, hint } = explainErrno(errno, target, syscall);
     return {
       at: file.at,
-      message: `cannot write this PEM text to ${file.path}, where buildx would read it: ${why} (${errno})`,
+      message: `cannot write ${file.what ?? 'this PEM text'} to ${file.path}, where buildx would read it: ${why} (${errno})`,
       hint,
     };
   }

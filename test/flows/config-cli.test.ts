@@ -38,7 +38,7 @@ describe('mpb config validate', () => {
       'error: bad-unknown-key.yaml:4:5: builders.local: "driver" is required\n' +
         '  → Write e.g. driver: remote   (or docker-container, kubernetes)\n' +
         'error: bad-unknown-key.yaml:4:5: builders.local: unknown key "drivr"\n' +
-        '  → Did you mean "driver"? Allowed here: driver, use, strategy, cache, nodes.\n',
+        '  → Did you mean "driver"? Allowed here: driver, use, strategy, cache, registries, nodes.\n',
     ],
     [
       'bad-mixed-drivers.yaml',

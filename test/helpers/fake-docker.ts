@@ -60,6 +60,8 @@ export interface FakeNode {
   platforms: string[];
   driverOpts: Record<string, string> | null;
   flags: string[] | null;
+  /** `create --buildkitd-config` (`--config`): the file's base name → its content, base64, as buildx stores it. */
+  files?: Record<string, string> | null;
 }
 
 export interface FakeContainer {

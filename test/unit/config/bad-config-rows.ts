@@ -342,6 +342,47 @@ export const ROWS: [string, string, [number, number, string]][] = [
     ],
   ],
   [
+    'registries on a remote node',
+    builder('remote', 'endpoint: ssh://h', 'registries: { docker.io: { mirrors: [mirror.gcr.io] } }'),
+    [
+      8,
+      9,
+      'builders.b.nodes[0]: registries is for a buildkitd that buildx or mpb starts; a remote buildkitd is started by you',
+    ],
+  ],
+  [
+    'a registry host with a scheme',
+    builder('docker-container', 'registries: { "https://docker.io": { http: true } }'),
+    [
+      7,
+      23,
+      'builders.b.nodes[0].registries: "https://docker.io": not a registry host: write HOST or HOST:PORT, e.g. docker.io or registry.example.com:5000',
+    ],
+  ],
+  [
+    'a mirror with https://',
+    builder('docker-container', 'registries: { docker.io: { mirrors: ["https://mirror.gcr.io"] } }'),
+    [
+      7,
+      46,
+      'builders.b.nodes[0].registries.docker.io.mirrors[0]: not a mirror: write HOST[:PORT][/PATH], without https:// (http: true on its own entry for plain HTTP)',
+    ],
+  ],
+  [
+    'an unknown registry key',
+    builder('docker-container', 'registries: { docker.io: { mirror: [mirror.gcr.io] } }'),
+    [7, 36, 'builders.b.nodes[0].registries.docker.io: unknown key "mirror"'],
+  ],
+  [
+    'a buildkitdConfig that is not TOML',
+    builder('docker-container', 'buildkitdConfig: ${CERTS}/ca.pem'),
+    [
+      7,
+      26,
+      'builders.b.nodes[0].buildkitdConfig: $CERTS/ca.pem:1:1: not valid TOML: expected key = value (and 10 more)',
+    ],
+  ],
+  [
     'local in a docker-container builder',
     builder('docker-container', 'local: true'),
     [7, 9, 'builders.b.nodes[0]: local: true is only for remote builders'],

@@ -4,7 +4,7 @@ import { ConfigError } from '../../../src/errors.js';
 import { reportError } from '../../../src/ui/report-error.js';
 import { captureContext } from '../ui/capture.js';
 import { ROWS } from './bad-config-rows.js';
-import { loadText } from './load-helper.js';
+import { CERTS, loadText } from './load-helper.js';
 
 describe('bad configs: every error has its line, column and message; exit 2; no stack', () => {
   it.each(ROWS)('%s', async (_what, text, [line, column, message]) => {
@@ -15,7 +15,7 @@ describe('bad configs: every error has its line, column and message; exit 2; no 
     expect({
       line: first?.line,
       column: first?.column,
-      message: first?.message.replaceAll(dir, '$DIR'),
+      message: first?.message.replaceAll(dir, '$DIR').replaceAll(CERTS, '$CERTS'),
     }).toEqual({
       line,
       column,

@@ -22,6 +22,7 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
     'a count of items lacking a property (contains/maxContains cannot compare)',
   'two local nodes': 'maxContains could, but local: true nodes are one branch of a union: kept to the rules',
   'platform native and emulated': 'a value of one list appearing in another list of the same item',
+  'a buildkitdConfig that is not TOML': "a file's content is on the disk, not in the document",
   'defaultBuilder not declared': 'a value that must be one of the keys of another mapping',
   'one container for two builders': 'the same node name across two builders on the same Docker',
   'a buildkitd (port 1234) under docker-container':

@@ -59,6 +59,7 @@ describe('configJsonSchema', () => {
           'driverOpts',
           'buildkitdFlags',
           'buildkitdConfig',
+          'registries',
           'endpoint',
           'local',
         ],
@@ -66,10 +67,29 @@ describe('configJsonSchema', () => {
       remote: [
         ['name', 'platforms', 'emulate', 'driverOpts', 'endpoint', 'tls', 'local'],
         ['name', 'platforms', 'emulate', 'driverOpts', 'endpoint', 'local'],
-        ['name', 'platforms', 'emulate', 'driverOpts', 'buildkitdFlags', 'buildkitdConfig', 'local', 'image'],
+        [
+          'name',
+          'platforms',
+          'emulate',
+          'driverOpts',
+          'buildkitdFlags',
+          'buildkitdConfig',
+          'registries',
+          'local',
+          'image',
+        ],
       ],
       kubernetes: [
-        ['name', 'platforms', 'emulate', 'driverOpts', 'buildkitdFlags', 'buildkitdConfig', 'local'],
+        [
+          'name',
+          'platforms',
+          'emulate',
+          'driverOpts',
+          'buildkitdFlags',
+          'buildkitdConfig',
+          'registries',
+          'local',
+        ],
       ],
     });
     const remote = driverOf('remote');
@@ -81,6 +101,6 @@ describe('configJsonSchema', () => {
     expect(((remote.nodes[2]!.properties as Json).image as Json).default).toBe(
       'moby/buildkit:buildx-stable-1',
     );
-    expect(keysOf(remote.builder)).toEqual(['driver', 'use', 'strategy', 'cache', 'nodes']);
+    expect(keysOf(remote.builder)).toEqual(['driver', 'use', 'strategy', 'cache', 'registries', 'nodes']);
   });
 });

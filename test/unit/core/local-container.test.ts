@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerState } from '../../../src/buildx/container-args.js';
+import { type ContainerState, containerCreateArgs } from '../../../src/buildx/container-args.js';
 import { containerNameOf } from '../../../src/buildx/container-names.js';
 import type { BuildxBuilder } from '../../../src/buildx/model.js';
 import { versionOf } from '../../../src/buildx/version.js';
+import { containerSpecOf } from '../../../src/core/local-container.js';
 import { planEnsure } from '../../../src/core/plan.js';
 import { planRemove } from '../../../src/core/plan-remove.js';
 import type { Plan } from '../../../src/core/plan-types.js';
@@ -120,6 +121,35 @@ describe('planEnsure with a local node: container states × builder states', () 
       'container-create mac',
       'container-start mac',
     ]);
+  });
+
+  it('hashes registries into the spec only when a node has them: a change re-creates the container', () => {
+    const hash = (node: typeof MAC) => containerSpecOf('fleet', node)!.labels['mpb.spec-hash'];
+    const withMirror = (mirror: string) =>
+      nodeSpec({
+        ...MAC,
+        buildkitdConfig: '/cfg/mpb-certs/fleet/mac/buildkitd.toml',
+        registries: { 'docker.io': { mirrors: [mirror] } },
+      });
+    expect(hash(MAC)).toBe(HASH);
+    expect(hash(withMirror('a.example.com'))).not.toBe(hash(withMirror('b.example.com')));
+    expect(hash(withMirror('a.example.com'))).toBe(hash(withMirror('a.example.com')));
+  });
+
+  it('mounts the registry CA files at their own paths, read-only, so the config finds them in the container', () => {
+    const node = nodeSpec({
+      ...MAC,
+      buildkitdConfig: '/cfg/buildkitd.toml',
+      registries: { 'a.io': { ca: ['/certs/b.pem', '/certs/a,1.pem'] }, 'b.io': { ca: ['/certs/b.pem'] } },
+    });
+    const argv = containerCreateArgs(containerSpecOf('fleet', node)!);
+    const mounts = argv.flatMap((a, i) => (argv[i - 1] === '--mount' ? [a] : []));
+    expect(mounts).toEqual([
+      'type=bind,source=/cfg/buildkitd.toml,target=/etc/buildkit/buildkitd.toml,readonly',
+      'type=bind,"source=/certs/a,1.pem","target=/certs/a,1.pem",readonly',
+      'type=bind,source=/certs/b.pem,target=/certs/b.pem,readonly',
+    ]);
+    expect(argv.slice(-2)).toEqual(['--config', '/etc/buildkit/buildkitd.toml']);
   });
 
   it('names containers after builder and node, in the characters Docker allows', () => {

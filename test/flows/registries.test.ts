@@ -1,0 +1,123 @@
+// Issue 23: a registry mirror declared once reaches every node buildx (or mpb) starts. docker-container nodes get
+// the buildkitd.toml mpb writes as buildx's --buildkitd-config (--config before 0.13); a local node of a remote
+// builder gets it bind-mounted into the container mpb runs. A second ensure is a no-op and rewrites nothing.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { flowWorld } from '../helpers/flow-world.js';
+import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
+
+const MIRROR = '[registry."docker.io"]\n  mirrors = ["mirror.gcr.io"]\n';
+
+describe.each(VERSIONS)('registries on buildx %s', (version) => {
+  it('a docker-container node is created with the buildkitd.toml holding the mirror; a second ensure is a no-op', async () => {
+    const w = await flowWorld({
+      version,
+      mode: 'path',
+      daemon: true,
+      config: `version: 1
+builders:
+  dc:
+    driver: docker-container
+    registries:
+      docker.io: { mirrors: [mirror.gcr.io] }
+    nodes:
+      - name: dc0
+        platforms: [linux/amd64]
+`,
+    });
+    const first = await w.mpb(['ensure-builder', 'dc']);
+    expect(first.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(first.exitCode, first.stderr + first.stdout).toBe(0);
+    const [create] = w.buildxCalls('create');
+    const flag = version === '0.10.5' ? '--config' : '--buildkitd-config';
+    const at = create!.indexOf(flag);
+    expect(at).toBeGreaterThan(0);
+    const file = create![at + 1]!;
+    expect(file).toBe(
+      join(
+        w.env['DOCKER_CONFIG'] ?? join(w.fake.dir, '.docker'),
+        'buildx',
+        'mpb-certs',
+        'dc',
+        'dc0',
+        'buildkitd.toml',
+      ),
+    );
+    expect(readFileSync(file, 'utf8')).toContain(MIRROR);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // buildx keeps the file's content in its store: what BuildKit starts with.
+    const files = w.fake.state().builders['dc']?.nodes[0]?.files;
+    expect(Buffer.from(files?.['buildkitd.toml'] ?? '', 'base64').toString()).toContain(MIRROR);
+
+    const mtime = statSync(file).mtimeMs;
+    const creates = w.buildxCalls('create').length;
+    const second = await w.mpb(['ensure-builder', 'dc']);
+    expect(second.exitCode).toBe(0);
+    expect(w.buildxCalls('create')).toHaveLength(creates);
+    expect(statSync(file).mtimeMs).toBe(mtime);
+  });
+
+  it('a local node of a remote builder runs its container with the buildkitd.toml mounted; a second ensure is a no-op', async () => {
+    const w = await flowWorld({
+      version,
+      mode: 'path',
+      daemon: true,
+      config: `version: 1
+builders:
+  mac:
+    driver: remote
+    registries:
+      docker.io: { mirrors: [mirror.gcr.io] }
+    nodes:
+      - name: here
+        local: true
+        platforms: [linux/arm64]
+`,
+    });
+    w.fake.setState((s) => {
+      s.workers['docker-container://mpb-buildkit-mac-here'] = { platforms: ['linux/arm64'] };
+    });
+    const first = await w.mpb(['ensure-builder', 'mac']);
+    expect(first.exitCode, first.stderr + first.stdout).toBe(0);
+    const create = w.fake.calls().find((argv) => argv[1] === 'container' && argv[2] === 'create')!;
+    const mount = create[create.indexOf('--mount') + 1]!;
+    const file = /source=([^,]+)/.exec(mount)![1]!;
+    expect(file).toMatch(/mpb-certs\/mac\/here\/buildkitd\.toml$/);
+    expect(mount).toBe(`type=bind,source=${file},target=/etc/buildkit/buildkitd.toml,readonly`);
+    expect(create.slice(-2)).toEqual(['--config', '/etc/buildkit/buildkitd.toml']);
+    expect(readFileSync(file, 'utf8')).toContain(MIRROR);
+    // The remote driver is not given the file: the container is.
+    expect(w.buildxCalls('create').flat()).not.toContain('--buildkitd-config');
+
+    const calls = w.fake.calls().length;
+    const second = await w.mpb(['ensure-builder', 'mac']);
+    expect(second.exitCode).toBe(0);
+    const mutating = w.fake
+      .calls()
+      .slice(calls)
+      .filter((argv) => /^(container (create|start|rm)|buildx create)$/.test(argv.slice(1, 3).join(' ')));
+    expect(mutating).toEqual([]);
+  });
+
+  it('a bad buildkitd.toml stops ensure before any buildx call (exit 2, file and line)', async () => {
+    const w = await flowWorld({ version });
+    const toml = join(w.dir, 'buildkitd.toml');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(toml, 'debug = true\n[registry."docker.io"\n');
+    w.writeConfig(`version: 1
+builders:
+  dc:
+    driver: docker-container
+    nodes:
+      - name: dc0
+        buildkitdConfig: ./buildkitd.toml
+`);
+    const r = await w.mpb(['ensure-builder', 'dc']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(
+      `builders.yaml:7:26: builders.dc.nodes[0].buildkitdConfig: ${toml}:2:1: not valid TOML`,
+    );
+    expect(w.buildxCalls('create')).toEqual([]);
+  });
+});
