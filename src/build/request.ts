@@ -3,6 +3,7 @@
 import type { BuildFlags } from '../buildx/build-flags.js';
 import { clientPlatform } from '../buildx/local-platform.js';
 import { normalizePlatform } from '../buildx/platform.js';
+import { suggestPlatform } from '../config/suggest-platform.js';
 import { checkCacheRef } from '../core/cache-ref.js';
 import type { StrategyAsked } from '../core/strategy.js';
 import { UsageError } from '../errors.js';
@@ -49,9 +50,13 @@ export function parsePlatforms(
   const platforms = list.map((text) => {
     const platform = normalizePlatform(text.toLowerCase() === 'local' ? local : text);
     if (platform === undefined) {
-      throw new UsageError(`--platform: "${text}" is not a platform`, {
-        hint: 'Write os/arch[/variant], e.g. linux/amd64,linux/arm64,linux/arm/v7 (amd64 and arm64 alone work too; local is this machine).',
-      });
+      const near = suggestPlatform(text);
+      throw new UsageError(
+        `--platform: "${text}" is not a platform${near ? `: did you mean ${near}?` : ''}`,
+        {
+          hint: 'Write os/arch[/variant], e.g. linux/amd64,linux/arm64,linux/arm/v7 (amd64 and arm64 alone work too; local is this machine).',
+        },
+      );
     }
     return platform;
   });

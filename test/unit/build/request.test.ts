@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitOperands } from '../../../src/build/request.js';
+import { parsePlatforms, splitOperands } from '../../../src/build/request.js';
 
 describe('splitOperands', () => {
   // What commander hands runBuild for each command line: [context, buildxArgs].
@@ -17,5 +17,18 @@ describe('splitOperands', () => {
     ['mpb build - (the context from stdin)', '-', [], { context: '-', extra: [] }],
   ])('%s', (_line, context, rest, expected) => {
     expect(splitOperands(context, rest)).toEqual(expected);
+  });
+});
+
+describe('parsePlatforms', () => {
+  it('normalises and deduplicates; a near miss is a usage error saying what it probably means', () => {
+    expect(parsePlatforms(['amd64', 'linux/arm64/v8', 'linux/amd64'])).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+    ]);
+    expect(() => parsePlatforms(['arm64v8'])).toThrow(
+      '--platform: "arm64v8" is not a platform: did you mean linux/arm64?',
+    );
+    expect(() => parsePlatforms(['banana'])).toThrow(/^--platform: "banana" is not a platform$/);
   });
 });
