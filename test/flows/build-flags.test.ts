@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_FLAGS, type BuildFlagRow, MPB_OWN_FLAGS } from '../../src/buildx/build-flags.js';
 import { clientPlatform } from '../../src/buildx/local-platform.js';
-import { ensureBuilt } from '../helpers/built-cli.js';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { type Listener, loopbackListeners } from '../helpers/listeners.js';
 import { FLOW_VERSIONS } from '../helpers/versions.js';
@@ -19,7 +18,6 @@ const TAG = 'localhost:5000/app:1';
 let ports: { a: number; b: number };
 let listeners: Listener[];
 beforeAll(async () => {
-  ensureBuilt();
   listeners = await loopbackListeners(2);
   ports = { a: listeners[0]!.port, b: listeners[1]!.port };
 });

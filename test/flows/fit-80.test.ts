@@ -8,27 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli.js';
+import { describeProgram } from '../../src/commands/completion.js';
 import { cleanEnv, MPB_BIN, ROOT, runMpb } from '../helpers/built-cli.js';
 import { type FakeDocker, withFakeDocker } from '../helpers/fake-docker.js';
 
-const HELPS = [
-  '',
-  'init',
-  'config',
-  'config validate',
-  'config schema',
-  'ensure-builder',
-  'ls',
-  'status',
-  'rm',
-  'build',
-  'inspect',
-  'doctor',
-  'certs',
-  'certs create',
-  'certs show',
-  'completion',
-];
+// Every command path the program has (the completion's own walk of it): a new command is checked too.
+const HELPS = describeProgram(buildProgram()).map((e) => e.path);
 const EXAMPLE = join(ROOT, 'builders.example.yaml');
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
