@@ -598,7 +598,7 @@ describe('mpb build without --platform, and refusals under --json (buildx 0.13.1
 });
 
 describe('Ctrl-C', () => {
-  async function interrupt(mode: 'plugin' | 'path', signalGroup: boolean) {
+  async function interrupt(mode: 'plugin' | 'path', signalGroup: boolean, signal: NodeJS.Signals = 'SIGINT') {
     const fake = await withFakeDocker({ version: '0.29.1', mode, slow: { build: 20_000 } });
     const w = await setup('0.29.1', { fake });
     // mpb's temp folder (the metadata file) goes here: nothing may be left in it.
@@ -612,8 +612,8 @@ describe('Ctrl-C', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     while (buildCalls(w).length === 0) await new Promise((r) => setTimeout(r, 50));
-    if (signalGroup) process.kill(-child.pid!, 'SIGINT');
-    else child.kill('SIGINT');
+    if (signalGroup) process.kill(-child.pid!, signal);
+    else child.kill(signal);
     const code = await exited;
     // mpb's own (Node 22+ may keep its compile cache in TMPDIR too).
     expect(readdirSync(tmp).filter((name) => name.startsWith('mpb-'))).toEqual([]);
@@ -651,6 +651,14 @@ describe('Ctrl-C', () => {
   it('SIGINT to mpb alone is forwarded to docker: buildx stops, mpb exits 130', async () => {
     const { w, code } = await interrupt('path', false);
     expect(code).toBe(130);
+    expect(w.fake.signals()).toEqual(['SIGINT']);
+    expect(w.fake.state().builds).toEqual([]);
+  }, 30_000);
+
+  it("SIGTERM to mpb alone (a CI runner's stop): buildx is stopped, the temp folder removed, mpb exits 143", async () => {
+    const { w, code } = await interrupt('path', false, 'SIGTERM');
+    expect(code).toBe(143);
+    // mpb stops its children with SIGINT whatever stopped mpb: buildx cancels the build cleanly.
     expect(w.fake.signals()).toEqual(['SIGINT']);
     expect(w.fake.state().builds).toEqual([]);
   }, 30_000);
