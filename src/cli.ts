@@ -106,7 +106,8 @@ export function buildProgram(): Command {
   1  a docker/buildx command failed
   2  usage or config error
   3  unhealthy: a node down, a platform not served or missing
-  4  docker or buildx missing or too old`,
+  4  docker or buildx missing or too old
+  130/143  stopped by Ctrl-C / SIGTERM (what it started is stopped first)`,
           'Run mpb COMMAND --help for a command, its options and examples.',
         ],
       }),
@@ -262,7 +263,7 @@ export function buildProgram(): Command {
             `${BUILDER_CHOICE} An undeclared builder (buildx's default, say) is used as buildx has it, without ensure; no config file is needed.`,
             'Strategy: auto (default) splits when --push is given and single would emulate a platform another node runs natively, or a cache ref spans several nodes; it says which and why. The report (table, --json, and $GITHUB_STEP_SUMMARY) shows where each platform was built, native or emulated, time and cached steps.',
             'The context goes before --; everything after -- is passed to docker buildx build as it is.',
-            "Exit: buildx's own exit code; 3 when a platform has no node, would be emulated under --native-only or needs a node that is down (nothing is built), or when a building node stops answering for --node-timeout (a split build then stops that job and tags nothing); 2 usage (e.g. --load with several platforms); 130 on Ctrl-C.",
+            "Exit: buildx's own exit code; 3 when a platform has no node, would be emulated under --native-only or needs a node that is down (nothing is built), or when a building node stops answering for --node-timeout (a split build then stops that job and tags nothing); 2 usage (e.g. --load with several platforms); 130 on Ctrl-C, 143 on SIGTERM (buildx stopped, nothing tagged).",
           ],
         }),
       ),
