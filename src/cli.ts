@@ -6,6 +6,7 @@ import { createContext } from './context.js';
 import { configureHelpLayout, helpAfter } from './help.js';
 import {
   addOptions,
+  BAKE_OPTIONS,
   BUILD_COMMAND_OPTIONS,
   buildCommandOutput,
   CERTS_CREATE_OPTIONS,
@@ -269,6 +270,37 @@ export function buildProgram(): Command {
       ),
     BUILD_COMMAND_OPTIONS,
     async () => (await import('./commands/build.js')).runBuild,
+  );
+
+  defineCommand(
+    program
+      .command('bake')
+      .argument('[targets...]', "targets or groups of the bake file (default: bake's default group)")
+      .description(
+        'build a bake file: each target × platform on a node that runs it natively, merged per target',
+      )
+      .addHelpText(
+        'after',
+        helpAfter({
+          examples: [
+            ['mpb bake --push', 'the default group, every target × platform on a native node'],
+            ['mpb bake -f docker-bake.hcl api web --push --dry-run', 'the pools and each job, nothing built'],
+            ['mpb bake --push --cache-ref reg.example.com/cache', 'a registry cache per target × platform'],
+            ["mpb --json bake --push | jq '.jobs[] | {target, platform, builtOn, retries}'"],
+            ['mpb bake --print', "buildx's own reading of the bake file"],
+          ],
+          notes: [
+            `${BUILDER_CHOICE}`,
+            "buildx reads the bake file (docker buildx bake --print: HCL, JSON or compose). With --push (or outputs that all push), each target × platform is one job on a node of that platform's pool: the builder's live nodes that run it natively (the node's own word). A job goes to the least busy node of its pool (builds its daemon reports running, other mpb processes and CI jobs included), and between nodes equally busy to the node its target hashes to, so a rebuild finds its cache. A target built from another (contexts = { base = \"target:base\" }) builds it in the same job, on the same node as the base's own job where loads allow.",
+            'A node found down before the bake leaves its share to the other nodes of its pool; one that goes down during a job hands the job to another native node, once (reported as a retry). Never to an emulating node: emulate: nodes build a platform only where no node that runs it natively is declared, or with --allow-emulation.',
+            "Each target's platforms are merged under its tags (imagetools create) once all of them are built: a failed target leaves its tags where they were, and the other targets still finish. Other outputs (local, tar, docker) run as one docker buildx bake on the builder, with the routing shown first.",
+            'The report (table, --json, $GITHUB_STEP_SUMMARY): per target × platform the node, builtOn (buildx history), time, cached steps and retries; per node its busy time and share; the wall time against the ideal for this fleet (the longest job, or a platform\'s busy time spread evenly over its nodes).',
+            'Exit: 0 every target tagged; 1 a job or a merge failed; 3 a platform has no live native node (nothing is built) or a node went down with none left to take its job; 2 usage; 130 on Ctrl-C.',
+          ],
+        }),
+      ),
+    BAKE_OPTIONS,
+    async () => (await import('./commands/bake.js')).runBake,
   );
 
   defineCommand(

@@ -284,3 +284,37 @@ export function buildCommandOutput(cmd: Command): Pick<OutputConfiguration, 'out
     },
   };
 }
+
+/** mpb bake: buildx's own bake flags (passed on), then mpb's. */
+export const BAKE_OPTIONS = {
+  builder: BUILD_TARGET_OPTIONS.builder,
+  file: {
+    flags: '-f, --file <file>',
+    help: 'bake file (HCL, JSON or compose; repeatable; default: buildx finds docker-bake.hcl, compose.yaml…)',
+    parse: collect,
+  } satisfies OptionSpec<string[] | undefined>,
+  set: {
+    flags: '--set <target.key=value>',
+    help: 'override a target attribute, as buildx bake --set (repeatable)',
+    parse: collect,
+  } satisfies OptionSpec<string[] | undefined>,
+  push: flag('--push', 'push every target: one job per target × platform on a native node, merged per target'),
+  print: flag('--print', "print buildx's reading of the bake file (JSON) and build nothing"),
+  pull: flag('--pull', 'always pull referenced images'),
+  cache: negated('--no-cache', 'do not use the build cache'),
+  provenance: text('--provenance <value>', 'provenance attestation, as buildx bake --provenance'),
+  sbom: text('--sbom <value>', 'SBOM attestation, as buildx bake --sbom'),
+  cacheRef: text(
+    '--cache-ref <repo>',
+    'registry cache per target × platform: REPO:TARGET-<os>-<arch>, mode=max',
+  ),
+  allowEmulation: flag(
+    '--allow-emulation',
+    'where no node that runs a platform natively is up, build it on a node that emulates it',
+  ),
+  ensure: BUILD_OPTIONS.ensure,
+  dryRun: flag('--dry-run', 'print the pools, each job, its node and its buildx command; build nothing'),
+  probeTimeout,
+  nodeTimeout: BUILD_OPTIONS.nodeTimeout,
+};
+export type BakeOptions = OptionsOf<typeof BAKE_OPTIONS>;

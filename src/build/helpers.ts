@@ -13,7 +13,7 @@ import type { BuildTarget } from './target.js';
 export async function prepareHelpers(
   deps: Deps,
   target: BuildTarget,
-  jobs: readonly BuildJob[],
+  jobs: readonly Pick<BuildJob, 'helper' | 'node' | 'builder' | 'platforms'>[],
 ): Promise<void> {
   const indirect = jobs.filter((j) => j.helper);
   if (indirect.length === 0) return;

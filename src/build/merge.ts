@@ -40,7 +40,7 @@ async function writeIidfile(file: string, index: ImageReport): Promise<void> {
 export async function mergeJobs(
   deps: Deps,
   merge: Pick<MergePlan, 'tags' | 'repo' | 'metadataFile' | 'iidfile'>,
-  results: readonly JobResult[],
+  results: readonly (Pick<JobResult, 'digest'> & { job: Pick<JobResult['job'], 'platforms'> })[],
 ): Promise<ImageReport> {
   const { tags, repo, metadataFile, iidfile } = merge;
   const argv = mergeArgs(

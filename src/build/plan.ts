@@ -107,7 +107,7 @@ function singleJob(
 }
 
 /** Declared-native platforms that a node's hardware emulates, by the node's own word. */
-const mismatchesOf = (target: BuildTarget) =>
+export const mismatchesOf = (target: BuildTarget): string[] =>
   target.nodes.flatMap((n) =>
     declarationMismatches(n.name, n.declared, nativeTruthOfNode(n)).map((m) => m.message),
   );
@@ -117,8 +117,15 @@ const loadsByDefault = (target: BuildTarget) =>
   driverOf(target.driver)?.loadsByDefault === true ||
   (target.spec?.nodes ?? []).some((n) => n.driverOpts['default-load'] === 'true');
 
-/** Plans `request` on `target`, the builder as ensured and read (target.ts). */
-export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan {
+/**
+ * Plans `request` on `target`, the builder as ensured and read (target.ts). `busy`: each node's running builds,
+ * where a platform is declared on several nodes (a pool): a split job goes to the least busy (core/scheduler.ts).
+ */
+export function planBuild(
+  target: BuildTarget,
+  request: BuildRequest,
+  busy: ReadonlyMap<string, number> = new Map(),
+): BuildPlan {
   const cacheRef = request.cacheRef ?? target.spec?.cache;
   const input: BuildArgsInput = {
     builder: target.name,
@@ -157,8 +164,11 @@ export function planBuild(target: BuildTarget, request: BuildRequest): BuildPlan
     };
   }
   const { strategy, reason } = choice;
+  const affinity = pushRepositoryOf(tags) ?? request.context;
   const split =
-    strategy === 'split' ? planSplit(target.shownPlatforms, target.nodes, target.version) : undefined;
+    strategy === 'split'
+      ? planSplit(target.shownPlatforms, target.nodes, target.version, { busy, affinity })
+      : undefined;
   const routes = split
     ? [
         ...routesOfPlan(split, target.nodes),

@@ -29,7 +29,10 @@ export async function runBuild(
   const request = readRequest(context, buildxArgs, options);
   await refuseMissingFlags(deps.run, deps.env, request.flags);
   const target = await resolveTarget(deps, { ...options, requested: request.platforms });
-  const plan = planBuild(target, request);
+  // A platform declared on several live nodes (a pool): their daemons say how busy each is.
+  const { busyOf, hasPool } = await import('../build/busy.js');
+  const busy = hasPool(target) ? await busyOf(deps, target, options.probeTimeout) : new Map<string, number>();
+  const plan = planBuild(target, request, busy);
   const { planDocument, refusalDocument, runDocument } = await import('../build/document.js');
   const doc = planDocument(target, plan);
 

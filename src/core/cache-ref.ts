@@ -24,9 +24,9 @@ export function checkCacheRef(text: string): CacheRefCheck {
   return { ok: true, repo };
 }
 
-/** `linux/arm/v7` → `REPO:linux-arm-v7`. */
-export function cacheTagOf(repo: string, platform: string): string {
-  return `${repo}:${platform.split('/').join('-')}`;
+/** `linux/arm/v7` → `REPO:linux-arm-v7`; of a bake target, `REPO:TARGET-linux-arm-v7`. */
+export function cacheTagOf(repo: string, platform: string, target?: string): string {
+  return `${repo}:${target ? `${target}-` : ''}${platform.split('/').join('-')}`;
 }
 
 export interface CacheFlags {

@@ -9,7 +9,15 @@ import {
   type RoutingNode,
   routePlatforms,
 } from './routing.js';
+import { leastBusy } from './scheduler.js';
 import { isUp, nativeNodeOf } from './strategy.js';
+
+/** How a platform declared on several nodes picks one (core/scheduler.ts): busy per node, the build's key. */
+export interface Placement {
+  busy: ReadonlyMap<string, number>;
+  /** What the build's cache is known by (its repository): the same build goes back to the same node. */
+  affinity: string;
+}
 
 export interface SplitJob {
   node: string;
@@ -34,15 +42,28 @@ export interface SplitPlan {
 export const verdictOn = (node: RoutingNode, platform: string): 'native' | 'emulated' =>
   runsNatively(nativeTruthOfNode(node).platforms, platform) ? 'native' : 'emulated';
 
-type Placement = { node: RoutingNode; verdict: 'native' | 'emulated'; warning?: string };
+type Placed = { node: RoutingNode; verdict: 'native' | 'emulated'; warning?: string };
+
+/** Of the nodes that declare a platform, the least busy live one (a pool); else the first. */
+function poolChoice(declared: readonly RoutingNode[], platform: string, placement: Placement | undefined) {
+  const live = declared.filter(isUp);
+  if (live.length < 2 || !placement) return live[0] ?? declared[0];
+  const name = leastBusy(`${placement.affinity} ${platform}`, live.map((n) => n.name), (n) => placement.busy.get(n) ?? 0);
+  return live.find((n) => n.name === name);
+}
 
 function place(
   platform: string,
   nodes: readonly RoutingNode[],
   declaredBuilder: boolean,
-): Placement | undefined {
+  placement: Placement | undefined,
+): Placed | undefined {
   // A declared platform goes where it is declared; whether that is native is the node's word, not the file's.
-  const declaredNative = nodes.find((n) => n.declared?.platforms.includes(platform));
+  const declaredNative = poolChoice(
+    nodes.filter((n) => n.declared?.platforms.includes(platform)),
+    platform,
+    placement,
+  );
   if (declaredNative) return { node: declaredNative, verdict: verdictOn(declaredNative, platform) };
   const declaredEmulated = nodes.find((n) => n.declared?.emulate.includes(platform));
   if (declaredEmulated) return { node: declaredEmulated, verdict: verdictOn(declaredEmulated, platform) };
@@ -69,13 +90,14 @@ export function planSplit(
   requested: readonly string[],
   nodes: readonly RoutingNode[],
   version: BuildxVersion,
+  placement?: Placement,
 ): SplitPlan {
   const declaredBuilder = nodes.some((n) => n.declared !== undefined);
   const byNode = new Map<string, SplitJob>();
   const unplaced: string[] = [];
   const warnings: string[] = [];
   for (const platform of requested) {
-    const placed = place(platform, nodes, declaredBuilder);
+    const placed = place(platform, nodes, declaredBuilder, placement);
     if (!placed) {
       unplaced.push(platform);
       continue;

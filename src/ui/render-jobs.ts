@@ -14,9 +14,12 @@ export interface JobView {
 interface ShownJob {
   node: string | undefined;
   platforms: readonly string[];
+  /** What names it in front of its lines, when not its platforms (a bake job: `TARGET os/arch`). */
+  label?: string;
 }
 
-export const jobPrefixOf = (job: Pick<ShownJob, 'platforms'>): string => `[${job.platforms.join(',')}] `;
+export const jobPrefixOf = (job: Pick<ShownJob, 'platforms' | 'label'>): string =>
+  `[${job.label ?? job.platforms.join(',')}] `;
 
 // buildx's plain progress names each step `#N [stage k/n] INSTRUCTION` (captures build-*).
 const STEP = /^#\d+ \[[^\]]+\] .+/;

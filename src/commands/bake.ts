@@ -1,0 +1,90 @@
+// mpb bake: buildx reads the bake file (--print), the builder is ensured and read, each target × platform goes to
+// a native node of its pool, then the jobs run, each target is merged under its tags, and one report says where
+// everything was built. Each step is its own module in src/build/; this file only puts them in order and prints.
+import { bakeDocument, bakeRunDocument } from '../build/bake-document.js';
+import { planBake } from '../build/bake-plan.js';
+import { readBakeRequest } from '../build/bake-request.js';
+import { busyOf } from '../build/busy.js';
+import { resolveTarget } from '../build/target.js';
+import { bakePrintArgs } from '../buildx/bake-args.js';
+import { loadExeca, TIMEOUT_MS } from '../buildx/exec.js';
+import { parseBakePrint } from '../buildx/parse/bake-print.js';
+import { shellQuote } from '../buildx/quote.js';
+import type { Deps } from '../deps.js';
+import { BuildxFailedError, refusalError } from '../errors.js';
+import type { BakeOptions } from '../options.js';
+import type { CommandResult } from '../run-command.js';
+import { layoutOf } from '../ui/output.js';
+import { renderBakePlan } from '../ui/render-bake.js';
+import { renderRoutes } from '../ui/render-build.js';
+import { wrapLine } from '../ui/table.js';
+
+/** buildx's reading of the bake file; its own error (a bad file, an unknown target) is relayed as it is. */
+async function readDefinition(deps: Deps, argv: string[]) {
+  const r = await deps.run('docker', argv, { timeoutMs: TIMEOUT_MS.read, stdio: 'pipe' });
+  if (r.outcome.kind !== 'ok') {
+    const said = r.stderr.trim().split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    throw new BuildxFailedError(`docker buildx bake --print failed: ${said || `exit ${r.exitCode}`}`, {
+      hint: 'buildx could not read the bake file: see its message above (mpb bake takes the same files and --set).',
+    });
+  }
+  const parsed = parseBakePrint(r.stdout);
+  if (!parsed.ok) throw new BuildxFailedError(`could not read buildx's bake --print: ${parsed.error.message}`);
+  return parsed.value;
+}
+
+/** `mpb bake [TARGET…]`: see the `bake` command in cli.ts for the flags. */
+export async function runBake(deps: Deps, targets: string[], options: BakeOptions): Promise<CommandResult> {
+  const { out } = deps;
+  loadExeca().catch(() => {});
+  const request = readBakeRequest(targets, [], options);
+  const printArgv = bakePrintArgs(request.args, request.targets);
+  if (options.print) {
+    const r = await deps.run('docker', printArgv, { timeoutMs: TIMEOUT_MS.read, stdio: 'inherit' });
+    return { outcome: r.exitCode === 0 ? 'ok' : { exited: r.exitCode } };
+  }
+  const def = await readDefinition(deps, printArgv);
+  const platforms = [...new Set(Object.values(def.targets).flatMap((t) => t.platforms))];
+  const target = await resolveTarget(deps, {
+    ...options,
+    requested: platforms.length > 0 ? platforms : undefined,
+    // A node down is the pools' business (its jobs go to the others), not a reason to stop here.
+    allowDegraded: true,
+  });
+  const busy = await busyOf(deps, target, options.probeTimeout);
+  const plan = planBake(def, target, request, busy);
+  const doc = bakeDocument(target, plan);
+  const width = layoutOf(out).width;
+  if (!deps.json) {
+    if (plan.mode === 'bake') out.info(renderRoutes(plan.routes, out.color).join('\n'));
+    else if (plan.jobs.length > 0) out.info(renderBakePlan(plan.pools, plan.jobs, width).join('\n'));
+  }
+  deps.stderr.write(`${wrapLine(`bake: ${plan.mode} (${plan.reason})`, width, '  ').join('\n')}\n`);
+  for (const w of plan.warnings) out.warn(w);
+  if (plan.refusal) {
+    const outcome = plan.refusal.kind;
+    if (deps.json) return { outcome, data: { ...doc, refusal: plan.refusal } };
+    throw refusalError(outcome, `not baking: ${plan.refusal.message}`, plan.refusal.hint);
+  }
+  if (options.dryRun) {
+    if (deps.json) return { outcome: 'ok', data: { dryRun: true, ...doc } };
+    const commands = plan.command ? [plan.command] : plan.jobs.map((j) => j.argv);
+    out.result(commands.map((argv) => shellQuote(['docker', ...argv])).join('\n'));
+    return { outcome: 'ok' };
+  }
+  if (plan.mode === 'bake') {
+    const { runWholeBake } = await import('../build/bake-whole.js');
+    const code = await runWholeBake(deps, target, plan, options);
+    return { outcome: code === 0 ? 'ok' : { exited: code }, data: doc };
+  }
+  const { runBake: run } = await import('../build/bake-run.js');
+  const result = await out.group(`bake on ${target.name}`, () =>
+    run(deps, def, target, request, plan, options),
+  );
+  const { showBakeReport } = await import('../build/bake-show.js');
+  await showBakeReport(deps, result.report);
+  // A node that went down with no native node left to take its jobs is the fleet's health (3); else buildx's (1).
+  const lostNode = result.jobs.some((j) => !j.ok && j.attempts.at(-1)?.died);
+  const outcome = result.ok ? 'ok' : lostNode ? 'unhealthy' : { exited: 1 };
+  return { outcome, data: bakeRunDocument(doc, result) };
+}
