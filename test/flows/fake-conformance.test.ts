@@ -453,6 +453,49 @@ for (const version of VERSIONS) {
   });
 }
 
+// test/fixtures/bake: the `bake --print` cases of the JSON bake file (the fake reads no HCL or compose), run in
+// the fixture's input folder as capture.sh ran them, compared byte for byte.
+const BAKE = join(CAPTURES, '..', 'bake');
+const JOB_OUTPUT =
+  'type=image,name=localhost:5000/bake/app,push-by-digest=true,name-canonical=true,push=true';
+const JOB_CACHE = 'type=registry,ref=localhost:5000/cache:app-linux-arm64';
+const BAKE_PRINT_CASES: [string, string[]][] = [
+  ['print-json', []],
+  ['print-set-platform', ['--set', 'app.platform=linux/arm64', 'app']],
+  [
+    'print-job-set',
+    [
+      ...['--set', 'app.platform=linux/arm64', '--set', `app.output=${JOB_OUTPUT}`],
+      ...['--set', `app.cache-from=${JOB_CACHE}`, '--set', `app.cache-to=${JOB_CACHE},mode=max`, 'app'],
+    ],
+  ],
+  ['print-set-wildcard', ['--set', '*.platform=linux/amd64', 'worker', 'api']],
+];
+
+for (const version of ['0.13.1', '0.29.1'] as const) {
+  describeUnless(CHECKED, `fake buildx ${version} replays the bake --print captures`, () => {
+    let fake: FakeDocker;
+    beforeAll(async () => {
+      fake = await withFakeDocker({ version, mode: MODE });
+    });
+    afterAll(() => fake.cleanup());
+
+    it.each(BAKE_PRINT_CASES)('%s', async (name, args) => {
+      const got = await runDocker(
+        ['buildx', 'bake', '--print', '-f', 'docker-bake.json', ...args],
+        fake.env,
+        join(BAKE, 'input'),
+      );
+      const want = (ext: string) => readFileSync(join(BAKE, `v${version}`, `${name}.${ext}`), 'utf8');
+      expect({ exit: `exit=${got.exitCode}\n`, stdout: got.stdout, stderr: got.stderr }).toEqual({
+        exit: want('exit'),
+        stdout: want('stdout'),
+        stderr: want('stderr'),
+      });
+    });
+  });
+}
+
 const KUBECONFIG_CAPTURED = '%2Fhome%2Fdev%2F.kube%2Fconfig';
 const POD_LABELS = {
   'org.mobyproject.buildkit.worker.executor': 'oci',

@@ -1,7 +1,7 @@
 // The fake's own knobs: fault injection, the call log, concurrent callers, the container commands of the fake
 // engine, and the plugin route through the real docker CLI. Byte fidelity is fake-conformance.test.ts's job.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRunner } from '../../src/buildx/exec.js';
@@ -350,5 +350,98 @@ describe('runMpb', () => {
     const r = await runMpb(['--version'], fake.env);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('bake (JSON bake files)', () => {
+  /** A builder with a pinned amd64 and a pinned arm64 node, and a bake file of `base` and `app` built on it. */
+  async function bakeWorld(version: FakeDockerOptions['version'] = '0.29.1') {
+    const world = await setup({ version });
+    await world.docker(...REMOTE('fleet', 'amd', 1234, '--platform', 'linux/amd64'));
+    await world.docker(...REMOTE('fleet', 'arm', 1235, '--append', '--platform', 'linux/arm64'));
+    const dir = join(world.fake.dir, 'project');
+    for (const t of ['base', 'app']) {
+      mkdirSync(join(dir, t), { recursive: true });
+      writeFileSync(join(dir, t, 'Dockerfile'), t === 'app' ? 'FROM base\nCOPY . /\n' : 'FROM scratch\n');
+    }
+    const file = join(dir, 'docker-bake.json');
+    const target = (t: string, extra: object) => ({
+      context: join(dir, t),
+      platforms: ['linux/amd64', 'linux/arm64'],
+      tags: [`localhost:5000/p/${t}:1`],
+      ...extra,
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        group: { default: { targets: ['app'] } },
+        target: { base: target('base', {}), app: target('app', { contexts: { base: 'target:base' } }) },
+      }),
+    );
+    const metadata = join(world.fake.dir, 'bake.metadata.json');
+    const readMetadata = () => JSON.parse(readFileSync(metadata, 'utf8'));
+    return { ...world, file, metadata, readMetadata };
+  }
+
+  it('--push builds the linked base first, routes each platform to its pinned node and tags every target', async () => {
+    const { fake, docker, file, metadata, readMetadata } = await bakeWorld();
+    const r = await docker(
+      'buildx',
+      'bake',
+      '--builder',
+      'fleet',
+      '-f',
+      file,
+      '--push',
+      '--metadata-file',
+      metadata,
+    );
+    expect(r.exitCode).toBe(0);
+    const routing = { 'linux/amd64': 'amd', 'linux/arm64': 'arm' };
+    expect(fake.state().builds.map((b) => [b.target, b.routing])).toEqual([
+      ['base', routing],
+      ['app', routing],
+    ]);
+    // Linked only: built as a context (cacheonly), so no tag and only a build ref in the metadata.
+    expect(fake.state().registry['localhost:5000/p/base:1']).toBeUndefined();
+    const meta = readMetadata();
+    expect(Object.keys(meta.base)).toEqual(['buildx.build.ref']);
+    expect(meta.app['containerimage.digest']).toBe(fake.state().registry['localhost:5000/p/app:1']);
+  });
+
+  it("mpb bake's job: one platform, pushed by digest with the tags cleared, the digest in the metadata", async () => {
+    const { fake, docker, file, metadata, readMetadata } = await bakeWorld();
+    const output = 'type=image,name=localhost:5000/p/app,push-by-digest=true,name-canonical=true,push=true';
+    const r = await docker(
+      ...['buildx', 'bake', '--builder', 'fleet', '-f', file, '--set', 'app.tags=', '--set'],
+      ...['app.platform=linux/arm64', '--set', `app.output=${output}`, '--metadata-file', metadata],
+      ...['--progress', 'plain', 'app'],
+    );
+    expect(r.exitCode).toBe(0);
+    const app = fake.state().builds.find((b) => b.target === 'app');
+    expect(app?.routing).toEqual({ 'linux/arm64': 'arm' });
+    expect(app?.tags).toEqual([]);
+    expect(readMetadata().app).toMatchObject({
+      'containerimage.digest': expect.stringMatching(/^sha256:/),
+      'image.name': 'localhost:5000/p/app',
+    });
+  });
+
+  it('a failed target fails the bake with its name (0.29.1), and a `bake` rule injects a failure', async () => {
+    const { fake, docker, file } = await bakeWorld();
+    rmSync(join(file, '..', 'app', 'Dockerfile'));
+    const failed = await docker('buildx', 'bake', '--builder', 'fleet', '-f', file, '--progress', 'quiet');
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toMatch(/^ERROR: target app: failed to solve: failed to read dockerfile/m);
+    fake.setState((s) => s.fail.push({ command: 'bake', match: 'app.platform', exit: 1, stderr: 'boom' }));
+    const injected = await docker('buildx', 'bake', '-f', file, '--set', 'app.platform=linux/amd64', 'app');
+    expect(out(injected)).toEqual({ exit: 1, stdout: '', stderr: 'boom\n' });
+  });
+
+  it('--print of an unknown target: the captured error', async () => {
+    const { docker, file } = await bakeWorld('0.13.1');
+    const r = await docker('buildx', 'bake', '--print', '-f', file, 'nosuch');
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/\nERROR: failed to find target nosuch\n$/);
   });
 });

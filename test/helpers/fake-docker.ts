@@ -94,6 +94,8 @@ export interface FakeState {
   volumes: Record<string, Record<string, unknown>>;
   registry: Record<string, string>;
   builds: Array<{
+    /** The bake target this build was, for the builds of `buildx bake`. */
+    target?: string;
     builder: string;
     platforms: string[];
     routing: Record<string, string>;

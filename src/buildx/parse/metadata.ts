@@ -20,14 +20,15 @@ export interface BuildMetadata {
 }
 
 const descriptorSchema = z.looseObject({ mediaType: z.string(), digest: z.string(), size: z.number() });
-const metadataSchema = z.looseObject({
+/** One build's metadata object: the whole file of `build`, one value per target of `bake`'s. */
+export const buildMetadataSchema = z.looseObject({
   'containerimage.digest': z.string().optional(),
   'containerimage.descriptor': descriptorSchema.optional(),
   'containerimage.config.digest': z.string().optional(),
   'image.name': z.string().optional(),
   'buildx.build.ref': z.string().optional(),
 });
-const KNOWN_KEYS = new Set(Object.keys(metadataSchema.shape));
+const KNOWN_KEYS = new Set(Object.keys(buildMetadataSchema.shape));
 const PROVENANCE = 'buildx.build.provenance';
 
 /**
@@ -35,9 +36,16 @@ const PROVENANCE = 'buildx.build.provenance';
  * v0.13.1 and v0.29.1 `build-push.metadata.json`): every other field is optional.
  */
 export function parseMetadataFile(text: string): Parsed<BuildMetadata> {
-  const read = readJson('build metadata file', text, metadataSchema);
+  const read = readJson('build metadata file', text, buildMetadataSchema);
   if (!read.ok) return read;
-  const data = read.value;
+  return { ok: true, ...buildMetadataOf(read.value) };
+}
+
+/** The metadata of one build, already checked against `buildMetadataSchema`; unknown keys go to `unparsed`. */
+export function buildMetadataOf(data: z.infer<typeof buildMetadataSchema>): {
+  value: BuildMetadata;
+  unparsed: string[];
+} {
   const provenance: Record<string, unknown> = {};
   const unparsed: string[] = [];
   for (const [key, value] of Object.entries(data)) {
@@ -47,7 +55,6 @@ export function parseMetadataFile(text: string): Parsed<BuildMetadata> {
   }
   const descriptor = data['containerimage.descriptor'];
   return {
-    ok: true,
     value: {
       digest: data['containerimage.digest'],
       descriptor: descriptor && {

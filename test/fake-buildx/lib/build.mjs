@@ -123,7 +123,8 @@ async function routeAndBoot(ctx, b, requested) {
   return perfect ? pinned : assignPlatforms(booted.nodes, requested, ctx.version);
 }
 
-export async function runBuild(ctx, argv) {
+/** `bake` (bake.mjs) passes `{target}`: the build is that bake target's, recorded and named after it. */
+export async function runBuild(ctx, argv, bake = undefined) {
   const { caps } = ctx.version;
   const { flags, args } = parseFlags(argv, SPEC, 'build');
   if (args.length !== 1) throw new CliError('"docker buildx build" requires exactly 1 argument.');
@@ -197,7 +198,7 @@ export async function runBuild(ctx, argv) {
         builder: b.name,
         node: b.nodes[i].name,
         ref: job.ref,
-        name: args[0].split('/').pop() || args[0],
+        name: bake?.target ?? (args[0].split('/').pop() || args[0]),
         status: error ? 'failed' : 'completed',
         createdAt: startedAt,
         completedAt,
@@ -212,6 +213,7 @@ export async function runBuild(ctx, argv) {
       [...assign.entries()].flatMap(([i, pfs]) => pfs.map((p) => [p, b.nodes[i].name])),
     );
     state.builds.push({
+      ...(bake ? { target: bake.target } : {}),
       builder: b.name,
       platforms: job.requested,
       routing,
@@ -231,7 +233,7 @@ export async function runBuild(ctx, argv) {
   const id = outcome.metadata['containerimage.digest'];
   if (flags.iidfile && id) writeFileSync(flags.iidfile, id);
   if (mode === 'quiet' && id) ctx.stdout(`${id}\n`);
-  if (!outputs.push && !outputs.load && !b.context)
+  if (!outputs.push && !outputs.load && !flags.output?.length && !b.context)
     ctx.stderr(
       `WARNING: No output specified with ${b.driver} driver. Build result will only remain in the build cache. To push result image into registry use --push or to load image into docker use --load\n`,
     );

@@ -1,4 +1,5 @@
 // One `docker buildx ...` call of the fake: log it, apply the injected faults, dispatch, print errors as buildx does.
+import { runBake } from './bake.mjs';
 import { runBuild } from './build.mjs';
 import { runInspect, runLs, runRm, runStop, runUse, runVersion } from './commands.mjs';
 import { runCreate } from './create.mjs';
@@ -25,6 +26,7 @@ const COMMANDS = {
   use: runUse,
   stop: runStop,
   build: runBuild,
+  bake: runBake,
   imagetools: runImagetools,
   history: runHistory,
 };
@@ -100,7 +102,7 @@ export async function runBuildx(argv, env) {
   const ctx = createContext(env);
   const full = ['docker', 'buildx', ...argv];
   const { sub, rest, keys } = splitCommand(argv);
-  if (sub === 'build') markSignals(full, env);
+  if (sub === 'build' || sub === 'bake') markSignals(full, env);
   try {
     const injected = await prologue(ctx, full, keys);
     if (injected !== undefined) return injected;

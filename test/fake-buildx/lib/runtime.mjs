@@ -42,6 +42,10 @@ export function buildxVersion(env = process.env) {
       failedToBuildPrefix: at(20),
       history: at(23), // `history ls|inspect --format json`
       provenanceVertex: at(14), // `resolving provenance for metadata file` (capture build-push in 0.29.1)
+      // bake --print: exporter entries as objects, the group sorted, a linked-only target as cacheonly
+      // (test/fixtures/bake: 0.13.1 has none of it, 0.29.1 all; the release between that changed it is not captured).
+      bakePrintObjects: at(18),
+      bakeTargetErrors: at(20), // `ERROR: target NAME: failed to solve: …` (0.29.1; 0.13.1 without the target)
       ociLoad: at(11), // `--load` of several platforms into the containerd image store (build/build.go)
     },
   };
