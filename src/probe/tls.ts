@@ -3,7 +3,7 @@
 import { isIP, type Socket } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { type CertFacts, certFacts } from './cert-facts.js';
-import { askBuildkit, type GrpcOutcome } from './grpc.js';
+import { type GrpcOutcome, grpcCall, LIST_WORKERS } from './grpc.js';
 import { connectTcp } from './tcp.js';
 import type { TlsFailure, TlsOutcome, TlsProbeInput } from './tls-types.js';
 import {
@@ -93,6 +93,23 @@ export async function probeTls(input: TlsProbeInput): Promise<TlsOutcome> {
   const deadline = Date.now() + input.timeoutMs;
   const tcp = await connectTcp(input.host, input.port, deadline);
   if (!tcp.ok) return tcp;
+  // Every later step fails fast on a destroyed socket: the handshake and the call see it close.
+  const abort = () => tcp.socket.destroy();
+  if (input.signal?.aborted) abort();
+  input.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await overTcp(input, tcp.socket, started, deadline);
+  } finally {
+    input.signal?.removeEventListener('abort', abort);
+  }
+}
+
+async function overTcp(
+  input: TlsProbeInput,
+  raw: Socket,
+  started: number,
+  deadline: number,
+): Promise<TlsOutcome> {
   const c: HandshakeContext = {
     input,
     name: input.servername ?? input.host,
@@ -100,10 +117,10 @@ export async function probeTls(input: TlsProbeInput): Promise<TlsOutcome> {
   };
   let secured: Secured | TlsFailure;
   try {
-    secured = await handshake(c, tcp.socket, deadline);
+    secured = await handshake(c, raw, deadline);
   } catch (e) {
     // tls.connect throws synchronously on PEM it cannot load; the file checks normally catch this first.
-    tcp.socket.destroy();
+    raw.destroy();
     return {
       ok: false,
       reason: 'tls-files',
@@ -114,8 +131,8 @@ export async function probeTls(input: TlsProbeInput): Promise<TlsOutcome> {
   }
   if (!secured.ok) return secured;
   const authority = isIP(input.host) === 6 ? `[${input.host}]:${input.port}` : `${input.host}:${input.port}`;
-  const grpc = await askBuildkit(secured.socket, authority, deadline);
-  tcp.socket.destroy();
+  const grpc = await grpcCall(secured.socket, authority, input.call ?? LIST_WORKERS, deadline);
+  raw.destroy();
   if (!grpc.ok) return { ...grpcFailure(c, grpc), server: secured.server };
   const ms = Math.round(performance.now() - started);
   return {
