@@ -93,15 +93,31 @@ export async function probeTls(input: TlsProbeInput): Promise<TlsOutcome> {
   const deadline = Date.now() + input.timeoutMs;
   const tcp = await connectTcp(input.host, input.port, deadline);
   if (!tcp.ok) return tcp;
+  if (input.signal?.aborted) {
+    tcp.socket.destroy();
+    return stopped(input);
+  }
   // Every later step fails fast on a destroyed socket: the handshake and the call see it close.
   const abort = () => tcp.socket.destroy();
-  if (input.signal?.aborted) abort();
   input.signal?.addEventListener('abort', abort, { once: true });
   try {
-    return await overTcp(input, tcp.socket, started, deadline);
+    const outcome = await overTcp(input, tcp.socket, started, deadline);
+    // A connection the caller cut looks like a server hanging up: say what really happened.
+    return input.signal?.aborted && !outcome.ok ? stopped(input) : outcome;
   } finally {
     input.signal?.removeEventListener('abort', abort);
   }
+}
+
+/** The caller's signal fired first: to the caller, the node did not answer in the time it had. */
+function stopped(input: TlsProbeInput): TlsFailure {
+  return {
+    ok: false,
+    reason: 'timeout',
+    code: 'tls.timeout',
+    detail: `${input.host}:${input.port} had not answered when the caller stopped waiting`,
+    fix: `Check that buildkitd with TLS on ${input.host}:${input.port} answers quickly: it may be overloaded.`,
+  };
 }
 
 async function overTcp(
