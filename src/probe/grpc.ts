@@ -1,17 +1,34 @@
 // Past TLS: does BuildKit answer? One gRPC call over the verified mutual-TLS connection, the way buildx starts:
-// HTTP/2 (ALPN h2), then `moby.buildkit.v1.Control/ListWorkers` with an empty request. A TLS port that is a
-// proxy, another HTTPS service or a hung daemon passes the handshake; this is what tells them apart.
+// HTTP/2 (ALPN h2), then a call to BuildKit's own service; the probe's is `Control/ListWorkers` with an empty
+// request. A TLS port that is a proxy, another HTTPS service or a hung daemon passes the handshake; this is what
+// tells them apart. The same routine makes the scheduler's call (probe/busy.ts): one call, unary or a server
+// stream that ends by itself, its body kept as it came.
 import { connect, constants, type IncomingHttpHeaders } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 
+/** One gRPC call: the method's path and its request, a protobuf message (unframed). */
+export interface GrpcRequest {
+  path: string;
+  message: Uint8Array;
+}
+
 // BuildKit's own service (api/services/control): any other gRPC server answers it with UNIMPLEMENTED.
-const LIST_WORKERS = '/moby.buildkit.v1.Control/ListWorkers';
-// gRPC framing: 1 byte "not compressed", 4 bytes big-endian length, then the message; an empty message here.
-const EMPTY_REQUEST = Buffer.alloc(5);
+export const LIST_WORKERS: GrpcRequest = {
+  path: '/moby.buildkit.v1.Control/ListWorkers',
+  message: new Uint8Array(0),
+};
 const GRPC_UNIMPLEMENTED = '12';
 
+/** gRPC framing: 1 byte "not compressed", 4 bytes big-endian length, then the message. */
+function framed(message: Uint8Array): Buffer {
+  const frame = Buffer.alloc(5 + message.length);
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, 5);
+  return frame;
+}
+
 export type GrpcOutcome =
-  /** `reply`: the response body as it came (gRPC frames of a ListWorkersResponse; buildx/parse/list-workers.ts reads it). */
+  /** `reply`: the response body as it came, every gRPC frame (buildx/parse/list-workers.ts, build-history.ts). */
   | { ok: true; answer: string; reply: Buffer }
   | {
       ok: false;
@@ -33,12 +50,13 @@ export function describeHttpAnswer(headers: IncomingHttpHeaders): string {
 }
 
 function verdictOf(
+  method: string,
   status: string | undefined,
   message: string | undefined,
   ms: number,
   reply: Buffer,
 ): GrpcOutcome {
-  if (status === '0') return { ok: true, answer: `BuildKit answers (gRPC ListWorkers in ${ms} ms)`, reply };
+  if (status === '0') return { ok: true, answer: `BuildKit answers (gRPC ${method} in ${ms} ms)`, reply };
   const said = `gRPC status ${status ?? 'missing'}${message ? ` "${decodeURIComponent(message)}"` : ''}`;
   return status === GRPC_UNIMPLEMENTED
     ? { ok: false, code: 'grpc.not-buildkit', answered: `a gRPC server without BuildKit's API (${said})` }
@@ -46,10 +64,15 @@ function verdictOf(
 }
 
 /**
- * Asks BuildKit over `socket` (TLS done and verified) before `deadline` (epoch ms). Takes the socket over:
- * it is closed when this resolves.
+ * Makes one gRPC call over `socket` (TLS done and verified) and reads its whole reply before `deadline` (epoch
+ * ms). Takes the socket over: it is closed when this resolves.
  */
-export function askBuildkit(socket: TLSSocket, authority: string, deadline: number): Promise<GrpcOutcome> {
+export function grpcCall(
+  socket: TLSSocket,
+  authority: string,
+  request: GrpcRequest,
+  deadline: number,
+): Promise<GrpcOutcome> {
   if (socket.alpnProtocol !== 'h2') {
     socket.destroy();
     const alpn = socket.alpnProtocol ? `ALPN chose ${socket.alpnProtocol}` : 'no ALPN protocol chosen';
@@ -59,6 +82,7 @@ export function askBuildkit(socket: TLSSocket, authority: string, deadline: numb
       answered: `the server does not speak HTTP/2 (${alpn}), which gRPC needs`,
     });
   }
+  const method = request.path.slice(request.path.lastIndexOf('/') + 1);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
@@ -92,7 +116,7 @@ export function askBuildkit(socket: TLSSocket, authority: string, deadline: numb
     session.once('close', () => finish({ ok: false, code: 'connection', error: undefined }));
     const call = session.request({
       [constants.HTTP2_HEADER_METHOD]: 'POST',
-      [constants.HTTP2_HEADER_PATH]: LIST_WORKERS,
+      [constants.HTTP2_HEADER_PATH]: request.path,
       [constants.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc',
       [constants.HTTP2_HEADER_TE]: 'trailers',
     });
@@ -109,13 +133,20 @@ export function askBuildkit(socket: TLSSocket, authority: string, deadline: numb
       const status = h['grpc-status'];
       if (status !== undefined && status !== '0') {
         finish(
-          verdictOf(String(status), h['grpc-message'] as string | undefined, elapsed(), Buffer.alloc(0)),
+          verdictOf(
+            method,
+            String(status),
+            h['grpc-message'] as string | undefined,
+            elapsed(),
+            Buffer.alloc(0),
+          ),
         );
       }
     });
     call.on('trailers', (t) =>
       finish(
         verdictOf(
+          method,
           t['grpc-status'] as string | undefined,
           t['grpc-message'] as string | undefined,
           elapsed(),
@@ -123,7 +154,8 @@ export function askBuildkit(socket: TLSSocket, authority: string, deadline: numb
         ),
       ),
     );
-    // The workers: what a converged ensure reads instead of `buildx inspect` (buildx/inspect-from-record.ts).
+    // The reply's frames (a stream's arrive in several chunks): the workers, what a converged ensure reads
+    // instead of `buildx inspect` (buildx/inspect-from-record.ts); the active builds, what the scheduler reads.
     call.on('data', (chunk: Buffer) => chunks.push(chunk));
     call.on('end', () =>
       finish(
@@ -136,6 +168,6 @@ export function askBuildkit(socket: TLSSocket, authority: string, deadline: numb
           : { ok: false, code: 'connection', error: undefined },
       ),
     );
-    call.end(EMPTY_REQUEST);
+    call.end(framed(request.message));
   });
 }

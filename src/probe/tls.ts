@@ -3,7 +3,7 @@
 import { isIP, type Socket } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { type CertFacts, certFacts } from './cert-facts.js';
-import { askBuildkit, type GrpcOutcome } from './grpc.js';
+import { type GrpcOutcome, grpcCall, LIST_WORKERS } from './grpc.js';
 import { connectTcp } from './tcp.js';
 import type { TlsFailure, TlsOutcome, TlsProbeInput } from './tls-types.js';
 import {
@@ -93,6 +93,39 @@ export async function probeTls(input: TlsProbeInput): Promise<TlsOutcome> {
   const deadline = Date.now() + input.timeoutMs;
   const tcp = await connectTcp(input.host, input.port, deadline);
   if (!tcp.ok) return tcp;
+  if (input.signal?.aborted) {
+    tcp.socket.destroy();
+    return stopped(input);
+  }
+  // Every later step fails fast on a destroyed socket: the handshake and the call see it close.
+  const abort = () => tcp.socket.destroy();
+  input.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const outcome = await overTcp(input, tcp.socket, started, deadline);
+    // A connection the caller cut looks like a server hanging up: say what really happened.
+    return input.signal?.aborted && !outcome.ok ? stopped(input) : outcome;
+  } finally {
+    input.signal?.removeEventListener('abort', abort);
+  }
+}
+
+/** The caller's signal fired first: to the caller, the node did not answer in the time it had. */
+function stopped(input: TlsProbeInput): TlsFailure {
+  return {
+    ok: false,
+    reason: 'timeout',
+    code: 'tls.timeout',
+    detail: `${input.host}:${input.port} had not answered when the caller stopped waiting`,
+    fix: `Check that buildkitd with TLS on ${input.host}:${input.port} answers quickly: it may be overloaded.`,
+  };
+}
+
+async function overTcp(
+  input: TlsProbeInput,
+  raw: Socket,
+  started: number,
+  deadline: number,
+): Promise<TlsOutcome> {
   const c: HandshakeContext = {
     input,
     name: input.servername ?? input.host,
@@ -100,10 +133,10 @@ export async function probeTls(input: TlsProbeInput): Promise<TlsOutcome> {
   };
   let secured: Secured | TlsFailure;
   try {
-    secured = await handshake(c, tcp.socket, deadline);
+    secured = await handshake(c, raw, deadline);
   } catch (e) {
     // tls.connect throws synchronously on PEM it cannot load; the file checks normally catch this first.
-    tcp.socket.destroy();
+    raw.destroy();
     return {
       ok: false,
       reason: 'tls-files',
@@ -114,8 +147,8 @@ export async function probeTls(input: TlsProbeInput): Promise<TlsOutcome> {
   }
   if (!secured.ok) return secured;
   const authority = isIP(input.host) === 6 ? `[${input.host}]:${input.port}` : `${input.host}:${input.port}`;
-  const grpc = await askBuildkit(secured.socket, authority, deadline);
-  tcp.socket.destroy();
+  const grpc = await grpcCall(secured.socket, authority, input.call ?? LIST_WORKERS, deadline);
+  raw.destroy();
   if (!grpc.ok) return { ...grpcFailure(c, grpc), server: secured.server };
   const ms = Math.round(performance.now() - started);
   return {

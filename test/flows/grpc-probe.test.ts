@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Authority, createAuthority, validityFor } from '../../src/certs/generate.js';
 import type { NodeSpec } from '../../src/config/types.js';
+import { activeBuildsOf, busyOfNodes } from '../../src/probe/busy.js';
 import { probeNode } from '../../src/probe/node.js';
 import { type BuildkitDaemons, type Daemon, startBuildkitDaemons } from '../helpers/buildkit.js';
 import { describeUnless, whySkip } from '../helpers/skip.js';
@@ -37,8 +38,13 @@ beforeAll(async () => {
 
 afterAll(() => Promise.all(servers.map((s) => s.close())));
 
-async function serve(speaks: TlsSpeaks): Promise<number> {
-  const server = await startTlsServer({ ...(await leaf(ca, 'server')), ca: ca.pem.cert, speaks });
+async function serve(speaks: TlsSpeaks, workersReply?: Buffer): Promise<number> {
+  const server = await startTlsServer({
+    ...(await leaf(ca, 'server')),
+    ca: ca.pem.cert,
+    speaks,
+    ...(workersReply ? { workersReply } : {}),
+  });
   servers.push(server);
   return server.port;
 }
@@ -76,6 +82,43 @@ describe('probe past TLS: does BuildKit answer gRPC?', () => {
       new RegExp(
         `^TLS works, but no BuildKit answers on 127\\.0\\.0\\.1:${port}: no answer to a gRPC call in [\\d.]+ s$`,
       ),
+    );
+  });
+});
+
+// The scheduler's question (probe/busy.ts) goes through the same call routine: the server answers with a real
+// ListenBuildHistory reply of two running builds (test/fixtures/captures-local/INDEX.md).
+const TWO_ACTIVE = await readFile(
+  new URL('../fixtures/captures-local/buildkit-v0.32.2/listenbuildhistory-two-active.bin', import.meta.url),
+);
+
+describe('activeBuildsOf: how many builds a TLS node runs, or undefined', () => {
+  it('reads the streamed events: 2', async () => {
+    expect(await activeBuildsOf(nodeAt(await serve('buildkit', TWO_ACTIVE)), { timeoutMs: TIMEOUT_MS })).toBe(
+      2,
+    );
+  });
+
+  it.each(['grpc-other', 'h2-http', 'http1'] as const)('%s: undefined', async (speaks) => {
+    expect(await activeBuildsOf(nodeAt(await serve(speaks)), { timeoutMs: TIMEOUT_MS })).toBeUndefined();
+  });
+
+  it('a silent server: undefined once the signal fires, long before the timeout', async () => {
+    const node = nodeAt(await serve('silent'));
+    const signal = AbortSignal.timeout(100);
+    expect(await activeBuildsOf(node, { timeoutMs: 600_000, signal })).toBeUndefined();
+  }, 10_000);
+
+  it('busyOfNodes: every node at once, a silent one undefined, never a rejection', async () => {
+    const busy = { ...nodeAt(await serve('buildkit', TWO_ACTIVE)), name: 'busy0' };
+    const silent = { ...nodeAt(await serve('silent')), name: 'silent0' };
+    const plain = { ...nodeAt(await serve('buildkit')), name: 'plain0', tls: undefined };
+    expect(await busyOfNodes([busy, silent, plain], { timeoutMs: 500 })).toEqual(
+      new Map([
+        ['busy0', 2],
+        ['silent0', undefined],
+        ['plain0', undefined],
+      ]),
     );
   });
 });

@@ -2,6 +2,7 @@
 // each worker's platforms, labels and BuildKit version — what `buildx inspect` shows of a running node.
 // Protobuf by hand (a few fields of three messages; api/types/worker.proto, solver/pb/ops.proto in BuildKit).
 // Strict: a field this reader does not know, or a body that is not one plain gRPC frame, is "not understood".
+import { bytesOf, type Field, fieldsOf, grpcMessagesOf, textOf as text, Unreadable } from './protobuf.js';
 
 export interface WorkerPlatform {
   os: string;
@@ -20,61 +21,6 @@ export interface WorkerRecord {
 }
 
 export type WorkersRead = { ok: true; workers: WorkerRecord[] } | { ok: false; why: string };
-
-class Unreadable extends Error {}
-
-/** One protobuf field: its number and either a varint or the bytes of a length-delimited value. */
-type Field = { no: number; varint: bigint } | { no: number; bytes: Uint8Array };
-
-function varint(buf: Uint8Array, at: { i: number }): bigint {
-  let value = 0n;
-  for (let shift = 0n; shift < 70n; shift += 7n) {
-    const byte = buf[at.i++];
-    if (byte === undefined) throw new Unreadable('a varint runs past the end');
-    value |= BigInt(byte & 0x7f) << shift;
-    if ((byte & 0x80) === 0) return value;
-  }
-  throw new Unreadable('a varint longer than 10 bytes');
-}
-
-function fieldsOf(buf: Uint8Array): Field[] {
-  const fields: Field[] = [];
-  const at = { i: 0 };
-  while (at.i < buf.length) {
-    const key = varint(buf, at);
-    const no = Number(key >> 3n);
-    switch (Number(key & 7n)) {
-      case 0:
-        fields.push({ no, varint: varint(buf, at) });
-        break;
-      case 1:
-      case 5: {
-        at.i += Number(key & 7n) === 1 ? 8 : 4;
-        if (at.i > buf.length) throw new Unreadable('a fixed-size field runs past the end');
-        fields.push({ no, varint: 0n });
-        break;
-      }
-      case 2: {
-        const length = Number(varint(buf, at));
-        if (at.i + length > buf.length) throw new Unreadable('a length-delimited field runs past the end');
-        fields.push({ no, bytes: buf.subarray(at.i, at.i + length) });
-        at.i += length;
-        break;
-      }
-      default:
-        throw new Unreadable(`wire type ${key & 7n} (groups are not used by BuildKit)`);
-    }
-  }
-  return fields;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function bytesOf(f: Field, what: string): Uint8Array {
-  if (!('bytes' in f)) throw new Unreadable(`${what} is not length-delimited`);
-  return f.bytes;
-}
-const text = (f: Field, what: string): string => utf8.decode(bytesOf(f, what));
 
 function unknown(message: string, f: Field): never {
   throw new Unreadable(`${message} has a field ${f.no} this reader does not know`);
@@ -130,11 +76,9 @@ function workerOf(buf: Uint8Array): WorkerRecord {
 /** The gRPC body (`flag, 4-byte length, message`): exactly one uncompressed ListWorkersResponse. */
 export function parseListWorkers(body: Uint8Array): WorkersRead {
   try {
-    if (body.length < 5) throw new Unreadable(`a body of ${body.length} bytes, not one gRPC frame`);
-    if (body[0] !== 0) throw new Unreadable('a compressed gRPC frame');
-    const length = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(1);
-    if (5 + length !== body.length) throw new Unreadable('not exactly one gRPC frame');
-    const workers = fieldsOf(body.subarray(5)).map((f) =>
+    const messages = grpcMessagesOf(body);
+    if (messages.length !== 1) throw new Unreadable(`${messages.length} gRPC frames, not one`);
+    const workers = fieldsOf(messages[0]!).map((f) =>
       f.no === 1 ? workerOf(bytesOf(f, 'ListWorkersResponse.record')) : unknown('ListWorkersResponse', f),
     );
     return { ok: true, workers };
