@@ -298,7 +298,10 @@ export const BAKE_OPTIONS = {
     help: 'override a target attribute, as buildx bake --set (repeatable)',
     parse: collect,
   } satisfies OptionSpec<string[] | undefined>,
-  push: flag('--push', 'push every target: one job per target × platform on a native node, merged per target'),
+  push: flag(
+    '--push',
+    'push every target: one job per target × platform on a native node, merged per target',
+  ),
   print: flag('--print', "print buildx's reading of the bake file (JSON) and build nothing"),
   pull: flag('--pull', 'always pull referenced images'),
   cache: negated('--no-cache', 'do not use the build cache'),

@@ -3,11 +3,7 @@
 // digest, and each target's tags move in one merge of its platforms. A bake whose outputs are not an image push
 // runs as buildx's own bake on the builder, with the routing shown first.
 import { type BakeArgsInput, type BakeJobArgs, bakeAllArgs, bakeJobArgs } from '../buildx/bake-args.js';
-import {
-  type BakeDefinition,
-  type BakeTarget,
-  linkedTargetsOf,
-} from '../buildx/parse/bake-print.js';
+import { type BakeDefinition, type BakeTarget, linkedTargetsOf } from '../buildx/parse/bake-print.js';
 import { pushRepositoryOf } from '../buildx/split-args.js';
 import { cacheTagOf } from '../core/cache-ref.js';
 import { helperNameOf } from '../core/helper-builder.js';
@@ -90,7 +86,8 @@ function linkedOf(def: BakeDefinition, name: string, seen = new Set<string>([nam
 }
 
 const isPush = (output: string) =>
-  /(^|,)type=registry(,|$)/.test(output) || (/(^|,)type=image(,|$)/.test(output) && /(^|,)push=true(,|$)/.test(output));
+  /(^|,)type=registry(,|$)/.test(output) ||
+  (/(^|,)type=image(,|$)/.test(output) && /(^|,)push=true(,|$)/.test(output));
 
 /** Why the bake runs as buildx's own, or undefined when every target pushes an image (or --push). */
 function bakeModeReason(targets: readonly BakeTarget[], push: boolean): string | undefined {

@@ -35,7 +35,11 @@ function flagsOf(o: BakeRequestOptions): string[] {
   ];
 }
 
-export function readBakeRequest(targets: readonly string[], extra: readonly string[], o: BakeRequestOptions): BakeRequest {
+export function readBakeRequest(
+  targets: readonly string[],
+  extra: readonly string[],
+  o: BakeRequestOptions,
+): BakeRequest {
   let cacheRef: string | undefined;
   if (o.cacheRef !== undefined) {
     const checked = checkCacheRef(o.cacheRef);

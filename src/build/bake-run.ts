@@ -143,7 +143,12 @@ async function mergeTarget(
   const results = await Promise.all(jobs);
   const failed = results.filter((r) => !r.ok);
   if (failed.length > 0) {
-    return { target: t, ok: false, index: undefined, why: `${failed.map((r) => r.job.id).join(', ')} failed` };
+    return {
+      target: t,
+      ok: false,
+      index: undefined,
+      why: `${failed.map((r) => r.job.id).join(', ')} failed`,
+    };
   }
   const { mergeJobs } = await import('./merge.js');
   try {

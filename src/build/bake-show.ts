@@ -11,6 +11,8 @@ export async function showBakeReport(deps: Deps, report: BakeReport): Promise<vo
   const summary = deps.env['GITHUB_STEP_SUMMARY'];
   if (!summary) return;
   await appendFile(summary, renderBakeMarkdown(report)).catch((e: NodeJS.ErrnoException) => {
-    deps.out.warn(`could not append the report to ${summary}: ${explainErrno(e.code ?? String(e), summary).why}`);
+    deps.out.warn(
+      `could not append the report to ${summary}: ${explainErrno(e.code ?? String(e), summary).why}`,
+    );
   });
 }

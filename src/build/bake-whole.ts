@@ -17,15 +17,21 @@ export async function runWholeBake(
   plan: BakePlan,
   settings: RunSettings,
 ): Promise<number> {
-  const { result, died } = await runWatched(deps, plan.command!, target.probeNodes, platformsByNodeOf(plan.routes), {
-    builder: target.name,
-    driver: isKnownDriver(target.driver) ? target.driver : undefined,
-    nodeTimeoutMs: settings.nodeTimeout * 1000,
-    probeTimeoutMs: settings.probeTimeout * 1000,
-    timeoutMs: TIMEOUT_MS.build,
-    downAtStart: target.nodes.filter((n) => !isUp(n)).map((n) => n.name),
-    stdio: deps.json ? 'stderr' : 'inherit',
-  });
+  const { result, died } = await runWatched(
+    deps,
+    plan.command!,
+    target.probeNodes,
+    platformsByNodeOf(plan.routes),
+    {
+      builder: target.name,
+      driver: isKnownDriver(target.driver) ? target.driver : undefined,
+      nodeTimeoutMs: settings.nodeTimeout * 1000,
+      probeTimeoutMs: settings.probeTimeout * 1000,
+      timeoutMs: TIMEOUT_MS.build,
+      downAtStart: target.nodes.filter((n) => !isUp(n)).map((n) => n.name),
+      stdio: deps.json ? 'stderr' : 'inherit',
+    },
+  );
   if (died) {
     const { message, hint } = describeDeath(died);
     throw new UnhealthyError(message, { hint });

@@ -10,8 +10,9 @@ import { bakePrintArgs } from '../buildx/bake-args.js';
 import { loadExeca, TIMEOUT_MS } from '../buildx/exec.js';
 import { parseBakePrint } from '../buildx/parse/bake-print.js';
 import { shellQuote } from '../buildx/quote.js';
+import { expectOk } from '../buildx/run-result.js';
 import type { Deps } from '../deps.js';
-import { BuildxFailedError, refusalError } from '../errors.js';
+import { BuildxFailedError, refusalError, UsageError } from '../errors.js';
 import type { BakeOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
 import { layoutOf } from '../ui/output.js';
@@ -19,17 +20,31 @@ import { renderBakePlan } from '../ui/render-bake.js';
 import { renderRoutes } from '../ui/render-build.js';
 import { wrapLine } from '../ui/table.js';
 
-/** buildx's reading of the bake file; its own error (a bad file, an unknown target) is relayed as it is. */
+/**
+ * buildx's reading of the bake file. Its own error (an unknown target; a syntax error, with the file, line,
+ * column and an excerpt) is the user's to fix: relayed as it is, exit 2.
+ */
 async function readDefinition(deps: Deps, argv: string[]) {
   const r = await deps.run('docker', argv, { timeoutMs: TIMEOUT_MS.read, stdio: 'pipe' });
+  if (r.outcome.kind === 'missing') expectOk(r);
   if (r.outcome.kind !== 'ok') {
-    const said = r.stderr.trim().split('\n').filter((l) => !l.startsWith('#')).join('\n');
-    throw new BuildxFailedError(`docker buildx bake --print failed: ${said || `exit ${r.exitCode}`}`, {
-      hint: 'buildx could not read the bake file: see its message above (mpb bake takes the same files and --set).',
+    // The progress lines (`#1 …`) say nothing about the fault; the excerpt and the ERROR line do.
+    const said = r.stderr
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+      .map((l) => l.replace(/^ERROR: /, ''));
+    throw new UsageError(`buildx cannot read the bake file: ${said.at(-1) ?? `exit ${r.exitCode}`}`, {
+      hint: [...said.slice(0, -1), 'mpb bake takes the files and --set of docker buildx bake.'].join('\n'),
     });
   }
   const parsed = parseBakePrint(r.stdout);
-  if (!parsed.ok) throw new BuildxFailedError(`could not read buildx's bake --print: ${parsed.error.message}`);
+  if (!parsed.ok) {
+    throw new BuildxFailedError(
+      `cannot read what buildx bake --print wrote: ${parsed.error.message}`,
+      shellQuote(['docker', ...argv]),
+      r.stderr,
+    );
+  }
   return parsed.value;
 }
 

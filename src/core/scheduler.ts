@@ -18,7 +18,9 @@ export interface Pool {
   down: string[];
 }
 
-export type PoolResult = { ok: true; pool: Pool; warning?: string } | { ok: false; message: string; hint: string };
+export type PoolResult =
+  | { ok: true; pool: Pool; warning?: string }
+  | { ok: false; message: string; hint: string };
 
 const emulates = (n: RoutingNode, platform: string) =>
   (n.declared?.emulate.includes(platform) ?? false) || n.listed.some((e) => e.platform === platform);

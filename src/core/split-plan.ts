@@ -48,7 +48,11 @@ type Placed = { node: RoutingNode; verdict: 'native' | 'emulated'; warning?: str
 function poolChoice(declared: readonly RoutingNode[], platform: string, placement: Placement | undefined) {
   const live = declared.filter(isUp);
   if (live.length < 2 || !placement) return live[0] ?? declared[0];
-  const name = leastBusy(`${placement.affinity} ${platform}`, live.map((n) => n.name), (n) => placement.busy.get(n) ?? 0);
+  const name = leastBusy(
+    `${placement.affinity} ${platform}`,
+    live.map((n) => n.name),
+    (n) => placement.busy.get(n) ?? 0,
+  );
   return live.find((n) => n.name === name);
 }
 

@@ -83,7 +83,11 @@ export function renderBakeReport(r: BakeReport, c: ChalkInstance, layout: Layout
 const mdCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const mdTable = (header: readonly string[], rows: readonly (readonly string[])[]) => {
   const row = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
-  return [row(header.map((h) => h.charAt(0) + h.slice(1).toLowerCase())), row(header.map(() => '---')), ...rows.map(row)];
+  return [
+    row(header.map((h) => h.charAt(0) + h.slice(1).toLowerCase())),
+    row(header.map(() => '---')),
+    ...rows.map(row),
+  ];
 };
 
 /** A Markdown section for GitHub's job summary, ending with a blank line. */

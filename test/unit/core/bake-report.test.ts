@@ -23,8 +23,19 @@ const job = (target: string, platform: string, node: string, startMs: number, en
 describe('unionMs', () => {
   it('counts overlapping time once', () => {
     expect(unionMs([])).toBe(0);
-    expect(unionMs([{ startMs: 0, endMs: 10 }, { startMs: 5, endMs: 15 }, { startMs: 20, endMs: 25 }])).toBe(20);
-    expect(unionMs([{ startMs: 0, endMs: 30 }, { startMs: 5, endMs: 15 }])).toBe(30);
+    expect(
+      unionMs([
+        { startMs: 0, endMs: 10 },
+        { startMs: 5, endMs: 15 },
+        { startMs: 20, endMs: 25 },
+      ]),
+    ).toBe(20);
+    expect(
+      unionMs([
+        { startMs: 0, endMs: 30 },
+        { startMs: 5, endMs: 15 },
+      ]),
+    ).toBe(30);
   });
 });
 

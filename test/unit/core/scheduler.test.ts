@@ -82,13 +82,20 @@ describe('placement', () => {
     const items = ['api', 'web', 'db', 'worker'].map((t) => item(t));
     const where = placeJobs(items, pools, new Map());
     const counts = [...where.values()].reduce((m, n) => m.set(n, (m.get(n) ?? 0) + 1), new Map());
-    expect(counts).toEqual(new Map([['amd-1', 2], ['amd-2', 2]]));
+    expect(counts).toEqual(
+      new Map([
+        ['amd-1', 2],
+        ['amd-2', 2],
+      ]),
+    );
     expect(placeJobs(items, pools, new Map())).toEqual(where);
   });
 
   it('between equally busy nodes, a job goes to its home node', () => {
     for (const key of ['api', 'web', 'db']) {
-      expect(placeJobs([item(key)], pools, new Map()).get(key)).toBe(affinityOrder(key, ['amd-1', 'amd-2'])[0]);
+      expect(placeJobs([item(key)], pools, new Map()).get(key)).toBe(
+        affinityOrder(key, ['amd-1', 'amd-2'])[0],
+      );
     }
   });
 

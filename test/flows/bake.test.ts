@@ -1,0 +1,147 @@
+// mpb bake on the fake buildx 0.29.1: a JSON bake file of three targets (one built from another) × two platforms
+// over a pool of two amd64 nodes and one arm64 node: jobs per target × platform, a merge per target, a failed
+// target that leaves its tag alone, the dry run, the refusal, and buildx's own error for a bad bake file.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FlowWorld, flowWorld } from '../helpers/flow-world.js';
+import { type Listener, loopbackListeners } from '../helpers/listeners.js';
+
+let listeners: Listener[];
+let ports: number[];
+
+beforeAll(async () => {
+  listeners = await loopbackListeners(3);
+  ports = listeners.map((l) => l.port);
+});
+afterAll(() => Promise.all(listeners.map((l) => l.close())));
+
+const config = () => `version: 1
+defaultBuilder: fleet
+builders:
+  fleet:
+    driver: remote
+    nodes:
+      - name: amd-1
+        endpoint: tcp://127.0.0.1:${ports[0]}
+        platforms: [linux/amd64]
+      - name: amd-2
+        endpoint: tcp://127.0.0.1:${ports[1]}
+        platforms: [linux/amd64]
+      - name: arm-1
+        endpoint: tcp://127.0.0.1:${ports[2]}
+        platforms: [linux/arm64]
+`;
+
+const PLATFORMS = ['linux/amd64', 'linux/arm64'];
+const REG = 'localhost:5000/bake';
+const BAKE = {
+  group: { default: { targets: ['base', 'app', 'web'] } },
+  target: {
+    base: { context: 'base', platforms: PLATFORMS, tags: [`${REG}/base:1`] },
+    app: { context: 'app', contexts: { base: 'target:base' }, platforms: PLATFORMS, tags: [`${REG}/app:1`] },
+    web: { context: 'web', platforms: PLATFORMS, tags: [`${REG}/web:1`, `${REG}/web:latest`] },
+  },
+};
+
+async function setup(fail?: { command: string; exit: number; match?: string; stderr?: string }[]) {
+  const w = await flowWorld({ version: '0.29.1', fail, config: config() });
+  w.fake.setState((s) => {
+    s.workers[`tcp://127.0.0.1:${ports[2]}`] = { platforms: ['linux/arm64'] };
+  });
+  for (const dir of ['base', 'app', 'web']) {
+    const d = join(w.dir, dir);
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'Dockerfile'), `FROM scratch\nCOPY . /${dir}\n`);
+  }
+  writeFileSync(join(w.dir, 'docker-bake.json'), JSON.stringify(BAKE, null, 2));
+  return w;
+}
+
+type JobRow = { target: string; platform: string; node: string; builtOn: string | null; retries: number };
+
+describe('mpb bake (fake buildx 0.29.1)', () => {
+  it('--push: every target × platform on a native node, both amd64 nodes used, each target merged', async () => {
+    const w = await setup();
+    const summary = join(w.dir, 'summary.md');
+    const r = await w.mpb(['--json', 'bake', '--push'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ ok: true, mode: 'fleet', builder: 'fleet' });
+    const jobs: JobRow[] = doc.jobs;
+    expect(jobs).toHaveLength(6);
+    for (const j of jobs) {
+      expect(j.platform === 'linux/arm64' ? ['arm-1'] : ['amd-1', 'amd-2']).toContain(j.node);
+      expect(j.builtOn).toBe(j.node);
+      expect(j.retries).toBe(0);
+    }
+    expect(new Set(jobs.filter((j) => j.platform === 'linux/amd64').map((j) => j.node))).toEqual(
+      new Set(['amd-1', 'amd-2']),
+    );
+    // Each bake job: one target, one platform, untagged, pushed by digest.
+    const bakes = w.buildxCalls('bake').filter((argv) => !argv.includes('--print'));
+    expect(bakes).toHaveLength(6);
+    for (const argv of bakes) {
+      expect(
+        argv.filter((a) => a.endsWith('.platform=linux/amd64') || a.endsWith('.platform=linux/arm64')).length,
+      ).toBeGreaterThan(0);
+      expect(
+        argv.some((a) => /\.output=type=image,name=localhost:5000\/bake\/\w+,push-by-digest=true/.test(a)),
+      ).toBe(true);
+    }
+    // One merge per target; every tag holds exactly both platforms (the fake's registry).
+    expect(w.buildxCalls('imagetools create')).toHaveLength(3);
+    const registry = w.fake.state().registry;
+    for (const tag of [`${REG}/base:1`, `${REG}/app:1`, `${REG}/web:1`, `${REG}/web:latest`]) {
+      expect(registry[tag], tag).toBeDefined();
+    }
+    // 0.29.1 prints a group's targets sorted (test/fixtures/bake/README.md).
+    expect(doc.targets.map((t: { target: string; outcome: string }) => [t.target, t.outcome])).toEqual([
+      ['app', 'tagged'],
+      ['base', 'tagged'],
+      ['web', 'tagged'],
+    ]);
+    expect(doc.nodes.map((n: { node: string }) => n.node)).toEqual(['amd-1', 'amd-2', 'arm-1']);
+    expect(doc.boundMs).toEqual(expect.any(Number));
+    expect(readFileSync(summary, 'utf8')).toContain('### mpb bake');
+  });
+
+  it('a failed job: its target keeps its tag, the others are tagged, exit 1, the report names it', async () => {
+    const w = await setup([
+      { command: 'bake', match: 'web.platform=linux/arm64', exit: 1, stderr: 'ERROR: web broke' },
+    ]);
+    const r = await w.mpb(['bake', '--push']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    const registry = w.fake.state().registry;
+    expect(registry[`${REG}/web:1`]).toBeUndefined();
+    expect(registry[`${REG}/app:1`]).toBeDefined();
+    expect(registry[`${REG}/base:1`]).toBeDefined();
+    expect(r.stdout).toMatch(/not tagged web: web linux\/arm64 failed/);
+    expect(r.stderr).toContain('[web linux/arm64] ERROR: web broke');
+  });
+
+  it('--dry-run: the pools, each job and its command; nothing built', async () => {
+    const w = await setup();
+    const r = await w.mpb(['bake', '--push', '--dry-run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/linux\/amd64\s+amd-1, amd-2\s+native/);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('docker buildx bake'))).toHaveLength(6);
+    expect(w.buildxCalls('bake').filter((argv) => !argv.includes('--print'))).toHaveLength(0);
+  });
+
+  it('without --push: one docker buildx bake on the builder, as buildx runs it', async () => {
+    const w = await setup();
+    const r = await w.mpb(['bake']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain('bake: bake (no --push');
+    const bakes = w.buildxCalls('bake').filter((argv) => !argv.includes('--print'));
+    expect(bakes).toEqual([['docker', 'buildx', 'bake', '--builder', 'fleet']]);
+  });
+
+  it("an unknown target: buildx's own words, exit 2", async () => {
+    const w = await setup();
+    const r = await w.mpb(['bake', '--push', 'nosuch']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('buildx cannot read the bake file: failed to find target nosuch');
+  });
+});
