@@ -99,6 +99,7 @@ export function buildProgram(): Command {
           ['mpb doctor', 'find what is broken: docker, buildx, endpoints, TLS'],
           ['mpb ensure-builder', 'make buildx match the file, prove every node healthy'],
           ['mpb build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1 --push .'],
+          ['mpb bake --push', 'every target × platform of docker-bake.hcl on a native node'],
           ['mpb inspect registry.example.com/app:1 --expect-platforms linux/amd64,linux/arm64'],
         ],
         notes: [

@@ -14,6 +14,7 @@ const COMMANDS = [
   'status',
   'rm',
   'build',
+  'bake',
   'inspect',
   'doctor',
   'certs',

@@ -40,6 +40,7 @@ describe('what the program offers', () => {
       'status',
       'rm',
       'build',
+      'bake',
       'inspect',
       'doctor',
       'certs',
@@ -90,6 +91,7 @@ describe('what the program offers', () => {
       'status',
       'rm',
       'build',
+      'bake',
       'inspect',
       'doctor',
       'certs',
@@ -133,7 +135,7 @@ ${lines.map((words) => `t ${words.map((w) => `'${w}'`).join(' ')}`).join('\n')}
       ['mpb', 'build', '--platform', ''],
     );
     expect(r.stdout.split('\n')).toEqual([
-      'init config ensure-builder ls status rm build inspect doctor certs completion help',
+      'init config ensure-builder ls status rm build bake inspect doctor certs completion help',
       'config completion',
       'validate schema help',
       'show',
