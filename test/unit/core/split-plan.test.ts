@@ -189,3 +189,36 @@ describe('routesOfPlan', () => {
     ]);
   });
 });
+
+describe('planSplit on a pool (a platform declared on two live nodes)', () => {
+  const AMD = 'linux/amd64';
+  const ARM = 'linux/arm64';
+  const node = (name: string, platform: string, status: 'running' | 'error' = 'running') => ({
+    name,
+    status,
+    listed: [{ platform, pinned: true }],
+    declared: { platforms: [platform], emulate: [] },
+  });
+  const pool = [node('amd-1', AMD), node('amd-2', AMD), node('arm-1', ARM)];
+  const plan = (busy: Map<string, number>, nodes = pool) =>
+    planSplit([AMD, ARM], nodes, versionOf('0.29.1'), { busy, affinity: 'reg.example.com/app' });
+  const amdNode = (p: SplitPlan) => p.jobs.find((j) => j.platforms.includes(AMD))?.node;
+
+  it('goes to the least busy node the daemons report', () => {
+    expect(amdNode(plan(new Map([['amd-1', 1]])))).toBe('amd-2');
+    expect(amdNode(plan(new Map([['amd-2', 2]])))).toBe('amd-1');
+  });
+
+  it('between idle nodes, the same image goes to the same node; a second node is not reached directly', () => {
+    const first = plan(new Map());
+    expect(amdNode(plan(new Map()))).toBe(amdNode(first));
+    const onSecond = plan(new Map([['amd-1', 1]])).jobs.find((j) => j.node === 'amd-2');
+    // buildx sends amd64 to amd-1, the first node pinning it: the job runs on amd-2's helper builder.
+    expect(onSecond?.direct).toBe(false);
+  });
+
+  it('a down node of the pool is passed over', () => {
+    const nodes = [node('amd-1', AMD, 'error'), node('amd-2', AMD), node('arm-1', ARM)];
+    expect(amdNode(plan(new Map([['amd-2', 5]]), nodes))).toBe('amd-2');
+  });
+});
