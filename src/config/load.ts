@@ -285,7 +285,13 @@ function toResolved(
       ...(tomls.has(nodeKey(name, n.name))
         ? { registries: tomls.get(nodeKey(name, n.name))!.registries }
         : {}),
-      local: n.local === true ? { image: n.image ?? DEFAULT_LOCAL_IMAGE } : undefined,
+      local:
+        n.local === true
+          ? {
+              image: n.image ?? DEFAULT_LOCAL_IMAGE,
+              ...(n.network === undefined ? {} : { network: n.network }),
+            }
+          : undefined,
       pos: pos(['builders', name, 'nodes', i]),
     })),
   }));

@@ -119,8 +119,10 @@ function checkDaemonOptions({ driver, rules, node, at, local, error }: NodeCheck
       }
     }
   }
-  if (node.image !== undefined && !local) {
-    error([...at, 'image'], 'image is only for local: true nodes', rules.imageHint, 'key');
+  for (const key of ['image', 'network'] as const) {
+    if (node[key] !== undefined && !local) {
+      error([...at, key], `${key} is only for local: true nodes`, rules.localOnlyHint(key), 'key');
+    }
   }
   // TLS files go in the tls block, where mpb checks them and makes their paths absolute.
   if (rules.tls) {

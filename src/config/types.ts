@@ -31,6 +31,8 @@ export interface RegistrySpec {
 /** A node whose BuildKit container mpb runs on the local Docker (`local: true`, remote builders only). */
 export interface LocalSpec {
   image: string;
+  /** `network:` the container's Docker network (`host`); absent: Docker's default bridge. */
+  network?: string | undefined;
 }
 
 /** Where a value came from in the config file, for errors raised after loading. */

@@ -412,6 +412,11 @@ export const ROWS: [string, string, [number, number, string]][] = [
     [8, 9, 'builders.b.nodes[0]: image is only for local: true nodes'],
   ],
   [
+    'network without local',
+    builder('docker-container', 'network: host'),
+    [7, 9, 'builders.b.nodes[0]: network is only for local: true nodes'],
+  ],
+  [
     'platform native and emulated',
     builder('docker-container', 'platforms: [amd64]', 'emulate: [linux/amd64, linux/arm64]'),
     [8, 19, 'builders.b.nodes[0].emulate[0]: linux/amd64 is in both platforms and emulate'],

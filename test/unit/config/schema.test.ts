@@ -77,6 +77,7 @@ describe('configJsonSchema', () => {
           'registries',
           'local',
           'image',
+          'network',
         ],
       ],
       kubernetes: [
