@@ -282,7 +282,10 @@ function nodesOf(driver: DeclarableDriver): z.ZodType {
   const rules = rulesOf(driver);
   const { name, platforms, emulate, buildkitdFlags, buildkitdConfig, registries, image, network } =
     nodeFields;
-  const daemon = DRIVERS[driver].startsBuildkitd ? { buildkitdFlags, buildkitdConfig, registries } : {};
+  // Registries on a buildkitd someone else starts are a warning (node-rules.ts): doctor checks them.
+  const daemon = DRIVERS[driver].startsBuildkitd
+    ? { buildkitdFlags, buildkitdConfig, registries }
+    : { registries };
   const driverOpts = rules.tls ? driverOptsWithout(DRIVERS[driver].tlsDriverOpts) : nodeFields.driverOpts;
   // `local: false` is what no `local` means, on every node that is not local.
   const notLocal = z

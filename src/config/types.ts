@@ -58,7 +58,10 @@ export interface NodeSpec {
    * wrote: the declared file (if any) plus the registry tables.
    */
   buildkitdConfig: string | undefined;
-  /** The registry settings of the node's buildkitd (the builder's, with the node's over them); absent: none. */
+  /**
+   * The registry settings of the node's buildkitd (the builder's, with the node's over them); absent: none. In
+   * `buildkitdConfig` where buildx or mpb starts that buildkitd; elsewhere (a remote one) doctor checks them.
+   */
   registries?: Record<string, RegistrySpec> | undefined;
   local: LocalSpec | undefined;
   pos: SourcePos;

@@ -1,10 +1,14 @@
 // Issue 23: a registry mirror declared once reaches every node buildx (or mpb) starts. docker-container nodes get
 // the buildkitd.toml mpb writes as buildx's --buildkitd-config (--config before 0.13); a local node of a remote
 // builder gets it bind-mounted into the container mpb runs. A second ensure is a no-op and rewrites nothing.
+// A remote buildkitd's registries mpb cannot write: doctor says so, prints the tables and checks the hosts.
 import { readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startFleet } from '../helpers/fleet.js';
 import { flowWorld } from '../helpers/flow-world.js';
+import { closedPort } from '../helpers/tls-server.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const MIRROR = '[registry."docker.io"]\n  mirrors = ["mirror.gcr.io"]\n';
@@ -119,5 +123,60 @@ builders:
       `builders.yaml:7:26: builders.dc.nodes[0].buildkitdConfig: ${toml}:2:1: not valid TOML`,
     );
     expect(w.buildxCalls('create')).toEqual([]);
+  });
+});
+
+describe('registries of a remote buildkitd (doctor, buildx 0.29.1)', () => {
+  it('warns that mpb cannot write its buildkitd.toml, prints the tables, and checks each host accepts TCP', async () => {
+    const fleet = await startFleet([{ name: 'far', platforms: ['linux/amd64'] }]);
+    onTestFinished(fleet.close);
+    const registry = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void registry.close());
+    const up = (registry.address() as { port: number }).port;
+    const dead = await closedPort();
+    const w = await flowWorld({
+      version: '0.29.1',
+      mode: 'path',
+      daemon: true,
+      config: `version: 1
+builders:
+  fleet:
+    driver: remote
+    nodes:
+      - name: far
+        endpoint: ${fleet.endpoints['far']}
+        platforms: [linux/amd64]
+        tls: { ca: ${fleet.tls.ca}, cert: ${fleet.tls.cert}, key: ${fleet.tls.key} }
+        registries:
+          "127.0.0.1:${up}": { http: true, mirrors: ["127.0.0.1:${dead}/cache"] }
+`,
+    });
+    const json = await w.mpb(['--json', 'doctor', '--probe-timeout', '3']);
+    expect(json.exitCode, json.stdout).toBe(0);
+    const checks = JSON.parse(json.stdout).checks as {
+      id: string;
+      code: string;
+      detail: string;
+      fix: string;
+    }[];
+    const by = (id: string) => checks.find((c) => c.id === id);
+    expect(by('registries:fleet/far')).toMatchObject({ code: 'registries.not-written', warning: true });
+    expect(by(`registry:127.0.0.1:${up}`)).toMatchObject({ ok: true, code: 'ok' });
+    expect(by(`registry:127.0.0.1:${dead}`)).toMatchObject({ ok: true, warning: true, code: 'tcp.refused' });
+
+    const human = await w.mpb(['doctor', '--probe-timeout', '3']);
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout).toContain(
+      [
+        `! fleet/far registries (${fleet.endpoints['far']}): mpb cannot write the buildkitd.toml of this buildkitd (you start it), so registries: for 127.0.0.1:${up} reach it only if its own config has them [registries.not-written]`,
+        "    → Add to that buildkitd's buildkitd.toml, then restart it:",
+        `      [registry."127.0.0.1:${up}"]`,
+        `        mirrors = ["127.0.0.1:${dead}/cache"]`,
+        '        http = true',
+        `✓ registry 127.0.0.1:${up}: accepts TCP from this machine (for fleet/far)`,
+        `! registry 127.0.0.1:${dead}: connection to 127.0.0.1:${dead} refused (for fleet/far) [tcp.refused]`,
+      ].join('\n'),
+    );
   });
 });
