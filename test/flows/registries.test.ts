@@ -50,9 +50,11 @@ builders:
     );
     expect(readFileSync(file, 'utf8')).toContain(MIRROR);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    // buildx keeps the file's content in its store: what BuildKit starts with.
+    // buildx keeps the file's content in its store, re-encoded (capture inspect-mirror): what BuildKit starts with.
     const files = w.fake.state().builders['dc']?.nodes[0]?.files;
-    expect(Buffer.from(files?.['buildkitd.toml'] ?? '', 'base64').toString()).toContain(MIRROR);
+    expect(Buffer.from(files?.['buildkitd.toml'] ?? '', 'base64').toString()).toContain(
+      '  [registry."docker.io"]\n    mirrors = ["mirror.gcr.io"]\n',
+    );
 
     const mtime = statSync(file).mtimeMs;
     const creates = w.buildxCalls('create').length;
@@ -60,6 +62,43 @@ builders:
     expect(second.exitCode).toBe(0);
     expect(w.buildxCalls('create')).toHaveLength(creates);
     expect(statSync(file).mtimeMs).toBe(mtime);
+  });
+
+  it('a changed mirror is drift: ls says so, ensure re-creates the builder on its state (where inspect prints files)', async () => {
+    const config = (mirror: string) => `version: 1
+builders:
+  dc:
+    driver: docker-container
+    registries:
+      docker.io: { mirrors: [${mirror}] }
+    nodes:
+      - name: dc0
+        platforms: [linux/amd64]
+`;
+    const w = await flowWorld({ version, mode: 'path', daemon: true, config: config('mirror.gcr.io') });
+    expect((await w.mpb(['ensure-builder', 'dc'])).exitCode).toBe(0);
+    w.writeConfig(config('hub.example.com'));
+    const ls = await w.mpb(['ls']);
+    const ensure = await w.mpb(['ensure-builder', 'dc']);
+    expect(ensure.exitCode, ensure.stderr).toBe(0);
+    const toml = w.fake.state().builders['dc']?.nodes[0]?.files?.['buildkitd.toml'];
+    const kept = Buffer.from(toml ?? '', 'base64').toString();
+    if (version === '0.10.5' || version === '0.13.1') {
+      // No files in their inspect (captures-local/buildkitd-config/v0.13.1): not seen, as before.
+      expect(ls.stdout).toContain('builder "dc" (docker-container): in sync');
+      expect(w.buildxCalls('rm')).toEqual([]);
+      expect(kept).toContain('mirror.gcr.io');
+      return;
+    }
+    expect(ls.stdout).toContain(
+      '  changed dc0: registries in buildkitd.toml: docker.io mirrors mirror.gcr.io → hub.example.com',
+    );
+    expect(w.buildxCalls('rm')).toEqual([['docker', 'buildx', 'rm', '--keep-state', 'dc']]);
+    expect(ensure.stderr).toContain('remove the builder, keeping its state, and create it again');
+    expect(kept).toContain('mirrors = ["hub.example.com"]');
+    const again = await w.mpb(['ensure-builder', 'dc']);
+    expect(again.exitCode).toBe(0);
+    expect(w.buildxCalls('rm')).toHaveLength(1);
   });
 
   it('a local node of a remote builder runs its container with the buildkitd.toml mounted; a second ensure is a no-op', async () => {
