@@ -3,12 +3,11 @@
 // builder gets it bind-mounted into the container mpb runs. A second ensure is a no-op and rewrites nothing.
 // A remote buildkitd's registries mpb cannot write: doctor says so, prints the tables and checks the hosts.
 import { readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startFleet } from '../helpers/fleet.js';
 import { flowWorld } from '../helpers/flow-world.js';
-import { closedPort } from '../helpers/tls-server.js';
+import { closedPort, loopbackListeners } from '../helpers/listeners.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const MIRROR = '[registry."docker.io"]\n  mirrors = ["mirror.gcr.io"]\n';
@@ -169,10 +168,9 @@ describe('registries of a remote buildkitd (doctor, buildx 0.29.1)', () => {
   it('warns that mpb cannot write its buildkitd.toml, prints the tables, and checks each host accepts TCP', async () => {
     const fleet = await startFleet([{ name: 'far', platforms: ['linux/amd64'] }]);
     onTestFinished(fleet.close);
-    const registry = createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => void registry.close());
-    const up = (registry.address() as { port: number }).port;
+    const [registry] = await loopbackListeners(1);
+    onTestFinished(() => registry!.close());
+    const up = registry!.port;
     const dead = await closedPort();
     const w = await flowWorld({
       version: '0.29.1',
