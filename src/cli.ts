@@ -175,6 +175,7 @@ export function buildProgram(): Command {
           ],
           notes: [
             BUILDER_CHOICE,
+            "BuildKit reads its buildkitd.toml only when its container is created: a node whose registries differ from the file buildx keeps (shown by buildx 0.18+) re-creates the builder on its kept state, and a local: true node's container is re-created when its image, flags, config, registries or network change.",
             'Exit: 0 healthy, 3 unhealthy, 1 a buildx command failed, 2 config error, 4 docker/buildx missing.',
           ],
         }),
@@ -337,6 +338,9 @@ export function buildProgram(): Command {
             ['mpb doctor'],
             ['mpb doctor fleet --json'],
             ['mpb doctor default', "buildx's own builder, not in the config"],
+          ],
+          notes: [
+            'A remote node with registries: runs a buildkitd you start, whose buildkitd.toml mpb cannot write: doctor warns (registries.not-written), prints the tables it needs, and checks each registry and mirror accepts TCP from here.',
           ],
         }),
       ),

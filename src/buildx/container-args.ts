@@ -21,6 +21,11 @@ export interface ContainerSpec {
    * the containers it starts, mpb's container reads them where the config says.
    */
   files?: string[];
+  /**
+   * `docker container create --network`: `host` shares this machine's network, so builds reach its 127.0.0.1.
+   * buildx still reaches buildkitd through `docker exec` (docker-container://), so no port is published either way.
+   */
+  network?: string;
   labels: Record<string, string>;
 }
 
@@ -46,6 +51,7 @@ export const SPEC_HASH_LABEL = 'mpb.spec-hash';
 export function containerCreateArgs(spec: ContainerSpec): string[] {
   const args = ['container', 'create', '--name', spec.name, '--privileged', '--restart', 'unless-stopped'];
   for (const key of Object.keys(spec.labels).sort()) args.push('--label', `${key}=${spec.labels[key]}`);
+  if (spec.network !== undefined) args.push('--network', spec.network);
   args.push('--volume', `${spec.volume}:${BUILDKIT_STATE_PATH}`);
   if (spec.buildkitdConfig) {
     const mount = `type=bind,${csvField(`source=${spec.buildkitdConfig}`)},target=${BUILDKITD_CONFIG_PATH},readonly`;

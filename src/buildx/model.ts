@@ -31,6 +31,11 @@ export interface BuildxNode {
   buildkitdFlags: string | undefined;
   error: string | undefined;
   labels: Record<string, string>;
+  /**
+   * The files buildx keeps for the node (its `buildkitd.toml` as buildx re-encoded it, registry CA files), by name,
+   * as `inspect` prints them from 0.18 (`File#NAME:`). Absent where none was printed (capsOf: filesInInspect).
+   */
+  files?: Record<string, string>;
 }
 
 export interface BuildxBuilder {
@@ -87,4 +92,6 @@ export interface BuildxCaps {
    * to its OCI importer (0.11+, build/build.go; build/opt.go from 0.16). Before, any multi-platform load fails.
    */
   multiPlatformLoad: boolean;
+  /** `inspect` prints a node's stored files (`File#buildkitd.toml:`) (0.18+; none in 0.13.1, capture inspect-registries). */
+  filesInInspect: boolean;
 }

@@ -29,6 +29,8 @@ export function capsOf(v: { major: number; minor: number }): BuildxCaps {
     historyJson: from(23),
     // `features[dockerutil.OCIImporter]` in the docker exporter's setup: absent in 0.10.5, there in 0.11.0.
     multiPlatformLoad: from(11),
+    // commands/inspect.go prints `n.Files` from v0.18.0 (captures-local/buildkitd-config: 0.29.1 does, 0.13.1 not).
+    filesInInspect: from(18),
   };
 }
 

@@ -24,6 +24,7 @@ import {
   warning,
 } from '../probe/checklist.js';
 import { probeBuilders } from '../probe/node.js';
+import { registryChecks } from '../probe/registry-reach.js';
 import type { ProbeResult } from '../probe/types.js';
 import type { CommandResult } from '../run-command.js';
 import { layoutOf, type Output } from '../ui/output.js';
@@ -304,16 +305,17 @@ export async function runDoctor(
     // No config file: every builder buildx has is checked as an undeclared one.
     const names = builders.length === 0 && loaded.missing ? await buildxBuilderNames(run) : builders;
     const { selected, undeclared } = selectBuilders(loaded.config, names);
-    const [probes, others, absent] = await Promise.all([
+    const [probes, others, absent, registries] = await Promise.all([
       probeBuilders(selected, { timeoutMs, run }),
       readUndeclared(run, undeclared, loaded.config).then((found) =>
         Promise.all(found.map((b) => undeclaredChecks(run, b, timeoutMs))),
       ),
       absentBuilders(run, selected),
+      registryChecks(selected, timeoutMs),
     ]);
-    return { loaded, selected, probes, others: others.flat(), absent };
+    return { loaded, selected, probes, others: others.flat(), absent, registries };
   })();
-  const [docker, buildx, { loaded, selected, probes, others, absent }] = await deps.out.step(
+  const [docker, buildx, { loaded, selected, probes, others, absent, registries }] = await deps.out.step(
     'checking docker, buildx, the config and every endpoint',
     () => Promise.all([checkDockerCli(run, timeoutMs), checkBuildx(run), configured]),
     { plainLine: false },
@@ -326,6 +328,7 @@ export async function runDoctor(
     ...nativeChecks(selected, probes),
     ...others,
     ...absent,
+    ...registries,
   ];
   if (options.bootstrap && buildx.version) {
     const version = buildx.version;

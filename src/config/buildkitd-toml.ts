@@ -193,7 +193,7 @@ const tomlString = (s: string) => `"${s.replaceAll('\\', '\\\\').replaceAll('"',
 const tomlList = (list: readonly string[]) => `[${list.map(tomlString).join(', ')}]`;
 
 /** The `[registry."HOST"]` tables, hosts in order, in BuildKit's documented format. */
-function registryTables(registries: Readonly<Record<string, RegistrySpec>>): string {
+export function registryTables(registries: Readonly<Record<string, RegistrySpec>>): string {
   return Object.keys(registries)
     .sort()
     .map((host) => {

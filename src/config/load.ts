@@ -19,7 +19,13 @@ import {
 } from './discover.js';
 import { type NamedFile, normalizeConfig, pemTextHint } from './normalize.js';
 import { checkRules } from './rules.js';
-import { configSchema, DEFAULT_LOCAL_IMAGE, type RawConfig, type RawNode } from './schema.js';
+import {
+  configSchema,
+  DEFAULT_LOCAL_IMAGE,
+  type RawBuilder,
+  type RawConfig,
+  type RawNode,
+} from './schema.js';
 import { findingsOfSchema } from './schema-issues.js';
 import type { BuilderSpec, RegistrySpec, ResolvedConfig } from './types.js';
 import {
@@ -259,6 +265,15 @@ function nodeTomls(
   return { tomls, findings };
 }
 
+/** A node's registries, also where mpb cannot write them (a remote buildkitd: doctor checks those). */
+function registriesOf(
+  builder: RawBuilder['registries'],
+  node: RawBuilder['registries'],
+): { registries?: Record<string, RegistrySpec> } {
+  const registries = effectiveRegistries(builder, node);
+  return registries === undefined || Object.keys(registries).length === 0 ? {} : { registries };
+}
+
 function toResolved(
   file: string,
   raw: RawConfig,
@@ -282,10 +297,14 @@ function toResolved(
       driverOpts: Object.fromEntries(Object.entries(n.driverOpts ?? {}).map(([k, v]) => [k, String(v)])),
       buildkitdFlags: n.buildkitdFlags,
       buildkitdConfig: tomls.get(nodeKey(name, n.name))?.path ?? n.buildkitdConfig,
-      ...(tomls.has(nodeKey(name, n.name))
-        ? { registries: tomls.get(nodeKey(name, n.name))!.registries }
-        : {}),
-      local: n.local === true ? { image: n.image ?? DEFAULT_LOCAL_IMAGE } : undefined,
+      ...registriesOf(b.registries, n.registries),
+      local:
+        n.local === true
+          ? {
+              image: n.image ?? DEFAULT_LOCAL_IMAGE,
+              ...(n.network === undefined ? {} : { network: n.network }),
+            }
+          : undefined,
       pos: pos(['builders', name, 'nodes', i]),
     })),
   }));

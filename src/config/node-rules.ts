@@ -106,9 +106,18 @@ function checkTls({ driver, rules, node, at, local, tcp, error, warn }: NodeChec
 }
 
 /** Options for a daemon someone else starts, or in a place mpb does not read them from. */
-function checkDaemonOptions({ driver, rules, node, at, local, error }: NodeCheck): void {
+function checkDaemonOptions({ driver, rules, node, at, local, error, warn }: NodeCheck): void {
   if (!DRIVERS[driver].startsBuildkitd && !local) {
-    for (const key of ['buildkitdFlags', 'buildkitdConfig', 'registries'] as const) {
+    // Registries say what that daemon needs: doctor prints them as TOML and checks the hosts answer.
+    if (node.registries !== undefined) {
+      warn(
+        [...at, 'registries'],
+        'mpb cannot write the buildkitd.toml of a remote buildkitd: it is started by you',
+        "Put these settings in that buildkitd's own buildkitd.toml: mpb doctor prints them and checks each host answers.",
+        'key',
+      );
+    }
+    for (const key of ['buildkitdFlags', 'buildkitdConfig'] as const) {
       if (node[key] !== undefined) {
         error(
           [...at, key],
@@ -119,8 +128,10 @@ function checkDaemonOptions({ driver, rules, node, at, local, error }: NodeCheck
       }
     }
   }
-  if (node.image !== undefined && !local) {
-    error([...at, 'image'], 'image is only for local: true nodes', rules.imageHint, 'key');
+  for (const key of ['image', 'network'] as const) {
+    if (node[key] !== undefined && !local) {
+      error([...at, key], `${key} is only for local: true nodes`, rules.localOnlyHint(key), 'key');
+    }
   }
   // TLS files go in the tls block, where mpb checks them and makes their paths absolute.
   if (rules.tls) {

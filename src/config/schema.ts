@@ -164,6 +164,15 @@ const nodeFields = {
       default: DEFAULT_LOCAL_IMAGE,
       description: `BuildKit image of a local: true node (default ${DEFAULT_LOCAL_IMAGE})`,
     }),
+  network: z
+    .string()
+    .max(128, { error: 'has more than 128 characters' })
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { error: 'not a Docker network name' })
+    .optional()
+    .describe(
+      "Docker network of a local: true node's BuildKit container (docker run --network), e.g. host: builds then " +
+        "reach this machine's 127.0.0.1, such as a registry on localhost:5000 (default: Docker's bridge network)",
+    ),
 };
 const NODE = 'One BuildKit node of the builder';
 const nodeSchema = z.object(nodeFields).strict().describe(NODE);
@@ -271,8 +280,12 @@ const driverOptsWithout = (names: readonly string[]) =>
 
 function nodesOf(driver: DeclarableDriver): z.ZodType {
   const rules = rulesOf(driver);
-  const { name, platforms, emulate, buildkitdFlags, buildkitdConfig, registries, image } = nodeFields;
-  const daemon = DRIVERS[driver].startsBuildkitd ? { buildkitdFlags, buildkitdConfig, registries } : {};
+  const { name, platforms, emulate, buildkitdFlags, buildkitdConfig, registries, image, network } =
+    nodeFields;
+  // Registries on a buildkitd someone else starts are a warning (node-rules.ts): doctor checks them.
+  const daemon = DRIVERS[driver].startsBuildkitd
+    ? { buildkitdFlags, buildkitdConfig, registries }
+    : { registries };
   const driverOpts = rules.tls ? driverOptsWithout(DRIVERS[driver].tlsDriverOpts) : nodeFields.driverOpts;
   // `local: false` is what no `local` means, on every node that is not local.
   const notLocal = z
@@ -331,6 +344,7 @@ function nodesOf(driver: DeclarableDriver): z.ZodType {
           registries,
           local: z.literal(true).describe(nodeFields.local.description ?? ''),
           image,
+          network,
         })
         .strict()
         .describe(`${NODE}: BuildKit in a container on this machine's Docker`),

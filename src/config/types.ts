@@ -31,6 +31,8 @@ export interface RegistrySpec {
 /** A node whose BuildKit container mpb runs on the local Docker (`local: true`, remote builders only). */
 export interface LocalSpec {
   image: string;
+  /** `network:` the container's Docker network (`host`); absent: Docker's default bridge. */
+  network?: string | undefined;
 }
 
 /** Where a value came from in the config file, for errors raised after loading. */
@@ -56,7 +58,10 @@ export interface NodeSpec {
    * wrote: the declared file (if any) plus the registry tables.
    */
   buildkitdConfig: string | undefined;
-  /** The registry settings of the node's buildkitd (the builder's, with the node's over them); absent: none. */
+  /**
+   * The registry settings of the node's buildkitd (the builder's, with the node's over them); absent: none. In
+   * `buildkitdConfig` where buildx or mpb starts that buildkitd; elsewhere (a remote one) doctor checks them.
+   */
   registries?: Record<string, RegistrySpec> | undefined;
   local: LocalSpec | undefined;
   pos: SourcePos;

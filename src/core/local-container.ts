@@ -15,11 +15,25 @@ import { containerNameOf } from '../buildx/container-names.js';
 import type { NodeSpec } from '../config/types.js';
 import type { PlanAction } from './plan-types.js';
 
-// Only what the container is started with: a change to any of these needs a new container.
+// Only what the container is started with (image, flags, config, registries, network): a change to any of these
+// needs a new container.
 // The config file is identified by its path; editing its content is not seen (rm the builder to apply it).
 // Registries are part of the spec (the file mpb writes for them keeps its path): a change re-creates the container.
-function specHashOf(image: string, flags: string[], config: string | undefined, registries: unknown): string {
-  const spec = [image, flags, config ?? null, ...(registries === undefined ? [] : [registries])];
+// Registries and the network enter only when set, so containers made before they existed keep their hash.
+function specHashOf(
+  image: string,
+  flags: string[],
+  config: string | undefined,
+  registries: unknown,
+  network: string | undefined,
+): string {
+  const spec = [
+    image,
+    flags,
+    config ?? null,
+    ...(registries === undefined ? [] : [registries]),
+    ...(network === undefined ? [] : [{ network }]),
+  ];
   return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
 }
 
@@ -28,6 +42,7 @@ export function containerSpecOf(builder: string, node: NodeSpec): ContainerSpec 
   if (!node.local) return undefined;
   const name = containerNameOf(builder, node.name);
   const flags = splitWords(node.buildkitdFlags ?? '');
+  const network = node.local.network;
   const files = [...new Set(Object.values(node.registries ?? {}).flatMap((r) => r.ca ?? []))].sort();
   return {
     name,
@@ -36,10 +51,11 @@ export function containerSpecOf(builder: string, node: NodeSpec): ContainerSpec 
     buildkitdFlags: flags,
     buildkitdConfig: node.buildkitdConfig,
     ...(files.length > 0 ? { files } : {}),
+    ...(network === undefined ? {} : { network }),
     labels: {
       'mpb.builder': builder,
       'mpb.node': node.name,
-      [SPEC_HASH_LABEL]: specHashOf(node.local.image, flags, node.buildkitdConfig, node.registries),
+      [SPEC_HASH_LABEL]: specHashOf(node.local.image, flags, node.buildkitdConfig, node.registries, network),
     },
   };
 }

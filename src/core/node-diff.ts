@@ -4,6 +4,7 @@ import { splitWords } from '../buildx/container-args.js';
 import type { BuildxNode, BuildxVersion } from '../buildx/model.js';
 import type { Driver, NodeSpec } from '../config/types.js';
 import { driverOf } from '../drivers/registry.js';
+import { registryChanges } from './registry-drift.js';
 
 export interface DesiredNode {
   spec: NodeSpec;
@@ -20,6 +21,8 @@ export interface NodeDrift {
   notInPlace: string | undefined;
   /** A note for the reason, empty when none: a running BuildKit container keeps its old settings. */
   restart: string;
+  /** Why only removing the builder (keeping its state) and creating it again applies the change, when so. */
+  recreate: string | undefined;
 }
 
 function optsMap(list: string[]): Map<string, string> {
@@ -85,6 +88,23 @@ export function diffNode(
     }
   }
 
+  // Registries live in the buildkitd.toml buildx copies into the container when it creates it: an in-place
+  // update leaves the running BuildKit as it was. Read where inspect prints the file (0.18+); 0.10–0.17 print
+  // none, and there a changed registry stays unseen, as a changed buildkitdConfig file always is.
+  let recreate: string | undefined;
+  if (driver.startsBuildkitd && context.version.caps.filesInInspect) {
+    const { registries, buildkitdConfig } = desired.spec;
+    const differ = registryChanges(
+      registries,
+      actual.files?.['buildkitd.toml'],
+      buildkitdConfig !== undefined,
+    );
+    if (differ.length > 0) {
+      changes.push(...differ);
+      recreate = 'buildx copies buildkitd.toml into the BuildKit container only when it creates it';
+    }
+  }
+
   // buildx only rewrites its store ("new settings may not be used until builder is restarted"): a remote
   // client reconnects with them, but a docker-container or kubernetes BuildKit keeps running as it was.
   const pinsOnly = changes.every((c) => c.startsWith('pinned platforms'));
@@ -92,5 +112,10 @@ export function diffNode(
     driver.startsBuildkitd && !pinsOnly
       ? ' (the running BuildKit keeps its old settings until the builder is removed and ensured again)'
       : '';
-  return { changes, notInPlace: notInPlace.length > 0 ? notInPlace.join('; ') : undefined, restart };
+  return {
+    changes,
+    notInPlace: notInPlace.length > 0 ? notInPlace.join('; ') : undefined,
+    restart: recreate ? '' : restart,
+    recreate,
+  };
 }

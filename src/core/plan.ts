@@ -160,6 +160,28 @@ function reconcile(actual: BuildxBuilder, nodes: DesiredNode[], c: Context): Pla
       actions.push(leaveAction(builder, x.name, `node "${x.name}" is not declared (--prune)`));
     }
   }
+  const recreated = [...drifts].find(([, d]) => d.recreate !== undefined);
+  if (recreated) {
+    const [node, d] = recreated;
+    const why = `node "${node}" differs: ${d.changes.join('; ')}; ${d.recreate}`;
+    if (extras.length > 0 && !c.prune) {
+      const names = extras.map((x) => `"${x.name}"`).join(', ');
+      return {
+        ...base,
+        blocked: {
+          reason: `${why}, and re-creating builder "${builder}" would drop its undeclared node ${names}`,
+          hint: 'run again with --prune to re-create it without them, or declare them in the config',
+        },
+      };
+    }
+    const rm: PlanAction = {
+      kind: 'rm',
+      file: 'docker',
+      argv: rmBuilderArgs(builder, { keepState: true }),
+      reason: `${why}: remove the builder, keeping its state, and create it again`,
+    };
+    return { ...base, actions: [rm, ...createAll(nodes, c, 'the builder was removed')], extraNodes: [] };
+  }
   if (
     !keepsANode(
       actual.nodes.map((n) => n.name),

@@ -48,7 +48,7 @@ export const dockerContainer = {
       "Remove it: a docker-container node without endpoint already runs on this machine's Docker.",
     tls: false,
     tcpIsDockerHost: true,
-    imageHint: 'Write driverOpts: { image: ... } for a docker-container node.',
+    localOnlyHint: (key) => `Write driverOpts: { ${key}: ... } for a docker-container node.`,
     checkEndpoint(endpoint) {
       if (endpoint?.scheme !== 'docker-container' && endpoint?.scheme !== 'kube-pod') return undefined;
       return {

@@ -159,7 +159,7 @@ export const kubernetes = {
     localRefusal: 'Remove it: kubernetes nodes are pods in the cluster.',
     tls: false,
     tcpIsDockerHost: false,
-    imageHint: 'Add local: true, or remove image.',
+    localOnlyHint: (key) => `Remove ${key}: kubernetes nodes are pods in the cluster.`,
     checkEndpoint(endpoint) {
       if (endpoint === undefined) return undefined;
       return {

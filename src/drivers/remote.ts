@@ -30,7 +30,7 @@ export const remote = {
     localRefusal: undefined,
     tls: true,
     tcpIsDockerHost: false,
-    imageHint: 'Add local: true, or remove image.',
+    localOnlyHint: (key) => `Add local: true, or remove ${key}.`,
     checkEndpoint(endpoint, local) {
       if (endpoint === undefined) {
         if (local) return undefined;

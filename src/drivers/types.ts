@@ -32,8 +32,8 @@ export interface DeclaredNodeRules {
   tls: boolean;
   /** A tcp:// endpoint is a Docker host, so tcp:// with tls means a remote buildkitd: a mixed builder. */
   tcpIsDockerHost: boolean;
-  /** The hint when `image` is set on a node that is not `local: true`. */
-  imageHint: string;
+  /** The hint when a key of `local: true` nodes (`image`, `network`) is set on another node. */
+  localOnlyHint(key: 'image' | 'network'): string;
   /** Why an endpoint, or none, does not fit; undefined when it fits. */
   checkEndpoint(endpoint: Endpoint | undefined, local: boolean): Misfit | undefined;
 }

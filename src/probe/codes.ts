@@ -78,6 +78,8 @@ export const DIAGNOSES = {
   'kube.namespace-missing': "the node's namespace does not exist (buildx does not create it)",
   'kube.pods-not-ready':
     "the node's pods did not become ready (unschedulable: no cluster node matches; or the image cannot be pulled)",
+  'registries.not-written':
+    "a remote node's registries: are for a buildkitd you start, whose buildkitd.toml mpb cannot write (a warning: doctor prints the tables it needs)",
   'kube.unchecked':
     'kubectl is not on PATH: the cluster, namespace and pods of a kubernetes node were not checked',
 } as const satisfies Record<string, string>;

@@ -551,6 +551,70 @@ for (const version of ['0.13.1', '0.29.1'] as const) {
   });
 }
 
+// The buildkitd config captures (test/fixtures/captures-local/buildkitd-config/README.md): buildx stores the file
+// re-encoded and prints it under `File#` from 0.18. Captured on a throwaway dockerd, whose socket is the endpoint.
+const CONFIG_CAPTURES = join(CAPTURES, '..', 'captures-local', 'buildkitd-config');
+const CAPTURED_ENGINE = 'unix:///tmp/mpb-dockerd-cap-eCpr/docker.sock';
+const CAPTURED_INPUT = '/tmp/bxcap';
+const CONFIG_STEPS = [
+  [
+    'create-mirror',
+    'create --name mirror --driver docker-container --node mirror0 --buildkitd-config I/buildkitd.toml',
+  ],
+  ['inspect-mirror', 'inspect mirror'],
+  [
+    'update-mirror',
+    'create --name mirror --driver docker-container --node mirror0 --buildkitd-config I/buildkitd-changed.toml',
+  ],
+  ['inspect-mirror-changed', 'inspect mirror'],
+  [
+    'create-registries',
+    'create --name registries --driver docker-container --node registries0 --buildkitd-config I/mpb.toml',
+  ],
+  ['inspect-registries', 'inspect registries'],
+  [
+    'create-own-config',
+    'create --name own --driver docker-container --node own0 --buildkitd-config I/own.toml',
+  ],
+  ['inspect-own-config', 'inspect own'],
+] as const;
+
+for (const version of ['0.13.1', '0.29.1'] as const) {
+  describeUnless(CHECKED, `fake buildx ${version} replays the buildkitd config captures`, () => {
+    let fake: FakeDocker;
+    let input = '';
+    beforeAll(async () => {
+      fake = await withFakeDocker({ version, mode: MODE, daemon: true });
+      // The inputs as captured, their CA path (in mpb.toml and own.toml) moved to this copy.
+      input = mkdtempSync(join(tmpdir(), 'mpb-conformance-config-'));
+      for (const f of ['buildkitd.toml', 'buildkitd-changed.toml', 'mpb.toml', 'own.toml', 'ca.pem']) {
+        const text = readFileSync(join(CONFIG_CAPTURES, 'input', f), 'utf8');
+        writeFileSync(join(input, f), text.replaceAll(CAPTURED_INPUT, input));
+      }
+    });
+    afterAll(() => fake.cleanup());
+
+    for (const [name, line] of CONFIG_STEPS) {
+      it(name, async () => {
+        const got = await runDocker(words(`buildx ${line.replace('I/', `${input}/`)}`), fake.env, fake.dir);
+        const read = (ext: string) =>
+          readFileSync(join(CONFIG_CAPTURES, `v${version}`, `${name}.${ext}`), 'utf8');
+        const want = (ext: string) =>
+          mask(read(ext).replaceAll(CAPTURED_ENGINE, 'unix:///var/run/docker.sock'));
+        expect({
+          exit: `exit=${got.exitCode}\n`,
+          stdout: mask(got.stdout),
+          stderr: mask(got.stderr),
+        }).toEqual({
+          exit: read('exit'),
+          stdout: want('stdout'),
+          stderr: want('stderr'),
+        });
+      });
+    }
+  });
+}
+
 describe('the replay covers every capture', () => {
   it('replays or excludes (with a reason) each case of each version', () => {
     const replayed = new Set(

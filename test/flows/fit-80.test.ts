@@ -43,7 +43,10 @@ function onTerminal(argv: string[], columns: number, env: NodeJS.ProcessEnv): st
   return screenLines(r.stdout);
 }
 
-const tooWide = (lines: readonly string[], columns: number) => lines.filter((l) => l.length > columns);
+// A word longer than a line (a temp path in a --mount) stays whole on a line of its own (ui/command-line.ts).
+const isOneWord = (l: string) => !/\s/.test(l.trim().replace(/ \\$/, ''));
+const tooWide = (lines: readonly string[], columns: number) =>
+  lines.filter((l) => l.length > columns && !isOneWord(l));
 
 // A word may break after these (a path, an endpoint, a list, a host or container name), never elsewhere.
 const BREAK_AFTER = /[/:,.\-(]$/;

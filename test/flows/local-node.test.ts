@@ -32,14 +32,14 @@ beforeAll(async () => {
 });
 afterAll(() => fleet.close());
 
-const configOf = (image?: string) => `version: 1
+const configOf = (image?: string, network?: string) => `version: 1
 defaultBuilder: mac
 builders:
   mac:
     driver: remote
     nodes:
       - name: mac-arm64
-        local: true${image ? `\n        image: ${image}` : ''}
+        local: true${image ? `\n        image: ${image}` : ''}${network ? `\n        network: ${network}` : ''}
         platforms: [linux/arm64]
       - name: linux-amd64
         endpoint: ${fleet.endpoints['linux-amd64']}
@@ -261,6 +261,33 @@ describe('a local node, once per concern (buildx 0.29.1)', () => {
     expect(r.exitCode).toBe(0);
     expect(mutations(r.calls)).toEqual(FRESH().slice(0, 2));
     expect(Object.keys(w.fake.state().volumes)).toEqual([VOLUME]);
+  });
+
+  it('network: host re-creates the container on the host network, on its volume; the builder is left alone', async () => {
+    const w = await setup('0.29.1');
+    expect((await mpb(w, 'ensure-builder')).exitCode).toBe(0);
+    expect(w.fake.state().containers[CONTAINER]?.HostConfig['NetworkMode']).toBe('bridge');
+    w.writeConfig(configOf(undefined, 'host'));
+    const host = await mpb(w, 'ensure-builder');
+    expect(host.exitCode).toBe(0);
+    const [rm, create, start] = mutations(host.calls);
+    expect([rm, start]).toEqual([`container rm --force ${CONTAINER}`, `container start ${CONTAINER}`]);
+    expect(create).toMatch(
+      new RegExp(
+        `^container create --name ${CONTAINER} .*--label mpb.spec-hash=(?!${HASH_DEFAULT_IMAGE})[0-9a-f]{16} --network host --volume ${VOLUME}:/var/lib/buildkit moby/buildkit:buildx-stable-1$`,
+      ),
+    );
+    expect(mutations(host.calls)).toHaveLength(3);
+    expect(w.fake.state().containers[CONTAINER]?.HostConfig['NetworkMode']).toBe('host');
+    expect(Object.keys(w.fake.state().volumes)).toEqual([VOLUME]);
+    // As declared now: a re-run changes nothing; back to the bridge re-creates it again.
+    expect(mutations((await mpb(w, 'ensure-builder')).calls)).toEqual([]);
+    w.writeConfig(configOf());
+    expect(mutations((await mpb(w, 'ensure-builder')).calls)).toEqual([
+      `container rm --force ${CONTAINER}`,
+      FRESH()[0],
+      `container start ${CONTAINER}`,
+    ]);
   });
 
   it('two concurrent runs on a fresh machine create the container once', async () => {

@@ -1,10 +1,13 @@
 // Issue 23: a registry mirror declared once reaches every node buildx (or mpb) starts. docker-container nodes get
 // the buildkitd.toml mpb writes as buildx's --buildkitd-config (--config before 0.13); a local node of a remote
 // builder gets it bind-mounted into the container mpb runs. A second ensure is a no-op and rewrites nothing.
+// A remote buildkitd's registries mpb cannot write: doctor says so, prints the tables and checks the hosts.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startFleet } from '../helpers/fleet.js';
 import { flowWorld } from '../helpers/flow-world.js';
+import { closedPort, loopbackListeners } from '../helpers/listeners.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const MIRROR = '[registry."docker.io"]\n  mirrors = ["mirror.gcr.io"]\n';
@@ -46,9 +49,11 @@ builders:
     );
     expect(readFileSync(file, 'utf8')).toContain(MIRROR);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    // buildx keeps the file's content in its store: what BuildKit starts with.
+    // buildx keeps the file's content in its store, re-encoded (capture inspect-mirror): what BuildKit starts with.
     const files = w.fake.state().builders['dc']?.nodes[0]?.files;
-    expect(Buffer.from(files?.['buildkitd.toml'] ?? '', 'base64').toString()).toContain(MIRROR);
+    expect(Buffer.from(files?.['buildkitd.toml'] ?? '', 'base64').toString()).toContain(
+      '  [registry."docker.io"]\n    mirrors = ["mirror.gcr.io"]\n',
+    );
 
     const mtime = statSync(file).mtimeMs;
     const creates = w.buildxCalls('create').length;
@@ -56,6 +61,43 @@ builders:
     expect(second.exitCode).toBe(0);
     expect(w.buildxCalls('create')).toHaveLength(creates);
     expect(statSync(file).mtimeMs).toBe(mtime);
+  });
+
+  it('a changed mirror is drift: ls says so, ensure re-creates the builder on its state (where inspect prints files)', async () => {
+    const config = (mirror: string) => `version: 1
+builders:
+  dc:
+    driver: docker-container
+    registries:
+      docker.io: { mirrors: [${mirror}] }
+    nodes:
+      - name: dc0
+        platforms: [linux/amd64]
+`;
+    const w = await flowWorld({ version, mode: 'path', daemon: true, config: config('mirror.gcr.io') });
+    expect((await w.mpb(['ensure-builder', 'dc'])).exitCode).toBe(0);
+    w.writeConfig(config('hub.example.com'));
+    const ls = await w.mpb(['ls']);
+    const ensure = await w.mpb(['ensure-builder', 'dc']);
+    expect(ensure.exitCode, ensure.stderr).toBe(0);
+    const toml = w.fake.state().builders['dc']?.nodes[0]?.files?.['buildkitd.toml'];
+    const kept = Buffer.from(toml ?? '', 'base64').toString();
+    if (version === '0.10.5' || version === '0.13.1') {
+      // No files in their inspect (captures-local/buildkitd-config/v0.13.1): not seen, as before.
+      expect(ls.stdout).toContain('builder "dc" (docker-container): in sync');
+      expect(w.buildxCalls('rm')).toEqual([]);
+      expect(kept).toContain('mirror.gcr.io');
+      return;
+    }
+    expect(ls.stdout).toContain(
+      '  changed dc0: registries in buildkitd.toml: docker.io mirrors mirror.gcr.io → hub.example.com',
+    );
+    expect(w.buildxCalls('rm')).toEqual([['docker', 'buildx', 'rm', '--keep-state', 'dc']]);
+    expect(ensure.stderr).toContain('remove the builder, keeping its state, and create it again');
+    expect(kept).toContain('mirrors = ["hub.example.com"]');
+    const again = await w.mpb(['ensure-builder', 'dc']);
+    expect(again.exitCode).toBe(0);
+    expect(w.buildxCalls('rm')).toHaveLength(1);
   });
 
   it('a local node of a remote builder runs its container with the buildkitd.toml mounted; a second ensure is a no-op', async () => {
@@ -119,5 +161,59 @@ builders:
       `builders.yaml:7:26: builders.dc.nodes[0].buildkitdConfig: ${toml}:2:1: not valid TOML`,
     );
     expect(w.buildxCalls('create')).toEqual([]);
+  });
+});
+
+describe('registries of a remote buildkitd (doctor, buildx 0.29.1)', () => {
+  it('warns that mpb cannot write its buildkitd.toml, prints the tables, and checks each host accepts TCP', async () => {
+    const fleet = await startFleet([{ name: 'far', platforms: ['linux/amd64'] }]);
+    onTestFinished(fleet.close);
+    const [registry] = await loopbackListeners(1);
+    onTestFinished(() => registry!.close());
+    const up = registry!.port;
+    const dead = await closedPort();
+    const w = await flowWorld({
+      version: '0.29.1',
+      mode: 'path',
+      daemon: true,
+      config: `version: 1
+builders:
+  fleet:
+    driver: remote
+    nodes:
+      - name: far
+        endpoint: ${fleet.endpoints['far']}
+        platforms: [linux/amd64]
+        tls: { ca: ${fleet.tls.ca}, cert: ${fleet.tls.cert}, key: ${fleet.tls.key} }
+        registries:
+          "127.0.0.1:${up}": { http: true, mirrors: ["127.0.0.1:${dead}/cache"] }
+`,
+    });
+    const json = await w.mpb(['--json', 'doctor', '--probe-timeout', '3']);
+    expect(json.exitCode, json.stdout).toBe(0);
+    const checks = JSON.parse(json.stdout).checks as {
+      id: string;
+      code: string;
+      detail: string;
+      fix: string;
+    }[];
+    const by = (id: string) => checks.find((c) => c.id === id);
+    expect(by('registries:fleet/far')).toMatchObject({ code: 'registries.not-written', warning: true });
+    expect(by(`registry:127.0.0.1:${up}`)).toMatchObject({ ok: true, code: 'ok' });
+    expect(by(`registry:127.0.0.1:${dead}`)).toMatchObject({ ok: true, warning: true, code: 'tcp.refused' });
+
+    const human = await w.mpb(['doctor', '--probe-timeout', '3']);
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout).toContain(
+      [
+        `! fleet/far registries (${fleet.endpoints['far']}): mpb cannot write the buildkitd.toml of this buildkitd (you start it), so registries: for 127.0.0.1:${up} reach it only if its own config has them [registries.not-written]`,
+        "    → Add to that buildkitd's buildkitd.toml, then restart it:",
+        `      [registry."127.0.0.1:${up}"]`,
+        `        mirrors = ["127.0.0.1:${dead}/cache"]`,
+        '        http = true',
+        `✓ registry 127.0.0.1:${up}: accepts TCP from this machine (for fleet/far)`,
+        `! registry 127.0.0.1:${dead}: connection to 127.0.0.1:${dead} refused (for fleet/far) [tcp.refused]`,
+      ].join('\n'),
+    );
   });
 });

@@ -71,6 +71,18 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+/**
+ * Unmounts what dockerd left mounted under `dir`: a `--network host` container has the host's network namespace
+ * bind-mounted at exec-root/netns/default, which a quick shutdown does not always undo (rm then fails, EBUSY).
+ */
+function unmountUnder(dir: string): void {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((target) => target.startsWith(`${dir}/`));
+  for (const target of mounts.reverse()) spawnSync('umount', ['--lazy', target]);
+}
+
 /** Starts dockerd, or says why it cannot run here (then the caller skips with that reason). */
 export async function startDockerEngine(): Promise<DockerEngine | { skip: string }> {
   if (process.getuid?.() !== 0) return { skip: 'dockerd needs root' };
@@ -114,6 +126,7 @@ export async function startDockerEngine(): Promise<DockerEngine | { skip: string
       await waitForExit(child, 5_000);
     }
     process.removeListener('exit', onExit);
+    unmountUnder(dir);
     rmSync(dir, { recursive: true, force: true });
   };
 

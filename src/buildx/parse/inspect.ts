@@ -19,6 +19,8 @@ interface State {
   node: BuildxNode | undefined;
   inNodes: boolean;
   block: Block | undefined;
+  /** The `File#NAME:` block being read: its name and its lines so far. */
+  file: { name: string; lines: string[] } | undefined;
   unparsed: string[];
 }
 
@@ -89,10 +91,17 @@ function newNode(name: string): BuildxNode {
   };
 }
 
+/** Ends the current block; a file block's lines become the node's file (buildx printed `\t> LINE` per line). */
+function endBlock(s: State): void {
+  if (s.node && s.file) s.node.files = { ...s.node.files, [s.file.name]: s.file.lines.join('\n') };
+  s.block = undefined;
+  s.file = undefined;
+}
+
 function readBlockLine(s: State, line: string): undefined {
   const field = SUB_FIELD.exec(line);
   if (s.node && s.block === 'labels' && field) s.node.labels[field[1]!] = field[2] ?? '';
-  else if (s.block === 'file' && /^ >( |$)/.test(line)) return;
+  else if (s.file && /^ >( |$)/.test(line)) s.file.lines.push(line.slice(3));
   else if (s.block !== 'kept-out' || !field) s.unparsed.push(line);
 }
 
@@ -104,22 +113,24 @@ function readNodeField(s: State, label: string, value: string, line: string): st
   }
   if (!s.node) return "a node field before the node's `Name:`";
   const block = value === '' ? blockOf(label) : undefined;
-  if (block) s.block = block;
-  else if (NODE_FIELDS[label]) return apply(s.node, NODE_FIELDS[label], value);
+  if (block) {
+    s.block = block;
+    if (block === 'file') s.file = { name: label.slice('File#'.length), lines: [] };
+  } else if (NODE_FIELDS[label]) return apply(s.node, NODE_FIELDS[label], value);
   else s.unparsed.push(line);
   return undefined;
 }
 
 function readLine(s: State, line: string): string | undefined {
   if (line.trim() === '') {
-    s.block = undefined;
+    endBlock(s);
     return undefined;
   }
   if (line.startsWith(' ')) return readBlockLine(s, line);
   const field = FIELD.exec(line);
   if (!field) return 'not a `Label: value` line';
   const [, label = '', value = ''] = field;
-  s.block = undefined;
+  endBlock(s);
   if (label === 'Nodes' && value === '' && !s.inNodes) s.inNodes = true;
   else if (s.inNodes) return readNodeField(s, label, value, line);
   else if (BUILDER_FIELDS[label]) return apply(s.builder, BUILDER_FIELDS[label], value);
@@ -152,11 +163,19 @@ export function parseInspect(text: string): Parsed<BuildxBuilder> {
     lastActivity: undefined,
     nodes: [],
   };
-  const state: State = { builder, node: undefined, inNodes: false, block: undefined, unparsed: [] };
+  const state: State = {
+    builder,
+    node: undefined,
+    inNodes: false,
+    block: undefined,
+    file: undefined,
+    unparsed: [],
+  };
   for (let i = first + 1; i < lines.length; i++) {
     const problem = readLine(state, lines[i]!);
     if (problem !== undefined) return failAt(FORMAT, i + 1, lines[i]!, problem);
   }
+  endBlock(state);
   // `ls` and `ls --format json` give an errored node the status `error`; inspect prints no status for it.
   for (const node of builder.nodes) if (node.error !== undefined) node.status ??= 'error';
   return { ok: true, value: builder, unparsed: state.unparsed };

@@ -1,6 +1,6 @@
 // Containers and volumes of the fake Docker engine, kept in the state with the field names of the Engine API's
 // `docker container inspect` (State.Status, State.Running, Config.Image, Config.Labels, Config.Cmd,
-// HostConfig.Privileged, Mounts) so mpb's parsers read them as they read the real thing.
+// HostConfig.Privileged, HostConfig.NetworkMode, Mounts) so mpb's parsers read them as they read the real thing.
 import { createHash } from 'node:crypto';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -16,6 +16,7 @@ export function containerRecord({
   mounts = [],
   restart = 'no',
   env = [],
+  network = 'bridge',
 }) {
   const created = new Date().toISOString();
   return {
@@ -43,7 +44,7 @@ export function containerRecord({
     Platform: 'linux',
     HostConfig: {
       Binds: mounts.filter((m) => m.legacy).map((m) => `${m.source}:${m.target}${m.readonly ? ':ro' : ''}`),
-      NetworkMode: 'bridge',
+      NetworkMode: network,
       RestartPolicy: { Name: restart, MaximumRetryCount: 0 },
       Privileged: privileged,
     },

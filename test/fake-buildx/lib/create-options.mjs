@@ -1,8 +1,6 @@
 // What `docker buildx create` checks and derives from its flags before touching the store: names, --driver-opt
-// CSV records, --buildkitd-flags, the endpoint per driver, config files, and the drivers' own option checks
+// CSV records, --buildkitd-flags, the endpoint per driver, and the drivers' own option checks
 // (builder/builder.go and driver/<name>/factory.go at v0.13.1).
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { DRIVERS } from './drivers.mjs';
 import { CliError } from './runtime.mjs';
 
@@ -43,15 +41,6 @@ export function buildkitdFlags(ctx, text, driver, opts) {
   if (own && !(opts?.network === 'host')) return flags;
   if ((flags ?? []).includes('--allow-insecure-entitlement=network.host')) return flags;
   return [...(flags ?? []), '--allow-insecure-entitlement=network.host'];
-}
-
-export function loadConfigFiles(path) {
-  if (!path) return null;
-  try {
-    return { [basename(path)]: readFileSync(path).toString('base64') };
-  } catch {
-    throw new CliError(`open ${path}: no such file or directory`);
-  }
 }
 
 /** The driver factory's own checks, reported as "failed to initialize builder" (driver/<name>/factory.go). */

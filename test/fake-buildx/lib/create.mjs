@@ -1,13 +1,8 @@
 // `docker buildx create` incl. --append, --leave and --node update in place: store/nodegroup.go Update and
 // builder/builder.go Create at v0.13.1, commands/create.go at v0.10.5. Captures create-*, append-*, leave.
 import { bootBuilder } from './boot.mjs';
-import {
-  buildkitdFlags,
-  driverInitError,
-  loadConfigFiles,
-  parseDriverOpts,
-  validateName,
-} from './create-options.mjs';
+import { loadConfigFiles } from './buildkitd-config.mjs';
+import { buildkitdFlags, driverInitError, parseDriverOpts, validateName } from './create-options.mjs';
 import { driverOf, REMOTE_SCHEMES } from './drivers.mjs';
 import { parseFlags } from './flags.mjs';
 import { nowIso } from './gofmt.mjs';

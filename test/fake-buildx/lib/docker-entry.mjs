@@ -21,7 +21,8 @@ if (command === 'buildx') {
   const injected = await prologue(ctx, ['docker', ...argv], keys);
   if (injected !== undefined) process.exitCode = injected;
   else {
-    const r = runEngine(argv.slice(i), process.env);
+    // No command: `docker --version`, the CLI's own flag, which the loop above took for a global option.
+    const r = runEngine(command === undefined ? argv : argv.slice(i), process.env);
     process.stdout.write(r.stdout);
     process.stderr.write(r.stderr);
     process.exitCode = r.code;

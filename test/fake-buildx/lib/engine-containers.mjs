@@ -1,4 +1,4 @@
-// Container commands of the fake engine: create (recording name, image, privileged, labels, mounts, args), start,
+// Container commands of the fake engine: create (recording name, image, privileged, labels, mounts, network, args), start,
 // stop, rm, inspect (JSON array, or `--format`), ps, and `exec NAME buildctl debug workers`. Messages are docker
 // CLI 28's; inspect output keeps the Engine API's field names.
 import { existsSync } from 'node:fs';
@@ -99,6 +99,7 @@ export function containerCreate(state, argv) {
     mounts,
     restart: last(opts.restart) ?? 'no',
     env: opts.env ?? [],
+    network: last(opts.network) ?? 'bridge',
   });
   state.containers[name] = record;
   ensureVolumes(state, record);

@@ -133,6 +133,9 @@ const ALIASES = {
 
 /** Runs one engine command (argv after `docker` and its global options); returns {code, stdout, stderr}. */
 export function runEngine(argv, env) {
+  // `docker --version` (doctor's first check) needs no daemon: the CLI's own line.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v'))
+    return { code: 0, stdout: `Docker version ${CLIENT_VERSION}, build e6534b4\n`, stderr: '' };
   const [first, second, ...rest] = argv;
   const group = ['container', 'volume', 'context'].includes(first);
   const key = ALIASES[first] ?? (group ? `${first} ${second}` : first);

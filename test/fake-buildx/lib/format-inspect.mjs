@@ -41,7 +41,7 @@ function nodeLines(n, caps) {
     lines.push(`GC Policy rule#${i}:`, ...gcLines(rule, caps));
   });
   if (caps.filesInInspect) {
-    for (const [file, b64] of Object.entries(n.files ?? {})) {
+    for (const [file, b64] of Object.entries(n.files ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
       const text = Buffer.from(b64, 'base64').toString('utf8');
       lines.push(`File#${file}:`, ...text.split('\n').map((l) => `\t> ${l}`));
     }

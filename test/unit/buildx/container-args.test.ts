@@ -62,6 +62,32 @@ describe('containerCreateArgs', () => {
     ]);
   });
 
+  it('puts the container on the declared network, before the image', () => {
+    const argv = containerCreateArgs({
+      name: 'c',
+      volume: 'c-state',
+      image: 'moby/buildkit:v0.13.2',
+      buildkitdFlags: [],
+      buildkitdConfig: undefined,
+      network: 'host',
+      labels: {},
+    });
+    expect(argv).toEqual([
+      'container',
+      'create',
+      '--name',
+      'c',
+      '--privileged',
+      '--restart',
+      'unless-stopped',
+      '--network',
+      'host',
+      '--volume',
+      'c-state:/var/lib/buildkit',
+      'moby/buildkit:v0.13.2',
+    ]);
+  });
+
   it('asks for inspect JSON and volume names', () => {
     expect(containerInspectArgs('c')).toEqual(['container', 'inspect', 'c']);
     expect(volumeListArgs('mpb-buildkit-')).toEqual([

@@ -140,8 +140,15 @@ describe('parseInspect on the reference outputs', () => {
       ]),
     ],
     ['inspect-v0.18-docker-container.txt', modern('v0.17.2')],
-    // The `File#buildkitd.toml:` block (`\t> line`) is recognised; the model has no field for it.
-    ['inspect-v0.18-with-config-file.txt', modern('v0.17.2')],
+    // The `File#buildkitd.toml:` block (`\t> line`, one per line of the file) is the node's file.
+    [
+      'inspect-v0.18-with-config-file.txt',
+      container('v0.17.2', {
+        buildkitdFlags: ENTITLEMENT,
+        labels: labels('3c1d2f8e7a45'),
+        files: { 'buildkitd.toml': 'debug = true\n[registry."docker.io"]\n  mirrors = ["mirror.gcr.io"]\n' },
+      }),
+    ],
   ])('%s', (file, expected) => {
     expect(parseInspect(reference(file))).toStrictEqual({ ok: true, value: expected, unparsed: [] });
   });
@@ -247,4 +254,57 @@ describe('parseInspect on what it does not know', () => {
     expect(parsed.error).toMatchObject({ kind: 'parse-error', format: 'buildx inspect', line, text: quoted });
     expect(parsed.error.message).toContain(message);
   });
+});
+
+// Real captures of a builder created with --buildkitd-config (test/fixtures/captures-local/buildkitd-config).
+const configCapture = (version: string, name: string) =>
+  readFileSync(
+    new URL(`../../fixtures/captures-local/buildkitd-config/v${version}/${name}.stdout`, import.meta.url),
+    'utf8',
+  );
+const CA = readFileSync(
+  new URL('../../fixtures/captures-local/buildkitd-config/input/ca.pem', import.meta.url),
+  'utf8',
+);
+
+describe('parseInspect reads the files buildx keeps for a node', () => {
+  const inactive = (name: string, files?: Record<string, string>) =>
+    node({
+      name,
+      endpoint: 'unix:///tmp/mpb-dockerd-cap-eCpr/docker.sock',
+      status: 'inactive',
+      buildkitdFlags: ENTITLEMENT,
+      ...(files ? { files } : {}),
+    });
+  const parsed = (version: string, name: string) => {
+    const r = parseInspect(configCapture(version, name));
+    expect(r.ok && r.unparsed).toEqual([]);
+    return r.ok ? r.value.nodes : [];
+  };
+
+  it.each([
+    ['inspect-mirror', '\n[registry]\n\n  [registry."docker.io"]\n    mirrors = ["mirror.gcr.io"]\n'],
+    [
+      'inspect-mirror-changed',
+      '\n[registry]\n\n  [registry."docker.io"]\n    mirrors = ["hub.example.com"]\n',
+    ],
+  ])('0.29.1 %s: the buildkitd.toml as buildx re-encoded it', (name, toml) => {
+    expect(parsed('0.29.1', name)).toEqual([inactive('mirror0', { 'buildkitd.toml': toml })]);
+  });
+
+  it('0.29.1 inspect-registries: the CA file beside it, the TOML pointing at its place in the container', () => {
+    const [n] = parsed('0.29.1', 'inspect-registries');
+    expect(Object.keys(n?.files ?? {})).toEqual(['buildkitd.toml', 'certs/registry.example.com/ca.pem']);
+    expect(n?.files?.['buildkitd.toml']).toContain(
+      '  [registry."registry.example.com"]\n    ca = ["/etc/buildkit/certs/registry.example.com/ca.pem"]\n',
+    );
+    expect(n?.files?.['certs/registry.example.com/ca.pem']).toBe(CA);
+  });
+
+  it.each(['inspect-mirror', 'inspect-registries', 'inspect-own-config'])(
+    '0.13.1 %s: no files printed, none read',
+    (name) => {
+      expect(parsed('0.13.1', name).map((n) => n.files)).toEqual([undefined]);
+    },
+  );
 });

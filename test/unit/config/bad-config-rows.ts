@@ -342,15 +342,6 @@ export const ROWS: [string, string, [number, number, string]][] = [
     ],
   ],
   [
-    'registries on a remote node',
-    builder('remote', 'endpoint: ssh://h', 'registries: { docker.io: { mirrors: [mirror.gcr.io] } }'),
-    [
-      8,
-      9,
-      'builders.b.nodes[0]: registries is for a buildkitd that buildx or mpb starts; a remote buildkitd is started by you',
-    ],
-  ],
-  [
     'a registry host with a scheme',
     builder('docker-container', 'registries: { "https://docker.io": { http: true } }'),
     [
@@ -410,6 +401,11 @@ export const ROWS: [string, string, [number, number, string]][] = [
     'image without local',
     builder('remote', 'endpoint: ssh://h', 'image: moby/buildkit:v0.13.2'),
     [8, 9, 'builders.b.nodes[0]: image is only for local: true nodes'],
+  ],
+  [
+    'network without local',
+    builder('docker-container', 'network: host'),
+    [7, 9, 'builders.b.nodes[0]: network is only for local: true nodes'],
   ],
   [
     'platform native and emulated',

@@ -51,7 +51,7 @@ builders:
     strategy: split
     cache: registry.example.com/app/cache
     nodes:
-      - { name: arm, local: true, platforms: [arm64], buildkitdFlags: --debug, image: moby/buildkit:v0.13.2 }
+      - { name: arm, local: true, platforms: [arm64], buildkitdFlags: --debug, image: moby/buildkit:v0.13.2, network: host }
       - name: amd
         endpoint: tcp://\${AMD64_HOST:-build-amd64.example.com}:1234
         platforms: [LINUX/X86_64]

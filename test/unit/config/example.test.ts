@@ -23,7 +23,7 @@ describe('builders.example.yaml', () => {
       [
         [50, 'builders.fleet.nodes[0].tls'],
         [57, 'builders.fleet.nodes[1].tls'],
-        [98, 'builders.mac.nodes[1].tls'],
+        [101, 'builders.mac.nodes[1].tls'],
       ].map(([line, at]) => [
         line,
         `${at}: ca.pem, client-cert.pem and client-key.pem do not exist yet in ~/.config/mpb/certs: this node cannot connect until they do`,
@@ -53,8 +53,10 @@ describe('builders.example.yaml', () => {
         tls: undefined,
         driverOpts: {},
         buildkitdFlags: undefined,
-        buildkitdConfig: undefined,
-        local: { image: 'moby/buildkit:buildx-stable-1' },
+        // The file mpb writes for its registries, in buildx's config folder.
+        buildkitdConfig: expect.stringMatching(/\/buildx\/mpb-certs\/mac\/mac-arm64\/buildkitd\.toml$/),
+        registries: { 'docker.io': { mirrors: ['mirror.gcr.io'] } },
+        local: { image: 'moby/buildkit:buildx-stable-1', network: 'host' },
       },
       {
         name: 'mac-amd64',

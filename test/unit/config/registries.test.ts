@@ -41,7 +41,8 @@ describe('registries', () => {
     const file = (b: string, n: string) => join(dir, 'mpb-certs', b, n, 'buildkitd.toml');
     expect(dc!.nodes.map((n) => n.buildkitdConfig)).toEqual([file('dc', 'n0'), file('dc', 'n1')]);
     expect(fleet!.nodes.map((n) => n.buildkitdConfig)).toEqual([undefined, file('fleet', 'here')]);
-    expect(fleet!.nodes[0]!.registries).toBeUndefined();
+    // A remote buildkitd keeps its registries for doctor, with no file mpb writes.
+    expect(fleet!.nodes[0]!.registries).toEqual({ 'docker.io': { mirrors: ['mirror.gcr.io'] } });
     expect(readFileSync(file('dc', 'n1'), 'utf8')).toContain(
       `[registry."docker.io"]\n  mirrors = ["hub.example.com"]\n  insecure = true\n\n[registry."registry.example.com:5000"]\n  http = true\n  ca = ["${CERTS}/ca.pem"]\n`,
     );
@@ -75,6 +76,23 @@ describe('registries', () => {
     expect(readFileSync(path, 'utf8')).toMatch(
       /^debug = true\n\[registry."docker.io"\]\n {2}mirrors = \["x"\]\n\n#.*\n\n\[registry."ghcr.io"\]\n {2}mirrors = \["m.example.com"\]\n$/,
     );
+  });
+
+  it('warns that registries of a remote node are not written, and keeps them for doctor', async () => {
+    const { result } = await loadText(
+      'version: 1\nbuilders:\n  r:\n    driver: remote\n    nodes:\n      - name: far\n        endpoint: ssh://far\n        registries: { docker.io: { mirrors: [mirror.gcr.io] } }\n',
+      { BUILDX_CONFIG: buildxConfig() },
+    );
+    expect(result.ok && result.warnings.map((w) => [w.line, w.message])).toEqual([
+      [
+        8,
+        'builders.r.nodes[0]: mpb cannot write the buildkitd.toml of a remote buildkitd: it is started by you',
+      ],
+    ]);
+    expect(result.ok && result.config.builders[0]!.nodes[0]).toMatchObject({
+      buildkitdConfig: undefined,
+      registries: { 'docker.io': { mirrors: ['mirror.gcr.io'] } },
+    });
   });
 
   it('warns when a builder-level registries reaches no node', async () => {

@@ -65,8 +65,8 @@ describe('configJsonSchema', () => {
         ],
       ],
       remote: [
-        ['name', 'platforms', 'emulate', 'driverOpts', 'endpoint', 'tls', 'local'],
-        ['name', 'platforms', 'emulate', 'driverOpts', 'endpoint', 'local'],
+        ['name', 'platforms', 'emulate', 'driverOpts', 'registries', 'endpoint', 'tls', 'local'],
+        ['name', 'platforms', 'emulate', 'driverOpts', 'registries', 'endpoint', 'local'],
         [
           'name',
           'platforms',
@@ -77,6 +77,7 @@ describe('configJsonSchema', () => {
           'registries',
           'local',
           'image',
+          'network',
         ],
       ],
       kubernetes: [

@@ -136,6 +136,29 @@ describe('planEnsure with a local node: container states × builder states', () 
     expect(hash(withMirror('a.example.com'))).toBe(hash(withMirror('a.example.com')));
   });
 
+  it('hashes the network into the spec only when set: host re-creates the container, none keeps old hashes', () => {
+    const onNetwork = (network: string | undefined) =>
+      nodeSpec({ ...MAC, local: { image: IMAGE, ...(network === undefined ? {} : { network }) } });
+    const spec = (network: string | undefined) => containerSpecOf('fleet', onNetwork(network))!;
+    expect(spec(undefined).labels['mpb.spec-hash']).toBe(HASH);
+    expect(spec('host').labels['mpb.spec-hash']).not.toBe(HASH);
+    expect(spec('host').labels['mpb.spec-hash']).not.toBe(spec('bridge').labels['mpb.spec-hash']);
+    expect(spec('host').network).toBe('host');
+    expect(containerCreateArgs(spec('host')).join(' ')).toContain(`--network host --volume ${NAME}-state`);
+    const running = { state: 'running', status: 'running', image: IMAGE, specHash: HASH } as const;
+    const actions = planEnsure(
+      { ...SEED, nodes: [onNetwork('host'), AMD64] },
+      builderWith([macNode, amd64Node]),
+      {
+        version: versionOf('0.13.1'),
+        prune: false,
+        recreate: false,
+        localContainers: new Map([['mac', running]]),
+      },
+    ).actions;
+    expect(actions.map((a) => a.kind)).toEqual(['container-rm', 'container-create', 'container-start']);
+  });
+
   it('mounts the registry CA files at their own paths, read-only, so the config finds them in the container', () => {
     const node = nodeSpec({
       ...MAC,
