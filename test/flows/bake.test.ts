@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDockerOptions } from '../helpers/fake-docker.js';
 import { flowWorld } from '../helpers/flow-world.js';
 import { type Listener, loopbackListeners } from '../helpers/listeners.js';
 
@@ -44,8 +45,11 @@ const BAKE = {
   },
 };
 
-async function setup(fail?: { command: string; exit: number; match?: string; stderr?: string }[]) {
-  const w = await flowWorld({ version: '0.29.1', fail, config: config() });
+async function setup(
+  fail?: { command: string; exit: number; match?: string; stderr?: string }[],
+  options: Pick<FakeDockerOptions, 'slow' | 'mode'> = {},
+) {
+  const w = await flowWorld({ version: '0.29.1', fail, ...options, config: config() });
   w.fake.setState((s) => {
     s.workers[`tcp://127.0.0.1:${ports[2]}`] = { platforms: ['linux/arm64'] };
   });
@@ -143,5 +147,38 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
     const r = await w.mpb(['bake', '--push', 'nosuch']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('buildx cannot read the bake file: failed to find target nosuch');
+  });
+
+  it('an amd64 node lost mid-bake: its jobs move to the other amd64 node once, every target is tagged', async () => {
+    // The fake's bakes take 3 s; amd-1's listener closes once every job runs, so --node-timeout 1 stops its jobs
+    // about 1.5 s in. Its own listeners: the shared ones stay open for the other tests.
+    const [a1, a2, arm] = await loopbackListeners(3);
+    const w = await setup(undefined, { slow: { bake: 3_000 }, mode: 'path' });
+    w.writeConfig(
+      config()
+        .replace(`:${ports[0]}`, `:${a1!.port}`)
+        .replace(`:${ports[1]}`, `:${a2!.port}`)
+        .replace(`:${ports[2]}`, `:${arm!.port}`),
+    );
+    w.fake.setState((s) => {
+      s.workers[`tcp://127.0.0.1:${arm!.port}`] = { platforms: ['linux/arm64'] };
+    });
+    try {
+      const running = w.mpb(['--json', 'bake', '--push', '--node-timeout', '1']);
+      const jobs = () => w.buildxCalls('bake').filter((argv) => !argv.includes('--print'));
+      while (jobs().length < 6) await new Promise((r) => setTimeout(r, 50));
+      await a1!.close();
+      const r = await running;
+      expect(r.exitCode, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      const moved = doc.jobs.filter((j: JobRow) => j.retries > 0);
+      expect(moved.length).toBeGreaterThan(0);
+      for (const j of moved)
+        expect(j).toMatchObject({ platform: 'linux/amd64', node: 'amd-2', movedFrom: ['amd-1'] });
+      expect(doc.targets.every((t: { outcome: string }) => t.outcome === 'tagged')).toBe(true);
+      expect(r.stderr).toMatch(/node "amd-1" .* moves to "amd-2"/);
+    } finally {
+      await Promise.all([a1!.close(), a2!.close(), arm!.close()]);
+    }
   });
 });
