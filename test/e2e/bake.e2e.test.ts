@@ -208,6 +208,7 @@ describe('mpb bake on three real daemons (two amd64, one arm64) with real buildx
     ).toBeLessThanOrEqual(BOUND_FACTOR * doc.boundMs);
   });
 
+  // c runs before b: it rebuilds a's project on the cache a left, before b kills a daemon.
   test('c. a rebuild after a one-line change in web: every other job fully cached, web not', async () => {
     expect(project, 'scenario a did not build').not.toBe('');
     await appendFile(join(project, 'web', 'Dockerfile'), 'RUN echo changed > /changed\n');
