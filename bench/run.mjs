@@ -4,6 +4,7 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Skip } from './lib/report.mjs';
+import * as bake from './sections/bake.mjs';
 import * as deadNodes from './sections/dead-nodes.mjs';
 import * as ensure from './sections/ensure.mjs';
 import * as memory from './sections/memory.mjs';
@@ -20,7 +21,7 @@ if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive integer, got ${values.runs}`);
 const only = values.only?.split(',').map(Number);
 
-const sections = [startup, ensure, parsers, deadNodes, memory, realBuildx, splitBuild];
+const sections = [startup, ensure, parsers, deadNodes, memory, realBuildx, splitBuild, bake];
 
 console.log(
   `mpb bench — ${new Date().toISOString().slice(0, 10)} — ${availableParallelism()} CPUs, ${cpus()[0]?.model ?? 'unknown CPU'}, ` +

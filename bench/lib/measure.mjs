@@ -12,7 +12,7 @@ const REPORT_RSS = fileURLToPath(new URL('./report-rss.mjs', import.meta.url));
  * Runs `file args` to its end. With `rss: true`, `file` must be node: the child is started with
  * `--import report-rss.mjs`, which writes its own peak RSS (getrusage ru_maxrss) when it exits.
  */
-export function runOnce(file, args, { env = process.env, rss = false, timeoutMs = 120_000 } = {}) {
+export function runOnce(file, args, { env = process.env, rss = false, timeoutMs = 120_000, cwd } = {}) {
   const dir = rss ? mkdtempSync(join(tmpdir(), 'mpb-bench-')) : undefined;
   const rssFile = dir && join(dir, 'rss');
   const argv = rss ? ['--import', REPORT_RSS, ...args] : args;
@@ -22,6 +22,7 @@ export function runOnce(file, args, { env = process.env, rss = false, timeoutMs 
       env: rss ? { ...env, MPB_BENCH_RSS_FILE: rssFile } : env,
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: timeoutMs,
+      cwd,
     });
     const out = [];
     const err = [];

@@ -25,7 +25,7 @@ const BUILD_TIMEOUT_MS = 900_000;
 export const title =
   '7. split vs single: a RUN-heavy amd64+arm64 build on a builder made by hand (no pins), real buildx 0.29.1 and BuildKit';
 
-function requireQemu() {
+export function requireQemu() {
   const entry = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
   if (!existsSync(entry) || !readFileSync(entry, 'utf8').startsWith('enabled'))
     throw new Skip(

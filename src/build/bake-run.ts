@@ -11,6 +11,7 @@ import { parseBakeMetadataFile } from '../buildx/parse/bake-metadata.js';
 import type { BakeDefinition } from '../buildx/parse/bake-print.js';
 import type { ImageReport } from '../buildx/parse/imagetools.js';
 import { type Attempt, type BakeReport, type BakeTargetRow, bakeReport } from '../core/bake-report.js';
+import { cacheFiguresOf } from '../core/platform-figures.js';
 import { leastBusy } from '../core/scheduler.js';
 import { isUp } from '../core/strategy.js';
 import type { Deps } from '../deps.js';
@@ -240,6 +241,8 @@ async function reportOf(
   );
   const rows = jobs.map((r, i) => {
     const record = built[i]![0];
+    // A job is one platform of one target: what its cache served is counted over the steps a cache can serve.
+    const steps = record?.vertices ? cacheFiguresOf(record.vertices) : record;
     const last = r.attempts.at(-1)!;
     return {
       row: {
@@ -250,8 +253,8 @@ async function reportOf(
         verdict: r.job.verdict,
         outcome: r.ok ? ('built' as const) : ('failed' as const),
         durationMs: Math.round(last.endMs - last.startMs),
-        cachedSteps: record?.cachedSteps ?? null,
-        totalSteps: record?.totalSteps ?? null,
+        cachedSteps: steps?.cachedSteps ?? null,
+        totalSteps: steps?.totalSteps ?? null,
         retries: r.attempts.length - 1,
         movedFrom: r.attempts.slice(0, -1).map((a) => a.node),
       },

@@ -22,6 +22,11 @@ export interface BakeJobRow {
   outcome: 'built' | 'failed';
   /** The last attempt's time. */
   durationMs: number;
+  /**
+   * Of its steps that build layers (RUN, COPY… of its Dockerfile and of the targets it builds from: FROM and
+   * BuildKit's internal vertices left out), how many the cache served; equal when the job was fully cached. From
+   * buildx's history (`history logs`); null where buildx cannot tell.
+   */
   cachedSteps: number | null;
   totalSteps: number | null;
   /** Times it moved to another node after its node went down. */

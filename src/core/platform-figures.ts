@@ -100,3 +100,24 @@ export function sameSteps(emulated: PlatformFigures, native: PlatformFigures): S
   if (common.length === 0 || nativeMs <= 0) return undefined;
   return { steps: common.length, emulatedMs: sum(e), nativeMs };
 }
+
+/** How many of a build's steps a cache could have served, and how many it did (cacheFiguresOf). */
+export interface CacheFigures {
+  cachedSteps: number;
+  totalSteps: number;
+}
+
+// `[2/3] RUN …`, `[linux/arm64 common 2/3] COPY …`: an instruction of a Dockerfile, not `[internal] load …`.
+const isInstruction = (v: Vertex) => v.step !== undefined && v.step !== 'internal';
+const isFrom = (v: Vertex) => /^\[[^\]]*\] FROM /.test(v.name);
+
+/**
+ * The steps of `vertices` that build layers (RUN, COPY, ADD… of every stage), and how many the cache served. A
+ * record's own count (`history ls`) also holds the vertices no cache ever serves — loading the Dockerfile, its
+ * .dockerignore and the base's metadata, resolving FROM, the export and push — so a build served wholly from its
+ * cache still counts 1 of 6 there: here it counts all of them, and "fully cached" reads cachedSteps === totalSteps.
+ */
+export function cacheFiguresOf(vertices: readonly Vertex[]): CacheFigures {
+  const steps = vertices.filter((v) => isInstruction(v) && !isFrom(v));
+  return { cachedSteps: steps.filter((v) => v.cached).length, totalSteps: steps.length };
+}

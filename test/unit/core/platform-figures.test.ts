@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHistoryLs } from '../../../src/buildx/parse/history.js';
-import { figuresByPlatform, sameSteps } from '../../../src/core/platform-figures.js';
+import { cacheFiguresOf, figuresByPlatform, sameSteps } from '../../../src/core/platform-figures.js';
 import { capturedVertices, fixtureText } from './split-fixtures.js';
 
 const LOCAL = 'captures-local/v0.29.1';
@@ -69,5 +69,20 @@ describe('sameSteps', () => {
       ARM64,
     ]).get(AMD64)!;
     expect(sameSteps(emulated, cachedNative)).toBeUndefined();
+  });
+});
+
+describe('cacheFiguresOf', () => {
+  it('counts the steps that build layers (solo-two): the RUN served from the build before, the two new ones not', () => {
+    const vertices = capturedVertices('logs-solo-history-logs-two-rawjson');
+    // Left out: load build definition, load .dockerignore, each platform's load metadata and FROM, the export.
+    expect(cacheFiguresOf(vertices)).toEqual({ cachedSteps: 1, totalSteps: 3 });
+    // amd64's own share, as a one-platform job's record holds it: its one RUN came from the cache, all of it.
+    const amd64 = vertices.filter((v) => v.platform === AMD64);
+    expect(cacheFiguresOf(amd64)).toEqual({ cachedSteps: 1, totalSteps: 1 });
+    expect(cacheFiguresOf(vertices.filter((v) => v.platform === ARM64))).toEqual({
+      cachedSteps: 0,
+      totalSteps: 2,
+    });
   });
 });
