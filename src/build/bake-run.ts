@@ -9,9 +9,10 @@ import { bakeJobArgs } from '../buildx/bake-args.js';
 import { loadExeca, TIMEOUT_MS } from '../buildx/exec.js';
 import { parseBakeMetadataFile } from '../buildx/parse/bake-metadata.js';
 import type { BakeDefinition } from '../buildx/parse/bake-print.js';
+import { splitBuildRef } from '../buildx/parse/history.js';
 import type { ImageReport } from '../buildx/parse/imagetools.js';
 import { type Attempt, type BakeReport, type BakeTargetRow, bakeReport } from '../core/bake-report.js';
-import { cacheFiguresOf } from '../core/platform-figures.js';
+import type { CacheFigures } from '../core/platform-figures.js';
 import { leastBusy } from '../core/scheduler.js';
 import { isUp } from '../core/strategy.js';
 import type { Deps } from '../deps.js';
@@ -203,7 +204,22 @@ export async function runBake(
         downAtStart: target.nodes.filter((n) => !isUp(n)).map((n) => n.name),
       },
     };
+    // The helpers the placed jobs need, made (or checked) together before any job waits on one.
+    const helpers = prepareHelpers(
+      deps,
+      target,
+      plan.jobs.map((j) => ({ ...j, platforms: [j.platform] })),
+    );
+    for (const j of plan.jobs) if (j.helper) ctx.helpers.set(j.builder, helpers);
     const running = plan.jobs.map((job, i) => runJob(ctx, job, i, view));
+    // What each job's cache served is read as soon as it ends, while the others still build.
+    const history = import('./history.js');
+    const steps = running.map(async (job) => {
+      const r = await job;
+      return r.ok
+        ? (await history).readJobSteps(deps.run, target.version, r.job.builder, r.buildRef)
+        : undefined;
+    });
     const merged = plan.targets.map((t) =>
       mergeTarget(
         ctx,
@@ -212,14 +228,14 @@ export async function runBake(
       ),
     );
     // Every job and merge ends before any error goes on: Ctrl-C stops them all, the temp folder goes after.
-    const settled = await Promise.allSettled([...running, ...merged]);
+    const settled = await Promise.allSettled([...running, ...merged, ...steps]);
     const rejected = settled.find((s) => s.status === 'rejected');
     if (rejected) throw rejected.reason;
     const jobs = await Promise.all(running);
     const targets = await Promise.all(merged);
     const wallMs = Math.round(performance.now() - started);
     view.stop();
-    const report = await reportOf(deps, target, plan, jobs, targets, wallMs);
+    const report = reportOf(plan, jobs, await Promise.all(steps), targets, wallMs);
     return { jobs, targets, ok: targets.every((t) => t.ok), report };
   } finally {
     view.stop();
@@ -227,34 +243,28 @@ export async function runBake(
   }
 }
 
-async function reportOf(
-  deps: Deps,
-  target: BuildTarget,
+function reportOf(
   plan: BakePlan,
   jobs: readonly BakeJobResult[],
+  steps: readonly (CacheFigures | undefined)[],
   targets: readonly BakeTargetResult[],
   wallMs: number,
-): Promise<BakeReport> {
-  const { readNodeBuilds } = await import('./history.js');
-  const built = await Promise.all(
-    jobs.map((r) => readNodeBuilds(deps.run, target.version, r.job.builder, r.buildRef)),
-  );
+): BakeReport {
   const rows = jobs.map((r, i) => {
-    const record = built[i]![0];
-    // A job is one platform of one target: what its cache served is counted over the steps a cache can serve.
-    const steps = record?.vertices ? cacheFiguresOf(record.vertices) : record;
+    const figures = steps[i];
     const last = r.attempts.at(-1)!;
     return {
       row: {
         target: r.job.target,
         platform: r.job.platform,
         node: r.job.node,
-        builtOn: record?.node ?? null,
+        // buildx's own word: the build ref names the node it built on.
+        builtOn: (r.buildRef && splitBuildRef(r.buildRef)?.node) ?? null,
         verdict: r.job.verdict,
         outcome: r.ok ? ('built' as const) : ('failed' as const),
         durationMs: Math.round(last.endMs - last.startMs),
-        cachedSteps: steps?.cachedSteps ?? null,
-        totalSteps: steps?.totalSteps ?? null,
+        cachedSteps: figures?.cachedSteps ?? null,
+        totalSteps: figures?.totalSteps ?? null,
         retries: r.attempts.length - 1,
         movedFrom: r.attempts.slice(0, -1).map((a) => a.node),
       },

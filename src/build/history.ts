@@ -6,6 +6,7 @@ import { parseHistoryInspect, parseHistoryLs, splitBuildRef } from '../buildx/pa
 import { parseProgressJson } from '../buildx/parse/progress.js';
 import type { Runner } from '../buildx/run-types.js';
 import { type BuildReport, type NodeBuild, nodeBuildsOf } from '../core/build-report.js';
+import { type CacheFigures, cacheFiguresOf } from '../core/platform-figures.js';
 import type { Deps } from '../deps.js';
 import { explainErrno } from '../fs-errors.js';
 import { layoutOf } from '../ui/output.js';
@@ -43,6 +44,32 @@ export async function readNodeBuilds(
     detail?.ok ? [detail.value] : [],
     vertices?.ok && vertices.value.length > 0 ? vertices.value : undefined,
   );
+}
+
+/**
+ * What the cache served in one bake job (one target, one platform, one node): one `history logs` replay, read as
+ * soon as the job ends. Where it built needs no read: its build ref names the node (`builder/node/ref`).
+ */
+export async function readJobSteps(
+  run: Runner,
+  version: BuildxVersion,
+  builder: string,
+  buildRef: string | undefined,
+): Promise<CacheFigures | undefined> {
+  const parts = buildRef === undefined ? undefined : splitBuildRef(buildRef);
+  if (!version.caps.historyJson || parts === undefined) return undefined;
+  const logs = await run('docker', [
+    'buildx',
+    'history',
+    'logs',
+    '--builder',
+    builder,
+    '--progress',
+    'rawjson',
+    parts.ref,
+  ]);
+  const vertices = logs.outcome.kind === 'ok' ? parseProgressJson(logs.stderr) : undefined;
+  return vertices?.ok && vertices.value.length > 0 ? cacheFiguresOf(vertices.value) : undefined;
 }
 
 /** How many earlier builds readEarlierBuilds replays at most: each costs two buildx calls, made side by side. */
