@@ -2,6 +2,7 @@
 import { argvLines } from '../ui/command-line.js';
 import type { BuildSummary } from '../ui/render-build.js';
 import { wrapLine } from '../ui/table.js';
+import type { BakePlan } from './bake-plan.js';
 import type { JobResult } from './jobs.js';
 import type { BuildPlan } from './plan.js';
 import type { BuildRun } from './run.js';
@@ -41,5 +42,31 @@ export function renderDryRun(plan: BuildPlan, width: number | undefined): string
     ]),
     '# then, once every job has pushed its digest, the tags move together:',
     ...command([...create, ...digests]),
+  ];
+}
+
+/**
+ * A bake's dry run: buildx's own bake as one command; a fleet bake's jobs, each with its node, then each target's
+ * merge. Broken to fit `width` as renderDryRun's.
+ */
+export function renderBakeDryRun(plan: BakePlan, width: number | undefined): string[] {
+  const command = (argv: readonly string[]) => argvLines(argv, width);
+  if (plan.command) return command(['docker', ...plan.command]);
+  return [
+    ...plan.jobs.flatMap((j) => [
+      `# ${j.target} ${j.platform} on node "${j.node}"${j.helper ? ` (through helper builder ${j.builder})` : ''}`,
+      ...command(['docker', ...j.argv]),
+    ]),
+    '# then, per target, once each of its platforms has pushed its digest, its tags move together:',
+    ...plan.targets.flatMap((t) =>
+      command([
+        'docker',
+        'buildx',
+        'imagetools',
+        'create',
+        ...t.tags.flatMap((tag) => ['--tag', tag]),
+        ...t.platforms.map((p) => `${t.repo}@<digest of ${t.name} ${p}>`),
+      ]),
+    ),
   ];
 }

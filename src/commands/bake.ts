@@ -83,8 +83,8 @@ export async function runBake(deps: Deps, targets: string[], options: BakeOption
   }
   if (options.dryRun) {
     if (deps.json) return { outcome: 'ok', data: { dryRun: true, ...doc } };
-    const commands = plan.command ? [plan.command] : plan.jobs.map((j) => j.argv);
-    out.result(commands.map((argv) => shellQuote(['docker', ...argv])).join('\n'));
+    const { renderBakeDryRun } = await import('../build/render.js');
+    out.result(renderBakeDryRun(plan, width).join('\n'));
     return { outcome: 'ok' };
   }
   if (plan.mode === 'bake') {
@@ -101,5 +101,11 @@ export async function runBake(deps: Deps, targets: string[], options: BakeOption
   // A node that went down with no native node left to take its jobs is the fleet's health (3); else buildx's (1).
   const lostNode = result.jobs.some((j) => !j.ok && j.attempts.at(-1)?.died);
   const outcome = result.ok ? 'ok' : lostNode ? 'unhealthy' : { exited: 1 };
+  if (!result.ok && !deps.json) {
+    const failed = result.targets.filter((t) => !t.ok).map((t) => t.target.name);
+    deps.stderr.write(
+      `${out.color.red('error:')} bake failed: ${failed.join(', ')} not tagged (their tags are where they were)\n`,
+    );
+  }
   return { outcome, data: bakeRunDocument(doc, result) };
 }

@@ -122,6 +122,7 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
     expect(registry[`${REG}/base:1`]).toBeDefined();
     expect(r.stdout).toMatch(/not tagged web: web linux\/arm64 failed/);
     expect(r.stderr).toContain('[web linux/arm64] ERROR: web broke');
+    expect(r.stderr).toContain('error: bake failed: web not tagged (their tags are where they were)');
   });
 
   it('--dry-run: the pools, each job and its command; nothing built', async () => {
@@ -129,7 +130,14 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
     const r = await w.mpb(['bake', '--push', '--dry-run']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/linux\/amd64\s+amd-1, amd-2\s+native/);
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('docker buildx bake'))).toHaveLength(6);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('docker buildx bake'))).toHaveLength(6);
+    expect(lines).toContain('# web linux/arm64 on node "arm-1"');
+    expect(lines.filter((l) => l.startsWith('docker buildx imagetools create'))).toEqual(
+      expect.arrayContaining([
+        `docker buildx imagetools create --tag ${REG}/web:1 --tag ${REG}/web:latest '${REG}/web@<digest of web linux/amd64>' '${REG}/web@<digest of web linux/arm64>'`,
+      ]),
+    );
     expect(w.buildxCalls('bake').filter((argv) => !argv.includes('--print'))).toHaveLength(0);
   });
 
