@@ -1,7 +1,6 @@
 // What `mpb bake` is asked for: the targets, buildx's own bake flags (passed on as they are), and mpb's. Pure.
 import type { BakeArgsInput } from '../buildx/bake-args.js';
-import { checkCacheRef } from '../core/cache-ref.js';
-import { UsageError } from '../errors.js';
+import { readCacheRef } from './request.js';
 
 export interface BakeRequest {
   /** The targets and groups named; none is bake's `default`. */
@@ -40,12 +39,7 @@ export function readBakeRequest(
   extra: readonly string[],
   o: BakeRequestOptions,
 ): BakeRequest {
-  let cacheRef: string | undefined;
-  if (o.cacheRef !== undefined) {
-    const checked = checkCacheRef(o.cacheRef);
-    if (!checked.ok) throw new UsageError(checked.message, { hint: checked.hint });
-    cacheRef = checked.repo;
-  }
+  const cacheRef = readCacheRef(o.cacheRef);
   return {
     targets: [...targets],
     args: { files: o.file ?? [], sets: o.set ?? [], flags: flagsOf(o), extra: [...extra] },

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bakeJobArgs } from '../buildx/bake-args.js';
-import { loadExeca, TIMEOUT_MS } from '../buildx/exec.js';
+import { loadExeca } from '../buildx/exec.js';
 import { parseBakeMetadataFile } from '../buildx/parse/bake-metadata.js';
 import type { BakeDefinition } from '../buildx/parse/bake-print.js';
 import { splitBuildRef } from '../buildx/parse/history.js';
@@ -14,9 +14,7 @@ import type { ImageReport } from '../buildx/parse/imagetools.js';
 import { type Attempt, type BakeReport, type BakeTargetRow, bakeReport } from '../core/bake-report.js';
 import type { CacheFigures } from '../core/platform-figures.js';
 import { leastBusy } from '../core/scheduler.js';
-import { isUp } from '../core/strategy.js';
 import type { Deps } from '../deps.js';
-import { isKnownDriver } from '../drivers/registry.js';
 import { InterruptedError, isMpbError } from '../errors.js';
 import { fsError } from '../fs-errors.js';
 import { describeDeath, type NodeDeath, runWatched, type WatchOptions } from '../probe/watch.js';
@@ -24,7 +22,7 @@ import { jobView } from '../ui/render-jobs.js';
 import { type BakeJob, type BakePlan, type BakeTargetPlan, jobOf } from './bake-plan.js';
 import type { BakeRequest } from './bake-request.js';
 import { prepareHelpers } from './helpers.js';
-import type { RunSettings } from './run.js';
+import { type RunSettings, watchOptionsOf } from './run.js';
 import type { BuildTarget } from './target.js';
 
 export interface BakeJobResult {
@@ -195,14 +193,7 @@ export async function runBake(
       running: new Map(),
       lost: new Set(),
       helpers: new Map(),
-      watch: {
-        builder: target.name,
-        driver: isKnownDriver(target.driver) ? target.driver : undefined,
-        nodeTimeoutMs: settings.nodeTimeout * 1000,
-        probeTimeoutMs: settings.probeTimeout * 1000,
-        timeoutMs: TIMEOUT_MS.build,
-        downAtStart: target.nodes.filter((n) => !isUp(n)).map((n) => n.name),
-      },
+      watch: watchOptionsOf(target, settings),
     };
     // The helpers the placed jobs need, made (or checked) together before any job waits on one.
     const helpers = prepareHelpers(

@@ -71,14 +71,17 @@ export interface RequestFlags extends BuildFlags {
   allowDegraded?: boolean;
 }
 
+/** `--cache-ref`, checked (core/cache-ref.ts); undefined when not given. */
+export function readCacheRef(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const check = checkCacheRef(text);
+  if (!check.ok) throw new UsageError(check.message, { hint: check.hint });
+  return check.repo;
+}
+
 /** The request of `mpb build CONTEXT [-- ARGS]` with these flags. */
 export function readRequest(context: string, rest: readonly string[], flags: RequestFlags): BuildRequest {
-  let cacheRef: string | undefined;
-  if (flags.cacheRef !== undefined) {
-    const check = checkCacheRef(flags.cacheRef);
-    if (!check.ok) throw new UsageError(check.message, { hint: check.hint });
-    cacheRef = check.repo;
-  }
+  const cacheRef = readCacheRef(flags.cacheRef);
   return {
     ...splitOperands(context, rest),
     platforms: parsePlatforms(flags.platform),

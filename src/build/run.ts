@@ -11,7 +11,7 @@ import { isUp } from '../core/strategy.js';
 import type { Deps } from '../deps.js';
 import { isKnownDriver } from '../drivers/registry.js';
 import { fsError } from '../fs-errors.js';
-import type { NodeDeath } from '../probe/watch.js';
+import type { NodeDeath, WatchOptions } from '../probe/watch.js';
 import { prepareHelpers } from './helpers.js';
 import { isFailed, type JobResult, runJobs } from './jobs.js';
 import type { BuildPlan } from './plan.js';
@@ -39,6 +39,19 @@ export interface BuildRun {
 // starts, not before it: buildx's first line comes that much sooner (BENCHMARKS.md, issue #15).
 const loadReporting = () => Promise.all([import('./history.js'), import('../core/build-report.js')]);
 
+/** How the watchdog (probe/watch.ts) watches a build's or a bake's jobs on `target`. */
+export function watchOptionsOf(target: BuildTarget, settings: RunSettings): WatchOptions {
+  return {
+    builder: target.name,
+    driver: isKnownDriver(target.driver) ? target.driver : undefined,
+    nodeTimeoutMs: settings.nodeTimeout * 1000,
+    probeTimeoutMs: settings.probeTimeout * 1000,
+    timeoutMs: TIMEOUT_MS.build,
+    // The gate keeps builds off these; a node still watched among them and silent is down, not dead.
+    downAtStart: target.nodes.filter((n) => !isUp(n)).map((n) => n.name),
+  };
+}
+
 async function makeTempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'mpb-build-')).catch((e: unknown) => {
     throw fsError(e, tmpdir(), 'create a temporary folder in', 'TMPDIR names it.');
@@ -59,15 +72,7 @@ export async function runPlan(
     await loadExeca();
     const running = runJobs(deps, plan.jobs, dir, {
       nodes: target.probeNodes,
-      watch: {
-        builder: target.name,
-        driver: isKnownDriver(target.driver) ? target.driver : undefined,
-        nodeTimeoutMs: settings.nodeTimeout * 1000,
-        probeTimeoutMs: settings.probeTimeout * 1000,
-        timeoutMs: TIMEOUT_MS.build,
-        // The gate keeps builds off these; a node still watched among them and silent is down, not dead.
-        downAtStart: target.nodes.filter((n) => !isUp(n)).map((n) => n.name),
-      },
+      watch: watchOptionsOf(target, settings),
     });
     const reporting = loadReporting();
     reporting.catch(() => {}); // awaited below, once the jobs have ended
