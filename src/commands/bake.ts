@@ -20,6 +20,17 @@ import { renderBakePlan } from '../ui/render-bake.js';
 import { renderRoutes } from '../ui/render-build.js';
 import { wrapLine } from '../ui/table.js';
 
+/** What to do about buildx's complaint, in mpb bake's words. */
+function hintFor(why: string): string {
+  if (why.includes("couldn't find a bake definition"))
+    return 'mpb bake reads what docker buildx bake reads: docker-bake.hcl, docker-bake.json, compose.yaml… in this folder, or the files -f names.';
+  const target = /failed to find target (\S+)/.exec(why)?.[1];
+  if (target === 'default')
+    return 'The file has no "default" group: name its targets (mpb bake app web), or add group "default" { targets = [...] }.';
+  if (target) return 'mpb bake --print shows the targets and groups the file has.';
+  return 'mpb bake takes the files and --set of docker buildx bake.';
+}
+
 /**
  * buildx's reading of the bake file. Its own error (an unknown target; a syntax error, with the file, line,
  * column and an excerpt) is the user's to fix: relayed as it is, exit 2.
@@ -33,8 +44,9 @@ async function readDefinition(deps: Deps, argv: string[]) {
       .split('\n')
       .filter((l) => l.trim() !== '' && !l.startsWith('#'))
       .map((l) => l.replace(/^ERROR: /, ''));
-    throw new UsageError(`buildx cannot read the bake file: ${said.at(-1) ?? `exit ${r.exitCode}`}`, {
-      hint: [...said.slice(0, -1), 'mpb bake takes the files and --set of docker buildx bake.'].join('\n'),
+    const why = said.at(-1) ?? `exit ${r.exitCode}`;
+    throw new UsageError(`buildx cannot read the bake file: ${why}`, {
+      hint: [...said.slice(0, -1), hintFor(why)].join('\n'),
     });
   }
   const parsed = parseBakePrint(r.stdout);
