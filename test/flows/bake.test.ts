@@ -1,9 +1,11 @@
 // mpb bake on the fake buildx 0.29.1: a JSON bake file of three targets (one built from another) × two platforms
 // over a pool of two amd64 nodes and one arm64 node: jobs per target × platform, a merge per target, a failed
 // target that leaves its tag alone, the dry run, the refusal, and buildx's own error for a bad bake file.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MPB_BIN } from '../helpers/built-cli.js';
 import type { FakeDockerOptions } from '../helpers/fake-docker.js';
 import { flowWorld } from '../helpers/flow-world.js';
 import { type Listener, loopbackListeners } from '../helpers/listeners.js';
@@ -189,4 +191,24 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
       await Promise.all([a1!.close(), a2!.close(), arm!.close()]);
     }
   });
+
+  it('Ctrl-C mid-bake: every job stopped, nothing tagged, no temp folder left, exit 130', async () => {
+    const w = await setup(undefined, { slow: { bake: 20_000 }, mode: 'path' });
+    const tmp = mkdtempSync(join(w.dir, 'tmp-'));
+    const child = spawn(process.execPath, [MPB_BIN, 'bake', '--push'], {
+      cwd: w.dir,
+      env: { ...w.env, TMPDIR: tmp },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const jobs = () => w.buildxCalls('bake').filter((argv) => !argv.includes('--print'));
+    while (jobs().length < 6) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    // Each of the six jobs' buildx got SIGINT from mpb.
+    expect(w.fake.signals().filter((s) => s === 'SIGINT')).toHaveLength(6);
+    expect(w.buildxCalls('imagetools create')).toEqual([]);
+    expect(Object.keys(w.fake.state().registry).filter((ref) => ref.startsWith(REG))).toEqual([]);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('mpb-'))).toEqual([]);
+  }, 40_000);
 });
