@@ -51,13 +51,16 @@ export function renderDryRun(plan: BuildPlan, width: number | undefined): string
  */
 export function renderBakeDryRun(plan: BakePlan, width: number | undefined): string[] {
   const command = (argv: readonly string[]) => argvLines(argv, width);
+  const comment = (text: string) => wrapLine(`# ${text}`, width, '# ');
   if (plan.command) return command(['docker', ...plan.command]);
   return [
     ...plan.jobs.flatMap((j) => [
-      `# ${j.target} ${j.platform} on node "${j.node}"${j.helper ? ` (through helper builder ${j.builder})` : ''}`,
+      ...comment(
+        `${j.target} ${j.platform} on node "${j.node}"${j.helper ? ` (through helper builder ${j.builder})` : ''}`,
+      ),
       ...command(['docker', ...j.argv]),
     ]),
-    '# then, per target, once each of its platforms has pushed its digest, its tags move together:',
+    ...comment('then, per target, once each of its platforms has pushed its digest, its tags move together:'),
     ...plan.targets.flatMap((t) =>
       command([
         'docker',

@@ -10,6 +10,7 @@ import { bakePrintArgs } from '../buildx/bake-args.js';
 import { loadExeca, TIMEOUT_MS } from '../buildx/exec.js';
 import { parseBakePrint } from '../buildx/parse/bake-print.js';
 import { shellQuote } from '../buildx/quote.js';
+import { detectVersion } from '../buildx/read.js';
 import { expectOk } from '../buildx/run-result.js';
 import type { Deps } from '../deps.js';
 import { BuildxFailedError, refusalError, UsageError } from '../errors.js';
@@ -66,6 +67,8 @@ export async function runBake(deps: Deps, targets: string[], options: BakeOption
   loadExeca().catch(() => {});
   const request = readBakeRequest(targets, [], options);
   const printArgv = bakePrintArgs(request.args, request.targets);
+  // buildx first (remembered, so mostly no call): without it docker's own "unknown flag" would read as the file's fault.
+  await detectVersion(deps.run, deps.env);
   if (options.print) {
     const r = await deps.run('docker', printArgv, { timeoutMs: TIMEOUT_MS.read, stdio: 'inherit' });
     return { outcome: r.exitCode === 0 ? 'ok' : { exited: r.exitCode } };

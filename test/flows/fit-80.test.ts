@@ -3,7 +3,7 @@
 // --dry-run of the shipped example against the fake buildx. No line is wider than the screen, and no word is
 // split: every piece of a broken word ends or starts where a path, list or name may break.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -89,9 +89,23 @@ describe('--help at 80 columns', () => {
 describe.skipIf(!hasScript)('on a terminal of 80 columns, against the fake buildx', () => {
   let fake: FakeDocker;
   let env: NodeJS.ProcessEnv;
+  // A JSON bake file (the fake reads JSON only) of two targets × two platforms, with long tags.
+  const bakeFile = join(mkdtempSync(join(tmpdir(), 'mpb-bake-file-')), 'docker-bake.json');
   beforeAll(async () => {
     fake = await withFakeDocker({ mode: 'path', daemon: true, kubectl: true });
     env = cleanEnv({ ...fake.env, HOME: mkdtempSync(join(tmpdir(), 'mpb-home-')) });
+    const target = (name: string) => ({
+      context: '.',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      tags: [`registry.example.com/team/${name}:1.0.0`, `registry.example.com/team/${name}:latest`],
+    });
+    writeFileSync(
+      bakeFile,
+      JSON.stringify({
+        group: { default: { targets: ['api', 'web'] } },
+        target: { api: target('api'), web: target('web') },
+      }),
+    );
   });
   afterAll(() => fake?.cleanup());
 
@@ -115,6 +129,7 @@ describe.skipIf(!hasScript)('on a terminal of 80 columns, against the fake build
         '.',
       ],
     ],
+    [['bake', '--config', EXAMPLE, '--builder', 'qemu', '-f', bakeFile, '--push', '--dry-run']],
   ])('mpb %j: no line over 80, no word split', (argv) => {
     const narrow = onTerminal(argv, 80, env);
     expect(narrow.join('\n')).toMatch(/\S/);
