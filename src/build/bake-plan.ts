@@ -147,10 +147,12 @@ export function planBake(
     args: request.args,
     warnings: mismatchesOf(target),
   };
-  const modeReason = bakeModeReason(
-    names.map((n) => def.targets[n]!),
-    request.push,
-  );
+  const modeReason =
+    request.whole ??
+    bakeModeReason(
+      names.map((n) => def.targets[n]!),
+      request.push,
+    );
   if (modeReason) {
     const routes = routePlatforms(platforms, target.nodes, target.version);
     return {

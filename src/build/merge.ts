@@ -15,12 +15,14 @@ import type { JobResult } from './jobs.js';
 import type { MergePlan } from './plan.js';
 
 /** The merged result in the metadata file's own keys, as a single build writes them. */
-async function writeMergedMetadata(file: string, index: ImageReport, tags: readonly string[]): Promise<void> {
-  const doc = {
-    'containerimage.descriptor': { mediaType: index.mediaType, digest: index.digest, size: index.size },
-    'containerimage.digest': index.digest,
-    'image.name': tags.join(','),
-  };
+export const mergedMetadataOf = (index: ImageReport, tags: readonly string[]) => ({
+  'containerimage.descriptor': { mediaType: index.mediaType, digest: index.digest, size: index.size },
+  'containerimage.digest': index.digest,
+  'image.name': tags.join(','),
+});
+
+/** `doc` as the user's --metadata-file, as buildx writes it. */
+export async function writeMetadataFile(file: string, doc: object): Promise<void> {
   await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`).catch((e: unknown) => {
     throw fsError(e, file, 'write', 'Check --metadata-file.');
   });
@@ -65,7 +67,8 @@ export async function mergeJobs(
       { hint: `See it with: mpb inspect ${tags[0]} --expect-platforms ${expected.join(',')} --exact` },
     );
   }
-  if (metadataFile) await writeMergedMetadata(path.resolve(deps.cwd, metadataFile), index, tags);
+  if (metadataFile)
+    await writeMetadataFile(path.resolve(deps.cwd, metadataFile), mergedMetadataOf(index, tags));
   if (iidfile) await writeIidfile(path.resolve(deps.cwd, iidfile), index);
   return index;
 }

@@ -4,23 +4,30 @@
 // the exporter and the cache.
 import { digestOutputOf } from './split-args.js';
 
-/** What every bake mpb runs shares: the files, the user's `--set`s and other flags, the words after `--`. */
+/** What the bakes mpb runs share: the files, the user's `--set`s and `--allow`s, and bake's other flags. */
 export interface BakeArgsInput {
   files: readonly string[];
   sets: readonly string[];
-  /** Flags bake takes as they are (`--pull`, `--no-cache`, `--provenance=…`, `--sbom=…`). */
+  /** `--allow` entitlements (fs.read=PATH, network.host, …): the reading of the file needs them too. */
+  allow: readonly string[];
+  /** Flags every build takes as they are (`--pull`, `--no-cache`, `--provenance=…`, `--sbom=…`, `--progress=…`). */
   flags: readonly string[];
-  extra: readonly string[];
+  /** Flags only buildx's own whole bake takes (`--load`, `--call=…`, `--check`, `--metadata-file=…`). */
+  whole: readonly string[];
 }
 
 const common = (input: BakeArgsInput) => [
   ...input.files.flatMap((f) => ['--file', f]),
   ...input.sets.flatMap((s) => ['--set', s]),
+  ...input.allow.map((a) => `--allow=${a}`),
 ];
 
-/** `buildx bake --print`: buildx's own reading of the bake file, as JSON. */
-export function bakePrintArgs(input: BakeArgsInput, targets: readonly string[]): string[] {
-  return ['buildx', 'bake', ...common(input), '--print', ...targets];
+/**
+ * `buildx bake --print` (buildx's own reading of the bake file, as JSON), or another read that builds nothing
+ * (`--list=targets`).
+ */
+export function bakeReadArgs(input: BakeArgsInput, targets: readonly string[], read = '--print'): string[] {
+  return ['buildx', 'bake', ...common(input), read, ...targets];
 }
 
 /** The whole bake, as buildx runs it on one builder (outputs that are not an image push). */
@@ -37,8 +44,8 @@ export function bakeAllArgs(
     builder,
     ...common(input),
     ...input.flags,
+    ...input.whole,
     ...(push ? ['--push'] : []),
-    ...input.extra,
     ...targets,
   ];
 }
@@ -76,7 +83,6 @@ export function bakeJobArgs(input: BakeArgsInput, job: BakeJobArgs): string[] {
     ...job.cacheFrom.flatMap((c) => set(`${job.target}.cache-from`, c)),
     ...job.cacheTo.flatMap((c) => set(`${job.target}.cache-to`, c)),
     ...(job.metadataFile ? ['--metadata-file', job.metadataFile] : []),
-    ...input.extra,
     job.target,
   ];
 }

@@ -6,7 +6,7 @@ import { planBake } from '../build/bake-plan.js';
 import { readBakeRequest } from '../build/bake-request.js';
 import { busyOf } from '../build/busy.js';
 import { resolveTarget } from '../build/target.js';
-import { bakePrintArgs } from '../buildx/bake-args.js';
+import { bakeReadArgs } from '../buildx/bake-args.js';
 import { loadExeca, TIMEOUT_MS } from '../buildx/exec.js';
 import { parseBakePrint } from '../buildx/parse/bake-print.js';
 import { shellQuote } from '../buildx/quote.js';
@@ -65,12 +65,16 @@ async function readDefinition(deps: Deps, argv: string[]) {
 export async function runBake(deps: Deps, targets: string[], options: BakeOptions): Promise<CommandResult> {
   const { out } = deps;
   loadExeca().catch(() => {});
-  const request = readBakeRequest(targets, [], options);
-  const printArgv = bakePrintArgs(request.args, request.targets);
+  const request = readBakeRequest(targets, options);
+  const printArgv = bakeReadArgs(request.args, request.targets);
   // buildx first (remembered, so mostly no call): without it docker's own "unknown flag" would read as the file's fault.
   await detectVersion(deps.run, deps.env);
-  if (options.print) {
-    const r = await deps.run('docker', printArgv, { timeoutMs: TIMEOUT_MS.read, stdio: 'inherit' });
+  // buildx's own reads, which build nothing: its output as it is.
+  if (options.print || options.list !== undefined) {
+    const argv = options.print
+      ? printArgv
+      : bakeReadArgs(request.args, request.targets, `--list=${options.list}`);
+    const r = await deps.run('docker', argv, { timeoutMs: TIMEOUT_MS.read, stdio: 'inherit' });
     return { outcome: r.exitCode === 0 ? 'ok' : { exited: r.exitCode } };
   }
   const def = await readDefinition(deps, printArgv);
@@ -111,7 +115,8 @@ export async function runBake(deps: Deps, targets: string[], options: BakeOption
   const result = await out.group(`bake on ${target.name}`, () =>
     run(deps, def, target, request, plan, options),
   );
-  const { showBakeReport } = await import('../build/bake-show.js');
+  const { showBakeReport, writeBakeMetadata } = await import('../build/bake-show.js');
+  if (request.metadataFile) await writeBakeMetadata(deps, request.metadataFile, result);
   await showBakeReport(deps, result.report);
   // A node that went down with no native node left to take its jobs is the fleet's health (3); else buildx's (1).
   const lostNode = result.jobs.some((j) => !j.ok && j.attempts.at(-1)?.died);

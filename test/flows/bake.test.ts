@@ -70,7 +70,9 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
   it('--push: every target × platform on a native node, both amd64 nodes used, each target merged', async () => {
     const w = await setup();
     const summary = join(w.dir, 'summary.md');
-    const r = await w.mpb(['--json', 'bake', '--push'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const r = await w.mpb(['--json', 'bake', '--push', '--metadata-file', 'meta.json'], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ ok: true, mode: 'fleet', builder: 'fleet' });
@@ -110,6 +112,14 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
     expect(doc.nodes.map((n: { node: string }) => n.node)).toEqual(['amd-1', 'amd-2', 'arm-1']);
     expect(doc.boundMs).toEqual(expect.any(Number));
     expect(readFileSync(summary, 'utf8')).toContain('### mpb bake');
+    // --metadata-file as bake writes it, each target's merged index; no job's own file reached it.
+    const meta = JSON.parse(readFileSync(join(w.dir, 'meta.json'), 'utf8'));
+    expect(Object.keys(meta).sort()).toEqual(['app', 'base', 'web']);
+    expect(meta.web).toMatchObject({
+      'containerimage.digest': registry[`${REG}/web:1`],
+      'image.name': `${REG}/web:1,${REG}/web:latest`,
+    });
+    for (const argv of bakes) expect(argv.join(' ')).not.toContain('meta.json');
   });
 
   it('a failed job: its target keeps its tag, the others are tagged, exit 1, the report names it', async () => {

@@ -42,8 +42,8 @@ const target = (nodes: RoutingNode[]): BuildTarget => ({
   probeNodes: [],
 });
 const FLEET = [node('amd-1', AMD), node('amd-2', AMD), node('arm-1', ARM)];
-const push = (extra: Parameters<typeof readBakeRequest>[2] = {}) =>
-  readBakeRequest([], [], { file: ['docker-bake.hcl'], push: true, ...extra });
+const push = (extra: Parameters<typeof readBakeRequest>[1] = {}) =>
+  readBakeRequest([], { file: ['docker-bake.hcl'], push: true, ...extra });
 
 describe.each(['0.13.1', '0.29.1'])('planBake on buildx %s captures', (version) => {
   const def = print(version, 'print-hcl');
@@ -140,12 +140,7 @@ describe.each(['0.13.1', '0.29.1'])('planBake on buildx %s captures', (version) 
   });
 
   it('without --push, a target that exports nothing: one bake on the builder', () => {
-    const plan = planBake(
-      def,
-      target(FLEET),
-      readBakeRequest([], [], { file: ['docker-bake.hcl'] }),
-      new Map(),
-    );
+    const plan = planBake(def, target(FLEET), readBakeRequest([], { file: ['docker-bake.hcl'] }), new Map());
     expect(plan).toMatchObject({ mode: 'bake', jobs: [], reason: expect.stringContaining('no --push') });
     expect(plan.command).toEqual(['buildx', 'bake', '--builder', 'fleet', '--file', 'docker-bake.hcl']);
     expect(plan.routes.map((r) => [r.platform, r.node])).toEqual([
@@ -164,5 +159,40 @@ describe('planBake refusals', () => {
       kind: 'usage',
       message: 'target worker has no tags: each platform is pushed by digest and merged under its tags',
     });
+  });
+});
+
+describe('planBake: flags that make it buildx’s own bake', () => {
+  const def = print('0.29.1', 'print-hcl');
+  it.each([
+    [{ load: true }, '--load', '--load: the images come back to this Docker'],
+    [{ check: true }, '--check', '--check evaluates the build and exports nothing'],
+    [{ call: 'outline' }, '--call=outline', '--call=outline evaluates the build'],
+  ])('%j: one bake on the builder, with the flag', (options, flag, why) => {
+    const request = readBakeRequest([], {
+      file: ['docker-bake.hcl'],
+      push: true,
+      metadataFile: 'm.json',
+      ...options,
+    });
+    const plan = planBake(def, target(FLEET), request, new Map());
+    expect(plan).toMatchObject({ mode: 'bake', jobs: [], reason: expect.stringContaining(why) });
+    expect(plan.command).toEqual(expect.arrayContaining([flag, '--metadata-file=m.json', '--push']));
+  });
+
+  it('a fleet bake passes --progress and --allow to every job, keeps --metadata-file to itself', () => {
+    const request = readBakeRequest([], {
+      file: ['docker-bake.hcl'],
+      push: true,
+      progress: 'plain',
+      allow: ['fs.read=/src'],
+      metadataFile: 'm.json',
+    });
+    const plan = planBake(def, target(FLEET), request, new Map());
+    expect(plan.mode).toBe('fleet');
+    for (const j of plan.jobs) {
+      expect(j.argv).toEqual(expect.arrayContaining(['--allow=fs.read=/src', '--progress=plain']));
+      expect(j.argv.join(' ')).not.toContain('m.json');
+    }
   });
 });
