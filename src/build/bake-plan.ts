@@ -127,6 +127,9 @@ function linkedFirst(targets: readonly BakeTargetPlan[]): BakeTargetPlan[] {
   return out;
 }
 
+const FLEET_REASON =
+  'every target × platform on a node that runs it natively (the least busy of its pool), pushed by digest, merged per target';
+
 /** The cache a target shares: the farthest target it builds from (its own name when none). */
 const familyOf = (t: BakeTargetPlan) => t.linked.at(-1) ?? t.name;
 
@@ -172,7 +175,7 @@ export function planBake(
   if (untagged) {
     return {
       ...fleet,
-      reason: 'every target × platform on a node that runs it natively, pushed by digest, merged per target',
+      reason: FLEET_REASON,
       pools: [],
       jobs: [],
       refusal: {
@@ -192,7 +195,7 @@ export function planBake(
     ),
   ];
   const failed = pooled.flatMap((r) => (r.ok ? [] : [r]));
-  const reason = `every target × platform on a node that runs it natively (the least busy of its pool), pushed by digest, merged per target`;
+  const reason = FLEET_REASON;
   if (failed.length > 0) {
     return {
       ...fleet,

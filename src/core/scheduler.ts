@@ -97,7 +97,8 @@ export function leastBusy(
 }
 
 /**
- * Places every item on a node of its platform's pool, in the items' order; `busy` is each node's active builds
+ * Places every item on a node of its platform's pool, the heaviest first (then in the items' order: the longest-
+ * processing-time rule, which keeps a pool's loads within one item of even); `busy` is each node's active builds
  * as its daemon reported them (unknown: 0). The same items on the same idle fleet are placed the same way every
  * time, so a rebuild finds its cache.
  */
@@ -109,7 +110,8 @@ export function placeJobs(
   const placed = new Map<string, number>();
   const load = (n: string) => (busy.get(n) ?? 0) + (placed.get(n) ?? 0);
   const where = new Map<string, string>();
-  for (const item of items) {
+  // Array.prototype.sort is stable: equal weights keep the items' order.
+  for (const item of [...items].sort((a, b) => b.weight - a.weight)) {
     const pool = pools.get(item.platform);
     const node = pool && leastBusy(item.affinity, pool.nodes, load);
     if (!node) continue;

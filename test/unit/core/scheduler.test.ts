@@ -116,3 +116,20 @@ describe('placement', () => {
     expect(placeJobs([item('x', 'linux/s390x')], pools, new Map()).size).toBe(0);
   });
 });
+
+describe('placement of uneven items', () => {
+  const pool = new Map<string, Pool>([
+    ['linux/amd64', { platform: 'linux/amd64', nodes: ['a', 'b'], verdict: 'native', down: [] }],
+  ]);
+  it('places the heaviest first, so loads stay within one item of even', () => {
+    const items = [
+      { id: 'x', platform: 'linux/amd64', affinity: 'x', weight: 1 },
+      { id: 'y', platform: 'linux/amd64', affinity: 'y', weight: 1 },
+      { id: 'z', platform: 'linux/amd64', affinity: 'z', weight: 2 },
+    ];
+    const where = placeJobs(items, pool, new Map());
+    // z alone on one node, x and y together on the other: 2 and 2, whatever the hash prefers.
+    expect(where.get('x')).toBe(where.get('y'));
+    expect(where.get('z')).not.toBe(where.get('x'));
+  });
+});
