@@ -11,6 +11,7 @@ import { parseBakeMetadataFile } from '../buildx/parse/bake-metadata.js';
 import type { BakeDefinition } from '../buildx/parse/bake-print.js';
 import { splitBuildRef } from '../buildx/parse/history.js';
 import type { ImageReport } from '../buildx/parse/imagetools.js';
+import { lostUploadRace, UPLOAD_RACE_RETRY } from '../buildx/upload-race.js';
 import { type Attempt, type BakeReport, type BakeTargetRow, bakeReport } from '../core/bake-report.js';
 import type { CacheFigures } from '../core/platform-figures.js';
 import { leastBusy } from '../core/scheduler.js';
@@ -97,6 +98,7 @@ async function runJob(ctx: Context, first: BakeJob, i: number, view: ReturnType<
   const { deps } = ctx;
   const attempts: BakeJobResult['attempts'] = [];
   let job = first;
+  let raced = false;
   for (;;) {
     await helperFor(ctx, job);
     const file = path.join(ctx.dir, `job-${i}-${attempts.length}.json`);
@@ -111,6 +113,12 @@ async function runJob(ctx: Context, first: BakeJob, i: number, view: ReturnType<
       { ...ctx.watch, stdio: 'pipe', onLine: (line: string) => view.line(i, line) },
     ).finally(() => ctx.running.set(job.node, (ctx.running.get(job.node) ?? 1) - 1));
     const endMs = performance.now() - ctx.started;
+    // A push that lost the registry's upload race runs once more on the same node (buildx/upload-race.ts).
+    if (!died && result.exitCode !== 0 && lostUploadRace(result.stderr) && !raced) {
+      raced = true;
+      deps.out.warn(`${job.id} on node "${job.node}": ${UPLOAD_RACE_RETRY}`);
+      continue;
+    }
     const meta = result.exitCode === 0 && !died ? await readDigest(deps, file, job.target) : undefined;
     const ok = meta?.digest !== undefined;
     attempts.push({ node: job.node, startMs, endMs, ok, died });

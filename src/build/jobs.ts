@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildArgs } from '../buildx/build-args.js';
 import { expectOk } from '../buildx/run-result.js';
+import { lostUploadRace, UPLOAD_RACE_RETRY } from '../buildx/upload-race.js';
 import type { Deps } from '../deps.js';
 import { explainErrno } from '../fs-errors.js';
 import type { ProbeNodeSpec } from '../probe/node.js';
@@ -70,18 +71,19 @@ export async function runJobs(
   const view = live ? undefined : jobView(deps, jobs);
   const runs = jobs.map(async (job, i): Promise<JobResult> => {
     const file = path.resolve(deps.cwd, job.input.flags.metadataFile ?? path.join(dir, `job-${i}.json`));
-    const { result: r, died } = await runWatched(
-      deps,
-      argvWith(job, file),
-      settings.nodes,
-      new Map(Object.entries(job.watch)),
-      {
+    const attempt = () =>
+      runWatched(deps, argvWith(job, file), settings.nodes, new Map(Object.entries(job.watch)), {
         ...settings.watch,
         ...(live
           ? { stdio: deps.json ? 'stderr' : 'inherit' }
           : { stdio: 'pipe', onLine: (line: string) => view?.line(i, line) }),
-      },
-    );
+      });
+    let { result: r, died } = await attempt();
+    // A split job's push that lost the registry's upload race runs once more (a live job's stderr is the user's).
+    if (!live && !died && r.exitCode !== 0 && lostUploadRace(r.stderr)) {
+      deps.out.warn(`${job.platforms.join(', ')} on node "${job.node}": ${UPLOAD_RACE_RETRY}`);
+      ({ result: r, died } = await attempt());
+    }
     if (r.outcome.kind === 'missing') expectOk(r);
     const metadata = r.exitCode === 0 && !died ? await readMetadata(deps, file) : undefined;
     view?.done(i, r.exitCode);

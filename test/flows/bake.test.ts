@@ -48,7 +48,7 @@ const BAKE = {
 };
 
 async function setup(
-  fail?: { command: string; exit: number; match?: string; stderr?: string }[],
+  fail?: { command: string; exit: number; match?: string; stderr?: string; times?: number }[],
   options: Pick<FakeDockerOptions, 'slow' | 'mode'> = {},
 ) {
   const w = await flowWorld({ version: '0.29.1', fail, ...options, config: config() });
@@ -135,6 +135,20 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
     expect(r.stdout).toMatch(/not tagged web: web linux\/arm64 failed/);
     expect(r.stderr).toContain('[web linux/arm64] ERROR: web broke');
     expect(r.stderr).toContain('error: bake failed: web not tagged (their tags are where they were)');
+  });
+
+  it("a job whose push lost the registry's upload race runs once more on its node; every target tagged", async () => {
+    const race = 'ERROR: failed to push: unknown: blob unknown to registry';
+    const w = await setup([
+      { command: 'bake', match: 'web.platform=linux/arm64', exit: 1, stderr: race, times: 1 },
+    ]);
+    const r = await w.mpb(['--json', 'bake', '--push']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const web = w.buildxCalls('bake').filter((argv) => argv.includes('web.platform=linux/arm64'));
+    expect(web).toHaveLength(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.targets.every((t: { outcome: string }) => t.outcome === 'tagged')).toBe(true);
+    expect(r.stderr).toContain('web linux/arm64 on node "arm-1": the registry lost a race');
   });
 
   it('--dry-run: the pools, each job and its command; nothing built', async () => {

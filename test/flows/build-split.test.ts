@@ -32,7 +32,7 @@ builders:
 `;
 
 async function setup(
-  fail?: { command: string; exit: number; match?: string; stderr?: string }[],
+  fail?: { command: string; exit: number; match?: string; stderr?: string; times?: number }[],
   options: Pick<FakeDockerOptions, 'slow' | 'mode'> = {},
 ) {
   const w = await flowWorld({ version: '0.29.1', fail, ...options, config: config() });
@@ -138,6 +138,26 @@ describe('mpb build --strategy split (fake buildx 0.29.1)', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--strategy split needs --push');
     expect(w.buildxCalls('build')).toHaveLength(0);
+  });
+
+  it("a push that lost the registry's upload race runs once more: tagged, exit 0, said", async () => {
+    const race =
+      'ERROR: failed to push localhost:5000/app: unknown: provided digest did not match uploaded content';
+    const w = await setup([{ command: 'build', match: 'linux/arm64', exit: 1, stderr: race, times: 1 }]);
+    const r = await mpb(w, ['build', '--strategy', 'split', '-p', 'amd64,arm64', '-t', TAG, '--push', 'app']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(w.buildxCalls('build').filter((argv) => argv.includes('linux/arm64'))).toHaveLength(2);
+    expect(w.fake.state().registry[TAG]).toBeDefined();
+    expect(r.stderr).toContain('linux/arm64 on node "b": the registry lost a race between two uploads');
+  });
+
+  it('a job that fails for another reason is not run again', async () => {
+    const w = await setup([
+      { command: 'build', match: 'linux/arm64', exit: 1, stderr: 'ERROR: arm64 broke', times: 1 },
+    ]);
+    const r = await mpb(w, ['build', '--strategy', 'split', '-p', 'amd64,arm64', '-t', TAG, '--push', 'app']);
+    expect(r.exitCode).toBe(1);
+    expect(w.buildxCalls('build').filter((argv) => argv.includes('linux/arm64'))).toHaveLength(1);
   });
 
   it('one job failing: no merge, nothing tagged, exit 1, the digest already pushed shown', async () => {
