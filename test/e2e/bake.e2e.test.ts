@@ -223,9 +223,12 @@ describe('mpb bake on three real daemons (two amd64, one arm64) with real buildx
   });
 
   // buildx 0.13.1 (Debian trixie) has no history: builtOn comes from each job's build ref there too.
-  oldTest('a, with buildx 0.13.1 (Debian trixie): every job on a native daemon, both amd64 daemons used, tags, builtOn and bound', async () => {
-    await proveBake(oldEnv);
-  });
+  oldTest(
+    'a, with buildx 0.13.1 (Debian trixie): every job on a native daemon, both amd64 daemons used, tags, builtOn and bound',
+    async () => {
+      await proveBake(oldEnv);
+    },
+  );
 
   // c runs before b: it rebuilds a's project on the cache a left, before b kills a daemon.
   test('c. a rebuild after a one-line change in web: every other job fully cached, web not', async () => {
