@@ -308,7 +308,26 @@ describe('mpb bake on three real daemons (two amd64, one arm64) with real buildx
         contexts[i]!,
       ]);
     const first = build(0);
-    const firstOn = await waitForStep(world.kit.daemons, nonces[0]!, AMD64, 120_000);
+    // The marker, or the first build's end: one that ended before its step showed failed, and says why.
+    const ended = first.then((r) => {
+      throw new Error(
+        `the first build ended before its amd64 step showed (exit ${r.exitCode}): ${r.stdout}\n${r.stderr}`,
+      );
+    });
+    ended.catch(() => {});
+    const firstOn = await Promise.race([
+      waitForStep(world.kit.daemons, nonces[0]!, AMD64, 120_000).catch(async (e: Error) => {
+        // Still running without its step: what it said by a minute more, to tell where it waits.
+        const r = await Promise.race([
+          first,
+          new Promise<undefined>((ok) => setTimeout(() => ok(undefined), 60_000)),
+        ]);
+        throw new Error(
+          `${e.message}; the first build ${r ? `said (exit ${r.exitCode}): ${r.stdout}\n${r.stderr}` : 'was still running a minute later'}`,
+        );
+      }),
+      ended,
+    ]);
     // The daemon's own count, as the second mpb will ask it.
     expect(await activeBuildsOf(probeNodeOf(world.daemon(firstOn)), { timeoutMs: 3_000 })).toBeGreaterThan(0);
     const second = build(1);
