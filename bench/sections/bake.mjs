@@ -9,14 +9,12 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startDaemons } from '../lib/daemons.mjs';
 import { coveredMs, mpbArgs } from '../lib/fake.mjs';
 import { expectExit, runOnce } from '../lib/measure.mjs';
 import { NODE } from '../lib/node.mjs';
-import { load, privateDocker } from '../lib/real-docker.mjs';
-import { startBaseRegistry } from '../lib/registry.mjs';
+import { load } from '../lib/real-docker.mjs';
+import { withRealFleet } from '../lib/real-fleet.mjs';
 import { ms, ratio, table } from '../lib/report.mjs';
-import { requireQemu } from './split-build.mjs';
 
 const exec = promisify(execFile);
 const BUILDER = 'fleet';
@@ -105,14 +103,7 @@ const busyCell = (busy, node) => {
 };
 
 export async function run() {
-  requireQemu();
-  const docker = privateDocker();
-  const { env } = docker;
-  const loadBefore = load();
-  const registry = await startBaseRegistry();
-  let kit;
-  try {
-    kit = await startDaemons(DAEMONS, env);
+  return withRealFleet(DAEMONS, async ({ env, kit, registry, loadBefore }) => {
     const config = join(kit.dir, 'builders.yaml');
     writeConfig(config, kit);
     const made = await runOnce(NODE, mpbArgs('--config', config, 'ensure-builder'), { env });
@@ -179,9 +170,5 @@ export async function run() {
       ...notes,
       `load average after: ${load()}`,
     ].join('\n');
-  } finally {
-    await kit?.stop();
-    await registry.stop();
-    rmSync(docker.config, { recursive: true, force: true });
-  }
+  });
 }

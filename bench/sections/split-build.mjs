@@ -4,16 +4,15 @@
 // sends both platforms to node0, which emulates arm64; split sends arm64 to node1. Wall time from outside, and
 // the per-platform time and node from mpb's own `--json` report.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startDaemons } from '../lib/daemons.mjs';
 import { mpbArgs } from '../lib/fake.mjs';
 import { expectExit, runOnce, summarize } from '../lib/measure.mjs';
 import { NODE } from '../lib/node.mjs';
-import { load, privateDocker } from '../lib/real-docker.mjs';
-import { startBaseRegistry } from '../lib/registry.mjs';
-import { ms, ratio, Skip, spread, table } from '../lib/report.mjs';
+import { load } from '../lib/real-docker.mjs';
+import { withRealFleet } from '../lib/real-fleet.mjs';
+import { ms, ratio, spread, table } from '../lib/report.mjs';
 
 const exec = promisify(execFile);
 const BUILDER = 'byhand';
@@ -24,14 +23,6 @@ const BUILD_TIMEOUT_MS = 900_000;
 
 export const title =
   '7. split vs single: a RUN-heavy amd64+arm64 build on a builder made by hand (no pins), real buildx 0.29.1 and BuildKit';
-
-export function requireQemu() {
-  const entry = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
-  if (!existsSync(entry) || !readFileSync(entry, 'utf8').startsWith('enabled'))
-    throw new Skip(
-      'QEMU aarch64 is not registered in binfmt_misc (update-binfmts --enable qemu-aarch64, or run the e2e tier once)',
-    );
-}
 
 /** `docker buildx create` per daemon, node0 first, client TLS, no --platform: no pins, as users make them. */
 async function createByHand(kit, env) {
@@ -68,14 +59,7 @@ function writeContext(dir, base, nonce) {
 }
 
 export async function run({ runs }) {
-  requireQemu();
-  const docker = privateDocker();
-  const { env } = docker;
-  const loadBefore = load();
-  const registry = await startBaseRegistry();
-  let kit;
-  try {
-    kit = await startDaemons(PLATFORMS, env);
+  return withRealFleet(PLATFORMS, async ({ env, kit, registry, loadBefore }) => {
     await createByHand(kit, env);
     const context = join(kit.dir, 'context');
     const n = Math.min(runs, 3);
@@ -141,9 +125,5 @@ export async function run({ runs }) {
       `single / split wall, run by run: median ${ratio(summarize(pairs).median)} (min ${ratio(Math.min(...pairs))}, max ${ratio(Math.max(...pairs))})`,
       `load average after: ${load()}`,
     ].join('\n');
-  } finally {
-    await kit?.stop();
-    await registry.stop();
-    rmSync(docker.config, { recursive: true, force: true });
-  }
+  });
 }
