@@ -2,7 +2,7 @@
 // selected target × platform becomes a job on a node of that platform's pool (core/scheduler.ts), pushed by
 // digest, and each target's tags move in one merge of its platforms. A bake whose outputs are not an image push
 // runs as buildx's own bake on the builder, with the routing shown first.
-import { type BakeArgsInput, type BakeJobArgs, bakeAllArgs, bakeJobArgs } from '../buildx/bake-args.js';
+import { type BakeJobArgs, bakeAllArgs, bakeJobArgs } from '../buildx/bake-args.js';
 import { type BakeDefinition, type BakeTarget, linkedTargetsOf } from '../buildx/parse/bake-print.js';
 import { pushRepositoryOf } from '../buildx/split-args.js';
 import { cacheTagOf } from '../core/cache-ref.js';
@@ -56,8 +56,6 @@ export interface BakePlan {
   warnings: string[];
   /** Why it must not run: `usage` for the bake file's fault, `unhealthy` for the fleet's. */
   refusal: { kind: 'usage' | 'unhealthy'; message: string; hint: string } | undefined;
-  /** What every job shares: files, --set, flags (the runner builds a moved job's argv from it). */
-  args: BakeArgsInput;
 }
 
 /** Bake's own selection: the `default` group `--print` writes holds what was named, groups expanded. */
@@ -147,7 +145,6 @@ export function planBake(
   const base = {
     builder: target.name,
     targets,
-    args: request.args,
     warnings: mismatchesOf(target),
   };
   const modeReason =

@@ -30,12 +30,9 @@ export interface BakeJobResult {
   /** The job as it ran last (moved: on its new node). */
   job: BakeJob;
   ok: boolean;
-  exitCode: number;
   digest: string | undefined;
   buildRef: string | undefined;
   attempts: (Attempt & { died: NodeDeath | undefined })[];
-  /** The tail of buildx's stderr of the last attempt. */
-  stderr: string;
 }
 
 export interface BakeTargetResult {
@@ -102,7 +99,7 @@ async function runJob(ctx: Context, first: BakeJob, i: number, view: ReturnType<
   for (;;) {
     await helperFor(ctx, job);
     const file = path.join(ctx.dir, `job-${i}-${attempts.length}.json`);
-    const argv = bakeJobArgs(ctx.plan.args, { ...job.args, metadataFile: file });
+    const argv = bakeJobArgs(ctx.request.args, { ...job.args, metadataFile: file });
     ctx.running.set(job.node, (ctx.running.get(job.node) ?? 0) + 1);
     const startMs = performance.now() - ctx.started;
     const { result, died } = await runWatched(
@@ -129,11 +126,9 @@ async function runJob(ctx: Context, first: BakeJob, i: number, view: ReturnType<
       return {
         job,
         ok,
-        exitCode: result.exitCode,
         digest: meta?.digest,
         buildRef: meta?.buildRef,
         attempts,
-        stderr: result.stderr,
       } satisfies BakeJobResult;
     }
     deps.out.warn(`${describeDeath(died!).message}: ${job.id} moves to "${next}"`);

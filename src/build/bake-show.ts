@@ -1,24 +1,17 @@
 // After a fleet bake: the report (the tables on stdout, not under --json; the Markdown in the GitHub job
 // summary), and the user's --metadata-file.
-import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BakeReport } from '../core/bake-report.js';
 import type { Deps } from '../deps.js';
-import { explainErrno } from '../fs-errors.js';
 import { layoutOf } from '../ui/output.js';
 import { renderBakeMarkdown, renderBakeReport } from '../ui/render-bake.js';
 import type { BakeRun } from './bake-run.js';
 import { mergedMetadataOf, writeMetadataFile } from './merge.js';
+import { appendStepSummary } from './step-summary.js';
 
 export async function showBakeReport(deps: Deps, report: BakeReport): Promise<void> {
   if (!deps.json) deps.out.result(renderBakeReport(report, deps.out.color, layoutOf(deps.out)).join('\n'));
-  const summary = deps.env['GITHUB_STEP_SUMMARY'];
-  if (!summary) return;
-  await appendFile(summary, renderBakeMarkdown(report)).catch((e: NodeJS.ErrnoException) => {
-    deps.out.warn(
-      `could not append the report to ${summary}: ${explainErrno(e.code ?? String(e), summary).why}`,
-    );
-  });
+  await appendStepSummary(deps, renderBakeMarkdown(report));
 }
 
 /** `--metadata-file` as bake writes it (target → its result), each tagged target's merged index. */

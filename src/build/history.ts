@@ -1,6 +1,5 @@
 // After a build: what buildx's history says each node did (builtOn, time, cached steps), and the report shown
 // on the terminal and appended to $GITHUB_STEP_SUMMARY. Where buildx has no history (below 0.23) nothing is read.
-import { appendFile } from 'node:fs/promises';
 import type { BuildxVersion } from '../buildx/model.js';
 import { parseHistoryInspect, parseHistoryLs, splitBuildRef } from '../buildx/parse/history.js';
 import { parseProgressJson } from '../buildx/parse/progress.js';
@@ -8,9 +7,9 @@ import type { Runner } from '../buildx/run-types.js';
 import { type BuildReport, type NodeBuild, nodeBuildsOf } from '../core/build-report.js';
 import { type CacheFigures, cacheFiguresOf } from '../core/platform-figures.js';
 import type { Deps } from '../deps.js';
-import { explainErrno } from '../fs-errors.js';
 import { layoutOf } from '../ui/output.js';
 import { renderReport, renderReportMarkdown } from '../ui/render-report.js';
+import { appendStepSummary } from './step-summary.js';
 
 /**
  * What each node of `builder` did for the build whose metadata says `buildx.build.ref` = `buildRef`. On a
@@ -123,12 +122,5 @@ export async function showReport(deps: Deps, report: BuildReport, shown: readonl
   }
   // Warnings known before the build were printed then.
   for (const w of report.warnings.filter((w) => !shown.includes(w))) deps.out.warn(w);
-  const summary = deps.env['GITHUB_STEP_SUMMARY'];
-  if (summary) {
-    await appendFile(summary, renderReportMarkdown(report)).catch((e: NodeJS.ErrnoException) => {
-      deps.out.warn(
-        `could not append the report to ${summary}: ${explainErrno(e.code ?? String(e), summary).why}`,
-      );
-    });
-  }
+  await appendStepSummary(deps, renderReportMarkdown(report));
 }

@@ -3,6 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { BakeReport } from '../core/bake-report.js';
 import type { Pool } from '../core/scheduler.js';
+import { mdCell, mdTable } from './markdown.js';
 import { formatDuration } from './render-build.js';
 import { type Layout, renderTable, wrapLine } from './table.js';
 
@@ -79,16 +80,6 @@ export function renderBakeReport(r: BakeReport, c: ChalkInstance, layout: Layout
     ),
   ];
 }
-
-const mdCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-const mdTable = (header: readonly string[], rows: readonly (readonly string[])[]) => {
-  const row = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
-  return [
-    row(header.map((h) => h.charAt(0) + h.slice(1).toLowerCase())),
-    row(header.map(() => '---')),
-    ...rows.map(row),
-  ];
-};
 
 /** A Markdown section for GitHub's job summary, ending with a blank line. */
 export function renderBakeMarkdown(r: BakeReport): string {

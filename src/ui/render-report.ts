@@ -1,6 +1,7 @@
 // The build report for people (a table on the terminal) and for CI (Markdown for $GITHUB_STEP_SUMMARY).
 import type { ChalkInstance } from 'chalk';
 import type { BuildReport, PlatformReport } from '../core/build-report.js';
+import { mdCell, mdTable } from './markdown.js';
 import { formatDuration } from './render-build.js';
 import { type Layout, renderTable, wrapLine } from './table.js';
 
@@ -47,20 +48,14 @@ export function renderReport(
   ];
 }
 
-// A `|` inside a cell would end it; a newline would end the table.
-const mdCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-
 /** A Markdown section for GitHub's job summary: appended as it is, so it ends with a blank line. */
 export function renderReportMarkdown(report: BuildReport): string {
-  const row = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
   return [
     '### mpb build',
     '',
     mdCell(headline(report)),
     '',
-    row(HEADER.map((h) => h.charAt(0) + h.slice(1).toLowerCase())),
-    row(HEADER.map(() => '---')),
-    ...report.platforms.map((r) => row(cellsOf(r))),
+    ...mdTable(HEADER, report.platforms.map(cellsOf)),
     '',
     ...(report.emulation ? [`> ${mdCell(report.emulation)}`, ''] : []),
     ...report.warnings.map((w) => `- ⚠️ ${mdCell(w)}`),
