@@ -285,7 +285,7 @@ export function buildProgram(): Command {
           ],
           notes: [
             `${BUILDER_CHOICE} An undeclared builder (buildx's default, say) is used as buildx has it, without ensure; no config file is needed.`,
-            'Strategy: auto (default) splits when --push is given and single would emulate a platform another node runs natively, or a cache ref spans several nodes; it says which and why. The report (table, --json, and $GITHUB_STEP_SUMMARY) shows where each platform was built, native or emulated, time and cached steps.',
+            'Strategy: auto (default) splits when --push is given and single would emulate a platform another node runs natively, or a cache ref spans several nodes; it says which and why. A platform declared on several live nodes goes, in a split, to the least busy (as their daemons say), the same image to the same node between equals. The report (table, --json, and $GITHUB_STEP_SUMMARY) shows where each platform was built, native or emulated, time and cached steps.',
             'The context goes before --; everything after -- is passed to docker buildx build as it is.',
             "Exit: buildx's own exit code; 3 when a platform has no node, would be emulated under --native-only or needs a node that is down (nothing is built), or when a building node stops answering for --node-timeout (a split build then stops that job and tags nothing); 2 usage (e.g. --load with several platforms); 130 on Ctrl-C, 143 on SIGTERM (buildx stopped, nothing tagged).",
           ],

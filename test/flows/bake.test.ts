@@ -49,7 +49,7 @@ const BAKE = {
 
 async function setup(
   fail?: { command: string; exit: number; match?: string; stderr?: string; times?: number }[],
-  options: Pick<FakeDockerOptions, 'slow' | 'mode'> = {},
+  options: Pick<FakeDockerOptions, 'slow' | 'mode' | 'down'> = {},
 ) {
   const w = await flowWorld({ version: '0.29.1', fail, ...options, config: config() });
   w.fake.setState((s) => {
@@ -149,6 +149,18 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.targets.every((t: { outcome: string }) => t.outcome === 'tagged')).toBe(true);
     expect(r.stderr).toContain('web linux/arm64 on node "arm-1": the registry lost a race');
+  });
+
+  it('the only arm64 node down: refused before anything runs, exit 3, never emulated elsewhere', async () => {
+    // Down to buildx (the fake) and to mpb's probe (its listener closed): as a dead machine is.
+    const [arm] = await loopbackListeners(1);
+    const w = await setup(undefined, { down: ['arm-1'] });
+    w.writeConfig(config().replace(`:${ports[2]}`, `:${arm!.port}`));
+    await arm!.close();
+    const r = await w.mpb(['bake', '--push']);
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(r.stderr).toContain('not baking: no node that runs linux/arm64 natively is up (arm-1 down)');
+    expect(w.buildxCalls('bake').filter((argv) => !argv.includes('--print'))).toEqual([]);
   });
 
   it('--dry-run: the pools, each job and its command; nothing built', async () => {
