@@ -11,8 +11,8 @@ import { readBuilder, readBuilders } from '../../src/buildx/read.js';
 import type { Runner } from '../../src/buildx/run-types.js';
 import type { BuilderSpec, NodeSpec } from '../../src/config/types.js';
 import { e2eWorld } from '../helpers/e2e-world.js';
+import { closedPorts } from '../helpers/listeners.js';
 import { itUnless } from '../helpers/skip.js';
-import { closedPort } from '../helpers/tls-server.js';
 
 const world = await e2eWorld();
 
@@ -61,7 +61,7 @@ describe.each(world.suites)('real buildx from Debian %s (%s)', (suite, expectedV
     const certs = world.temp('mpb-e2e-certs-');
     for (const f of ['ca.pem', 'cert.pem', 'key.pem']) await writeFile(join(certs, f), `not really ${f}\n`);
     run = createRunner({ env: bx.dockerEnv().env });
-    const [p1, p2, p3] = [await closedPort(), await closedPort(), await closedPort()];
+    const [p1, p2, p3] = (await closedPorts(3)) as [number, number, number];
     const tls = (servername: string | undefined) => ({
       ca: join(certs, 'ca.pem'),
       cert: join(certs, 'cert.pem'),

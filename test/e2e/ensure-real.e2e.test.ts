@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { cleanEnv } from '../helpers/built-cli.js';
 import { e2eWorld } from '../helpers/e2e-world.js';
 import { runMpb } from '../helpers/fake-docker.js';
+import { closedPorts } from '../helpers/listeners.js';
 import { type RemoteNode, readStore, type StoredNode, writeRemoteConfig } from '../helpers/real-remote.js';
 import { itUnless } from '../helpers/skip.js';
-import { closedPort, type Running, startTlsServer } from '../helpers/tls-server.js';
+import { type Running, startTlsServer } from '../helpers/tls-server.js';
 
 const world = await e2eWorld();
 const SUITES = world.suites;
@@ -81,9 +82,12 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
     let first: RemoteNode[];
     /** The nodes the config declares now. */
     let declared: RemoteNode[];
+    /** The port of the node a later config adds. */
+    let riscvPort: number;
     beforeAll(async () => {
       if (skip) return;
-      const [amd, arm, ppc] = [await closedPort(), await closedPort(), await closedPort()];
+      const [amd, arm, ppc, riscv] = (await closedPorts(4)) as [number, number, number, number];
+      riscvPort = riscv;
       first = [
         { name: 'amd', port: amd, platforms: ['linux/amd64'] },
         { name: 'arm', port: arm, platforms: ['linux/arm64'] },
@@ -148,7 +152,7 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
     test('a changed config converges with --prune: a pin changed, a node added, a node dropped', async () => {
       const [amd, arm] = first as [RemoteNode, RemoteNode];
       const next = [amd, { ...arm, platforms: ['linux/arm64', 'linux/arm/v7'] }];
-      next.push({ name: 'riscv', port: await closedPort(), platforms: ['linux/riscv64'] });
+      next.push({ name: 'riscv', port: riscvPort, platforms: ['linux/riscv64'] });
       await writeRemoteConfig(config(), 'fleet', next);
       declared = next;
       const args = ['ensure-builder', '--prune', '--probe-timeout', '1'];

@@ -15,10 +15,10 @@ import type { BuildkitDaemons } from '../helpers/buildkit.js';
 import { cleanEnv, MPB_BIN, ROOT } from '../helpers/built-cli.js';
 import { truthNonce, truthSteps, waitForStep } from '../helpers/daemon-truth.js';
 import { e2eWorld } from '../helpers/e2e-world.js';
+import { closedPorts } from '../helpers/listeners.js';
 import { createUnpinnedBuilder } from '../helpers/real-remote.js';
 import { itUnless } from '../helpers/skip.js';
 import {
-  closedPort,
   leaf,
   type Running,
   readAuthority,
@@ -102,12 +102,14 @@ async function startFaults(kit: BuildkitDaemons): Promise<{ config: string; serv
     'silent-listener': await startPlainServer('silent'),
     ...(await startTlsFaults(kit.certs.dir, other)),
   };
-  const ports: Record<string, number> = { 'closed-port': await closedPort() };
+  // Taken while every server listens, so neither closed port is one of theirs.
+  const [closed, spare] = (await closedPorts(2)) as [number, number];
+  const ports: Record<string, number> = { 'closed-port': closed };
   for (const [name, s] of Object.entries(servers)) ports[name] = s.port;
   for (const d of kit.daemons) ports[d.name] = d.port;
   // Beside certs/, which the config names relatively.
   const config = join(kit.dir, 'builders.yaml');
-  await writeFile(config, configText(ports, await closedPort()));
+  await writeFile(config, configText(ports, spare));
   return { config, servers: Object.values(servers) };
 }
 

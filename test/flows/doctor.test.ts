@@ -9,7 +9,8 @@ import { type Authority, createAuthority, validityFor } from '../../src/certs/ge
 import { runDoctor } from '../../src/commands/doctor.js';
 import type { DoctorOptions } from '../../src/options.js';
 import { capture, type FakeRow, fakeRun } from '../helpers/fake-run.js';
-import { closedPort, leaf, type Running, startTlsServer, writePems } from '../helpers/tls-server.js';
+import { closedPort } from '../helpers/listeners.js';
+import { leaf, type Running, startTlsServer, writePems } from '../helpers/tls-server.js';
 import { captureDeps } from '../unit/ui/capture.js';
 
 const DOCKER_VERSION = 'Docker version 28.2.2, build e6534b4\n';

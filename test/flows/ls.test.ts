@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type FakeDockerOptions, findRealDocker, runMpb } from '../helpers/fake-docker.js';
 import { type FlowWorld, flowWorld } from '../helpers/flow-world.js';
+import { closedPort } from '../helpers/listeners.js';
 import { itUnless } from '../helpers/skip.js';
-import { closedPort } from '../helpers/tls-server.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const AMD64_ALL = ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/amd64/v4', 'linux/386'];

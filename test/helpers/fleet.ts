@@ -4,7 +4,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertSet } from '../../src/certs/generate.js';
-import { closedPort, type Running, startTlsServer, writePems } from './tls-server.js';
+import { closedPorts } from './listeners.js';
+import { type Running, startTlsServer, writePems } from './tls-server.js';
 
 export interface FleetNode {
   name: string;
@@ -64,11 +65,7 @@ export async function startFleet(
   const tls = await writePems({ ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key });
   const servers = new Map<string, Running>();
   const endpoints: Record<string, string> = {};
-  for (const n of nodes) {
-    if (n.dead) {
-      endpoints[n.name] = `tcp://127.0.0.1:${await closedPort()}`;
-      continue;
-    }
+  for (const n of nodes.filter((node) => !node.dead)) {
     const server = await startTlsServer({
       cert: certs.server.cert,
       key: certs.server.key,
@@ -78,6 +75,12 @@ export async function startFleet(
     servers.set(n.name, server);
     endpoints[n.name] = `tcp://127.0.0.1:${server.port}`;
   }
+  // Taken while the live servers listen, so no dead port is one of theirs.
+  const dead = nodes.filter((n) => n.dead);
+  const ports = await closedPorts(dead.length);
+  dead.forEach((n, i) => {
+    endpoints[n.name] = `tcp://127.0.0.1:${ports[i]}`;
+  });
   const configPath = join(dir, 'builders.yaml');
   const base = { dir, configPath, endpoints, tls: { ca: tls.ca!, cert: tls.cert!, key: tls.key! } };
   const fleet: Fleet = {

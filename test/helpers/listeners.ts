@@ -22,9 +22,15 @@ function listen(): Promise<Listener> {
 export const loopbackListeners = (count: number): Promise<Listener[]> =>
   Promise.all(Array.from({ length: count }, listen));
 
-/** A port that was just free and is closed again. */
-export async function closedPort(): Promise<number> {
-  const listener = await listen();
-  await listener.close();
-  return listener.port;
+/**
+ * COUNT distinct ports that were just free and are closed again. They are held open together before being
+ * released: bound one after another, the kernel may hand the same just-released port out twice.
+ */
+export async function closedPorts(count: number): Promise<number[]> {
+  const listeners = await loopbackListeners(count);
+  await Promise.all(listeners.map((l) => l.close()));
+  return listeners.map((l) => l.port);
 }
+
+/** A port that was just free and is closed again (take several with closedPorts). */
+export const closedPort = async (): Promise<number> => (await closedPorts(1))[0]!;

@@ -122,13 +122,6 @@ export function startPlainServer(mode: 'garbage' | 'close' | 'silent'): Promise<
   return listen(server);
 }
 
-/** A port nothing listens on: bound once, then released. */
-export async function closedPort(): Promise<number> {
-  const running = await listen(createTcpServer());
-  await running.close();
-  return running.port;
-}
-
 /** A CA as `mpb certs create` writes it (ca.pem, ca-key.pem), loaded to sign more leaves. */
 export async function readAuthority(pem: PemPair): Promise<Authority> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };

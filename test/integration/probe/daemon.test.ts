@@ -7,8 +7,8 @@ import type { NodeSpec } from '../../../src/config/types.js';
 import { probeAll, probeNode } from '../../../src/probe/node.js';
 import type { ProbeResult } from '../../../src/probe/types.js';
 import { fakeRun } from '../../helpers/fake-run.js';
+import { closedPort } from '../../helpers/listeners.js';
 import { itUnless } from '../../helpers/skip.js';
-import { closedPort } from '../../helpers/tls-server.js';
 import { nodeSpec } from '../../unit/core/fixtures.js';
 
 /** A declared node at this endpoint, the rest defaulted as the config would leave it. */

@@ -5,14 +5,8 @@ import { type Authority, createAuthority, validityFor } from '../../../src/certs
 import type { NodeSpec, TlsSpec } from '../../../src/config/types.js';
 import { probeNode } from '../../../src/probe/node.js';
 import type { ProbeResult } from '../../../src/probe/types.js';
-import {
-  closedPort,
-  leaf,
-  type Running,
-  startPlainServer,
-  startTlsServer,
-  writePems,
-} from '../../helpers/tls-server.js';
+import { closedPort } from '../../helpers/listeners.js';
+import { leaf, type Running, startPlainServer, startTlsServer, writePems } from '../../helpers/tls-server.js';
 
 const TIMEOUT_MS = 5_000;
 
