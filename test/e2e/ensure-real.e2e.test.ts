@@ -25,7 +25,7 @@ beforeAll(async () => {
     ['--json', 'certs', 'create', '--host', '127.0.0.1', '--out', join(root, 'certs')],
     cleanEnv(),
   );
-  expect(made.exitCode).toBe(0);
+  expect(made.exitCode, made.stderr).toBe(0);
   files = JSON.parse(made.stdout).files;
 });
 
@@ -60,8 +60,8 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
   };
   /** The builder as `mpb ls --json` shows it, reduced to what the store holds. */
   const listed = async (config: string, builder: string) => {
-    const { exitCode, doc } = await json(config, 'ls', builder);
-    expect(exitCode).toBe(0);
+    const { exitCode, doc, stderr } = await json(config, 'ls', builder);
+    expect(exitCode, stderr).toBe(0);
     expect(doc.buildx).toBe(`${expectedVersion}+ds1`);
     const view = doc.builders.find((b: { name: string }) => b.name === builder);
     const nodes = (view.nodes as StoredNode[]).map((n) => ({
@@ -99,7 +99,7 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
 
     test('--dry-run prints the plan and the dead endpoints, and changes nothing', async () => {
       const r = await mpb(config(), 'ensure-builder', '--dry-run', '--probe-timeout', '1');
-      expect(r.exitCode).toBe(0);
+      expect(r.exitCode, r.stderr).toBe(0);
       const [amd, arm, ppc] = first as [RemoteNode, RemoteNode, RemoteNode];
       expect(r.stdout.split('\n')).toEqual(
         expect.arrayContaining([
@@ -126,7 +126,7 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
         '--timeout',
         '5',
       );
-      expect(exitCode).toBe(3);
+      expect(exitCode, stderr).toBe(3);
       const [report] = doc.builders;
       expect(report.plan.actions.map((a: { kind: string; node: string }) => [a.kind, a.node])).toEqual([
         ['create', 'amd'],
@@ -156,8 +156,8 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
       await writeRemoteConfig(config(), 'fleet', next);
       declared = next;
       const args = ['ensure-builder', '--prune', '--probe-timeout', '1'];
-      const { exitCode, doc } = await json(config(), ...args, '--timeout', '5');
-      expect(exitCode).toBe(3);
+      const { exitCode, doc, stderr } = await json(config(), ...args, '--timeout', '5');
+      expect(exitCode, stderr).toBe(3);
       expect(
         doc.builders[0].plan.actions.map((a: { kind: string; node: string }) => [a.kind, a.node]),
       ).toEqual([
@@ -174,7 +174,7 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
 
     test('mpb rm removes it; mpb ls shows it missing', async () => {
       const r = await mpb(config(), 'rm', 'fleet', '--yes');
-      expect(r.exitCode).toBe(0);
+      expect(r.exitCode, r.stderr).toBe(0);
       expect(await readStore(env, 'fleet')).toBeUndefined();
       expect(await listed(config(), 'fleet')).toEqual({
         state: 'missing',
@@ -203,7 +203,7 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
 
     test('the preflight passes and buildx takes the builder; mpb ls shows its TLS driver options', async () => {
       const dry = await json(config(), 'ensure-builder', '--dry-run', '--probe-timeout', '1');
-      expect(dry.exitCode).toBe(0);
+      expect(dry.exitCode, dry.stderr).toBe(0);
       const [plan] = dry.doc.builders;
       expect(plan.preflight.map((p: { node: string; state: string }) => [p.node, p.state])).toEqual([
         ['tls0', 'up'],
@@ -214,7 +214,7 @@ describe.each(SUITES)('mpb ensure-builder with real buildx from Debian %s (%s)',
       // The server answers only ListWorkers: the bootstrap cannot finish, so the run is unhealthy but the create is real.
       const args = ['ensure-builder', '--probe-timeout', '1', '--timeout', '2'];
       const ran = await json(config(), '--verbose', ...args);
-      expect(ran.exitCode).toBe(3);
+      expect(ran.exitCode, ran.stderr).toBe(3);
       expect(ran.doc.builders[0].executed.map((a: { kind: string }) => a.kind)).toEqual(['create']);
       // A node the preflight found up is bootstrapped, under mpb's --timeout.
       expect(ran.stderr).toContain('$ docker buildx inspect --bootstrap tls\n');
