@@ -8,6 +8,7 @@ import {
   addOptions,
   BAKE_OPTIONS,
   BUILD_COMMAND_OPTIONS,
+  bakeCommandOutput,
   buildCommandOutput,
   CERTS_CREATE_OPTIONS,
   DOCTOR_OPTIONS,
@@ -295,9 +296,10 @@ export function buildProgram(): Command {
     async () => (await import('./commands/build.js')).runBuild,
   );
 
+  const bake = program.command('bake');
+  bake.configureOutput(bakeCommandOutput(bake));
   defineCommand(
-    program
-      .command('bake')
+    bake
       .argument('[targets...]', "targets or groups of the bake file (default: bake's default group)")
       .description(
         'build a bake file: each target × platform on a node that runs it natively, merged per target',

@@ -3,6 +3,8 @@
 // Loaded by `mpb --help`: commander and build-flags.ts only.
 import { type Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { type BuildFlags, buildFlagRows } from './buildx/build-flags.js';
+import { widthOf } from './ui/output.js';
+import { wrapLine } from './ui/table.js';
 
 /** One option: commander's spelling and help, how a value is read; T is what the command receives. */
 export interface OptionSpec<T> {
@@ -260,10 +262,13 @@ function jsonAsked(cmd: Command): boolean {
 }
 
 /**
- * `mpb build`'s commander errors: an unknown option says how to pass it to buildx all the same (after `--`),
- * and under --json it is the error document on stdout, as every other error of mpb's is (ui/report-error.ts).
+ * A command's commander errors: an unknown option gets `hintOf`'s advice, and under --json it is the error document
+ * on stdout, as every other error of mpb's is (ui/report-error.ts).
  */
-export function buildCommandOutput(cmd: Command): Pick<OutputConfiguration, 'outputError'> {
+function unknownOptionOutput(
+  cmd: Command,
+  hintOf: (flag: string) => string,
+): Pick<OutputConfiguration, 'outputError'> {
   return {
     outputError: (text, write) => {
       const unknown = /^error: unknown option '([^']+)'/.exec(text);
@@ -271,7 +276,7 @@ export function buildCommandOutput(cmd: Command): Pick<OutputConfiguration, 'out
         write(text);
         return;
       }
-      const hint = `mpb build passes the flags of docker buildx build --help itself (see mpb build --help); put any other buildx flag after --, e.g.: mpb build . -- ${unknown[1]} ...`;
+      const hint = hintOf(unknown[1]!);
       if (jsonAsked(cmd)) {
         const message = text
           .trim()
@@ -280,10 +285,26 @@ export function buildCommandOutput(cmd: Command): Pick<OutputConfiguration, 'out
         process.stdout.write(`${JSON.stringify({ ok: false, errors: [{ message, hint }] }, null, 2)}\n`);
         return;
       }
-      write(`${text}  → ${hint}\n`);
+      write(`${text}${wrapLine(`  → ${hint}`, widthOf(process.stderr), '    ').join('\n')}\n`);
     },
   };
 }
+
+/** `mpb build`: an unknown option can still reach buildx, after `--`. */
+export const buildCommandOutput = (cmd: Command) =>
+  unknownOptionOutput(
+    cmd,
+    (flag) =>
+      `mpb build passes the flags of docker buildx build --help itself (see mpb build --help); put any other buildx flag after --, e.g.: mpb build . -- ${flag} ...`,
+  );
+
+/** `mpb bake`: its flags are bake's; platforms and other target attributes are set with --set. */
+export const bakeCommandOutput = (cmd: Command) =>
+  unknownOptionOutput(cmd, (flag) =>
+    /^(-p|--plat\w*)$/.test(flag)
+      ? "a bake target's platforms come from the bake file, or from --set, e.g.: mpb bake --set '*.platform=linux/amd64,linux/arm64'"
+      : "mpb bake takes the flags of docker buildx bake (see mpb bake --help); set a target's attributes with --set, e.g.: mpb bake --set 'app.args.VERSION=1'",
+  );
 
 /** mpb bake: buildx's own bake flags (passed on), then mpb's. */
 export const BAKE_OPTIONS = {

@@ -80,7 +80,7 @@ export function createOutput(ctx: Context): Output {
     color,
     result: (text) => line(ctx.stdout, text),
     info: (text) => {
-      if (!ctx.json) line(ctx.stderr, text);
+      if (!ctx.json) line(ctx.stderr, wrapLine(text, widthOf(ctx.stderr), '  ').join('\n'));
     },
     warn: (text) =>
       line(

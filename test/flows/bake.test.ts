@@ -195,6 +195,18 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
     expect(r.stderr).toContain('buildx cannot read the bake file: failed to find target nosuch');
   });
 
+  it('--platform, which bake lacks: exit 2 before buildx runs, and how to set platforms with --set', async () => {
+    const w = await setup();
+    const r = await w.mpb(['bake', '--platform', 'linux/arm64', '--push']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(
+      "error: unknown option '--platform'\n" +
+        "  → a bake target's platforms come from the bake file, or from --set, e.g.: mpb bake --set '*.platform=linux/amd64,linux/arm64'\n" +
+        '(run with --help for usage)\n',
+    );
+    expect(w.buildxCalls('bake')).toEqual([]);
+  });
+
   it('an amd64 node lost mid-bake: its jobs move to the other amd64 node once, every target is tagged', async () => {
     // The fake's bakes take 3 s; amd-1's listener closes once every job runs, so --node-timeout 1 stops its jobs
     // about 1.5 s in. Its own listeners: the shared ones stay open for the other tests.

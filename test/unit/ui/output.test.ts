@@ -55,6 +55,19 @@ describe('plain output in CI', () => {
     expect(stderr()).toBe('\u001b[33mwarning: careful\u001b[39m\n');
   });
 
+  it('wraps a note at spaces to the terminal (80 columns when it reports none), and never on a pipe', () => {
+    const note =
+      "no config file found: buildx's builders are shown as undeclared ones (mpb init --from BUILDER writes one)";
+    const tty = captureContext({ tty: true });
+    createOutput(tty.ctx).info(note);
+    expect(tty.stderr()).toBe(
+      "no config file found: buildx's builders are shown as undeclared ones (mpb init\n  --from BUILDER writes one)\n",
+    );
+    const pipe = captureContext({ tty: false });
+    createOutput(pipe.ctx).info(note);
+    expect(pipe.stderr()).toBe(`${note}\n`);
+  });
+
   it('keeps stdout to the JSON document and stays quiet on stderr under --json', async () => {
     const { ctx, stdout, stderr } = captureContext({ json: true });
     const out = createOutput(ctx);
