@@ -1,10 +1,9 @@
 // Every command's flags as data: cli.ts registers them with commander, and each command's options type is
 // inferred from the same declaration, so what commander parses and what a command takes cannot drift apart.
-// Loaded by `mpb --help`: commander and build-flags.ts only.
+// Loaded by `mpb --help`: commander, build-flags.ts and ui/table.ts (no colours, no spinner) only.
 import { type Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { type BuildFlags, buildFlagRows } from './buildx/build-flags.js';
-import { widthOf } from './ui/output.js';
-import { wrapLine } from './ui/table.js';
+import { widthOf, wrapLine } from './ui/table.js';
 
 /** One option: commander's spelling and help, how a value is read; T is what the command receives. */
 export interface OptionSpec<T> {

@@ -11,10 +11,10 @@ import type { Deps } from '../deps.js';
 import { refusalError, UnhealthyError } from '../errors.js';
 import type { BuildOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
-import { layoutOf, widthOf } from '../ui/output.js';
+import { layoutOf } from '../ui/output.js';
 import { renderRoutes, renderSummary } from '../ui/render-build.js';
 import { renderEnsure } from '../ui/render-ensure.js';
-import { wrapLine } from '../ui/table.js';
+import { widthOf, wrapLine } from '../ui/table.js';
 
 /** `mpb build [CONTEXT] [-- BUILDX-ARGS...]`: see the `build` command in cli.ts for the flags. */
 export async function runBuild(

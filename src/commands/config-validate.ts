@@ -4,8 +4,7 @@ import type { Deps } from '../deps.js';
 import { ConfigError, type ConfigIssue, UsageError } from '../errors.js';
 import type { NoOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
-import { widthOf } from '../ui/output.js';
-import { wrapLine } from '../ui/table.js';
+import { widthOf, wrapLine } from '../ui/table.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -1,7 +1,7 @@
 // Human output goes to stdout (results) and stderr (progress, warnings); --json output is one document on stdout.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
-import { type Layout, wrapLine } from './table.js';
+import { type Layout, widthOf, wrapLine } from './table.js';
 
 export interface Output {
   color: ChalkInstance;
@@ -58,12 +58,6 @@ export function colorLevel(ctx: Pick<Context, 'color' | 'env' | 'stdout'>): 0 | 
 /** Spinners only where a person watches: a TTY, outside CI, not under --json. */
 export function isInteractive(ctx: Pick<Context, 'env' | 'stderr' | 'json'>): boolean {
   return !ctx.json && Boolean(ctx.stderr.isTTY) && !isCi(ctx.env);
-}
-
-/** The width tables and prose are fitted to: a TTY's columns, 80 if it reports none; pipes and files: none. */
-export function widthOf(stdout: Context['stdout']): number | undefined {
-  if (!stdout.isTTY) return undefined;
-  return stdout.columns && stdout.columns > 0 ? stdout.columns : 80;
 }
 
 /** --wide: every platform listed and nothing fitted to the terminal, lines as long as they need. */

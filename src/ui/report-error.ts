@@ -2,8 +2,8 @@
 import path from 'node:path';
 import type { Context } from '../context.js';
 import { ConfigError, EXIT, InterruptedError, isMpbError } from '../errors.js';
-import { createOutput, widthOf } from './output.js';
-import { wrapLine } from './table.js';
+import { createOutput } from './output.js';
+import { widthOf, wrapLine } from './table.js';
 
 interface ErrorEntry {
   code?: string;

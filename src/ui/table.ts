@@ -2,6 +2,12 @@
 // and files get `undefined` and so the whole text, uncut (a log or a grep must see every character).
 import { stripVTControlCharacters } from 'node:util';
 
+/** The width tables and prose are fitted to: a TTY's columns, 80 if it reports none; pipes and files: none. */
+export function widthOf(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  if (!stream.isTTY) return undefined;
+  return stream.columns && stream.columns > 0 ? stream.columns : 80;
+}
+
 /** How output is laid out: colours, the terminal's width (undefined: not a terminal), and --wide. */
 export interface Layout {
   width: number | undefined;

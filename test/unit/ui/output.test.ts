@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { colorLevel, createOutput, isInteractive, widthOf } from '../../../src/ui/output.js';
+import { colorLevel, createOutput, isInteractive } from '../../../src/ui/output.js';
+import { widthOf } from '../../../src/ui/table.js';
 import { captureContext } from './capture.js';
 
 describe('colour rules', () => {
