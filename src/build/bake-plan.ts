@@ -167,12 +167,11 @@ export function planBake(
       refusal: undefined,
     };
   }
-  const fleet = { ...base, mode: 'fleet' as const, command: undefined, routes: [] };
+  const fleet = { ...base, mode: 'fleet' as const, reason: FLEET_REASON, command: undefined, routes: [] };
   const untagged = targets.find((t) => t.repo === undefined);
   if (untagged) {
     return {
       ...fleet,
-      reason: FLEET_REASON,
       pools: [],
       jobs: [],
       refusal: {
@@ -192,11 +191,9 @@ export function planBake(
     ),
   ];
   const failed = pooled.flatMap((r) => (r.ok ? [] : [r]));
-  const reason = FLEET_REASON;
   if (failed.length > 0) {
     return {
       ...fleet,
-      reason,
       pools,
       jobs: [],
       warnings,
@@ -220,7 +217,7 @@ export function planBake(
       jobOf(def, target, request, t, platform, where.get(`${familyOf(t)} ${platform}`)!),
     ),
   );
-  return { ...fleet, reason, pools, jobs, warnings, refusal: undefined };
+  return { ...fleet, pools, jobs, warnings, refusal: undefined };
 }
 
 /** True when buildx itself sends `platform` to `node` on the builder: pinned there, and routing agrees. */

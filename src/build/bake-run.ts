@@ -228,7 +228,6 @@ export async function runBake(
     const jobs = await Promise.all(running);
     const targets = await Promise.all(merged);
     const wallMs = Math.round(performance.now() - started);
-    view.stop();
     const report = reportOf(plan, jobs, await Promise.all(steps), targets, wallMs);
     return { jobs, targets, ok: targets.every((t) => t.ok), report };
   } finally {

@@ -1,6 +1,7 @@
 // mpb bake: buildx reads the bake file (--print), the builder is ensured and read, each target × platform goes to
 // a native node of its pool, then the jobs run, each target is merged under its tags, and one report says where
 // everything was built. Each step is its own module in src/build/; this file only puts them in order and prints.
+import { readDefinition } from '../build/bake-definition.js';
 import { bakeDocument, bakeRunDocument } from '../build/bake-document.js';
 import { planBake } from '../build/bake-plan.js';
 import { readBakeRequest } from '../build/bake-request.js';
@@ -8,58 +9,15 @@ import { busyOf } from '../build/busy.js';
 import { resolveTarget } from '../build/target.js';
 import { bakeReadArgs } from '../buildx/bake-args.js';
 import { loadExeca, TIMEOUT_MS } from '../buildx/exec.js';
-import { parseBakePrint } from '../buildx/parse/bake-print.js';
-import { shellQuote } from '../buildx/quote.js';
 import { detectVersion } from '../buildx/read.js';
-import { expectOk } from '../buildx/run-result.js';
 import type { Deps } from '../deps.js';
-import { BuildxFailedError, refusalError, UsageError } from '../errors.js';
+import { refusalError } from '../errors.js';
 import type { BakeOptions } from '../options.js';
 import type { CommandResult } from '../run-command.js';
 import { layoutOf } from '../ui/output.js';
 import { renderBakePlan } from '../ui/render-bake.js';
 import { renderRoutes } from '../ui/render-build.js';
 import { wrapLine } from '../ui/table.js';
-
-/** What to do about buildx's complaint, in mpb bake's words. */
-function hintFor(why: string): string {
-  if (why.includes("couldn't find a bake definition"))
-    return 'mpb bake reads what docker buildx bake reads: docker-bake.hcl, docker-bake.json, compose.yaml… in this folder, or the files -f names.';
-  const target = /failed to find target (\S+)/.exec(why)?.[1];
-  if (target === 'default')
-    return 'The file has no "default" group: name its targets (mpb bake app web), or add group "default" { targets = [...] }.';
-  if (target) return 'mpb bake --print shows the targets and groups the file has.';
-  return 'mpb bake takes the files and --set of docker buildx bake.';
-}
-
-/**
- * buildx's reading of the bake file. Its own error (an unknown target; a syntax error, with the file, line,
- * column and an excerpt) is the user's to fix: relayed as it is, exit 2.
- */
-async function readDefinition(deps: Deps, argv: string[]) {
-  const r = await deps.run('docker', argv, { timeoutMs: TIMEOUT_MS.read, stdio: 'pipe' });
-  if (r.outcome.kind === 'missing') expectOk(r);
-  if (r.outcome.kind !== 'ok') {
-    // The progress lines (`#1 …`) say nothing about the fault; the excerpt and the ERROR line do.
-    const said = r.stderr
-      .split('\n')
-      .filter((l) => l.trim() !== '' && !l.startsWith('#'))
-      .map((l) => l.replace(/^ERROR: /, ''));
-    const why = said.at(-1) ?? `exit ${r.exitCode}`;
-    throw new UsageError(`buildx cannot read the bake file: ${why}`, {
-      hint: [...said.slice(0, -1), hintFor(why)].join('\n'),
-    });
-  }
-  const parsed = parseBakePrint(r.stdout);
-  if (!parsed.ok) {
-    throw new BuildxFailedError(
-      `cannot read what buildx bake --print wrote: ${parsed.error.message}`,
-      shellQuote(['docker', ...argv]),
-      r.stderr,
-    );
-  }
-  return parsed.value;
-}
 
 /** `mpb bake [TARGET…]`: see the `bake` command in cli.ts for the flags. */
 export async function runBake(deps: Deps, targets: string[], options: BakeOptions): Promise<CommandResult> {

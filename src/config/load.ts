@@ -207,13 +207,21 @@ function startsBuildkitd(config: RawConfig, at: YamlPath): boolean {
   return builder !== undefined && (DRIVERS[builder.driver].startsBuildkitd || node?.local === true);
 }
 
-/** The buildkitd.toml mpb writes for a node with registries, and the registries it holds. */
+/** A node's registries, also where mpb cannot write them (a remote buildkitd: doctor checks those). */
+function registriesOf(
+  builder: RawBuilder['registries'],
+  node: RawBuilder['registries'],
+): { registries?: Record<string, RegistrySpec> } {
+  const registries = effectiveRegistries(builder, node);
+  return registries === undefined || Object.keys(registries).length === 0 ? {} : { registries };
+}
+
+/** The buildkitd.toml mpb writes for a node with registries (written as the PEM files are: state/pem-files.ts). */
 interface NodeToml {
   at: YamlPath;
   path: string;
   pem: string;
   what: string;
-  registries: Record<string, RegistrySpec>;
 }
 
 const nodeKey = (builder: string, node: string) => `${builder}\n${node}`;
@@ -232,8 +240,8 @@ function nodeTomls(
   for (const [name, b] of Object.entries(config.builders)) {
     b.nodes.forEach((n, i) => {
       if (!startsBuildkitd(config, ['builders', name, 'nodes', i])) return;
-      const registries = effectiveRegistries(b.registries, n.registries);
-      if (registries === undefined || Object.keys(registries).length === 0) return;
+      const { registries } = registriesOf(b.registries, n.registries);
+      if (registries === undefined) return;
       const at = ['builders', name, 'nodes', i];
       let existing: string | undefined;
       if (n.buildkitdConfig !== undefined) {
@@ -258,20 +266,10 @@ function nodeTomls(
         path: join(builderCertsDirOf(certsDir, name), n.name, 'buildkitd.toml'),
         pem: toml.text,
         what: 'the buildkitd.toml of this node',
-        registries,
       });
     });
   }
   return { tomls, findings };
-}
-
-/** A node's registries, also where mpb cannot write them (a remote buildkitd: doctor checks those). */
-function registriesOf(
-  builder: RawBuilder['registries'],
-  node: RawBuilder['registries'],
-): { registries?: Record<string, RegistrySpec> } {
-  const registries = effectiveRegistries(builder, node);
-  return registries === undefined || Object.keys(registries).length === 0 ? {} : { registries };
 }
 
 function toResolved(

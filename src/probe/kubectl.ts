@@ -19,16 +19,18 @@ export interface DeploymentFacts {
 const record = (v: unknown): Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const count = (v: unknown): number => (typeof v === 'number' ? v : 0);
-
-/** Reads a Deployment; undefined when the text is not one. */
-export function parseDeployment(json: string): DeploymentFacts | undefined {
-  let doc: unknown;
+/** kubectl's JSON, or undefined when the text is none. */
+const parsed = (json: string): unknown => {
   try {
-    doc = JSON.parse(json);
+    return JSON.parse(json);
   } catch {
     return undefined;
   }
-  const d = record(doc);
+};
+
+/** Reads a Deployment; undefined when the text is not one. */
+export function parseDeployment(json: string): DeploymentFacts | undefined {
+  const d = record(parsed(json));
   if (d.kind !== 'Deployment') return undefined;
   const spec = record(d.spec);
   const labels = Object.entries(record(record(spec.selector).matchLabels));
@@ -38,14 +40,6 @@ export function parseDeployment(json: string): DeploymentFacts | undefined {
     selector: labels.length > 0 ? labels.map(([k, v]) => `${k}=${String(v)}`).join(',') : undefined,
   };
 }
-
-const parsed = (json: string): unknown => {
-  try {
-    return JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-};
 
 /** The cluster node a running pod of a `kubectl get pods -o json` list is scheduled on. */
 export function podNodeName(json: string): string | undefined {
@@ -66,13 +60,7 @@ export function nodePlatformOf(json: string): NativeTruth | undefined {
 
 /** Why pods of a `kubectl get pods -o json` list are not ready: unschedulable, image pull, crash, or pending. */
 export function podProblems(json: string): string[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch {
-    return [];
-  }
-  const items = record(doc).items;
+  const items = record(parsed(json)).items;
   if (!Array.isArray(items)) return [];
   return items.flatMap((item) => {
     const pod = record(item);

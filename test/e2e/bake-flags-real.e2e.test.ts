@@ -99,12 +99,6 @@ describe.each(SUITES)('mpb bake with the real buildx of Debian %s (%s)', (suite,
 
   it.skipIf(skip)(`--print through mpb is buildx's own reading${suffix}`, () => {
     const e = env();
-    rmSync(join(e['DOCKER_CONFIG']!, 'cli-plugins'), { recursive: true });
-    mkdirSync(join(e['DOCKER_CONFIG']!, 'cli-plugins'));
-    spawnSync('cp', [
-      join(('pluginDir' in got && got.pluginDir) || '', 'docker-buildx'),
-      join(e['DOCKER_CONFIG']!, 'cli-plugins'),
-    ]);
     const r = runMpb(['bake', '--print', '--set', 'web.platform=linux/arm64'], { env: e, cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const def = parseBakePrint(r.stdout);
@@ -119,6 +113,39 @@ describe.each(SUITES)('mpb bake with the real buildx of Debian %s (%s)', (suite,
       expect(list.stderr).toContain('unknown flag: --list');
     }
   });
+
+  it.skipIf(skip)(
+    `a bake file buildx cannot read: exit 2, buildx's own words, and what to do${suffix}`,
+    () => {
+      const e = env();
+      const at = (files: Record<string, string>) => {
+        const folder = mkdtempSync(join(dir, 'bad-')); // removed with dir
+        for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+        return folder;
+      };
+      const none = runMpb(['bake', '--push'], { env: e, cwd: at({}) });
+      expect(none.code, none.stderr).toBe(2);
+      expect(none.stderr).toContain("buildx cannot read the bake file: couldn't find a bake definition");
+      expect(none.stderr).toContain('mpb bake reads what docker buildx bake reads');
+      // A syntax error: buildx's excerpt and its file:line,column stay; its progress lines go.
+      const broken = 'target "app" {\n  context = "app"\n  platforms = ["linux/amd64"\n}\n';
+      const bad = runMpb(['bake', '--push', '-f', 'broken.hcl'], {
+        env: e,
+        cwd: at({ 'broken.hcl': broken }),
+      });
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toContain('broken.hcl:4,1-2: Missing item separator');
+      expect(bad.stderr).toContain('>>> }');
+      expect(bad.stderr).not.toMatch(/^#1 /m);
+      // No default group: name the targets, or add one.
+      const bare = runMpb(['bake', '--push'], {
+        env: e,
+        cwd: at({ 'docker-bake.hcl': 'target "app" {\n  context = "."\n}\n' }),
+      });
+      expect(bare.code, bare.stderr).toBe(2);
+      expect(bare.stderr).toContain('The file has no "default" group');
+    },
+  );
 
   it.skipIf(skip)(`every job's argv and the whole bake's, with every flag, parse${suffix}`, () => {
     const printed = buildx(['buildx', 'bake', '--print']);
