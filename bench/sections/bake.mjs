@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { bakeHcl } from '../../test/helpers/bake-hcl.mjs';
 import { coveredMs, mpbArgs } from '../lib/fake.mjs';
 import { expectExit, runOnce } from '../lib/measure.mjs';
 import { NODE } from '../lib/node.mjs';
@@ -57,7 +58,6 @@ function writeProject(dir, base, registry, nonce) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const loop = `i=0; while [ $i -lt ${LOOP} ]; do i=$((i+1)); done`;
-  const hcl = [`group "default" {\n  targets = [${TARGETS.map((t) => `"${t}"`).join(', ')}]\n}`];
   for (const t of TARGETS) {
     mkdirSync(join(dir, t));
     const from = t === 'app' ? 'base' : base;
@@ -65,19 +65,10 @@ function writeProject(dir, base, registry, nonce) {
       join(dir, t, 'Dockerfile'),
       `FROM ${from}\nRUN echo ${nonce}-${t} > /${t} && ${loop} && sleep ${WAIT_S}\n`,
     );
-    hcl.push(
-      [
-        `target "${t}" {`,
-        `  context = "${t}"`,
-        ...(t === 'app' ? ['  contexts = { base = "target:base" }'] : []),
-        `  platforms = [${PLATFORMS.map((p) => `"${p}"`).join(', ')}]`,
-        `  tags = ["${registry}/bench/${nonce}-${t}:1"]`,
-        '}',
-      ].join('\n'),
-    );
   }
   const file = join(dir, 'docker-bake.hcl');
-  writeFileSync(file, `${hcl.join('\n\n')}\n`);
+  const tagOf = (t) => `${registry}/bench/${nonce}-${t}:1`;
+  writeFileSync(file, bakeHcl({ targets: TARGETS, platforms: PLATFORMS, tagOf }));
   return file;
 }
 

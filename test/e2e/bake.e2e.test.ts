@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
 import { activeBuildsOf } from '../../src/probe/busy.js';
 import type { ProbeNodeSpec } from '../../src/probe/node.js';
+import { bakeHcl } from '../helpers/bake-hcl.mjs';
 import type { Daemon } from '../helpers/buildkit.js';
 import { type Hold, truthNonce, truthSteps, waitForStep, whoBuilt } from '../helpers/daemon-truth.js';
 import { e2eWorld } from '../helpers/e2e-world.js';
@@ -111,24 +112,14 @@ describe('mpb bake on three real daemons (two amd64, one arm64) with real buildx
    */
   async function writeProject(nonce: string, hold?: { target: Target } & Hold): Promise<string> {
     const dir = world.temp('mpb-e2e-bake-');
-    const hcl = [`group "default" {\n  targets = [${TARGETS.map((t) => `"${t}"`).join(', ')}]\n}`];
     for (const target of TARGETS) {
       await mkdir(join(dir, target));
       const from = target === 'app' ? 'base' : world.base.image;
       const steps = truthSteps(markOf(nonce, target), hold?.target === target ? hold : undefined);
       await writeFile(join(dir, target, 'Dockerfile'), `FROM ${from}\n${steps}\nRUN sleep ${WORK_S}\n`);
-      hcl.push(
-        [
-          `target "${target}" {`,
-          `  context = "${target}"`,
-          ...(target === 'app' ? ['  contexts = { base = "target:base" }'] : []),
-          `  platforms = [${PLATFORMS.map((p) => `"${p}"`).join(', ')}]`,
-          `  tags = ["${registry}/bake/${target}:1"]`,
-          '}',
-        ].join('\n'),
-      );
     }
-    await writeFile(join(dir, 'docker-bake.hcl'), `${hcl.join('\n\n')}\n`);
+    const tagOf = (target: Target) => `${registry}/bake/${target}:1`;
+    await writeFile(join(dir, 'docker-bake.hcl'), bakeHcl({ targets: TARGETS, platforms: PLATFORMS, tagOf }));
     return dir;
   }
 

@@ -9,6 +9,7 @@ import { MPB_BIN } from '../helpers/built-cli.js';
 import type { FakeDockerOptions } from '../helpers/fake-docker.js';
 import { flowWorld } from '../helpers/flow-world.js';
 import { type Listener, loopbackListeners } from '../helpers/listeners.js';
+import { loopbackConfig } from '../helpers/loopback-config.js';
 
 let listeners: Listener[];
 let ports: number[];
@@ -19,22 +20,18 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(listeners.map((l) => l.close())));
 
-const config = () => `version: 1
-defaultBuilder: fleet
-builders:
-  fleet:
-    driver: remote
-    nodes:
-      - name: amd-1
-        endpoint: tcp://127.0.0.1:${ports[0]}
-        platforms: [linux/amd64]
-      - name: amd-2
-        endpoint: tcp://127.0.0.1:${ports[1]}
-        platforms: [linux/amd64]
-      - name: arm-1
-        endpoint: tcp://127.0.0.1:${ports[2]}
-        platforms: [linux/arm64]
-`;
+// A pool of two amd64 nodes and one arm64 node, on the shared listeners or on ports of the test's own.
+const config = ([amd1, amd2, arm] = ports) =>
+  loopbackConfig(
+    {
+      fleet: [
+        { name: 'amd-1', port: amd1!, platforms: ['linux/amd64'] },
+        { name: 'amd-2', port: amd2!, platforms: ['linux/amd64'] },
+        { name: 'arm-1', port: arm!, platforms: ['linux/arm64'] },
+      ],
+    },
+    'fleet',
+  );
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];
 const REG = 'localhost:5000/bake';
@@ -155,7 +152,7 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
     // Down to buildx (the fake) and to mpb's probe (its listener closed): as a dead machine is.
     const [arm] = await loopbackListeners(1);
     const w = await setup(undefined, { down: ['arm-1'] });
-    w.writeConfig(config().replace(`:${ports[2]}`, `:${arm!.port}`));
+    w.writeConfig(config([ports[0]!, ports[1]!, arm!.port]));
     await arm!.close();
     const r = await w.mpb(['bake', '--push']);
     expect(r.exitCode, r.stderr).toBe(3);
@@ -212,12 +209,7 @@ describe('mpb bake (fake buildx 0.29.1)', () => {
     // about 1.5 s in. Its own listeners: the shared ones stay open for the other tests.
     const [a1, a2, arm] = await loopbackListeners(3);
     const w = await setup(undefined, { slow: { bake: 3_000 }, mode: 'path' });
-    w.writeConfig(
-      config()
-        .replace(`:${ports[0]}`, `:${a1!.port}`)
-        .replace(`:${ports[1]}`, `:${a2!.port}`)
-        .replace(`:${ports[2]}`, `:${arm!.port}`),
-    );
+    w.writeConfig(config([a1!.port, a2!.port, arm!.port]));
     w.fake.setState((s) => {
       s.workers[`tcp://127.0.0.1:${arm!.port}`] = { platforms: ['linux/arm64'] };
     });

@@ -9,6 +9,7 @@ import { BUILD_FLAGS, type BuildFlagRow, MPB_OWN_FLAGS } from '../../src/buildx/
 import { clientPlatform } from '../../src/buildx/local-platform.js';
 import { type FakeDocker, type FakeVersion, runMpb, withFakeDocker } from '../helpers/fake-docker.js';
 import { type Listener, loopbackListeners } from '../helpers/listeners.js';
+import { loopbackConfig } from '../helpers/loopback-config.js';
 import { FLOW_VERSIONS } from '../helpers/versions.js';
 
 const LOCAL = fileURLToPath(new URL('../fixtures/captures-local/', import.meta.url));
@@ -23,19 +24,16 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(listeners.map((l) => l.close())));
 
-const config = () => `version: 1
-defaultBuilder: fleet
-builders:
-  fleet:
-    driver: remote
-    nodes:
-      - name: a
-        endpoint: tcp://127.0.0.1:${ports.a}
-        platforms: [linux/amd64]
-      - name: b
-        endpoint: tcp://127.0.0.1:${ports.b}
-        platforms: [linux/arm64]
-`;
+const config = () =>
+  loopbackConfig(
+    {
+      fleet: [
+        { name: 'a', port: ports.a, platforms: ['linux/amd64'] },
+        { name: 'b', port: ports.b, platforms: ['linux/arm64'] },
+      ],
+    },
+    'fleet',
+  );
 
 interface World {
   fake: FakeDocker;

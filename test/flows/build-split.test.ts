@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDockerOptions } from '../helpers/fake-docker.js';
 import { type FlowWorld, flowWorld } from '../helpers/flow-world.js';
 import { type Listener, loopbackListeners } from '../helpers/listeners.js';
+import { loopbackConfig } from '../helpers/loopback-config.js';
 
 let ports: { a: number; b: number };
 let listeners: Listener[];
@@ -17,19 +18,16 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(listeners.map((l) => l.close())));
 
-const config = (a = ports.a, b = ports.b) => `version: 1
-defaultBuilder: fleet
-builders:
-  fleet:
-    driver: remote
-    nodes:
-      - name: a
-        endpoint: tcp://127.0.0.1:${a}
-        platforms: [linux/amd64]
-      - name: b
-        endpoint: tcp://127.0.0.1:${b}
-        platforms: [linux/arm64]
-`;
+const config = (a = ports.a, b = ports.b) =>
+  loopbackConfig(
+    {
+      fleet: [
+        { name: 'a', port: a, platforms: ['linux/amd64'] },
+        { name: 'b', port: b, platforms: ['linux/arm64'] },
+      ],
+    },
+    'fleet',
+  );
 
 async function setup(
   fail?: { command: string; exit: number; match?: string; stderr?: string; times?: number }[],

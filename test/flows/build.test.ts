@@ -8,6 +8,7 @@ import { MPB_BIN } from '../helpers/built-cli.js';
 import { type FakeDocker, type FakeVersion, withFakeDocker } from '../helpers/fake-docker.js';
 import { type FlowWorld, flowWorld } from '../helpers/flow-world.js';
 import { closedPort, type Listener, loopbackListeners } from '../helpers/listeners.js';
+import { loopbackConfig } from '../helpers/loopback-config.js';
 import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 let ports: { amd64: number; arm64: number; qemu: number; closed: number };
@@ -22,35 +23,21 @@ afterAll(() => Promise.all(listeners.map((l) => l.close())));
 
 // fleet: two remote nodes, each native for its platform (the fake's default worker is an amd64 host; arm64 is
 // set below). qemu: an amd64 host that serves arm64 by emulation. broken: its second node is down.
-const config = () => `version: 1
-defaultBuilder: fleet
-builders:
-  fleet:
-    driver: remote
-    nodes:
-      - name: amd64
-        endpoint: tcp://127.0.0.1:${ports.amd64}
-        platforms: [linux/amd64]
-      - name: arm64
-        endpoint: tcp://127.0.0.1:${ports.arm64}
-        platforms: [linux/arm64]
-  qemu:
-    driver: remote
-    nodes:
-      - name: qemu0
-        endpoint: tcp://127.0.0.1:${ports.qemu}
-        platforms: [linux/amd64]
-        emulate: [linux/arm64]
-  broken:
-    driver: remote
-    nodes:
-      - name: amd64
-        endpoint: tcp://127.0.0.1:${ports.amd64}
-        platforms: [linux/amd64]
-      - name: dead
-        endpoint: tcp://127.0.0.1:${ports.closed}
-        platforms: [linux/arm64]
-`;
+const config = () =>
+  loopbackConfig(
+    {
+      fleet: [
+        { name: 'amd64', port: ports.amd64, platforms: ['linux/amd64'] },
+        { name: 'arm64', port: ports.arm64, platforms: ['linux/arm64'] },
+      ],
+      qemu: [{ name: 'qemu0', port: ports.qemu, platforms: ['linux/amd64'], emulate: ['linux/arm64'] }],
+      broken: [
+        { name: 'amd64', port: ports.amd64, platforms: ['linux/amd64'] },
+        { name: 'dead', port: ports.closed, platforms: ['linux/arm64'] },
+      ],
+    },
+    'fleet',
+  );
 
 async function setup(
   version: FakeVersion,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeVersion } from '../helpers/fake-docker.js';
 import { type FlowWorld, flowWorld } from '../helpers/flow-world.js';
 import { type Listener, loopbackListeners } from '../helpers/listeners.js';
+import { loopbackConfig } from '../helpers/loopback-config.js';
 import { FLOW_VERSIONS } from '../helpers/versions.js';
 
 let listeners: Listener[];
@@ -20,21 +21,14 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(listeners.map((l) => l.close())));
 
-const config = (defaultBuilder: string | undefined) => `version: 1
-${defaultBuilder ? `defaultBuilder: ${defaultBuilder}\n` : ''}builders:
-  fleet:
-    driver: remote
-    nodes:
-      - name: amd64
-        endpoint: tcp://127.0.0.1:${ports.fleet}
-        platforms: [linux/amd64]
-  qemu:
-    driver: remote
-    nodes:
-      - name: qemu0
-        endpoint: tcp://127.0.0.1:${ports.qemu}
-        platforms: [linux/amd64]
-`;
+const config = (defaultBuilder: string | undefined) =>
+  loopbackConfig(
+    {
+      fleet: [{ name: 'amd64', port: ports.fleet, platforms: ['linux/amd64'] }],
+      qemu: [{ name: 'qemu0', port: ports.qemu, platforms: ['linux/amd64'] }],
+    },
+    defaultBuilder,
+  );
 
 async function world(
   version: FakeVersion,

@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import type { FakeVersion } from '../helpers/fake-docker.js';
 import { startFleet } from '../helpers/fleet.js';
 import { flowWorld } from '../helpers/flow-world.js';
 import { closedPort, loopbackListeners } from '../helpers/listeners.js';
@@ -12,23 +13,25 @@ import { FLOW_VERSIONS as VERSIONS } from '../helpers/versions.js';
 
 const MIRROR = '[registry."docker.io"]\n  mirrors = ["mirror.gcr.io"]\n';
 
-describe.each(VERSIONS)('registries on buildx %s', (version) => {
-  it('a docker-container node is created with the buildkitd.toml holding the mirror; a second ensure is a no-op', async () => {
-    const w = await flowWorld({
-      version,
-      mode: 'path',
-      daemon: true,
-      config: `version: 1
+/** A world whose fake runs as `docker` on PATH with a Docker daemon: ensure can run BuildKit containers. */
+const daemonWorld = (version: FakeVersion, config: string) =>
+  flowWorld({ version, mode: 'path', daemon: true, config });
+
+/** One docker-container builder "dc" of one node, with docker.io mirrored to `mirrorHost`. */
+const dcConfig = (mirrorHost: string) => `version: 1
 builders:
   dc:
     driver: docker-container
     registries:
-      docker.io: { mirrors: [mirror.gcr.io] }
+      docker.io: { mirrors: [${mirrorHost}] }
     nodes:
       - name: dc0
         platforms: [linux/amd64]
-`,
-    });
+`;
+
+describe.each(VERSIONS)('registries on buildx %s', (version) => {
+  it('a docker-container node is created with the buildkitd.toml holding the mirror; a second ensure is a no-op', async () => {
+    const w = await daemonWorld(version, dcConfig('mirror.gcr.io'));
     const first = await w.mpb(['ensure-builder', 'dc']);
     expect(first.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(first.exitCode, first.stderr + first.stdout).toBe(0);
@@ -64,19 +67,9 @@ builders:
   });
 
   it('a changed mirror is drift: ls says so, ensure re-creates the builder on its state (where inspect prints files)', async () => {
-    const config = (mirror: string) => `version: 1
-builders:
-  dc:
-    driver: docker-container
-    registries:
-      docker.io: { mirrors: [${mirror}] }
-    nodes:
-      - name: dc0
-        platforms: [linux/amd64]
-`;
-    const w = await flowWorld({ version, mode: 'path', daemon: true, config: config('mirror.gcr.io') });
+    const w = await daemonWorld(version, dcConfig('mirror.gcr.io'));
     expect((await w.mpb(['ensure-builder', 'dc'])).exitCode).toBe(0);
-    w.writeConfig(config('hub.example.com'));
+    w.writeConfig(dcConfig('hub.example.com'));
     const ls = await w.mpb(['ls']);
     const ensure = await w.mpb(['ensure-builder', 'dc']);
     expect(ensure.exitCode, ensure.stderr).toBe(0);
@@ -101,11 +94,9 @@ builders:
   });
 
   it('a local node of a remote builder runs its container with the buildkitd.toml mounted; a second ensure is a no-op', async () => {
-    const w = await flowWorld({
+    const w = await daemonWorld(
       version,
-      mode: 'path',
-      daemon: true,
-      config: `version: 1
+      `version: 1
 builders:
   mac:
     driver: remote
@@ -116,7 +107,7 @@ builders:
         local: true
         platforms: [linux/arm64]
 `,
-    });
+    );
     w.fake.setState((s) => {
       s.workers['docker-container://mpb-buildkit-mac-here'] = { platforms: ['linux/arm64'] };
     });
@@ -172,11 +163,9 @@ describe('registries of a remote buildkitd (doctor, buildx 0.29.1)', () => {
     onTestFinished(() => registry!.close());
     const up = registry!.port;
     const dead = await closedPort();
-    const w = await flowWorld({
-      version: '0.29.1',
-      mode: 'path',
-      daemon: true,
-      config: `version: 1
+    const w = await daemonWorld(
+      '0.29.1',
+      `version: 1
 builders:
   fleet:
     driver: remote
@@ -188,7 +177,7 @@ builders:
         registries:
           "127.0.0.1:${up}": { http: true, mirrors: ["127.0.0.1:${dead}/cache"] }
 `,
-    });
+    );
     const json = await w.mpb(['--json', 'doctor', '--probe-timeout', '3']);
     expect(json.exitCode, json.stdout).toBe(0);
     const checks = JSON.parse(json.stdout).checks as {
